@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a Sightline task needs, only when some are missing.
+# Usage: ensure-system-packages.sh GROUP...   (groups: worker-build, test)
+set -euo pipefail
+
+packages_for() {
+  case "$1" in
+    worker-build) echo "meson ninja-build pkg-config g++ python3 libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler liburing-dev" ;;
+    test) echo "chromium redis-server coturn ffmpeg iproute2 util-linux" ;;
+    *) echo "unknown package group: $1" >&2; exit 2 ;;
+  esac
+}
+
+wanted=()
+for group in "$@"; do
+  for pkg in $(packages_for "$group"); do wanted+=("$pkg"); done
+done
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "[sightline:system] missing Debian packages: ${missing[*]}"
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "[sightline:system] apt-get is not available: install the packages above with your system's package manager." >&2
+  exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "[sightline:system] not running as root, so they cannot be installed here. Run:" >&2
+  echo "    sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+echo "[sightline:system] installing them with apt-get"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+echo "[sightline:system] installed: ${missing[*]}"

@@ -1,0 +1,212 @@
+// One participant's media in a room: its transports, producers and consumers.
+// Closing the peer closes all of them; the router stays with the room.
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import { MediaError, mediaCall } from './media-errors.ts';
+import type { MediaPlaneOptions } from './media-options.ts';
+import type { ConsumerDescription, MediaKind, ProducerDescription, TransportDescription } from './media-types.ts';
+
+export interface MediaPeerEvents {
+  producerAdded: [ProducerDescription];
+  producerStateChanged: [ProducerDescription];
+  /** A consumer closed by the server side (its producer went away). */
+  consumerClosed: [consumerId: string];
+  closed: [];
+}
+
+type Direction = 'send' | 'recv';
+
+export class MediaPeer extends EventEmitter<MediaPeerEvents> {
+  readonly #transports = new Map<string, types.WebRtcTransport<{ direction: Direction }>>();
+  readonly #producers = new Map<string, types.Producer<{ source: string }>>();
+  readonly #consumers = new Map<string, types.Consumer>();
+  #closed = false;
+
+  constructor(
+    readonly peerId: string,
+    private readonly router: types.Router,
+    private readonly options: Pick<
+      MediaPlaneOptions,
+      'listenIp' | 'announcedAddress' | 'portRange' | 'maxTransportsPerPeer' | 'initialAvailableOutgoingBitrate'
+    >,
+    private readonly findProducer: (producerId: string) => { producer: types.Producer<{ source: string }>; peerId: string } | undefined,
+  ) {
+    super();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async createTransport(direction: Direction): Promise<TransportDescription> {
+    this.#assertOpen();
+    if (this.#transports.size >= this.options.maxTransportsPerPeer) {
+      throw new MediaError('TRANSPORT_LIMIT', `a peer may hold at most ${this.options.maxTransportsPerPeer} transports`);
+    }
+    const listen = {
+      ip: this.options.listenIp,
+      announcedAddress: this.options.announcedAddress,
+      portRange: this.options.portRange,
+    };
+    const transport = await mediaCall('createWebRtcTransport', () =>
+      this.router.createWebRtcTransport<{ direction: Direction }>({
+        listenInfos: [
+          { protocol: 'udp', ...listen },
+          { protocol: 'tcp', ...listen },
+        ],
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: this.options.initialAvailableOutgoingBitrate,
+        appData: { direction },
+      }),
+    );
+    if (this.#closed) {
+      transport.close();
+      throw new MediaError('ROOM_CLOSED', 'the peer closed while its transport was being created');
+    }
+    this.#transports.set(transport.id, transport);
+    transport.observer.once('close', () => this.#transports.delete(transport.id));
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(transportId: string, dtlsParameters: unknown): Promise<void> {
+    const transport = this.#transport(transportId);
+    await mediaCall('connect', () => transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }));
+  }
+
+  async produce(request: {
+    transportId: string;
+    kind: MediaKind;
+    rtpParameters: unknown;
+    source: string;
+    paused: boolean;
+  }): Promise<ProducerDescription> {
+    const transport = this.#transport(request.transportId);
+    if (transport.appData.direction !== 'send') {
+      throw new MediaError('TRANSPORT_NOT_FOUND', 'media can only be sent on the send transport');
+    }
+    const producer = await mediaCall('produce', () =>
+      transport.produce<{ source: string }>({
+        kind: request.kind,
+        rtpParameters: request.rtpParameters as types.RtpParameters,
+        paused: request.paused,
+        appData: { source: request.source },
+      }),
+    );
+    this.#producers.set(producer.id, producer);
+    producer.observer.once('close', () => this.#producers.delete(producer.id));
+    const description = this.#describeProducer(producer);
+    this.emit('producerAdded', description);
+    return description;
+  }
+
+  async setProducerPaused(producerId: string, paused: boolean): Promise<ProducerDescription> {
+    const producer = this.#producers.get(producerId);
+    if (!producer) throw new MediaError('PRODUCER_NOT_FOUND', `no producer ${producerId} on this peer`);
+    await mediaCall('pause/resume', () => (paused ? producer.pause() : producer.resume()));
+    const description = this.#describeProducer(producer);
+    this.emit('producerStateChanged', description);
+    return description;
+  }
+
+  /** Creates a paused consumer of another peer's producer on this peer's receive transport. */
+  async consume(producerId: string, rtpCapabilities: unknown): Promise<ConsumerDescription> {
+    this.#assertOpen();
+    const found = this.findProducer(producerId);
+    if (!found) throw new MediaError('PRODUCER_NOT_FOUND', `no producer ${producerId} in this room`);
+    const capabilities = rtpCapabilities as types.RtpCapabilities;
+    if (!this.router.canConsume({ producerId, rtpCapabilities: capabilities })) {
+      throw new MediaError('CANNOT_CONSUME', 'the receiver does not support the producer codec');
+    }
+    const transport = [...this.#transports.values()].find((t) => t.appData.direction === 'recv');
+    if (!transport) throw new MediaError('TRANSPORT_NOT_FOUND', 'this peer has no receive transport');
+    const consumer = await mediaCall('consume', () =>
+      transport.consume({ producerId, rtpCapabilities: capabilities, paused: true }),
+    );
+    this.#consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+    consumer.on('producerclose', () => {
+      consumer.close();
+      this.emit('consumerClosed', consumer.id);
+    });
+    consumer.on('transportclose', () => this.#consumers.delete(consumer.id));
+    return {
+      consumerId: consumer.id,
+      producerId,
+      producerPeerId: found.peerId,
+      kind: consumer.kind,
+      source: found.producer.appData.source,
+      rtpParameters: consumer.rtpParameters,
+    };
+  }
+
+  /** Resumes consumers once the client is ready, asking the sender for a keyframe for video. */
+  async resumeConsumers(consumerIds: readonly string[]): Promise<void> {
+    const consumers = consumerIds.map((id) => {
+      const consumer = this.#consumers.get(id);
+      if (!consumer) throw new MediaError('CONSUMER_NOT_FOUND', `no consumer ${id} on this peer`);
+      return consumer;
+    });
+    await Promise.all(
+      consumers.map(async (consumer) => {
+        await mediaCall('resume', () => consumer.resume());
+        if (consumer.kind === 'video') await mediaCall('requestKeyFrame', () => consumer.requestKeyFrame());
+      }),
+    );
+  }
+
+  producers(): ProducerDescription[] {
+    return [...this.#producers.values()].map((producer) => this.#describeProducer(producer));
+  }
+
+  producer(producerId: string): types.Producer<{ source: string }> | undefined {
+    return this.#producers.get(producerId);
+  }
+
+  consumerCount(): number {
+    return this.#consumers.size;
+  }
+
+  async transportStats(): Promise<unknown[]> {
+    return Promise.all([...this.#transports.values()].map((transport) => transport.getStats()));
+  }
+
+  /** Closes every transport (and with them producers and consumers). Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const transport of this.#transports.values()) transport.close();
+    this.#transports.clear();
+    this.#producers.clear();
+    this.#consumers.clear();
+    this.emit('closed');
+    this.removeAllListeners();
+  }
+
+  #transport(transportId: string): types.WebRtcTransport<{ direction: Direction }> {
+    this.#assertOpen();
+    const transport = this.#transports.get(transportId);
+    if (!transport) throw new MediaError('TRANSPORT_NOT_FOUND', `no transport ${transportId} on this peer`);
+    return transport;
+  }
+
+  #describeProducer(producer: types.Producer<{ source: string }>): ProducerDescription {
+    return {
+      producerId: producer.id,
+      peerId: this.peerId,
+      kind: producer.kind,
+      source: producer.appData.source,
+      paused: producer.paused,
+    };
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new MediaError('ROOM_CLOSED', 'this peer has left the room');
+  }
+}

@@ -1,0 +1,113 @@
+// The media plane: workers, and one room (router) per live incident.
+// The control plane drives it through this class and never touches mediasoup directly;
+// the media plane knows nothing about users, tokens or grants.
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import { MediaError, mediaCall } from './media-errors.ts';
+import { MEDIA_CODECS, type MediaPlaneOptions } from './media-options.ts';
+import { MediaRoom } from './media-room.ts';
+import type { RoomCloseReason } from './media-types.ts';
+import { WorkerPool } from './worker-pool.ts';
+
+export interface MediaPlaneEvents {
+  roomClosed: [incidentId: string, reason: RoomCloseReason];
+  workerDied: [pid: number, error: Error];
+  workerReplaced: [pid: number];
+}
+
+export interface MediaPlaneStats {
+  workers: number;
+  rooms: number;
+  consumers: number;
+}
+
+export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
+  readonly #rooms = new Map<string, MediaRoom>();
+  #closed = false;
+
+  private constructor(
+    private readonly pool: WorkerPool,
+    private readonly options: MediaPlaneOptions,
+    readonly rtpCapabilities: unknown,
+  ) {
+    super();
+    pool.on('workerDied', (worker, error) => {
+      // A router's observer closes with its worker; rooms also check here in case the
+      // worker died before their router was observed.
+      for (const room of [...this.#rooms.values()]) if (room.worker === worker) room.close('worker-died');
+      this.emit('workerDied', worker.pid, error);
+    });
+    pool.on('workerReplaced', (worker) => this.emit('workerReplaced', worker.pid));
+  }
+
+  static async start(options: MediaPlaneOptions): Promise<MediaPlane> {
+    const pool = await WorkerPool.start(options.workers, options.logLevel);
+    try {
+      // Every router offers the same codecs, so one probe router gives the capabilities clients load.
+      const worker = pool.acquire();
+      const probe = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+      const rtpCapabilities = probe.rtpCapabilities;
+      probe.close();
+      pool.release(worker);
+      return new MediaPlane(pool, options, rtpCapabilities);
+    } catch (error) {
+      pool.close();
+      throw error;
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Opens the room for an incident on the least loaded worker. */
+  async openRoom(incidentId: string): Promise<MediaRoom> {
+    if (this.#closed) throw new MediaError('ROOM_CLOSED', 'the media plane is shutting down');
+    const existing = this.#rooms.get(incidentId);
+    if (existing) return existing;
+    const worker = this.pool.acquire();
+    let router: types.Router;
+    try {
+      router = await mediaCall('createRouter', () => worker.createRouter({ mediaCodecs: MEDIA_CODECS }));
+    } catch (error) {
+      this.pool.release(worker);
+      throw error;
+    }
+    const room = new MediaRoom(incidentId, router, worker, this.options);
+    this.#rooms.set(incidentId, room);
+    room.once('closed', (reason) => {
+      this.#rooms.delete(incidentId);
+      this.pool.release(worker);
+      this.emit('roomClosed', incidentId, reason);
+    });
+    return room;
+  }
+
+  room(incidentId: string): MediaRoom | undefined {
+    return this.#rooms.get(incidentId);
+  }
+
+  closeRoom(incidentId: string, reason: RoomCloseReason = 'ended'): void {
+    this.#rooms.get(incidentId)?.close(reason);
+  }
+
+  stats(): MediaPlaneStats {
+    let consumers = 0;
+    for (const room of this.#rooms.values()) consumers += room.consumerCount();
+    return { workers: this.pool.workers.length, rooms: this.#rooms.size, consumers };
+  }
+
+  workerPids(): number[] {
+    return this.pool.workers.map((worker) => worker.pid);
+  }
+
+  /** Closes every room, then the workers. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const room of [...this.#rooms.values()]) room.close('shutdown');
+    this.#rooms.clear();
+    this.pool.close();
+    this.removeAllListeners();
+  }
+}

@@ -1,0 +1,29 @@
+// Plain descriptions the media plane hands to the control plane. No mediasoup objects leak out.
+export type MediaKind = 'audio' | 'video';
+
+export interface TransportDescription {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+}
+
+export interface ProducerDescription {
+  producerId: string;
+  peerId: string;
+  kind: MediaKind;
+  /** The control plane's label for this stream (for example its role in the incident). */
+  source: string;
+  paused: boolean;
+}
+
+export interface ConsumerDescription {
+  consumerId: string;
+  producerId: string;
+  producerPeerId: string;
+  kind: MediaKind;
+  source: string;
+  rtpParameters: unknown;
+}
+
+export type RoomCloseReason = 'ended' | 'worker-died' | 'shutdown';

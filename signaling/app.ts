@@ -1,0 +1,79 @@
+// The Sightline control plane as a fastify app. Tests build it with `buildApp` and `inject`
+// without listening; main.ts is the only code that touches the process.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { SightlineError } from './errors.ts';
+import { healthRoutes } from './http/health-routes.ts';
+import { incidentRoutes } from './http/incident-routes.ts';
+import { sessionRoutes } from './http/session-routes.ts';
+import type { Services } from './services.ts';
+import { attachSignaling } from './ws/signaling-socket.ts';
+
+export const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
+
+export interface AppOptions {
+  services: Services;
+  logger?: FastifyBaseLogger;
+  /** Serve the built browser client (client/dist). */
+  servePages?: boolean;
+}
+
+export interface SightlineApp {
+  app: FastifyInstance;
+  /** Stop taking new work; readiness fails from now on. */
+  startDraining(): void;
+  connectionCount(): number;
+}
+
+export async function buildApp({ services, logger, servePages = true }: AppOptions): Promise<SightlineApp> {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit: services.config.HTTP_BODY_LIMIT_BYTES,
+    trustProxy: false,
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof SightlineError) return reply.code(error.httpStatus).send({ error: error.toJSON() });
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status === 413) return reply.code(413).send({ error: new SightlineError('MESSAGE_TOO_LARGE').toJSON() });
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ error: new SightlineError('BAD_REQUEST', (error as Error).message).toJSON() });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: new SightlineError('INTERNAL').toJSON() });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: new SightlineError('NOT_FOUND').toJSON() }));
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    reply.header(
+      'content-security-policy',
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
+    return payload;
+  });
+
+  await app.register(healthRoutes, { services });
+  await app.register(sessionRoutes, { services });
+  await app.register(incidentRoutes, { services });
+  if (servePages && existsSync(CLIENT_DIST)) {
+    await app.register(fastifyStatic, { root: CLIENT_DIST, index: ['index.html'] });
+  }
+  const signaling = attachSignaling(app, services);
+  app.addHook('onClose', async () => services.close());
+
+  return {
+    app,
+    startDraining: () => {
+      services.draining = true;
+    },
+    connectionCount: () => signaling.connections.size,
+  };
+}
+
+export const clientDistExists = (): boolean => existsSync(join(CLIENT_DIST, 'index.html'));

@@ -1,0 +1,62 @@
+// Configuration, parsed once at startup from the environment. Every setting has a documented default.
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const configSchema = z
+  .object({
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    PUBLIC_URL: z.url().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATA_DIR: z.string().default('var'),
+    SEED_FILE: z.string().default('config/demo-seed.json'),
+    SIGNING_KEY_FILE: z.string().optional(),
+    TOKEN_ISSUER: z.string().default('sightline'),
+
+    MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+    MEDIA_LISTEN_IP: z.string().default('127.0.0.1'),
+    MEDIA_ANNOUNCED_ADDRESS: z.string().optional(),
+    RTC_MIN_PORT: port.default(40000),
+    RTC_MAX_PORT: port.default(40999),
+    MEDIA_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+
+    SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(1800).default(1800),
+    SESSION_MAX_SECONDS: z.coerce.number().int().min(60).default(12 * 3600),
+    GRANT_MAX_TTL_SECONDS: z.coerce.number().int().min(30).default(4 * 3600),
+
+    WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(1 << 20).default(16 * 1024),
+    WS_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+    WS_RATE_BURST: z.coerce.number().int().positive().default(40),
+    MAX_TRANSPORTS_PER_CONNECTION: z.coerce.number().int().min(1).max(8).default(2),
+    HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+
+    SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).default(10),
+    AUDIT_FSYNC: bool.default(true),
+  })
+  .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT' });
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment (or test overrides) into a Config, or throws a ConfigError naming every bad setting. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+/** The base URL for links handed to people (grant links). */
+export const publicUrl = (config: Config, listeningPort: number): string =>
+  (config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${listeningPort}`).replace(/\/$/, '');

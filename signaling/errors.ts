@@ -1,0 +1,43 @@
+// The control plane's one error type: a stable protocol code, a human message, an HTTP status.
+import { ERROR_CODES, type ErrorCode } from './protocol/error-codes.ts';
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  MESSAGE_MALFORMED: 400,
+  BAD_REQUEST: 400,
+  MESSAGE_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  NOT_FOUND: 404,
+  NOT_AUTHENTICATED: 401,
+  LOGIN_FAILED: 401,
+  ACCOUNT_LOCKED: 423,
+  SESSION_INVALID: 401,
+  SESSION_EXPIRED: 401,
+  FORBIDDEN: 403,
+  PERMISSION_DENIED: 403,
+  NOT_A_CLINICIAN: 422,
+  GRANT_TTL_TOO_LONG: 422,
+  USER_NOT_FOUND: 404,
+  INCIDENT_NOT_FOUND: 404,
+  INCIDENT_ALREADY_LIVE: 409,
+  AUDIT_UNAVAILABLE: 503,
+  SERVER_SHUTTING_DOWN: 503,
+  INTERNAL: 500,
+};
+
+export class SightlineError extends Error {
+  override readonly name = 'SightlineError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code],
+  ) {
+    super(message);
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code] ?? (this.code.startsWith('TOKEN_') ? 401 : 400);
+  }
+
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,149 @@
+// One live incident in the control plane: its participants and the policy of who receives
+// which stream. It drives the incident's media room; it never sees tokens.
+import type { MediaPeer } from '../../server/media-peer.ts';
+import type { MediaRoom } from '../../server/media-room.ts';
+import type { ConsumerDescription, ProducerDescription } from '../../server/media-types.ts';
+import type { Incident } from '../incidents/incident-registry.ts';
+import { ERROR_CODES, type ErrorCode } from '../protocol/error-codes.ts';
+import type { ConsumerInfo, MediaSource, ParticipantInfo, Permission, PresenceEntry, ServerMessage } from '../protocol/messages.ts';
+
+export interface ParticipantChannel {
+  send(message: ServerMessage): void;
+}
+
+export interface Participant {
+  info: ParticipantInfo;
+  isOfficer: boolean;
+  permissions: ReadonlySet<Permission>;
+  rtpCapabilities: unknown;
+  channel: ParticipantChannel;
+  media: MediaPeer;
+}
+
+export interface LiveIncidentHooks {
+  /** A participant's media failed to be set up for a new stream; logged, not fatal. */
+  onError(error: Error, context: string): void;
+}
+
+export class LiveIncident {
+  readonly #participants = new Map<string, Participant>();
+  #ended = false;
+
+  constructor(
+    readonly incident: Incident,
+    readonly room: MediaRoom,
+    private readonly hooks: LiveIncidentHooks,
+  ) {
+    room.on('producerAdded', (producer) => void this.#deliver(producer));
+    room.on('producerStateChanged', () => this.#broadcastPresence());
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  get officer(): Participant | undefined {
+    return [...this.#participants.values()].find((p) => p.isOfficer);
+  }
+
+  participants(): Participant[] {
+    return [...this.#participants.values()];
+  }
+
+  /** Adds a participant. Viewers with `view` get paused consumers of the camera streams live now. */
+  async add(entry: Omit<Participant, 'media'>): Promise<{ participant: Participant; consumers: ConsumerInfo[] }> {
+    const media = this.room.addPeer(entry.info.peerId);
+    const participant: Participant = { ...entry, media };
+    this.#participants.set(entry.info.peerId, participant);
+    media.on('consumerClosed', (consumerId) => participant.channel.send({ type: 'consumer.closed', consumerId }));
+    const consumers: ConsumerInfo[] = [];
+    try {
+      for (const producer of this.room.producers()) {
+        if (this.#receives(participant, producer)) {
+          consumers.push(this.#consumerInfo(await media.consume(producer.producerId, participant.rtpCapabilities)));
+        }
+      }
+    } catch (error) {
+      this.remove(entry.info.peerId);
+      throw error;
+    }
+    this.#broadcastPresence();
+    return { participant, consumers };
+  }
+
+  participant(peerId: string): Participant | undefined {
+    return this.#participants.get(peerId);
+  }
+
+  /** Removes a participant and cuts its media. With a code, the participant is told why. */
+  remove(peerId: string, code?: ErrorCode): void {
+    const participant = this.#participants.get(peerId);
+    if (!participant) return;
+    this.#participants.delete(peerId);
+    participant.media.close();
+    if (code) {
+      participant.channel.send({ type: 'access.ended', incidentId: this.incident.id, code, message: ERROR_CODES[code] });
+    }
+    this.#broadcastPresence();
+  }
+
+  /** Ends the incident: every participant is cut and told why, then the room closes. Idempotent. */
+  end(code: ErrorCode): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const peerId of [...this.#participants.keys()]) this.remove(peerId, code);
+    this.room.close(code === 'MEDIA_WORKER_DIED' ? 'worker-died' : code === 'SERVER_SHUTTING_DOWN' ? 'shutdown' : 'ended');
+  }
+
+  presence(): PresenceEntry[] {
+    const producers = this.room.producers();
+    return this.participants()
+      .filter((p) => !p.isOfficer)
+      .map((p) => ({
+        ...p.info,
+        watching: p.permissions.has('view'),
+        talking: producers.some((pr) => pr.peerId === p.info.peerId && pr.source === 'talkback' && !pr.paused),
+      }));
+  }
+
+  /** Officers receive clinicians' talk-back; viewers with `view` receive the camera. */
+  #receives(participant: Participant, producer: ProducerDescription): boolean {
+    if (producer.peerId === participant.info.peerId) return false;
+    const source = producer.source as MediaSource;
+    if (source === 'camera') return participant.permissions.has('view');
+    if (source === 'talkback') return participant.isOfficer;
+    return false;
+  }
+
+  async #deliver(producer: ProducerDescription): Promise<void> {
+    for (const participant of this.participants()) {
+      if (!this.#receives(participant, producer)) continue;
+      try {
+        const consumer = await participant.media.consume(producer.producerId, participant.rtpCapabilities);
+        participant.channel.send({ type: 'consumer.new', consumer: this.#consumerInfo(consumer) });
+      } catch (error) {
+        this.hooks.onError(error as Error, `deliver ${producer.kind} to ${participant.info.peerId}`);
+      }
+    }
+    this.#broadcastPresence();
+  }
+
+  #consumerInfo(consumer: ConsumerDescription): ConsumerInfo {
+    const from = this.#participants.get(consumer.producerPeerId)?.info;
+    if (!from) throw new Error(`producer peer ${consumer.producerPeerId} is not a participant`);
+    return {
+      id: consumer.consumerId,
+      producerId: consumer.producerId,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+      source: consumer.source as MediaSource,
+      from,
+    };
+  }
+
+  #broadcastPresence(): void {
+    const officer = this.officer;
+    if (!officer || this.#ended) return;
+    officer.channel.send({ type: 'presence', incidentId: this.incident.id, participants: this.presence() });
+  }
+}

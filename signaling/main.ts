@@ -1,0 +1,49 @@
+// The Sightline process: configuration, listening, and signals. Nothing else touches the process.
+// First SIGTERM/SIGINT drains (no new incidents; live ones may finish up to SHUTDOWN_DRAIN_SECONDS),
+// a second one forces the exit.
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, publicUrl } from './config.ts';
+import { createLogger } from './logger.ts';
+import { createServices } from './services.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config);
+  const services = await createServices(config, log);
+  const { app, startDraining } = await buildApp({ services, logger: log });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  services.publicUrl = publicUrl(config, port);
+  log.info({ url: services.publicUrl, workers: services.media.stats().workers }, 'Sightline relay listening');
+  console.log(`\n  Sightline is running: ${services.publicUrl}/\n  Demo accounts are listed on that page.\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: forcing exit');
+      process.exit(1);
+    }
+    stopping = true;
+    startDraining();
+    log.info({ signal, drainSeconds: config.SHUTDOWN_DRAIN_SECONDS }, 'draining: no new incidents');
+    const deadline = Date.now() + config.SHUTDOWN_DRAIN_SECONDS * 1000;
+    while (services.live.all().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const force = setTimeout(() => {
+      log.error('shutdown did not finish in time: forcing exit');
+      process.exit(1);
+    }, 10_000).unref();
+    await app.close();
+    clearTimeout(force);
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error('Sightline failed to start:', error);
+  process.exit(1);
+});

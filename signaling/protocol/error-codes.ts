@@ -1,0 +1,66 @@
+// Stable error codes of the Sightline protocol, shared by HTTP and signalling.
+// A code never changes meaning once published: clients switch on it.
+// This module is a leaf (no imports) so that the browser client can import it.
+
+export const ERROR_CODES = {
+  // Request shape and limits
+  MESSAGE_MALFORMED: 'The message is not valid JSON or does not match the protocol.',
+  MESSAGE_TOO_LARGE: 'The message is larger than the allowed size.',
+  RATE_LIMITED: 'Too many requests; slow down.',
+  TRANSPORT_LIMIT: 'This connection already has the maximum number of transports.',
+  BAD_REQUEST: 'The request body or parameters are invalid.',
+  NOT_FOUND: 'No such resource.',
+
+  // Identity and sessions
+  NOT_AUTHENTICATED: 'This request needs a signed-in session.',
+  LOGIN_FAILED: 'Unknown user or wrong password.',
+  ACCOUNT_LOCKED: 'Too many failed sign-ins; the account is locked for 10 minutes.',
+  SESSION_INVALID: 'The session is unknown or has ended.',
+  SESSION_EXPIRED: 'The session expired; sign in again.',
+  ALREADY_AUTHENTICATED: 'This connection is already authenticated.',
+  FORBIDDEN: 'Your role or agency does not allow this.',
+
+  // Viewing tokens
+  TOKEN_MALFORMED: 'The viewing token is not a well-formed JWT.',
+  TOKEN_ALG_NOT_ALLOWED: 'The viewing token uses an algorithm that is not accepted.',
+  TOKEN_SIGNATURE_INVALID: 'The viewing token signature does not verify.',
+  TOKEN_EXPIRED: 'The viewing token has expired.',
+  TOKEN_NOT_YET_VALID: 'The viewing token is not valid yet.',
+  TOKEN_AUDIENCE_INVALID: 'The viewing token was not issued for this service.',
+  TOKEN_ISSUER_INVALID: 'The viewing token was not issued by this service.',
+  TOKEN_CLAIMS_INVALID: 'The viewing token is missing required claims.',
+  TOKEN_INCIDENT_MISMATCH: 'The viewing token is for a different incident.',
+  TOKEN_REVOKED: 'The viewing token has been revoked.',
+
+  // Incidents and grants
+  INCIDENT_NOT_FOUND: 'No live incident with that id.',
+  INCIDENT_ALREADY_LIVE: 'This officer already has a live incident.',
+  GRANT_TTL_TOO_LONG: 'The requested access duration exceeds the allowed maximum.',
+  USER_NOT_FOUND: 'No such user.',
+  NOT_A_CLINICIAN: 'Access can only be granted to a clinician.',
+  PERMISSION_DENIED: 'The grant does not include this permission.',
+  ALREADY_JOINED: 'This connection has already joined an incident.',
+  NOT_JOINED: 'This connection has not joined or started an incident.',
+
+  // Media
+  TRANSPORT_NOT_FOUND: 'No such transport on this connection.',
+  PRODUCER_NOT_FOUND: 'No such producer on this connection.',
+  CONSUMER_NOT_FOUND: 'No such consumer on this connection.',
+  CANNOT_CONSUME: 'The receiver cannot decode this stream.',
+  MEDIA_ERROR: 'The media server refused the request.',
+
+  // Why access ended (sent in access.ended)
+  GRANT_EXPIRED: 'Your access to this incident has expired.',
+  GRANT_REVOKED: 'Your access to this incident was revoked.',
+  INCIDENT_ENDED: 'The incident has ended.',
+  MEDIA_WORKER_DIED: 'The media server handling this incident failed; the incident was ended.',
+  SERVER_SHUTTING_DOWN: 'The server is restarting; reconnect shortly.',
+
+  AUDIT_UNAVAILABLE: 'The audit trail cannot be written, so access is refused.',
+  INTERNAL: 'Unexpected server error.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);

@@ -1,0 +1,137 @@
+// The Sightline signalling protocol: every WebSocket message, both directions.
+// Shared by the control plane and the browser client; depends only on zod.
+import { z } from 'zod';
+import type { ErrorCode } from './error-codes.ts';
+
+const id = z.string().min(1).max(128);
+/** mediasoup parameter objects are validated by mediasoup itself; here they must be objects. */
+const mediaObject = z.looseObject({});
+
+export const permission = z.enum(['view', 'talk']);
+export type Permission = z.infer<typeof permission>;
+
+export const mediaSource = z.enum(['camera', 'talkback']);
+export type MediaSource = z.infer<typeof mediaSource>;
+
+const request = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.strictObject({ id: z.number().int().nonnegative(), type: z.literal(type), ...shape });
+
+export const clientMessage = z.discriminatedUnion('type', [
+  /** Officers and supervisors authenticate the socket with their session token. */
+  request('auth', { token: z.string().min(1).max(512) }),
+  /** Officer: go live. Creates the incident and both transports in one round trip. */
+  request('incident.start', {
+    rtpCapabilities: mediaObject,
+    note: z.string().max(200).optional(),
+  }),
+  /** Officer: end the live incident. */
+  request('incident.end', {}),
+  /** Officer: ask for help ("watch me"). */
+  request('incident.help', { requested: z.boolean() }),
+  /** Clinician: join an incident with a viewing token; returns transports and paused consumers. */
+  request('join', {
+    incidentId: id,
+    grantToken: z.string().min(1).max(4096),
+    rtpCapabilities: mediaObject,
+  }),
+  request('transport.connect', { transportId: id, dtlsParameters: mediaObject }),
+  request('produce', {
+    transportId: id,
+    kind: z.enum(['audio', 'video']),
+    rtpParameters: mediaObject,
+    source: mediaSource,
+    paused: z.boolean().default(false),
+  }),
+  /** Push-to-talk and camera mute: pause or resume one of this connection's producers. */
+  request('producer.pause', { producerId: id }),
+  request('producer.resume', { producerId: id }),
+  /** Resume consumers once the client has set up its receivers. */
+  request('consumers.resume', { consumerIds: z.array(id).min(1).max(16) }),
+  request('ping', {}),
+]);
+export type ClientMessage = z.infer<typeof clientMessage>;
+export type ClientMessageType = ClientMessage['type'];
+export type ClientRequest<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>;
+
+export interface TransportInfo {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+  sctpParameters?: unknown;
+}
+
+export interface ConsumerInfo {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: unknown;
+  source: MediaSource;
+  /** Who the media comes from, for display. */
+  from: ParticipantInfo;
+}
+
+export interface ParticipantInfo {
+  peerId: string;
+  userId: string;
+  name: string;
+  role: 'officer' | 'clinician' | 'supervisor' | 'admin';
+  agencyId: string;
+}
+
+export interface PresenceEntry extends ParticipantInfo {
+  watching: boolean;
+  talking: boolean;
+}
+
+export interface UserInfo {
+  id: string;
+  username: string;
+  name: string;
+  role: ParticipantInfo['role'];
+  agencyId: string;
+}
+
+/** Replies, keyed by request type. */
+export interface ResponseData {
+  auth: { user: UserInfo };
+  'incident.start': {
+    incidentId: string;
+    routerRtpCapabilities: unknown;
+    sendTransport: TransportInfo;
+    recvTransport: TransportInfo;
+  };
+  'incident.end': { incidentId: string };
+  'incident.help': { incidentId: string; helpRequested: boolean };
+  join: {
+    incidentId: string;
+    permissions: Permission[];
+    expiresAt: number;
+    officer: ParticipantInfo;
+    routerRtpCapabilities: unknown;
+    recvTransport: TransportInfo;
+    sendTransport: TransportInfo | null;
+    consumers: ConsumerInfo[];
+  };
+  'transport.connect': Record<string, never>;
+  produce: { producerId: string };
+  'producer.pause': Record<string, never>;
+  'producer.resume': Record<string, never>;
+  'consumers.resume': Record<string, never>;
+  ping: { serverTime: number };
+}
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type ServerMessage =
+  | { type: 'response'; id: number; ok: true; data: unknown }
+  | { type: 'response'; id: number | null; ok: false; error: ProtocolError }
+  | { type: 'consumer.new'; consumer: ConsumerInfo }
+  | { type: 'consumer.closed'; consumerId: string }
+  | { type: 'presence'; incidentId: string; participants: PresenceEntry[] }
+  /** This connection's access ended: media is already cut when this arrives. */
+  | { type: 'access.ended'; incidentId: string; code: ErrorCode; message: string }
+  | { type: 'server.shutdown'; message: string };

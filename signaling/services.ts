@@ -1,0 +1,90 @@
+// Everything the HTTP routes and signalling handlers share, built once at startup and closed once.
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import { MediaPlane } from '../server/media-plane.ts';
+import type { AuditSource } from './audit/audit-entry.ts';
+import { Auditor } from './audit/auditor.ts';
+import { FileAuditLog } from './audit/file-audit-log.ts';
+import type { Config } from './config.ts';
+import { MemoryDirectory, type Directory } from './identity/directory.ts';
+import { LoginLockout } from './identity/login-lockout.ts';
+import { SessionStore } from './identity/sessions.ts';
+import { IncidentRegistry } from './incidents/incident-registry.ts';
+import { LiveIncidents } from './live/live-incidents.ts';
+import { loadOrCreateSigningKeys, type SigningKeys } from './tokens/signing-keys.ts';
+
+export interface Services {
+  config: Config;
+  nodeId: string;
+  directory: Directory;
+  sessions: SessionStore;
+  lockout: LoginLockout;
+  keys: SigningKeys;
+  media: MediaPlane;
+  live: LiveIncidents;
+  audit: Auditor;
+  /** True once shutdown began: no new incidents are taken. */
+  draining: boolean;
+  /** Set once the HTTP server listens: the base of links handed out. */
+  publicUrl: string;
+  source(ip: string | null, userAgent: string | null): AuditSource;
+  close(): Promise<void>;
+}
+
+export async function createServices(config: Config, log: FastifyBaseLogger): Promise<Services> {
+  const nodeId = `${hostname()}:${process.pid}`;
+  const directory = await MemoryDirectory.fromFile(config.SEED_FILE);
+  const keys = await loadOrCreateSigningKeys(config.SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'signing-key.jwk'));
+  const auditLog = await FileAuditLog.open(join(config.DATA_DIR, 'audit.jsonl'), { fsync: config.AUDIT_FSYNC });
+  const audit = new Auditor(auditLog, log);
+  const media = await MediaPlane.start({
+    workers: config.MEDIA_WORKERS,
+    listenIp: config.MEDIA_LISTEN_IP,
+    announcedAddress: config.MEDIA_ANNOUNCED_ADDRESS,
+    portRange: { min: config.RTC_MIN_PORT, max: config.RTC_MAX_PORT },
+    maxTransportsPerPeer: config.MAX_TRANSPORTS_PER_CONNECTION,
+    logLevel: config.MEDIA_LOG_LEVEL,
+    initialAvailableOutgoingBitrate: 1_000_000,
+  });
+  const source = (ip: string | null, userAgent: string | null): AuditSource => ({ ip, userAgent, node: nodeId });
+  media.on('workerDied', (pid, error) => log.error({ pid, err: error }, 'mediasoup worker died; its incidents were ended'));
+  media.on('workerReplaced', (pid) => log.warn({ pid }, 'mediasoup worker replaced'));
+  const live = new LiveIncidents(new IncidentRegistry(), media, {
+    onError: (error, context) => log.warn({ err: error, context }, 'media setup failed'),
+    onEnded: (incident, code, by) =>
+      void audit.note({
+        action: 'incident.end',
+        outcome: by ? 'allowed' : 'info',
+        actor: by?.actor ?? null,
+        target: { incidentId: incident.id },
+        source: by?.source ?? source(null, null),
+        reason: code,
+      }),
+  });
+  const sessions = new SessionStore({ idleMs: config.SESSION_IDLE_SECONDS * 1000, maxMs: config.SESSION_MAX_SECONDS * 1000 });
+  const sweeper = setInterval(() => sessions.sweep(), 60_000).unref();
+  let closed = false;
+  return {
+    config,
+    nodeId,
+    directory,
+    sessions,
+    lockout: new LoginLockout(),
+    keys,
+    media,
+    live,
+    audit,
+    draining: false,
+    publicUrl: `http://127.0.0.1:${config.PORT}`,
+    source,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(sweeper);
+      live.endAll('SERVER_SHUTTING_DOWN');
+      media.close();
+      await auditLog.close();
+    },
+  };
+}

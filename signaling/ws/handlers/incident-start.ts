@@ -1,0 +1,39 @@
+import { canStartIncident } from '../../access-policy.ts';
+import { SightlineError } from '../../errors.ts';
+import { assertNotInIncident, participantInfo, requireUser, type Handler } from './context.ts';
+
+/** The officer goes live: incident, media room, and both transports in one round trip. */
+export const incidentStart: Handler<'incident.start'> = async (connection, message) => {
+  const { services } = connection;
+  const officer = requireUser(connection, 'officer');
+  if (!canStartIncident(officer)) throw new SightlineError('FORBIDDEN');
+  assertNotInIncident(connection);
+  if (services.draining) throw new SightlineError('SERVER_SHUTTING_DOWN');
+  const live = await services.live.start(officer, message.note ?? null);
+  const incidentId = live.incident.id;
+  try {
+    await services.audit.allow({
+      action: 'incident.start',
+      actor: connection.actor,
+      target: { incidentId },
+      source: connection.source,
+    });
+    const { participant } = await live.add({
+      info: participantInfo(connection.peerId, officer),
+      isOfficer: true,
+      permissions: new Set(),
+      rtpCapabilities: message.rtpCapabilities,
+      channel: connection,
+    });
+    connection.incident = live;
+    const [sendTransport, recvTransport] = await Promise.all([
+      participant.media.createTransport('send'),
+      participant.media.createTransport('recv'),
+    ]);
+    return { incidentId, routerRtpCapabilities: live.room.rtpCapabilities, sendTransport, recvTransport };
+  } catch (error) {
+    connection.incident = null;
+    services.live.end(incidentId, 'INCIDENT_ENDED');
+    throw error;
+  }
+};

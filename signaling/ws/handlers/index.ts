@@ -1,0 +1,33 @@
+// One handler per message type; the map's type makes a missing handler a compile error.
+import type { ClientMessage, ClientMessageType } from '../../protocol/messages.ts';
+import type { SignalingConnection } from '../connection.ts';
+import { auth } from './auth.ts';
+import { consumersResume } from './consumers-resume.ts';
+import type { Handler } from './context.ts';
+import { incidentEnd } from './incident-end.ts';
+import { incidentHelp } from './incident-help.ts';
+import { incidentStart } from './incident-start.ts';
+import { join } from './join.ts';
+import { ping } from './ping.ts';
+import { produce } from './produce.ts';
+import { producerPause, producerResume } from './producer-pause.ts';
+import { transportConnect } from './transport-connect.ts';
+
+const handlers: { [T in ClientMessageType]: Handler<T> } = {
+  auth,
+  'incident.start': incidentStart,
+  'incident.end': incidentEnd,
+  'incident.help': incidentHelp,
+  join,
+  'transport.connect': transportConnect,
+  produce,
+  'producer.pause': producerPause,
+  'producer.resume': producerResume,
+  'consumers.resume': consumersResume,
+  ping,
+};
+
+export function dispatch(connection: SignalingConnection, message: ClientMessage): Promise<unknown> {
+  const handler = handlers[message.type] as Handler<typeof message.type>;
+  return handler(connection, message as never);
+}

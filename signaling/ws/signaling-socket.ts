@@ -1,0 +1,54 @@
+// Attaches the signalling WebSocket endpoint (/ws) to the fastify server, with an origin check,
+// a hard payload cap, and connections closed before the app closes.
+import type { FastifyInstance } from 'fastify';
+import { WebSocketServer } from 'ws';
+import type { Services } from '../services.ts';
+import { SignalingConnection } from './connection.ts';
+
+export const SIGNALING_PATH = '/ws';
+
+/** Browsers send Origin; it must name the host they connected to. Non-browser clients send none. */
+export function originAllowed(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (origin === undefined) return true;
+  try {
+    const originHost = new URL(origin).host;
+    return originHost === host || originHost === new URL(publicUrl).host;
+  } catch {
+    return false;
+  }
+}
+
+export function attachSignaling(app: FastifyInstance, services: Services): { connections: Set<SignalingConnection> } {
+  const connections = new Set<SignalingConnection>();
+  // The hard cap closes the socket (1009); smaller oversize messages get MESSAGE_TOO_LARGE and the socket stays up.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.WS_MAX_MESSAGE_BYTES * 4 });
+
+  app.server.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== SIGNALING_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!originAllowed(request.headers.origin, request.headers.host, services.publicUrl)) {
+      app.log.warn({ origin: request.headers.origin }, 'signalling connection refused: origin not allowed');
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const source = services.source(request.socket.remoteAddress ?? null, request.headers['user-agent']?.slice(0, 256) ?? null);
+      const connection = new SignalingConnection(ws, source, services, app.log);
+      connections.add(connection);
+      ws.once('close', () => connections.delete(connection));
+    });
+  });
+
+  app.addHook('preClose', async () => {
+    for (const connection of connections) {
+      connection.send({ type: 'server.shutdown', message: 'The server is restarting; reconnect shortly.' });
+      connection.terminate(1001, 'SERVER_SHUTTING_DOWN');
+    }
+    connections.clear();
+    wss.close();
+  });
+  return { connections };
+}
