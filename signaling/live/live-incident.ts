@@ -2,7 +2,7 @@
 // which stream. It drives the incident's media room; it never sees tokens.
 import type { MediaPeer } from '../../server/media-peer.ts';
 import type { MediaRoom } from '../../server/media-room.ts';
-import type { ConsumerDescription, ProducerDescription } from '../../server/media-types.ts';
+import type { ConsumerDescription, ProducerDescription, TransportDescription } from '../../server/media-types.ts';
 import type { Incident } from '../incidents/incident-registry.ts';
 import { ERROR_CODES, type ErrorCode } from '../protocol/error-codes.ts';
 import type { ConsumerInfo, MediaSource, ParticipantInfo, Permission, PresenceEntry, ServerMessage } from '../protocol/messages.ts';
@@ -50,25 +50,40 @@ export class LiveIncident {
     return [...this.#participants.values()];
   }
 
-  /** Adds a participant. Viewers with `view` get paused consumers of the camera streams live now. */
-  async add(entry: Omit<Participant, 'media'>): Promise<{ participant: Participant; consumers: ConsumerInfo[] }> {
+  /**
+   * Adds a participant with the transports it needs, then gives viewers with `view` paused
+   * consumers of the camera streams that are live now.
+   */
+  async add(
+    entry: Omit<Participant, 'media'>,
+    directions: { send: boolean; recv: boolean },
+  ): Promise<{
+    participant: Participant;
+    sendTransport: TransportDescription | null;
+    recvTransport: TransportDescription | null;
+    consumers: ConsumerInfo[];
+  }> {
     const media = this.room.addPeer(entry.info.peerId);
     const participant: Participant = { ...entry, media };
     this.#participants.set(entry.info.peerId, participant);
     media.on('consumerClosed', (consumerId) => participant.channel.send({ type: 'consumer.closed', consumerId }));
-    const consumers: ConsumerInfo[] = [];
     try {
+      const [sendTransport, recvTransport] = await Promise.all([
+        directions.send ? media.createTransport('send') : null,
+        directions.recv ? media.createTransport('recv') : null,
+      ]);
+      const consumers: ConsumerInfo[] = [];
       for (const producer of this.room.producers()) {
         if (this.#receives(participant, producer)) {
           consumers.push(this.#consumerInfo(await media.consume(producer.producerId, participant.rtpCapabilities)));
         }
       }
+      this.#broadcastPresence();
+      return { participant, sendTransport, recvTransport, consumers };
     } catch (error) {
       this.remove(entry.info.peerId);
       throw error;
     }
-    this.#broadcastPresence();
-    return { participant, consumers };
   }
 
   participant(peerId: string): Participant | undefined {

@@ -71,18 +71,28 @@ export class SignalingConnection implements ParticipantChannel {
     incident?.remove(this.peerId, code);
   }
 
+  /**
+   * Closes the connection. A clinician leaving is audited; an officer disconnecting ends the
+   * incident, since nobody is streaming it any more.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     const incident = this.incident;
-    const wasViewer = this.viewer !== null && incident !== null;
-    this.leaveIncident();
-    if (wasViewer && incident) {
+    const isOfficer = incident?.participant(this.peerId)?.isOfficer === true;
+    if (incident && isOfficer) {
+      this.incident = null;
+      this.#clearExpiry();
+      this.services.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor: this.actor, source: this.source });
+    } else {
+      this.leaveIncident();
+    }
+    if (incident && this.viewer) {
       void this.services.audit.note({
         action: 'leave',
         outcome: 'info',
         actor: this.actor,
-        target: { incidentId: incident.incident.id, grantId: this.viewer?.grant.grantId },
+        target: { incidentId: incident.incident.id, grantId: this.viewer.grant.grantId },
         source: this.source,
       });
     }

@@ -18,19 +18,23 @@ export const incidentStart: Handler<'incident.start'> = async (connection, messa
       target: { incidentId },
       source: connection.source,
     });
-    const { participant } = await live.add({
-      info: participantInfo(connection.peerId, officer),
-      isOfficer: true,
-      permissions: new Set(),
-      rtpCapabilities: message.rtpCapabilities,
-      channel: connection,
-    });
+    const { sendTransport, recvTransport } = await live.add(
+      {
+        info: participantInfo(connection.peerId, officer),
+        isOfficer: true,
+        permissions: new Set(),
+        rtpCapabilities: message.rtpCapabilities,
+        channel: connection,
+      },
+      { send: true, recv: true },
+    );
     connection.incident = live;
-    const [sendTransport, recvTransport] = await Promise.all([
-      participant.media.createTransport('send'),
-      participant.media.createTransport('recv'),
-    ]);
-    return { incidentId, routerRtpCapabilities: live.room.rtpCapabilities, sendTransport, recvTransport };
+    return {
+      incidentId,
+      routerRtpCapabilities: live.room.rtpCapabilities,
+      sendTransport: sendTransport!,
+      recvTransport: recvTransport!,
+    };
   } catch (error) {
     connection.incident = null;
     services.live.end(incidentId, 'INCIDENT_ENDED');

@@ -44,19 +44,18 @@ export const join: Handler<'join'> = async (connection, message) => {
     detail: { permissions: grant.permissions.join(','), expiresAt: grant.expiresAt },
   });
   const permissions = new Set(grant.permissions);
-  const { participant, consumers } = await live.add({
-    info: participantInfo(connection.peerId, clinician),
-    isOfficer: false,
-    permissions,
-    rtpCapabilities: message.rtpCapabilities,
-    channel: connection,
-  });
+  const { recvTransport, sendTransport, consumers } = await live.add(
+    {
+      info: participantInfo(connection.peerId, clinician),
+      isOfficer: false,
+      permissions,
+      rtpCapabilities: message.rtpCapabilities,
+      channel: connection,
+    },
+    { recv: true, send: permissions.has('talk') },
+  );
   connection.incident = live;
   scheduleExpiry(connection, incidentId, grant.grantId, grant.expiresAt);
-  const [recvTransport, sendTransport] = await Promise.all([
-    participant.media.createTransport('recv'),
-    permissions.has('talk') ? participant.media.createTransport('send') : Promise.resolve(null),
-  ]);
   const officer = live.officer?.info;
   if (!officer) throw new SightlineError('INCIDENT_NOT_FOUND', 'the incident has no officer connected');
   return {
@@ -65,7 +64,7 @@ export const join: Handler<'join'> = async (connection, message) => {
     expiresAt: grant.expiresAt,
     officer,
     routerRtpCapabilities: live.room.rtpCapabilities,
-    recvTransport,
+    recvTransport: recvTransport!,
     sendTransport,
     consumers,
   };

@@ -1,0 +1,86 @@
+// Starts a real Sightline relay in-process for tests: real mediasoup workers, real HTTP and
+// WebSocket on 127.0.0.1 with an ephemeral port, and a fresh data directory.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../signaling/app.ts';
+import { loadConfig, type ConfigInput } from '../../signaling/config.ts';
+import { createLogger } from '../../signaling/logger.ts';
+import type { LoginResponse } from '../../signaling/protocol/http.ts';
+import { createServices, type Services } from '../../signaling/services.ts';
+
+export interface TestRelay {
+  url: string;
+  wsUrl: string;
+  app: FastifyInstance;
+  services: Services;
+  dataDir: string;
+  login(username: string, password: string): Promise<LoginResponse>;
+  api<T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown }): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+let portBase = 42000;
+
+export async function startRelay(overrides: Partial<Record<keyof ConfigInput, string>> = {}): Promise<TestRelay> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sightline-test-'));
+  // Each relay gets its own RTC port range so that relays in one run never collide.
+  const rtcMin = portBase;
+  portBase += 200;
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    MEDIA_WORKERS: '1',
+    LOG_LEVEL: process.env.SIGHTLINE_TEST_LOG_LEVEL ?? 'silent',
+    RTC_MIN_PORT: String(rtcMin),
+    RTC_MAX_PORT: String(rtcMin + 199),
+    ...overrides,
+  });
+  const log = createLogger(config);
+  const services = await createServices(config, log);
+  const { app } = await buildApp({ services, logger: log });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address !== 'object') throw new Error('relay did not bind');
+  const url = `http://127.0.0.1:${address.port}`;
+  services.publicUrl = url;
+
+  const api: TestRelay['api'] = async (method, path, options = {}) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as never };
+  };
+
+  return {
+    url,
+    wsUrl: `ws://127.0.0.1:${address.port}/ws`,
+    app,
+    services,
+    dataDir,
+    api,
+    async login(username, password) {
+      const { status, body } = await api<LoginResponse>('POST', '/api/session', { body: { username, password } });
+      if (status !== 200) throw new Error(`login ${username} failed: ${status} ${JSON.stringify(body)}`);
+      return body;
+    },
+    async close() {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const DEMO = {
+  officer: { username: 'officer.reyes', password: 'demo-officer', id: 'u-officer-reyes' },
+  officer2: { username: 'officer.park', password: 'demo-officer', id: 'u-officer-park' },
+  supervisor: { username: 'sup.chen', password: 'demo-supervisor', id: 'u-sup-chen' },
+  clinician: { username: 'clin.okafor', password: 'demo-clinician', id: 'u-clin-okafor' },
+} as const;

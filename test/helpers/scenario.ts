@@ -1,0 +1,52 @@
+// Common steps of the live path, driven over the real protocol.
+import type { GrantResponse } from '../../signaling/protocol/http.ts';
+import type { TestRelay } from './relay.ts';
+import { DEMO } from './relay.ts';
+import { FAKE_RTP, TestSocket } from './ws-client.ts';
+
+export async function capabilities(relay: TestRelay): Promise<unknown> {
+  const { body } = await relay.api<{ routerRtpCapabilities: unknown }>('GET', '/api/media/capabilities');
+  return body.routerRtpCapabilities;
+}
+
+/** An officer signs in, goes live, and sends camera audio and video. */
+export async function goLive(relay: TestRelay, who: { username: string; password: string } = DEMO.officer) {
+  const { token } = await relay.login(who.username, who.password);
+  const socket = await TestSocket.open(relay.wsUrl);
+  await socket.request('auth', { token });
+  const rtpCapabilities = await capabilities(relay);
+  const started = await socket.request('incident.start', { rtpCapabilities });
+  const transportId = started.sendTransport.id as string;
+  const audio = await socket.request('produce', { transportId, kind: 'audio', rtpParameters: FAKE_RTP.audio, source: 'camera' });
+  const video = await socket.request('produce', { transportId, kind: 'video', rtpParameters: FAKE_RTP.video, source: 'camera' });
+  return {
+    socket,
+    incidentId: started.incidentId as string,
+    started,
+    producerIds: [audio.producerId as string, video.producerId as string],
+  };
+}
+
+export async function grant(
+  relay: TestRelay,
+  incidentId: string,
+  options: { permissions?: Array<'view' | 'talk'>; ttlSeconds?: number; clinicianId?: string } = {},
+): Promise<GrantResponse> {
+  const { token } = await relay.login(DEMO.supervisor.username, DEMO.supervisor.password);
+  const { status, body } = await relay.api<GrantResponse>('POST', `/api/incidents/${incidentId}/grants`, {
+    token,
+    body: {
+      clinicianId: options.clinicianId ?? DEMO.clinician.id,
+      permissions: options.permissions ?? ['view', 'talk'],
+      ttlSeconds: options.ttlSeconds ?? 600,
+    },
+  });
+  if (status !== 201) throw new Error(`grant failed: ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+export async function joinWith(relay: TestRelay, incidentId: string, grantToken: string) {
+  const socket = await TestSocket.open(relay.wsUrl);
+  const reply = await socket.send('join', { incidentId, grantToken, rtpCapabilities: await capabilities(relay) });
+  return { socket, reply };
+}
