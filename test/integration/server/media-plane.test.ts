@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MediaPlane } from '../../../server/media-plane.ts';
+import { FAKE_RTP } from '../../helpers/ws-client.ts';
+
+const options = {
+  workers: 1,
+  listenIp: '127.0.0.1',
+  portRange: { min: 46000, max: 46199 },
+  maxTransportsPerPeer: 2,
+  logLevel: 'warn' as const,
+  initialAvailableOutgoingBitrate: 1_000_000,
+};
+
+describe('media plane on a real mediasoup worker', () => {
+  let plane: MediaPlane | undefined;
+  afterEach(() => plane?.close());
+
+  it('caps transports per peer', async () => {
+    plane = await MediaPlane.start(options);
+    const room = await plane.openRoom('inc-a');
+    const peer = room.addPeer('p1');
+    await peer.createTransport('send');
+    await peer.createTransport('recv');
+    await expect(peer.createTransport('recv')).rejects.toMatchObject({ code: 'TRANSPORT_LIMIT' });
+  });
+
+  it('creates viewer consumers paused, and closes them when the producer goes', async () => {
+    plane = await MediaPlane.start(options);
+    const room = await plane.openRoom('inc-b');
+    const camera = room.addPeer('camera');
+    const send = await camera.createTransport('send');
+    const produced = await camera.produce({ transportId: send.id, kind: 'video', rtpParameters: FAKE_RTP.video, source: 'camera', paused: false });
+    const viewer = room.addPeer('viewer');
+    await viewer.createTransport('recv');
+    const consumer = await viewer.consume(produced.producerId, plane.rtpCapabilities);
+    expect(consumer).toMatchObject({ kind: 'video', source: 'camera', producerPeerId: 'camera' });
+    const closed = new Promise<string>((resolve) => viewer.once('consumerClosed', resolve));
+    await viewer.resumeConsumers([consumer.consumerId]);
+    camera.close();
+    expect(await closed).toBe(consumer.consumerId);
+    expect(viewer.consumerCount()).toBe(0);
+  });
+
+  it('refuses unknown ids with codes', async () => {
+    plane = await MediaPlane.start(options);
+    const room = await plane.openRoom('inc-c');
+    const peer = room.addPeer('p');
+    await expect(peer.connectTransport('nope', {})).rejects.toMatchObject({ code: 'TRANSPORT_NOT_FOUND' });
+    await expect(peer.consume('nope', plane.rtpCapabilities)).rejects.toMatchObject({ code: 'PRODUCER_NOT_FOUND' });
+    await expect(peer.resumeConsumers(['nope'])).rejects.toMatchObject({ code: 'CONSUMER_NOT_FOUND' });
+    await expect(peer.setProducerPaused('nope', true)).rejects.toMatchObject({ code: 'PRODUCER_NOT_FOUND' });
+  });
+
+  it('close() is idempotent and cascades from the plane to rooms and peers', async () => {
+    plane = await MediaPlane.start(options);
+    const room = await plane.openRoom('inc-d');
+    const peer = room.addPeer('p');
+    const reasons: string[] = [];
+    plane.on('roomClosed', (_id, reason) => reasons.push(reason));
+    plane.close();
+    plane.close();
+    expect(room.closed).toBe(true);
+    expect(peer.closed).toBe(true);
+    expect(reasons).toEqual(['shutdown']);
+  });
+
+  it('survives a worker killed with SIGKILL: its rooms end, a new worker takes new rooms', async () => {
+    plane = await MediaPlane.start(options);
+    const room = await plane.openRoom('inc-e');
+    const [pid] = plane.workerPids();
+    const ended = new Promise<string>((resolve) => plane!.on('roomClosed', (id, reason) => resolve(`${id}:${reason}`)));
+    const replaced = new Promise<number>((resolve) => plane!.on('workerReplaced', resolve));
+    process.kill(pid!, 'SIGKILL');
+    expect(await ended).toBe('inc-e:worker-died');
+    expect(room.closed).toBe(true);
+    const newPid = await replaced;
+    expect(newPid).not.toBe(pid);
+    const next = await plane.openRoom('inc-f');
+    expect(next.closed).toBe(false);
+  });
+});
