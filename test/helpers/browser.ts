@@ -1,0 +1,53 @@
+// Launches Debian's Chromium through playwright-core with a fake camera and microphone.
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface TestBrowser {
+  /** A fresh context (its own storage) with camera and microphone allowed. */
+  page(origin: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<TestBrowser> {
+  // playwright gives every launch a fresh, temporary profile directory.
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--allow-loopback-in-peer-connection',
+    ],
+  });
+  const contexts: BrowserContext[] = [];
+  return {
+    async page(origin) {
+      const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 390, height: 844 } });
+      await context.grantPermissions(['camera', 'microphone'], { origin });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+      return page;
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close();
+    },
+  };
+}
+
+/** Reads the page's debug state (window.sightline.state). */
+export const pageState = (page: Page): Promise<string> => page.evaluate(() => window.sightline?.state ?? 'none');
+
+export async function waitForState(page: Page, state: string, timeoutMs = 15_000): Promise<void> {
+  await page.waitForFunction((wanted) => window.sightline?.state === wanted, state, { timeout: timeoutMs });
+}
