@@ -58,5 +58,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** The base URL for links handed to people (grant links). */
-export const publicUrl = (config: Config, listeningPort: number): string =>
-  (config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${listeningPort}`).replace(/\/$/, '');
+export function publicUrl(config: Config, listeningPort: number): string {
+  if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/$/, '');
+  const wildcard = config.HOST === '0.0.0.0' || config.HOST === '::';
+  const host = wildcard ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return `http://${host}:${listeningPort}`;
+}

@@ -46,14 +46,19 @@ export class MemoryDirectory implements Directory {
   readonly #devices = new Map<string, Device>();
 
   constructor(seed: Seed) {
-    for (const agency of seed.agencies) this.#agencies.set(agency.id, agency);
+    for (const agency of seed.agencies) {
+      if (this.#agencies.has(agency.id)) throw new Error(`duplicate agency id ${agency.id}`);
+      this.#agencies.set(agency.id, agency);
+    }
     for (const user of seed.users) {
       if (!this.#agencies.has(user.agencyId)) throw new Error(`user ${user.id} names unknown agency ${user.agencyId}`);
       if (this.#usernames.has(user.username.toLowerCase())) throw new Error(`duplicate username ${user.username}`);
+      if (this.#users.has(user.id)) throw new Error(`duplicate user id ${user.id}`);
       this.#users.set(user.id, user);
       this.#usernames.set(user.username.toLowerCase(), user);
     }
     for (const device of seed.devices) {
+      if (this.#devices.has(device.id)) throw new Error(`duplicate device id ${device.id}`);
       if (this.#users.get(device.officerId)?.role !== 'officer') {
         throw new Error(`device ${device.id} must belong to an officer`);
       }

@@ -20,15 +20,23 @@ export async function verifySecret(secret: string, encoded: string): Promise<boo
   const parts = encoded.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, salt, expected] = parts as [string, string, string, string, string, string];
+  const [N, blockSize, parallel] = [Number(n), Number(r), Number(p)];
+  const powerOfTwo = Number.isInteger(N) && N >= 2 && N <= 2 ** 20 && (N & (N - 1)) === 0;
+  if (!powerOfTwo || !Number.isInteger(blockSize) || blockSize < 1 || blockSize > 32) return false;
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) return false;
   const expectedKey = Buffer.from(expected, 'base64url');
   if (expectedKey.length < 16) return false;
-  const key = await scrypt(secret, Buffer.from(salt, 'base64url'), expectedKey.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: 64 * 1024 * 1024,
-  });
-  return timingSafeEqual(key, expectedKey);
+  try {
+    const key = await scrypt(secret, Buffer.from(salt, 'base64url'), expectedKey.length, {
+      N,
+      r: blockSize,
+      p: parallel,
+      maxmem: 256 * N * blockSize + 16 * 1024 * 1024,
+    });
+    return timingSafeEqual(key, expectedKey);
+  } catch {
+    return false;
+  }
 }
 
 /** A hash of a random secret, checked against when the user is unknown so timing does not reveal it. */

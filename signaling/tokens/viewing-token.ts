@@ -51,7 +51,7 @@ export async function issueViewingToken(
 export function viewingTokenErrorCode(error: unknown): ErrorCode {
   if (error instanceof joseErrors.JWTExpired) return 'TOKEN_EXPIRED';
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf') return 'TOKEN_NOT_YET_VALID';
+    if (error.claim === 'nbf' && error.reason === 'check_failed') return 'TOKEN_NOT_YET_VALID';
     if (error.claim === 'aud') return 'TOKEN_AUDIENCE_INVALID';
     if (error.claim === 'iss') return 'TOKEN_ISSUER_INVALID';
     return 'TOKEN_CLAIMS_INVALID';

@@ -1,0 +1,158 @@
+import { availableParallelism } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, publicUrl } from '../../../signaling/config.ts';
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).name).toBe('ConfigError');
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has documented defaults for every setting', () => {
+    expect(loadConfig({})).toEqual({
+      HOST: '127.0.0.1',
+      PORT: 8080,
+      LOG_LEVEL: 'info',
+      DATA_DIR: 'var',
+      SEED_FILE: 'config/demo-seed.json',
+      TOKEN_ISSUER: 'sightline',
+      MEDIA_WORKERS: availableParallelism(),
+      MEDIA_LISTEN_IP: '127.0.0.1',
+      RTC_MIN_PORT: 40000,
+      RTC_MAX_PORT: 40999,
+      MEDIA_LOG_LEVEL: 'warn',
+      SESSION_IDLE_SECONDS: 1800,
+      SESSION_MAX_SECONDS: 43200,
+      GRANT_MAX_TTL_SECONDS: 14400,
+      WS_MAX_MESSAGE_BYTES: 16384,
+      WS_RATE_PER_SECOND: 20,
+      WS_RATE_BURST: 40,
+      MAX_TRANSPORTS_PER_CONNECTION: 2,
+      HTTP_BODY_LIMIT_BYTES: 65536,
+      SHUTDOWN_DRAIN_SECONDS: 10,
+      AUDIT_FSYNC: true,
+    });
+  });
+
+  it('ignores unrelated environment variables', () => {
+    const config = loadConfig({ PATH: '/usr/bin', HOME: '/root' });
+    expect(config).not.toHaveProperty('PATH');
+  });
+
+  it('coerces numbers and booleans from strings', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      RTC_MIN_PORT: '50000',
+      RTC_MAX_PORT: '50100',
+      SESSION_IDLE_SECONDS: '600',
+      WS_RATE_PER_SECOND: '2.5',
+      SHUTDOWN_DRAIN_SECONDS: '0',
+      MEDIA_WORKERS: '3',
+      AUDIT_FSYNC: 'false',
+    });
+    expect(config.PORT).toBe(9000);
+    expect(config.RTC_MIN_PORT).toBe(50000);
+    expect(config.RTC_MAX_PORT).toBe(50100);
+    expect(config.SESSION_IDLE_SECONDS).toBe(600);
+    expect(config.WS_RATE_PER_SECOND).toBe(2.5);
+    expect(config.SHUTDOWN_DRAIN_SECONDS).toBe(0);
+    expect(config.MEDIA_WORKERS).toBe(3);
+    expect(config.AUDIT_FSYNC).toBe(false);
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+  ])('AUDIT_FSYNC=%s is %s', (value, expected) => {
+    expect(loadConfig({ AUDIT_FSYNC: value }).AUDIT_FSYNC).toBe(expected);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['PORT', '-1'],
+    ['SESSION_IDLE_SECONDS', '30'],
+    ['SESSION_IDLE_SECONDS', '3600'],
+    ['SESSION_MAX_SECONDS', '59'],
+    ['GRANT_MAX_TTL_SECONDS', '10'],
+    ['WS_MAX_MESSAGE_BYTES', '100'],
+    ['WS_RATE_PER_SECOND', '0'],
+    ['WS_RATE_BURST', '1.5'],
+    ['MAX_TRANSPORTS_PER_CONNECTION', '9'],
+    ['MEDIA_WORKERS', '0'],
+    ['RTC_MIN_PORT', '0'],
+    ['RTC_MAX_PORT', '65536'],
+    ['LOG_LEVEL', 'verbose'],
+    ['MEDIA_LOG_LEVEL', 'info'],
+    ['AUDIT_FSYNC', 'yes'],
+    ['PUBLIC_URL', 'not a url'],
+    ['SHUTDOWN_DRAIN_SECONDS', '-1'],
+  ])('refuses %s=%s with a ConfigError naming the setting', (name, value) => {
+    const error = configError({ [name]: value });
+    expect(error.message).toMatch(/^invalid configuration:\n {2}/);
+    expect(error.message).toContain(`${name}: `);
+  });
+
+  it('names every bad setting at once', () => {
+    const error = configError({ PORT: 'x', LOG_LEVEL: 'loud', WS_RATE_BURST: '0' });
+    expect(error.message).toContain('PORT: ');
+    expect(error.message).toContain('LOG_LEVEL: ');
+    expect(error.message).toContain('WS_RATE_BURST: ');
+    expect(error.message.split('\n')).toHaveLength(4);
+  });
+
+  it('refuses RTC_MIN_PORT > RTC_MAX_PORT', () => {
+    const error = configError({ RTC_MIN_PORT: '41000', RTC_MAX_PORT: '40000' });
+    expect(error.message).toContain('RTC_MIN_PORT must not exceed RTC_MAX_PORT');
+    expect(error.message).toBe('invalid configuration:\n  config: RTC_MIN_PORT must not exceed RTC_MAX_PORT');
+    // Relative to the default range too.
+    expect(configError({ RTC_MIN_PORT: '41000' }).message).toContain('RTC_MIN_PORT must not exceed RTC_MAX_PORT');
+  });
+
+  it('accepts RTC_MIN_PORT == RTC_MAX_PORT', () => {
+    const config = loadConfig({ RTC_MIN_PORT: '40000', RTC_MAX_PORT: '40000' });
+    expect([config.RTC_MIN_PORT, config.RTC_MAX_PORT]).toEqual([40000, 40000]);
+  });
+
+  it('keeps optional settings undefined unless given', () => {
+    const config = loadConfig({ PUBLIC_URL: 'https://relay.example.org/', SIGNING_KEY_FILE: '/etc/key.json' });
+    expect(config.PUBLIC_URL).toBe('https://relay.example.org/');
+    expect(config.SIGNING_KEY_FILE).toBe('/etc/key.json');
+    expect(loadConfig({}).MEDIA_ANNOUNCED_ADDRESS).toBeUndefined();
+  });
+});
+
+describe('publicUrl', () => {
+  it('uses PUBLIC_URL without its trailing slash', () => {
+    expect(publicUrl(loadConfig({ PUBLIC_URL: 'https://relay.example.org/' }), 1234)).toBe('https://relay.example.org');
+    expect(publicUrl(loadConfig({ PUBLIC_URL: 'https://relay.example.org/sightline/' }), 1234)).toBe(
+      'https://relay.example.org/sightline',
+    );
+    expect(publicUrl(loadConfig({ PUBLIC_URL: 'https://relay.example.org' }), 1234)).toBe('https://relay.example.org');
+  });
+
+  it('otherwise uses HOST and the listening port', () => {
+    expect(publicUrl(loadConfig({}), 8080)).toBe('http://127.0.0.1:8080');
+    expect(publicUrl(loadConfig({ HOST: 'relay.local', PORT: '0' }), 43211)).toBe('http://relay.local:43211');
+  });
+
+  it('maps the wildcard address 0.0.0.0 to localhost', () => {
+    expect(publicUrl(loadConfig({ HOST: '0.0.0.0' }), 8080)).toBe('http://localhost:8080');
+  });
+
+  // BUG: an IPv6 HOST is interpolated without brackets, giving e.g. "http://::1:8080", which is not a URL.
+  it('produces a valid URL for an IPv6 HOST', () => {
+    const url = publicUrl(loadConfig({ HOST: '::1' }), 8080);
+    expect(() => new URL(url)).not.toThrow();
+    expect(new URL(url).host).toBe('[::1]:8080');
+  });
+});
