@@ -1,0 +1,86 @@
+// Debug hooks for end-to-end tests. Each page (officer, watch, supervisor) exposes:
+//
+//   window.sightline = {
+//     state: string,   // see below; 'error:<CODE>' on failure
+//     code?: string,   // last error / access.ended code, if any
+//     stats(): Promise<{ inbound: [{kind, packetsReceived, framesDecoded?, totalAudioEnergy?}],
+//                        outbound: [{kind, packetsSent}] }>   // from transport.getStats()
+//   }
+//
+// States: all pages 'idle' at load and 'signin' while the sign-in form is shown;
+//   officer:    'idle' -> 'starting' -> 'live' -> 'ended'      (or 'error:<CODE>')
+//   watch:      'joining' -> 'joined' -> 'ended'               (or 'error:<CODE>', e.g. error:TOKEN_EXPIRED)
+//   supervisor: 'loading' -> 'ready'                           ('error:<CODE>' while the list cannot load)
+// The state is mirrored on <body data-state="..."> so tests (and CSS) can wait on it.
+// mediasoup-client's RTP probation receiver is left out of `inbound`.
+import type { types } from 'mediasoup-client';
+
+export interface InboundStat {
+  kind: string;
+  packetsReceived: number;
+  framesDecoded?: number;
+  totalAudioEnergy?: number;
+}
+export interface OutboundStat {
+  kind: string;
+  packetsSent: number;
+}
+export interface MediaStats {
+  inbound: InboundStat[];
+  outbound: OutboundStat[];
+}
+
+export interface SightlineDebug {
+  state: string;
+  code?: string;
+  stats: () => Promise<MediaStats>;
+}
+
+declare global {
+  interface Window {
+    sightline: SightlineDebug;
+  }
+}
+
+type TransportSource = () => Array<types.Transport | null | undefined>;
+let transports: TransportSource = () => [];
+
+window.sightline = { state: 'idle', stats: () => collectStats(transports()) };
+
+export function setState(state: string, code?: string): void {
+  window.sightline.state = state;
+  if (code !== undefined) window.sightline.code = code;
+  document.body.dataset.state = state;
+}
+
+export function setErrorState(code: string): void {
+  setState(`error:${code}`, code);
+}
+
+/** Tell the hooks where to find the page's current transports. */
+export function registerTransports(source: TransportSource): void {
+  transports = source;
+}
+
+/** mediasoup-client's hidden RTP probation receiver (mid 'probator', SSRC 1234): not real media. */
+const isProbator = (stat: Record<string, unknown>) => stat.mid === 'probator' || stat.ssrc === 1234;
+
+export async function collectStats(list: Array<types.Transport | null | undefined>): Promise<MediaStats> {
+  const result: MediaStats = { inbound: [], outbound: [] };
+  for (const transport of list) {
+    if (!transport || transport.closed) continue;
+    const report = await transport.getStats();
+    report.forEach((stat: Record<string, unknown>) => {
+      const kind = String(stat.kind ?? stat.mediaType ?? '');
+      if (stat.type === 'inbound-rtp' && !isProbator(stat)) {
+        const entry: InboundStat = { kind, packetsReceived: Number(stat.packetsReceived ?? 0) };
+        if (typeof stat.framesDecoded === 'number') entry.framesDecoded = stat.framesDecoded;
+        if (typeof stat.totalAudioEnergy === 'number') entry.totalAudioEnergy = stat.totalAudioEnergy;
+        result.inbound.push(entry);
+      } else if (stat.type === 'outbound-rtp') {
+        result.outbound.push({ kind, packetsSent: Number(stat.packetsSent ?? 0) });
+      }
+    });
+  }
+  return result;
+}

@@ -1,0 +1,167 @@
+// The officer's live stream: signalling + mediasoup for one incident (camera out, talk-back in).
+import type { Device, types } from 'mediasoup-client';
+import type { PresenceEntry } from '../../signaling/protocol/messages.ts';
+import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
+import {
+  asWire,
+  closeTransport,
+  consume,
+  createRecvTransport,
+  createSendTransport,
+  loadDevice,
+  type ProduceAppData,
+} from './media-device.ts';
+import { SignalClient } from './signal-client.ts';
+
+export interface OfficerStreamEvents {
+  presence(entries: PresenceEntry[]): void;
+  /** A clinician's talk-back audio arrived (already resumed) or went away. */
+  talkbackAdded(consumer: types.Consumer): void;
+  talkbackRemoved(consumer: types.Consumer): void;
+  /** The stream ended without the officer pressing Stop (server ended it, disconnect, ...). */
+  ended(code: AnyErrorCode, message: string | undefined): void;
+}
+
+export class OfficerStream {
+  incidentId = '';
+  private sendTransport: types.Transport | null = null;
+  private recvTransport: types.Transport | null = null;
+  private readonly consumers = new Map<string, types.Consumer>();
+  private finished = false;
+  /** Until start() resolves, failures surface as its rejection rather than as `ended`. */
+  private started = false;
+  private endCode: AnyErrorCode = 'DISCONNECTED';
+
+  private constructor(
+    private readonly signal: SignalClient,
+    private readonly device: Device,
+    private readonly events: OfficerStreamEvents,
+  ) {}
+
+  /** Connect, authenticate, start the incident and publish the camera + microphone tracks. */
+  static async start(sessionToken: string, media: MediaStream, events: OfficerStreamEvents): Promise<OfficerStream> {
+    const device = await loadDevice();
+    const signal = await SignalClient.connect();
+    // Listen before starting so that no notification sent right after the reply is missed.
+    const stream = new OfficerStream(signal, device, events);
+    stream.listen();
+    try {
+      await signal.request('auth', { token: sessionToken });
+      const started = await signal.request('incident.start', { rtpCapabilities: asWire(device.rtpCapabilities) });
+      stream.incidentId = started.incidentId;
+      stream.recvTransport = createRecvTransport(device, signal, started.recvTransport);
+      stream.sendTransport = createSendTransport(device, signal, started.sendTransport);
+      await stream.publish(media);
+    } catch (error) {
+      // Do not leave a half-started incident live on the server.
+      if (stream.incidentId) await signal.request('incident.end', {}).catch(() => undefined);
+      stream.teardown();
+      throw error;
+    }
+    if (stream.finished) throw new SightlineError(stream.endCode, 'Stream ended while starting');
+    stream.started = true;
+    return stream;
+  }
+
+  /** Transports, for the debug stats hook. */
+  transports(): Array<types.Transport | null> {
+    return [this.sendTransport, this.recvTransport];
+  }
+
+  async setHelp(requested: boolean): Promise<boolean> {
+    const { helpRequested } = await this.signal.request('incident.help', { requested });
+    return helpRequested;
+  }
+
+  /** Officer pressed Stop: end the incident on the server (best effort) and release everything. */
+  async stop(): Promise<void> {
+    if (this.finished) return;
+    try {
+      await this.signal.request('incident.end', {});
+    } catch (error) {
+      console.warn('[officer] incident.end failed', error);
+    }
+    this.teardown();
+  }
+
+  private async publish(media: MediaStream): Promise<void> {
+    const transport = this.sendTransport;
+    if (!transport) return;
+    const appData: ProduceAppData = { source: 'camera' };
+    const audio = media.getAudioTracks()[0];
+    const video = media.getVideoTracks()[0];
+    // stopTracks: false — the page owns the capture tracks (it shows a local preview).
+    if (audio && this.device.canProduce('audio')) {
+      await transport.produce({ track: audio, stopTracks: false, appData });
+    }
+    if (video && this.device.canProduce('video')) {
+      await transport.produce({
+        track: video,
+        stopTracks: false,
+        appData,
+        codecOptions: { videoGoogleStartBitrate: 1000 },
+      });
+    }
+  }
+
+  private listen(): void {
+    const { signal, events } = this;
+    let shutdownMessage: string | undefined;
+    signal.on('presence', (message) => {
+      if (!this.incidentId || message.incidentId === this.incidentId) events.presence(message.participants);
+    });
+    signal.on('consumer.new', ({ consumer: info }) => {
+      void this.addConsumer(info);
+    });
+    signal.on('consumer.closed', ({ consumerId }) => this.removeConsumer(consumerId));
+    signal.on('access.ended', ({ code, message }) => this.finish(toCode(code), message));
+    signal.on('server.shutdown', ({ message }) => {
+      shutdownMessage = message;
+    });
+    signal.onClose(() =>
+      this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage),
+    );
+  }
+
+  private async addConsumer(info: Parameters<typeof consume>[1]): Promise<void> {
+    const transport = this.recvTransport;
+    if (!transport || transport.closed) return;
+    if (info.kind !== 'audio') {
+      console.warn('[officer] ignoring unexpected video consumer', info.id);
+      return;
+    }
+    try {
+      const consumer = await consume(transport, info);
+      this.consumers.set(consumer.id, consumer);
+      consumer.on('transportclose', () => this.removeConsumer(consumer.id));
+      this.events.talkbackAdded(consumer);
+      await this.signal.request('consumers.resume', { consumerIds: [consumer.id] });
+    } catch (error) {
+      console.error('[officer] could not receive talk-back', error);
+    }
+  }
+
+  private removeConsumer(consumerId: string): void {
+    const consumer = this.consumers.get(consumerId);
+    if (!consumer) return;
+    this.consumers.delete(consumerId);
+    consumer.close();
+    this.events.talkbackRemoved(consumer);
+  }
+
+  private finish(code: AnyErrorCode, message: string | undefined): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.endCode = code;
+    this.teardown();
+    if (this.started) this.events.ended(code, message);
+  }
+
+  private teardown(): void {
+    this.finished = true;
+    for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
+    closeTransport(this.sendTransport);
+    closeTransport(this.recvTransport);
+    this.signal.close();
+  }
+}

@@ -1,0 +1,213 @@
+// Officer camera page: sign in, go live, hear talk-back, ask for help, stop.
+import type { types } from 'mediasoup-client';
+import type { ParticipantInfo } from '../../signaling/protocol/messages.ts';
+import { registerTransports, setErrorState, setState } from './debug-hooks.ts';
+import { humanMessage, toSightlineError, type AnyErrorCode } from './errors.ts';
+import { getMedia } from './media-device.ts';
+import { LevelMeter } from './media-meter.ts';
+import { OfficerStream } from './officer-stream.ts';
+import { renderPresence } from './presence-view.ts';
+import { requireSession, showAccount, signOut, type Session } from './session.ts';
+import { byId, el, setFlash, setStatus, show, showFlash } from './ui.ts';
+
+const camera = byId('camera');
+const preview = byId<HTMLVideoElement>('preview');
+const previewOff = byId('preview-off');
+const startButton = byId<HTMLButtonElement>('start');
+const stopButton = byId<HTMLButtonElement>('stop');
+const helpButton = byId<HTMLButtonElement>('help');
+const liveIndicator = byId('live-indicator');
+const incidentLabel = byId('incident-id');
+const meterElement = byId('talkback-meter');
+const talkbackLabel = byId('talkback-label');
+const talkbackAudio = byId('talkback-audio');
+const presenceList = byId('presence');
+
+const SESSION_CODES: AnyErrorCode[] = ['SESSION_EXPIRED', 'SESSION_INVALID', 'NOT_AUTHENTICATED'];
+const FAILURE_STATES: AnyErrorCode[] = ['DISCONNECTED', 'SERVER_SHUTTING_DOWN', 'MEDIA_WORKER_DIED'];
+
+let session: Session;
+let stream: OfficerStream | null = null;
+let media: MediaStream | null = null;
+let meter: LevelMeter | null = null;
+let wakeLock: WakeLockSentinel | null = null;
+const audioElements = new Map<string, HTMLAudioElement>();
+
+registerTransports(() => stream?.transports() ?? []);
+
+function setLiveUi(live: boolean): void {
+  show(liveIndicator, live);
+  show(stopButton, live);
+  show(helpButton, live);
+  show(startButton, !live);
+  show(previewOff, !live);
+  startButton.disabled = false;
+  incidentLabel.textContent = live && stream ? stream.incidentId : '';
+  if (!live) setHelpUi(false);
+}
+
+function setHelpUi(requested: boolean): void {
+  helpButton.setAttribute('aria-pressed', String(requested));
+  helpButton.textContent = requested ? 'Help requested: tap to cancel' : 'Ask for help (watch me)';
+}
+
+function updateTalkbackLabel(): void {
+  const names = [...audioElements.values()].map((audio) => audio.dataset.from ?? 'Clinician');
+  talkbackLabel.textContent = names.length
+    ? `Talk-back from ${names.join(', ')}`
+    : 'No clinician is connected to talk.';
+}
+
+function onTalkbackAdded(consumer: types.Consumer): void {
+  const from = consumer.appData.from as ParticipantInfo | undefined;
+  const audio = el('audio');
+  audio.autoplay = true;
+  audio.dataset.testid = 'talkback-audio';
+  audio.dataset.from = from?.name ?? 'Clinician';
+  audio.srcObject = new MediaStream([consumer.track]);
+  talkbackAudio.append(audio);
+  audioElements.set(consumer.id, audio);
+  audio.play().catch(() => setStatus('Tap anywhere on the page to hear the clinician.', 'warn'));
+  meter?.add(consumer.track);
+  updateTalkbackLabel();
+}
+
+function onTalkbackRemoved(consumer: types.Consumer): void {
+  meter?.remove(consumer.track);
+  audioElements.get(consumer.id)?.remove();
+  audioElements.delete(consumer.id);
+  updateTalkbackLabel();
+}
+
+/** Release camera, audio, meter and UI state. Safe to call more than once. */
+function cleanup(): void {
+  for (const track of media?.getTracks() ?? []) track.stop();
+  media = null;
+  preview.srcObject = null;
+  for (const audio of audioElements.values()) audio.remove();
+  audioElements.clear();
+  meter?.close();
+  meter = null;
+  void wakeLock?.release().catch(() => undefined);
+  wakeLock = null;
+  stream = null;
+  renderPresence(presenceList, []);
+  updateTalkbackLabel();
+  setLiveUi(false);
+}
+
+async function fail(error: unknown): Promise<void> {
+  const e = toSightlineError(error);
+  console.error('[officer]', e);
+  cleanup();
+  if (SESSION_CODES.includes(e.code)) {
+    setFlash(humanMessage(e.code));
+    await signOut();
+    location.reload();
+    return;
+  }
+  setErrorState(e.code);
+  setStatus(humanMessage(e.code, e.message), 'error');
+}
+
+function onEnded(code: AnyErrorCode, message: string | undefined): void {
+  cleanup();
+  if (FAILURE_STATES.includes(code)) setErrorState(code);
+  else setState('ended', code);
+  setStatus(`Streaming stopped. ${humanMessage(code, message)}`, 'error');
+  startButton.textContent = 'Start streaming again';
+}
+
+async function start(): Promise<void> {
+  startButton.disabled = true;
+  setState('starting');
+  setStatus('Starting camera…');
+  // Created inside the click so autoplay policies let it run.
+  const audioContext = new AudioContext();
+  try {
+    media = await getMedia({
+      audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+      video: { facingMode: 'environment', width: { ideal: 1280 }, height: { ideal: 720 } },
+    });
+    preview.srcObject = media;
+    show(previewOff, false);
+    meter = new LevelMeter(meterElement, audioContext);
+    setStatus('Connecting to Sightline…');
+    stream = await OfficerStream.start(session.token, media, {
+      presence: (entries) => renderPresence(presenceList, entries, session.user.id),
+      talkbackAdded: onTalkbackAdded,
+      talkbackRemoved: onTalkbackRemoved,
+      ended: onEnded,
+    });
+  } catch (error) {
+    if (!meter) void audioContext.close();
+    await fail(error);
+    return;
+  }
+  setLiveUi(true);
+  setState('live');
+  setStatus(`You are live. Incident ${stream.incidentId}.`, 'ok');
+  keepScreenOn();
+}
+
+/** Keep the phone screen on while live (the lock is dropped whenever the page is hidden). */
+function keepScreenOn(): void {
+  if (!stream || !('wakeLock' in navigator) || (wakeLock && !wakeLock.released)) return;
+  navigator.wakeLock.request('screen').then((lock) => (wakeLock = lock), () => undefined);
+}
+
+async function stop(): Promise<void> {
+  const current = stream;
+  if (!current) return;
+  stopButton.disabled = true;
+  await current.stop();
+  stopButton.disabled = false;
+  cleanup();
+  setState('ended');
+  setStatus('Streaming stopped. The incident has ended.', 'info');
+  startButton.textContent = 'Start a new stream';
+  startButton.focus();
+}
+
+async function toggleHelp(): Promise<void> {
+  if (!stream) return;
+  const requested = helpButton.getAttribute('aria-pressed') !== 'true';
+  helpButton.disabled = true;
+  try {
+    const confirmed = await stream.setHelp(requested);
+    setHelpUi(confirmed);
+    setStatus(confirmed ? 'Help requested. Supervisors can see that you need someone to watch.' : 'Help request cancelled.', 'ok');
+  } catch (error) {
+    const e = toSightlineError(error);
+    setStatus(humanMessage(e.code, e.message), 'error');
+  } finally {
+    helpButton.disabled = false;
+  }
+}
+
+async function main(): Promise<void> {
+  showFlash();
+  session = await requireSession('officer');
+  showAccount(session, () => stop());
+  show(camera);
+  setLiveUi(false);
+  updateTalkbackLabel();
+  renderPresence(presenceList, []);
+  setState('idle');
+
+  startButton.addEventListener('click', () => void start());
+  stopButton.addEventListener('click', () => void stop());
+  helpButton.addEventListener('click', () => void toggleHelp());
+  // Retry audio playback after any tap if the browser blocked it.
+  document.addEventListener('pointerdown', () => {
+    for (const audio of audioElements.values()) if (audio.paused) void audio.play().catch(() => undefined);
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') keepScreenOn();
+  });
+  window.addEventListener('beforeunload', (event) => {
+    if (stream) event.preventDefault();
+  });
+}
+
+void main();

@@ -1,0 +1,42 @@
+// Renders the `presence` notification: who is connected to the incident and what they are doing.
+import type { PresenceEntry } from '../../signaling/protocol/messages.ts';
+import { el } from './ui.ts';
+
+const ROLE_LABELS: Record<PresenceEntry['role'], string> = {
+  officer: 'Officer',
+  clinician: 'Clinician',
+  supervisor: 'Supervisor',
+  admin: 'Administrator',
+};
+
+/**
+ * Replace the list's items. Each <li data-testid="presence-entry"> carries data-user-id,
+ * data-role, data-watching and data-talking for tests.
+ */
+export function renderPresence(list: HTMLElement, entries: PresenceEntry[], selfUserId?: string): void {
+  const items = entries.map((entry) => {
+    const item = el('li', 'presence-entry');
+    item.dataset.testid = 'presence-entry';
+    item.dataset.userId = entry.userId;
+    item.dataset.role = entry.role;
+    item.dataset.watching = String(entry.watching);
+    item.dataset.talking = String(entry.talking);
+
+    const who = el('div', 'presence-who');
+    const self = entry.userId === selfUserId ? ' (you)' : '';
+    who.append(el('strong', 'presence-name', entry.name + self));
+    who.append(el('span', 'presence-meta', `${ROLE_LABELS[entry.role]} · ${entry.agencyId}`));
+    item.append(who);
+
+    const badges = el('div', 'badges');
+    if (entry.watching) badges.append(el('span', 'badge badge-watching', 'Watching'));
+    if (entry.talking) badges.append(el('span', 'badge badge-talking', 'Talking'));
+    item.append(badges);
+    return item;
+  });
+  if (items.length === 0) {
+    const empty = el('li', 'presence-empty', 'Nobody else is connected.');
+    items.push(empty);
+  }
+  list.replaceChildren(...items);
+}

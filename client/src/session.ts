@@ -1,0 +1,137 @@
+// Sign-in form and the session token (kept in sessionStorage: per tab, gone when the tab closes).
+// Pages need this markup: #signin (section) > #signin-form with #signin-username, #signin-password,
+// #signin-error; and #account with #account-name and #signout.
+import type { LoginResponse } from '../../signaling/protocol/http.ts';
+import type { UserInfo } from '../../signaling/protocol/messages.ts';
+import { api, setAuthToken } from './api.ts';
+import { setState } from './debug-hooks.ts';
+import { SightlineError, humanMessage, toSightlineError } from './errors.ts';
+import { byId, show } from './ui.ts';
+
+export interface Session {
+  token: string;
+  user: UserInfo;
+}
+
+type Role = UserInfo['role'];
+
+const STORAGE_KEY = 'sightline.session';
+const ROLE_NAMES: Record<Role, string> = {
+  officer: 'officers',
+  supervisor: 'supervisors',
+  clinician: 'clinicians',
+  admin: 'administrators',
+};
+
+function loadStored(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    const parsed = raw ? (JSON.parse(raw) as Session) : null;
+    return parsed && typeof parsed.token === 'string' && parsed.user ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function store(session: Session | null): void {
+  if (session) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  else sessionStorage.removeItem(STORAGE_KEY);
+  setAuthToken(session?.token ?? null);
+}
+
+/** Re-use a stored session if the server still knows it and the role fits. */
+async function resumeStored(role: Role): Promise<Session | null> {
+  const stored = loadStored();
+  if (!stored || stored.user.role !== role) return null;
+  setAuthToken(stored.token);
+  try {
+    const { user } = await api.get<{ user: UserInfo }>('/api/me');
+    const session = { token: stored.token, user };
+    store(session);
+    return session;
+  } catch (error) {
+    const e = toSightlineError(error);
+    if (e.code === 'NETWORK') throw e;
+    store(null);
+    return null;
+  }
+}
+
+/** Resolves with a session for `role`, showing the sign-in form until one exists. */
+export async function requireSession(role: Role): Promise<Session> {
+  const section = byId('signin');
+  const errorBox = byId('signin-error');
+  const showError = (message: string) => {
+    errorBox.textContent = message;
+    show(errorBox, message !== '');
+  };
+
+  try {
+    const resumed = await resumeStored(role);
+    if (resumed) return resumed;
+  } catch (error) {
+    showError(humanMessage(toSightlineError(error).code));
+  }
+
+  setState('signin');
+  show(section);
+  const form = byId<HTMLFormElement>('signin-form');
+  const username = byId<HTMLInputElement>('signin-username');
+  const password = byId<HTMLInputElement>('signin-password');
+  const submit = form.querySelector<HTMLButtonElement>('button[type="submit"]');
+  username.focus();
+
+  return new Promise<Session>((resolve) => {
+    const onSubmit = async (event: SubmitEvent) => {
+      event.preventDefault();
+      if (!username.value.trim() || !password.value) {
+        showError('Enter your username and password.');
+        return;
+      }
+      showError('');
+      if (submit) submit.disabled = true;
+      try {
+        const login = await api.post<LoginResponse>('/api/session', {
+          username: username.value.trim(),
+          password: password.value,
+        });
+        if (login.user.role !== role) {
+          setAuthToken(login.token);
+          await api.delete('/api/session').catch(() => undefined);
+          setAuthToken(null);
+          throw new SightlineError('WRONG_ROLE', `This page is for ${ROLE_NAMES[role]}.`);
+        }
+        const session = { token: login.token, user: login.user };
+        store(session);
+        password.value = '';
+        form.removeEventListener('submit', onSubmit);
+        show(section, false);
+        resolve(session);
+      } catch (error) {
+        const e = toSightlineError(error);
+        showError(e.code === 'WRONG_ROLE' ? e.message : humanMessage(e.code, e.message));
+        password.select();
+      } finally {
+        if (submit) submit.disabled = false;
+      }
+    };
+    form.addEventListener('submit', onSubmit);
+  });
+}
+
+/** End the session on the server (best effort) and forget it locally. */
+export async function signOut(): Promise<void> {
+  await api.delete('/api/session').catch(() => undefined);
+  store(null);
+}
+
+/** Fill the account bar and wire its sign-out button. `beforeSignOut` runs first (e.g. stop streaming). */
+export function showAccount(session: Session, beforeSignOut?: () => Promise<void> | void): void {
+  byId('account-name').textContent = session.user.name;
+  show(byId('account'));
+  byId<HTMLButtonElement>('signout').addEventListener('click', async () => {
+    await beforeSignOut?.();
+    await signOut();
+    location.reload();
+  });
+}

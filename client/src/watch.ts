@@ -1,0 +1,196 @@
+// Clinician viewer: join from a grant link (#incident=...&token=...), watch, push-to-talk.
+import type { types } from 'mediasoup-client';
+import type { ParticipantInfo } from '../../signaling/protocol/messages.ts';
+import { Countdown } from './countdown.ts';
+import { registerTransports, setErrorState, setState } from './debug-hooks.ts';
+import { humanMessage, toSightlineError, type AnyErrorCode } from './errors.ts';
+import { renderPresence } from './presence-view.ts';
+import { TalkbackController, bindPushToTalk } from './push-to-talk.ts';
+import { byId, el, setStatus, show, toEpochMs } from './ui.ts';
+import { ViewerSession } from './viewer-session.ts';
+
+const connecting = byId('connecting');
+const viewerPanel = byId('viewer');
+const video = byId<HTMLVideoElement>('video');
+const videoWaiting = byId('video-waiting');
+const cameraAudio = byId<HTMLAudioElement>('audio');
+const otherAudio = byId('remote-audio');
+const startAudioButton = byId<HTMLButtonElement>('start-audio');
+const talkPanel = byId('talk-panel');
+const talkButton = byId<HTMLButtonElement>('talk');
+const leaveButton = byId<HTMLButtonElement>('leave');
+const presenceList = byId('presence');
+const endedPanel = byId('ended');
+const endedTitle = byId('ended-title');
+const endedMessage = byId('ended-message');
+const rejoinButton = byId<HTMLButtonElement>('rejoin');
+
+/** Failures worth a "Try again" button (the link itself may still be good). */
+const RETRYABLE: AnyErrorCode[] = [
+  'NETWORK', 'DISCONNECTED', 'TIMEOUT', 'SERVER_SHUTTING_DOWN', 'MEDIA_WORKER_DIED', 'AUDIT_UNAVAILABLE', 'INTERNAL', 'UNKNOWN',
+];
+
+let viewer: ViewerSession | null = null;
+let talk: TalkbackController | null = null;
+let unbindTalk: (() => void) | null = null;
+let countdown: Countdown | null = null;
+const audioElements = new Map<string, HTMLAudioElement>();
+
+registerTransports(() => viewer?.transports() ?? []);
+
+function playOrOfferButton(media: HTMLMediaElement): void {
+  media.play().catch(() => {
+    show(startAudioButton);
+    setStatus('Select "Turn on sound" to hear the officer.', 'warn');
+  });
+}
+
+function onTrackAdded(consumer: types.Consumer): void {
+  const source = consumer.appData.source;
+  if (consumer.kind === 'video') {
+    video.srcObject = new MediaStream([consumer.track]);
+    show(videoWaiting, false);
+    void video.play().catch(() => undefined);
+    return;
+  }
+  let audio = cameraAudio;
+  if (source !== 'camera') {
+    // Another clinician's talk-back.
+    audio = el('audio');
+    audio.autoplay = true;
+    audio.dataset.testid = 'remote-audio';
+    otherAudio.append(audio);
+  }
+  audio.srcObject = new MediaStream([consumer.track]);
+  audioElements.set(consumer.id, audio);
+  playOrOfferButton(audio);
+}
+
+function onTrackRemoved(consumer: types.Consumer): void {
+  if (consumer.kind === 'video') {
+    video.srcObject = null;
+    videoWaiting.textContent = "The officer's camera is off.";
+    show(videoWaiting);
+    return;
+  }
+  const audio = audioElements.get(consumer.id);
+  audioElements.delete(consumer.id);
+  if (!audio) return;
+  audio.srcObject = null;
+  if (audio !== cameraAudio) audio.remove();
+}
+
+/** Stop all media and forget the session. */
+function stopEverything(): void {
+  unbindTalk?.();
+  unbindTalk = null;
+  talk?.close();
+  talk = null;
+  countdown?.stop();
+  countdown = null;
+  viewer?.leave();
+  viewer = null;
+  for (const media of [video, cameraAudio, ...audioElements.values()]) {
+    if (media.srcObject instanceof MediaStream) for (const track of media.srcObject.getTracks()) track.stop();
+    media.srcObject = null;
+  }
+  audioElements.clear();
+  otherAudio.replaceChildren();
+  video.remove();
+}
+
+/** Replace the viewer with a prominent message; `retry` offers a button that reloads the link. */
+function showEnded(title: string, code: string, message: string, retry: string | null): void {
+  stopEverything();
+  show(connecting, false);
+  show(viewerPanel, false);
+  endedTitle.textContent = title;
+  endedMessage.textContent = message;
+  endedMessage.dataset.code = code;
+  rejoinButton.textContent = retry ?? '';
+  show(rejoinButton, retry !== null);
+  show(endedPanel);
+  setStatus(`${title}.`, 'error');
+  endedTitle.focus();
+}
+
+function onEnded(code: AnyErrorCode, serverMessage: string | undefined): void {
+  const retryable = RETRYABLE.includes(code);
+  if (retryable) setErrorState(code);
+  else setState('ended', code);
+  const title = retryable ? 'Connection lost' : 'Access ended';
+  showEnded(title, code, humanMessage(code, serverMessage), retryable ? 'Reconnect' : null);
+}
+
+function setupTalk(session: ViewerSession): void {
+  if (!session.canTalk || !session.sendTransport) return;
+  talk = new TalkbackController({
+    transport: session.sendTransport,
+    signal: session.signal,
+    onTalking: (talking) => {
+      talkButton.setAttribute('aria-pressed', String(talking));
+      talkButton.classList.toggle('talking', talking);
+      talkButton.textContent = talking ? 'Talking… release to stop' : 'Hold to talk';
+    },
+    onError: (error) => setStatus(humanMessage(error.code, error.message), 'error'),
+  });
+  unbindTalk = bindPushToTalk(talkButton, talk);
+  show(talkPanel);
+}
+
+function showJoined(session: ViewerSession, officer: ParticipantInfo, expiresAt: number): void {
+  byId('officer-name').textContent = officer.name;
+  byId('officer-meta').textContent = `Officer · ${officer.agencyId}`;
+  countdown = new Countdown(byId('countdown'), toEpochMs(expiresAt), () => session.serverNow());
+  setupTalk(session);
+  show(connecting, false);
+  show(viewerPanel);
+  const talkHint = session.canTalk ? ' Hold "Hold to talk" or the Space bar to speak to the officer.' : '';
+  setStatus(`Connected. You are watching ${officer.name}.${talkHint}`, 'ok');
+}
+
+async function main(): Promise<void> {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const incidentId = params.get('incident');
+  const grantToken = params.get('token');
+
+  rejoinButton.addEventListener('click', () => location.reload());
+  startAudioButton.addEventListener('click', () => {
+    for (const audio of [cameraAudio, ...otherAudio.querySelectorAll('audio')]) void audio.play().catch(() => undefined);
+    show(startAudioButton, false);
+    setStatus('Sound is on.', 'ok');
+  });
+  leaveButton.addEventListener('click', () => {
+    setState('ended', 'LEFT');
+    showEnded('You left the incident', 'LEFT', 'You can return while your access lasts.', 'Return to the incident');
+  });
+
+  if (!incidentId || !grantToken) {
+    setErrorState('BAD_LINK');
+    showEnded('Cannot open this incident', 'BAD_LINK', humanMessage('BAD_LINK'), null);
+    return;
+  }
+
+  setState('joining');
+  setStatus('Connecting to the incident…');
+  try {
+    viewer = await ViewerSession.join(incidentId, grantToken, {
+      trackAdded: onTrackAdded,
+      trackRemoved: onTrackRemoved,
+      presence: (entries) => renderPresence(presenceList, entries),
+      ended: onEnded,
+    });
+  } catch (error) {
+    const e = toSightlineError(error);
+    console.error('[watch] join failed', e);
+    setErrorState(e.code);
+    showEnded('Cannot open this incident', e.code, humanMessage(e.code, e.message), RETRYABLE.includes(e.code) ? 'Try again' : null);
+    return;
+  }
+  const info = viewer.info;
+  if (!info) return;
+  showJoined(viewer, info.officer, info.expiresAt);
+  setState('joined');
+}
+
+void main();

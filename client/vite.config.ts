@@ -1,0 +1,37 @@
+// Vite build for the Sightline browser client: a plain multi-page app.
+// Run from the repo root: `npm run build:client` (vite build --config client/vite.config.ts).
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+/** Dev server only: where the control plane listens (API + WebSocket are proxied to it). */
+const devBackend = process.env.SIGHTLINE_DEV_BACKEND ?? 'http://localhost:3000';
+
+export default defineConfig({
+  root,
+  base: '/',
+  publicDir: false,
+  build: {
+    outDir: resolve(root, 'dist'),
+    emptyOutDir: true,
+    // Never inline assets as data: URIs, so a strict CSP needs no exceptions.
+    assetsInlineLimit: 0,
+    rolldownOptions: {
+      input: {
+        index: resolve(root, 'index.html'),
+        officer: resolve(root, 'officer.html'),
+        watch: resolve(root, 'watch.html'),
+        supervisor: resolve(root, 'supervisor.html'),
+      },
+      // Third-party code (mediasoup-client) in its own, stable, cacheable chunk.
+      output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } },
+    },
+  },
+  server: {
+    proxy: {
+      '/api': devBackend,
+      '/ws': { target: devBackend, ws: true },
+    },
+  },
+});

@@ -1,0 +1,115 @@
+// The whole live path in real Chromium with a fake camera and microphone: an officer streams,
+// a supervisor grants through the console, the clinician watches and talks back, the officer
+// hears them, and an expiring grant cuts the clinician's media.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueViewingToken } from '../../signaling/tokens/viewing-token.ts';
+import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { signIn, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { until } from '../helpers/until.ts';
+
+describe('body camera → clinician and back, in Chromium', () => {
+  let relay: TestRelay;
+  let browser: TestBrowser;
+  let officer: Page;
+  let incidentId: string;
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    relay = await startRelay();
+    browser = await launchBrowser();
+    officer = await browser.page(relay.url);
+    await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
+    incidentId = relay.services.live.all()[0]!.incident.id;
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await relay?.close();
+  });
+
+  it('the officer page publishes audio and video', async () => {
+    await until(async () => {
+      const out = (await stats(officer)).outbound;
+      return out.some((s) => s.kind === 'video' && s.packetsSent > 0) && out.some((s) => s.kind === 'audio' && s.packetsSent > 0);
+    }, 15_000, 'outbound packets');
+    await expect(officer.getByTestId('live-indicator')).toBeTruthy();
+    expect(relay.services.media.room(incidentId)?.producers().map((p) => p.kind).sort()).toEqual(['audio', 'video']);
+  });
+
+  it('a supervisor grants through the console; the clinician decodes video and the officer hears the talk-back', async () => {
+    const supervisor = await browser.page(relay.url);
+    await supervisor.goto(`${relay.url}/supervisor.html`);
+    await signIn(supervisor, DEMO.supervisor.username, DEMO.supervisor.password);
+    const incident = supervisor.getByTestId('incident').filter({ hasText: 'Reyes' }).first();
+    await incident.waitFor({ timeout: 10_000 });
+    await incident.getByTestId('grant-clinician').selectOption(DEMO.clinician.id);
+    await incident.getByTestId('grant-talk').check();
+    await incident.getByTestId('grant-duration').fill('10');
+    await incident.getByTestId('grant-submit').click();
+    const link = await incident.getByTestId('grant-link').inputValue({ timeout: 10_000 });
+    expect(link).toContain(`/watch.html#incident=${incidentId}&token=`);
+
+    const clinician = await browser.page(relay.url);
+    await clinician.goto(link);
+    await waitForState(clinician, 'joined');
+    const video = await waitForDecodedVideo(clinician);
+    expect(video.framesDecoded).toBeGreaterThan(0);
+    expect(video.videoWidth).toBeGreaterThan(0);
+    await until(async () => ((await stats(clinician)).inbound.find((s) => s.kind === 'audio')?.packetsReceived ?? 0) > 0, 10_000, 'camera audio at the clinician');
+
+    // The officer sees who is watching.
+    await officer.getByTestId('presence-entry').filter({ hasText: 'Okafor' }).waitFor({ timeout: 10_000 });
+
+    // Push-to-talk: hold the button; the officer receives audio with energy.
+    const talk = clinician.getByTestId('talk');
+    await talk.hover();
+    await clinician.mouse.down();
+    try {
+      await until(
+        async () => {
+          const audio = (await stats(officer)).inbound.find((s) => s.kind === 'audio');
+          return audio && audio.packetsReceived > 0 && (audio.totalAudioEnergy ?? 0) > 0 ? audio : undefined;
+        },
+        15_000,
+        'talk-back audio with energy at the officer',
+      );
+      await officer.getByTestId('presence-entry').filter({ hasText: /talking/i }).waitFor({ timeout: 5_000 });
+    } finally {
+      await clinician.mouse.up();
+    }
+    const audit = await relay.services.audit.log.entries();
+    expect(audit.some((e) => e.action === 'talk.start' && e.actor?.id === DEMO.clinician.id)).toBe(true);
+  });
+
+  it('cuts the clinician’s media within a second of the grant expiring', async () => {
+    const expiresAt = (Math.floor(Date.now() / 1000) + 6) * 1000;
+    const { token } = await issueViewingToken(relay.services.keys, relay.services.config.TOKEN_ISSUER, {
+      clinicianId: 'u-clin-silva',
+      incidentId,
+      permissions: ['view'],
+      notBefore: Date.now() - 1000,
+      expiresAt,
+    });
+    const clinician = await browser.page(relay.url);
+    await clinician.goto(`${relay.url}/watch.html#incident=${encodeURIComponent(incidentId)}&token=${encodeURIComponent(token)}`);
+    await waitForState(clinician, 'joined');
+    await waitForDecodedVideo(clinician);
+    expect(Date.now()).toBeLessThan(expiresAt);
+
+    await waitForState(clinician, 'ended', 10_000);
+    const endedAt = Date.now();
+    expect(endedAt - expiresAt).toBeLessThan(1000);
+    expect(await clinician.evaluate(() => window.sightline.code)).toBe('GRANT_EXPIRED');
+    await expect(clinician.getByTestId('ended-message').textContent()).resolves.toMatch(/expired/i);
+    // Server side the clinician's consumers are gone, and nothing more arrives at the page.
+    const viewers = relay.services.live.get(incidentId)!.participants().filter((p) => p.info.userId === 'u-clin-silva');
+    expect(viewers).toHaveLength(0);
+    const before = await stats(clinician);
+    await clinician.waitForTimeout(500);
+    const after = await stats(clinician);
+    const received = (s: typeof before) => s.inbound.reduce((n, x) => n + x.packetsReceived, 0);
+    expect(received(after)).toBe(received(before));
+  });
+});

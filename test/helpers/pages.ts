@@ -1,0 +1,31 @@
+// Page-level steps of the end-to-end tests, through the real UI.
+import type { Page } from 'playwright-core';
+import type { MediaStats } from '../../client/src/debug-hooks.ts';
+import { waitForState } from './browser.ts';
+
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+export const stats = (page: Page): Promise<MediaStats> => page.evaluate(() => window.sightline.stats());
+
+/** Waits until the page has decoded video frames and its <video> has a size. */
+export async function waitForDecodedVideo(page: Page, timeoutMs = 20_000): Promise<{ framesDecoded: number; videoWidth: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const framesDecoded = (await stats(page)).inbound.find((s) => s.kind === 'video')?.framesDecoded ?? 0;
+    const videoWidth = await page.getByTestId('video').evaluate((video) => (video as HTMLVideoElement).videoWidth);
+    if (framesDecoded > 0 && videoWidth > 0) return { framesDecoded, videoWidth };
+    if (Date.now() > deadline) throw new Error(`no decoded video (framesDecoded=${framesDecoded}, videoWidth=${videoWidth})`);
+    await page.waitForTimeout(100);
+  }
+}
+
+export async function startStreaming(page: Page, origin: string, username: string, password: string): Promise<void> {
+  await page.goto(`${origin}/officer.html`);
+  await signIn(page, username, password);
+  await page.getByTestId('start').click();
+  await waitForState(page, 'live');
+}
