@@ -1,0 +1,74 @@
+// Starts a real redis-server on a free loopback port for one test file, and stops it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'redis';
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  dir: string;
+  process: ChildProcess;
+  /** Removes every key, between tests. */
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** `durable` turns on AOF with fsync on every write, as production audit storage is configured. */
+export async function startRedis(options: { durable?: boolean } = {}): Promise<TestRedis> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'sightline-redis-'));
+  const persistence = options.durable
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+    : ['--appendonly', 'no', '--save', ''];
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  const url = `redis://127.0.0.1:${port}`;
+  const client = createClient({ url });
+  client.on('error', () => undefined);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await client.connect();
+      await client.ping();
+      break;
+    } catch {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server did not start:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return {
+    url,
+    port,
+    dir,
+    process: child,
+    flush: async () => {
+      await client.flushAll();
+    },
+    async stop() {
+      await client.quit().catch(() => undefined);
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
