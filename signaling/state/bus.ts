@@ -1,0 +1,24 @@
+// The bus carries control-plane events between nodes: every node hears every event, including
+// its own. Events are one zod discriminated union so each end validates what it receives.
+import { z } from 'zod';
+
+export const busEvent = z.discriminatedUnion('type', [
+  /** Incidents or grants changed: consoles and inboxes refresh. */
+  z.object({ type: z.literal('incidents.changed'), incidentId: z.string() }),
+  z.object({ type: z.literal('grants.changed'), incidentId: z.string(), clinicianId: z.string() }),
+  /** A grant ended early: whichever node serves that clinician cuts their media. */
+  z.object({ type: z.literal('grant.revoked'), grantId: z.string(), incidentId: z.string(), code: z.enum(['GRANT_REVOKED', 'INCIDENT_ENDED']) }),
+  /** A grant's expiry moved: live connections re-arm their timers. */
+  z.object({ type: z.literal('grant.extended'), grantId: z.string(), expiresAt: z.number() }),
+  /** "Watch me": the officer asked for help. */
+  z.object({ type: z.literal('help.requested'), incidentId: z.string(), agencyId: z.string(), officerName: z.string(), at: z.number() }),
+  z.object({ type: z.literal('agreements.changed') }),
+]);
+export type BusEvent = z.infer<typeof busEvent>;
+
+export interface Bus {
+  publish(event: BusEvent): Promise<void>;
+  /** Returns an unsubscribe function. */
+  subscribe(handler: (event: BusEvent) => void): () => void;
+  close(): Promise<void>;
+}

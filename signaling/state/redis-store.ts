@@ -1,0 +1,104 @@
+// Store on Redis, shared by every node. A document is one string key (with PX when it has a TTL);
+// each collection keeps an index set of ids, pruned lazily when listing finds expired members.
+import { createClient } from 'redis';
+import type { z } from 'zod';
+import type { Collection, Counters, Store } from './store.ts';
+
+/** A node-redis client whose connection errors surface through failing commands, not events. */
+export function newRedisClient(url: string) {
+  const client = createClient({ url });
+  client.on('error', () => undefined);
+  return client;
+}
+export type RedisClient = ReturnType<typeof newRedisClient>;
+
+const INCREMENT_WITH_TTL = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+
+class RedisCollection<T> implements Collection<T> {
+  constructor(
+    private readonly client: RedisClient,
+    private readonly prefix: string,
+    private readonly schema: z.ZodType<T>,
+  ) {}
+
+  #key(id: string): string {
+    return `${this.prefix}:${id}`;
+  }
+
+  get #index(): string {
+    return `${this.prefix}:ids`;
+  }
+
+  async get(id: string): Promise<T | undefined> {
+    const json = await this.client.get(this.#key(id));
+    return json === null ? undefined : this.schema.parse(JSON.parse(json));
+  }
+
+  async put(id: string, value: T, options: { ttlMs?: number } = {}): Promise<void> {
+    await this.client
+      .multi()
+      .set(this.#key(id), JSON.stringify(value), options.ttlMs ? { expiration: { type: 'PX', value: options.ttlMs } } : {})
+      .sAdd(this.#index, id)
+      .exec();
+  }
+
+  async create(id: string, value: T, options: { ttlMs?: number } = {}): Promise<boolean> {
+    const set = await this.client.set(this.#key(id), JSON.stringify(value), {
+      condition: 'NX',
+      ...(options.ttlMs ? { expiration: { type: 'PX', value: options.ttlMs } } : {}),
+    });
+    if (set === null) return false;
+    await this.client.sAdd(this.#index, id);
+    return true;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const [deleted] = await this.client.multi().del(this.#key(id)).sRem(this.#index, id).exec();
+    return Number(deleted) > 0;
+  }
+
+  async list(): Promise<T[]> {
+    const ids = await this.client.sMembers(this.#index);
+    if (ids.length === 0) return [];
+    const values = await this.client.mGet(ids.map((id) => this.#key(id)));
+    const gone = ids.filter((_, i) => values[i] === null);
+    if (gone.length > 0) await this.client.sRem(this.#index, gone);
+    return values.filter((json): json is string => json !== null).map((json) => this.schema.parse(JSON.parse(json)));
+  }
+}
+
+export class RedisStore implements Store {
+  #closed = false;
+
+  private constructor(
+    readonly client: RedisClient,
+    private readonly prefix: string,
+  ) {}
+
+  static async connect(url: string, prefix = 'sightline'): Promise<RedisStore> {
+    const client = newRedisClient(url);
+    await client.connect();
+    return new RedisStore(client, prefix);
+  }
+
+  collection<T>(name: string, schema: z.ZodType<T>): Collection<T> {
+    return new RedisCollection(this.client, `${this.prefix}:c:${name}`, schema);
+  }
+
+  readonly counters: Counters = {
+    increment: async (key, ttlMs) =>
+      Number(await this.client.eval(INCREMENT_WITH_TTL, { keys: [`${this.prefix}:n:${key}`], arguments: [String(ttlMs)] })),
+    reset: async (key) => {
+      await this.client.del(`${this.prefix}:n:${key}`);
+    },
+  };
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.client.quit().catch(() => this.client.destroy());
+  }
+}

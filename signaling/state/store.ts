@@ -1,0 +1,26 @@
+// Shared state. A Store hands out named collections of JSON documents; typed repositories
+// (incidents, grants, agreements, sessions, directory) are built on top and know nothing of
+// the backend. MemoryStore is the embedded default; RedisStore shares state between nodes.
+import type { z } from 'zod';
+
+export interface Collection<T> {
+  get(id: string): Promise<T | undefined>;
+  /** Stores a document; with `ttlMs` it disappears by itself after that long. */
+  put(id: string, value: T, options?: { ttlMs?: number }): Promise<void>;
+  /** Stores only if absent; returns false when the id already existed. */
+  create(id: string, value: T, options?: { ttlMs?: number }): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+  list(): Promise<T[]>;
+}
+
+export interface Counters {
+  /** Adds one to `key` and returns the new count; the count expires `ttlMs` after its first increment. */
+  increment(key: string, ttlMs: number): Promise<number>;
+  reset(key: string): Promise<void>;
+}
+
+export interface Store {
+  collection<T>(name: string, schema: z.ZodType<T>): Collection<T>;
+  readonly counters: Counters;
+  close(): Promise<void>;
+}
