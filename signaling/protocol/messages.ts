@@ -28,6 +28,12 @@ export const clientMessage = z.discriminatedUnion('type', [
   request('incident.end', {}),
   /** Officer: ask for help ("watch me"). */
   request('incident.help', { requested: z.boolean() }),
+  /** Officer: share (or stop sharing) the camera's location with those who may see the incident. */
+  request('incident.location', {
+    location: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), accuracy: z.number().nonnegative().max(100_000) }).nullable(),
+  }),
+  /** Supervisor (after `auth`): watch a live incident they may see. Same reply as `join`. */
+  request('watch', { incidentId: id, rtpCapabilities: mediaObject }),
   /** Clinician: join an incident with a viewing token; returns transports and paused consumers. */
   request('join', {
     incidentId: id,
@@ -84,6 +90,62 @@ export interface PresenceEntry extends ParticipantInfo {
   talking: boolean;
 }
 
+export interface GeoLocation {
+  lat: number;
+  lon: number;
+  accuracy: number;
+}
+
+/** A grant as consoles and inboxes show it. Times are milliseconds since the epoch. */
+export interface GrantInfo {
+  id: string;
+  incidentId: string;
+  clinician: UserInfo;
+  grantedBy: UserInfo;
+  permissions: Permission[];
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  /** The sharing agreement this grant relies on, when the clinician is in another agency. */
+  agreementId: string | null;
+  status: 'active' | 'expired' | 'revoked';
+  /** Whether the clinician is connected right now. */
+  watching: boolean;
+}
+
+/** A live incident as a supervisor's console shows it. */
+export interface IncidentSummary {
+  id: string;
+  agencyId: string;
+  officer: ParticipantInfo;
+  startedAt: number;
+  helpRequested: boolean;
+  helpRequestedAt: number | null;
+  /** Marked by its agency as shareable under "marked incidents only" agreements. */
+  shared: boolean;
+  note: string | null;
+  location: GeoLocation | null;
+  viewers: PresenceEntry[];
+  grants: GrantInfo[];
+  /** How the viewer may see it: their own agency's, or shared under an agreement. */
+  access: 'own' | 'shared';
+}
+
+/** A clinician's inbox entry. */
+export interface InboxEntry {
+  grant: GrantInfo;
+  incident: { id: string; agencyId: string; officerName: string; startedAt: number; helpRequested: boolean } | null;
+  /** pending: granted but not joined yet; active: watching now. */
+  state: 'pending' | 'active';
+}
+
+export interface HelpAlert {
+  incidentId: string;
+  agencyId: string;
+  officerName: string;
+  at: number;
+}
+
 export interface UserInfo {
   id: string;
   username: string;
@@ -103,6 +165,8 @@ export interface ResponseData {
   };
   'incident.end': { incidentId: string };
   'incident.help': { incidentId: string; helpRequested: boolean };
+  'incident.location': { incidentId: string };
+  watch: ResponseData['join'];
   join: {
     incidentId: string;
     permissions: Permission[];
@@ -132,6 +196,14 @@ export type ServerMessage =
   | { type: 'consumer.new'; consumer: ConsumerInfo }
   | { type: 'consumer.closed'; consumerId: string }
   | { type: 'presence'; incidentId: string; participants: PresenceEntry[] }
+  /** Supervisors: the live incidents they may see, whenever anything about them changes. */
+  | { type: 'console.incidents'; incidents: IncidentSummary[] }
+  /** Supervisors and on-call clinicians who may see the incident: an officer asked for help. */
+  | { type: 'alert.help'; alert: HelpAlert }
+  /** Clinicians: their grants, whenever they change. */
+  | { type: 'inbox'; entries: InboxEntry[] }
+  /** A watching clinician's grant was extended. */
+  | { type: 'grant.updated'; grantId: string; expiresAt: number }
   /** This connection's access ended: media is already cut when this arrives. */
   | { type: 'access.ended'; incidentId: string; code: ErrorCode; message: string }
   | { type: 'server.shutdown'; message: string };
