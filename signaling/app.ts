@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { SightlineError } from './errors.ts';
+import rateLimit from '@fastify/rate-limit';
+import { adminRoutes } from './http/admin-routes.ts';
+import { agreementRoutes } from './http/agreement-routes.ts';
+import { grantRoutes } from './http/grant-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { incidentRoutes } from './http/incident-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
@@ -58,9 +62,20 @@ export async function buildApp({ services, logger, servePages = true }: AppOptio
     return payload;
   });
 
+  // Per-route limits (sign-in, token minting) opt in through route config; the rest is unlimited here.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: new SightlineError('RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`).toJSON(),
+    }),
+  });
   await app.register(healthRoutes, { services });
   await app.register(sessionRoutes, { services });
   await app.register(incidentRoutes, { services });
+  await app.register(grantRoutes, { services });
+  await app.register(agreementRoutes, { services });
+  await app.register(adminRoutes, { services });
   if (servePages && existsSync(CLIENT_DIST)) {
     await app.register(fastifyStatic, { root: CLIENT_DIST, index: ['index.html'] });
   }

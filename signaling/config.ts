@@ -37,6 +37,10 @@ export const configSchema = z
 
     SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).default(10),
     AUDIT_FSYNC: bool.default(true),
+    /** Shared state and bus for several nodes; unset runs one node with in-memory state. */
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    /** Rate limit for sign-in and token endpoints, per client address per minute. */
+    AUTH_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
   })
   .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT' });
 

@@ -1,102 +1,74 @@
-// Supervisors: live incidents they may see, clinicians they may grant, and grants.
-import { randomUUID } from 'node:crypto';
+// Supervisors: the live incidents they may see, the clinicians they may grant, and grants.
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { canBeGranted, canSuperviseIncident } from '../access-policy.ts';
+import { agencyAccess, canMarkShared, canSeeIncident } from '../access/policy.ts';
+import { consoleView } from '../console/views.ts';
 import { SightlineError } from '../errors.ts';
 import { publicUser } from '../identity/directory.ts';
-import type { LiveIncident } from '../live/live-incident.ts';
-import { grantBody, type ClinicianSummary, type GrantResponse, type IncidentSummary } from '../protocol/http.ts';
+import { grantBody, incidentPatchBody, type ClinicianSummary, type GrantResponse, type IncidentSummary, type MediaCapabilitiesResponse } from '../protocol/http.ts';
 import type { Services } from '../services.ts';
-import { issueViewingToken } from '../tokens/viewing-token.ts';
 import { actorOf, parseWith, requestSource, requireUser } from './request-auth.ts';
 
 const incidentParams = z.object({ incidentId: z.string().min(1).max(128) });
-
-function summarize(services: Services, live: LiveIncident): IncidentSummary {
-  const { incident } = live;
-  const officerUser = services.directory.userById(incident.officerId);
-  return {
-    id: incident.id,
-    agencyId: incident.agencyId,
-    officer: live.officer?.info ?? {
-      peerId: '',
-      userId: incident.officerId,
-      name: officerUser?.name ?? incident.officerId,
-      role: 'officer',
-      agencyId: incident.agencyId,
-    },
-    startedAt: incident.startedAt,
-    helpRequested: incident.helpRequested,
-    note: incident.note,
-    viewers: live.participants().filter((p) => !p.isOfficer).map((p) => p.info),
-  };
-}
+const clinicianQuery = z.object({ incidentId: z.string().min(1).max(128).optional() });
 
 export const incidentRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.get('/api/media/capabilities', async () => ({ routerRtpCapabilities: services.media.rtpCapabilities }));
+  app.get('/api/media/capabilities', async (): Promise<MediaCapabilitiesResponse> => ({ routerRtpCapabilities: services.media.rtpCapabilities }));
 
   app.get('/api/incidents', async (request): Promise<IncidentSummary[]> => {
     const supervisor = await requireUser(services, request, 'supervisor');
-    return services.live
-      .all()
-      .filter((live) => canSuperviseIncident(supervisor, live.incident))
-      .map((live) => summarize(services, live));
+    const [incidents, agreements] = await Promise.all([services.incidents.list(), services.agreements.active()]);
+    return consoleView(services, supervisor, incidents, agreements);
   });
 
+  /** Marking an incident for sharing makes it visible under "marked incidents only" agreements. */
+  app.patch('/api/incidents/:incidentId', async (request) => {
+    const actor = await requireUser(services, request);
+    const { incidentId } = parseWith(incidentParams, request.params);
+    const { shared } = parseWith(incidentPatchBody, request.body);
+    const incident = await services.incidents.get(incidentId);
+    const decision = canMarkShared(actorOf(actor), incident);
+    const event = { action: shared ? 'incident.share' : 'incident.unshare', actor: actorOf(actor), target: { incidentId }, source: requestSource(services, request) };
+    if (!decision.allowed) {
+      await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
+      throw new SightlineError(decision.code);
+    }
+    await services.audit.allow(event);
+    await services.incidents.update(incidentId, () => ({ shared }));
+    await services.bus.publish({ type: 'incidents.changed', incidentId });
+    // Withdrawing the mark may take the incident away from partner agencies' clinicians.
+    if (!shared) await services.grantService.endUncovered(event.source);
+    return { incidentId, shared };
+  });
+
+  /** Clinicians a supervisor may grant; with `incidentId`, only those whose agency may see that incident. */
   app.get('/api/clinicians', async (request): Promise<ClinicianSummary[]> => {
-    await requireUser(services, request, 'supervisor');
-    return services.directory.usersWithRole('clinician').map(publicUser);
+    const supervisor = await requireUser(services, request, 'supervisor');
+    const { incidentId } = parseWith(clinicianQuery, request.query);
+    const clinicians = await services.directory.users({ role: 'clinician' });
+    const agreements = await services.agreements.active();
+    const incident = incidentId ? await services.incidents.get(incidentId) : undefined;
+    if (incident && !canSeeIncident(actorOf(supervisor), incident, agreements).allowed) throw new SightlineError('FORBIDDEN');
+    return clinicians
+      .filter((c) => !incident || agencyAccess(incident, c.agencyId, agreements).allowed)
+      .filter((c) => !incident || incident.agencyId === supervisor.agencyId || c.agencyId === supervisor.agencyId)
+      .map((c) => ({ ...publicUser(c), onCall: c.onCall }));
   });
 
   app.post('/api/incidents/:incidentId/grants', async (request, reply): Promise<GrantResponse> => {
     const supervisor = await requireUser(services, request, 'supervisor');
     const { incidentId } = parseWith(incidentParams, request.params);
     const body = parseWith(grantBody, request.body);
-    const source = requestSource(services, request);
-    const refuse = async (error: SightlineError): Promise<never> => {
-      await services.audit.note({
-        action: 'grant.create',
-        outcome: 'denied',
-        actor: actorOf(supervisor),
-        target: { incidentId, userId: body.clinicianId },
-        source,
-        reason: error.code,
-      });
-      throw error;
-    };
-    const live = services.live.get(incidentId);
-    if (!live) return refuse(new SightlineError('INCIDENT_NOT_FOUND'));
-    if (!canSuperviseIncident(supervisor, live.incident)) return refuse(new SightlineError('FORBIDDEN'));
-    const clinician = services.directory.userById(body.clinicianId);
-    if (!clinician) return refuse(new SightlineError('USER_NOT_FOUND'));
-    if (!canBeGranted(clinician)) return refuse(new SightlineError('NOT_A_CLINICIAN'));
-    if (body.ttlSeconds > services.config.GRANT_MAX_TTL_SECONDS) {
-      return refuse(
-        new SightlineError('GRANT_TTL_TOO_LONG', `access may be granted for at most ${services.config.GRANT_MAX_TTL_SECONDS} seconds`),
-      );
-    }
-    const now = Date.now();
-    const grantId = randomUUID();
-    const permissions = [...new Set(body.permissions)];
-    const expiresAt = now + body.ttlSeconds * 1000;
-    await services.audit.allow({
-      action: 'grant.create',
-      actor: actorOf(supervisor),
-      target: { incidentId, grantId, userId: clinician.id },
-      source,
-      detail: { permissions: permissions.join(','), expiresAt },
-    });
-    const { token } = await issueViewingToken(services.keys, services.config.TOKEN_ISSUER, {
-      grantId,
-      clinicianId: clinician.id,
-      incidentId,
-      permissions,
-      notBefore: now,
-      expiresAt,
-    });
-    const link = `${services.publicUrl}/watch.html#incident=${encodeURIComponent(incidentId)}&token=${encodeURIComponent(token)}`;
+    const granted = await services.grantService.create(supervisor, { incidentId, ...body }, requestSource(services, request));
     reply.code(201);
-    return { grantId, incidentId, clinicianId: clinician.id, permissions, expiresAt, token, link };
+    return granted;
+  });
+
+  app.get('/api/incidents/:incidentId/grants', async (request) => {
+    const supervisor = await requireUser(services, request, 'supervisor');
+    const { incidentId } = parseWith(incidentParams, request.params);
+    const incident = await services.incidents.get(incidentId);
+    if (!canSeeIncident(actorOf(supervisor), incident, await services.agreements.active()).allowed) throw new SightlineError('FORBIDDEN');
+    return Promise.all((await services.grants.list({ incidentId })).map((g) => services.grantService.info(g, incident)));
   });
 };

@@ -32,7 +32,7 @@ export async function requireUser(services: Services, request: FastifyRequest, r
   if (!token) return refuse(new SightlineError('NOT_AUTHENTICATED'));
   let user: User | undefined;
   try {
-    user = services.directory.userById(services.sessions.touch(token).userId);
+    user = await services.directory.userById((await services.sessions.touch(token)).userId);
   } catch (error) {
     return refuse(error as SightlineError);
   }
@@ -61,4 +61,4 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
   return result.data;
 }
 
-export const actorOf = (user: User) => ({ id: user.id, role: user.role, agencyId: user.agencyId });
+export { actorOf } from '../identity/directory.ts';

@@ -1,47 +1,88 @@
-// Sign-in and sign-out for officers, supervisors and clinicians.
-import type { FastifyPluginAsync } from 'fastify';
+// Sign-in (password, camera device key, or the agency's own OIDC provider) and sign-out.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { AuditSource } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
-import { publicUser } from '../identity/directory.ts';
+import { publicUser, type User } from '../identity/directory.ts';
+import { verifyOidcIdToken } from '../identity/oidc.ts';
 import { DUMMY_HASH, verifySecret } from '../identity/passwords.ts';
-import { loginBody, type LoginResponse } from '../protocol/http.ts';
+import type { ErrorCode } from '../protocol/error-codes.ts';
+import { deviceLoginBody, loginBody, oidcLoginBody, type LoginResponse } from '../protocol/http.ts';
 import type { Services } from '../services.ts';
 import { actorOf, bearerToken, parseWith, requestSource, requireUser } from './request-auth.ts';
 
 export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.post('/api/session', async (request): Promise<LoginResponse> => {
-    const { username, password } = parseWith(loginBody, request.body);
-    const source = requestSource(services, request);
-    const user = services.directory.userByUsername(username);
-    const deny = async (code: 'LOGIN_FAILED' | 'ACCOUNT_LOCKED', detail?: Record<string, boolean>): Promise<never> => {
-      await services.audit.note({
-        action: 'login',
-        outcome: 'denied',
-        actor: user ? actorOf(user) : null,
-        target: { userId: user?.id },
-        source,
-        reason: code,
-        detail: { username: username.slice(0, 64), ...detail },
-      });
-      throw new SightlineError(code);
-    };
-    if (services.lockout.isLocked(username)) return deny('ACCOUNT_LOCKED');
-    const matches = await verifySecret(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !matches) {
-      const locked = services.lockout.recordFailure(username);
-      return deny(locked ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED', locked ? { lockedNow: true } : undefined);
-    }
-    await services.audit.allow({ action: 'login', actor: actorOf(user), target: { userId: user.id }, source });
-    services.lockout.recordSuccess(username);
+  const rateLimit = { rateLimit: { max: services.config.AUTH_RATE_PER_MINUTE, timeWindow: '1 minute' } };
+
+  const deny = async (
+    source: AuditSource,
+    code: ErrorCode,
+    user: User | undefined,
+    detail: Record<string, string | boolean>,
+    action = 'login',
+  ): Promise<never> => {
+    await services.audit.note({
+      action,
+      outcome: 'denied',
+      actor: user ? actorOf(user) : null,
+      target: { userId: user?.id },
+      source,
+      reason: code,
+      detail,
+    });
+    throw new SightlineError(code);
+  };
+
+  const startSession = async (user: User, source: AuditSource, method: string, deviceId: string | null = null): Promise<LoginResponse> => {
+    await services.audit.allow({ action: 'login', actor: actorOf(user), target: { userId: user.id }, source, detail: { method, ...(deviceId ? { deviceId } : {}) } });
     return {
-      token: services.sessions.create(user.id),
+      token: await services.sessions.create(user.id, deviceId),
       user: publicUser(user),
       idleTimeoutSeconds: services.config.SESSION_IDLE_SECONDS,
     };
+  };
+
+  app.post('/api/session', { config: rateLimit }, async (request): Promise<LoginResponse> => {
+    const { username, password } = parseWith(loginBody, request.body);
+    const source = requestSource(services, request);
+    const user = await services.directory.userByUsername(username);
+    const detail = { username: username.slice(0, 64) };
+    if (await services.lockout.isLocked(username)) return deny(source, 'ACCOUNT_LOCKED', user, detail);
+    const matches = await verifySecret(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !matches) {
+      const locked = await services.lockout.recordFailure(username);
+      return deny(source, locked ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED', user, locked ? { ...detail, lockedNow: true } : detail);
+    }
+    await services.lockout.recordSuccess(username);
+    return startSession(user, source, 'password');
   });
 
-  app.delete('/api/session', async (request, reply) => {
+  /** A camera signs in with its device credential and acts for the officer it is registered to. */
+  app.post('/api/session/device', { config: rateLimit }, async (request): Promise<LoginResponse> => {
+    const { deviceId, key } = parseWith(deviceLoginBody, request.body);
+    const source = requestSource(services, request);
+    const device = await services.directory.device(deviceId);
+    const matches = await verifySecret(key, device?.keyHash ?? DUMMY_HASH);
+    const officer = device && matches ? await services.directory.userById(device.officerId) : undefined;
+    if (!officer) return deny(source, 'DEVICE_LOGIN_FAILED', undefined, { deviceId: deviceId.slice(0, 64) });
+    return startSession(officer, source, 'device', deviceId);
+  });
+
+  /** Sign-in through the agency's own identity provider: an ID token verified against its JWKS. */
+  app.post('/api/session/oidc', { config: rateLimit }, async (request): Promise<LoginResponse> => {
+    const { agencyId, idToken } = parseWith(oidcLoginBody, request.body);
+    const source = requestSource(services, request);
+    try {
+      const user = await verifyOidcIdToken(services.directory, agencyId, idToken);
+      return await startSession(user, source, 'oidc');
+    } catch (error) {
+      if (error instanceof SightlineError && error.code !== 'AUDIT_UNAVAILABLE') return deny(source, error.code, undefined, { agencyId: agencyId.slice(0, 64) });
+      throw error;
+    }
+  });
+
+  app.delete('/api/session', async (request: FastifyRequest, reply) => {
     const user = await requireUser(services, request);
-    services.sessions.end(bearerToken(request) ?? '');
+    await services.sessions.end(bearerToken(request) ?? '');
     await services.audit.note({
       action: 'logout',
       outcome: 'info',

@@ -1,28 +1,44 @@
-// Who exists: agencies, users with roles, and camera devices registered to officers.
+// Who exists: agencies (optionally with their own OIDC identity provider), users with roles,
+// and camera devices registered to officers. Kept in the shared Store; seeded from a file.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { SightlineError } from '../errors.ts';
+import type { Collection, Store } from '../state/store.ts';
 
 export const role = z.enum(['officer', 'clinician', 'supervisor', 'admin']);
 export type Role = z.infer<typeof role>;
 
-const agencySchema = z.strictObject({ id: z.string().min(1), name: z.string().min(1) });
-const userSchema = z.strictObject({
+export const oidcSettings = z.object({
+  issuer: z.string().min(1),
+  jwksUrl: z.string().min(1),
+  audience: z.string().min(1),
+  roleClaim: z.string().min(1).default('roles'),
+  /** Claim value → Sightline role. */
+  roleMap: z.record(z.string(), role),
+});
+export type OidcSettings = z.infer<typeof oidcSettings>;
+
+const agencySchema = z.object({ id: z.string().min(1), name: z.string().min(1), oidc: oidcSettings.optional() });
+const userSchema = z.object({
   id: z.string().min(1),
   username: z.string().min(1),
   name: z.string().min(1),
   role,
   agencyId: z.string().min(1),
-  passwordHash: z.string().startsWith('scrypt$'),
+  /** Absent for people who sign in only through their agency's identity provider. */
+  passwordHash: z.string().startsWith('scrypt$').optional(),
+  /** The identity provider's subject, for OIDC sign-in. */
+  externalId: z.string().optional(),
+  onCall: z.boolean().default(false),
 });
-const deviceSchema = z.strictObject({
-  id: z.string().min(1),
-  officerId: z.string().min(1),
-  keyHash: z.string().startsWith('scrypt$'),
-});
+const deviceSchema = z.object({ id: z.string().min(1), officerId: z.string().min(1), keyHash: z.string().startsWith('scrypt$') });
 export const seedSchema = z.strictObject({
   agencies: z.array(agencySchema),
   users: z.array(userSchema),
   devices: z.array(deviceSchema).default([]),
+  agreements: z
+    .array(z.object({ id: z.string().min(1), fromAgencyId: z.string(), toAgencyId: z.string(), scope: z.enum(['all', 'marked']) }))
+    .default([]),
 });
 
 export type Agency = z.infer<typeof agencySchema>;
@@ -30,69 +46,92 @@ export type User = z.infer<typeof userSchema>;
 export type Device = z.infer<typeof deviceSchema>;
 export type Seed = z.infer<typeof seedSchema>;
 
-/** Read-only view of the directory used by authentication and authorization. */
-export interface Directory {
-  userById(id: string): User | undefined;
-  userByUsername(username: string): User | undefined;
-  usersWithRole(role: Role): User[];
-  agency(id: string): Agency | undefined;
-  device(id: string): Device | undefined;
-}
+export class Directory {
+  readonly #agencies: Collection<Agency>;
+  readonly #users: Collection<User>;
+  readonly #usernames: Collection<{ userId: string }>;
+  readonly #external: Collection<{ userId: string }>;
+  readonly #devices: Collection<Device>;
 
-export class MemoryDirectory implements Directory {
-  readonly #users = new Map<string, User>();
-  readonly #usernames = new Map<string, User>();
-  readonly #agencies = new Map<string, Agency>();
-  readonly #devices = new Map<string, Device>();
+  constructor(store: Store) {
+    this.#agencies = store.collection('agencies', agencySchema);
+    this.#users = store.collection('users', userSchema);
+    this.#usernames = store.collection('usernames', z.object({ userId: z.string() }));
+    this.#external = store.collection('external-ids', z.object({ userId: z.string() }));
+    this.#devices = store.collection('devices', deviceSchema);
+  }
 
-  constructor(seed: Seed) {
-    for (const agency of seed.agencies) {
-      if (this.#agencies.has(agency.id)) throw new Error(`duplicate agency id ${agency.id}`);
-      this.#agencies.set(agency.id, agency);
-    }
+  static async loadSeed(path: string): Promise<Seed> {
+    return seedSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+  }
+
+  /** Adds the seed's agencies, users and devices that do not exist yet; existing records are kept. */
+  async seed(seed: Seed): Promise<void> {
+    for (const agency of seed.agencies) await this.#agencies.create(agency.id, agency);
     for (const user of seed.users) {
-      if (!this.#agencies.has(user.agencyId)) throw new Error(`user ${user.id} names unknown agency ${user.agencyId}`);
-      if (this.#usernames.has(user.username.toLowerCase())) throw new Error(`duplicate username ${user.username}`);
-      if (this.#users.has(user.id)) throw new Error(`duplicate user id ${user.id}`);
-      this.#users.set(user.id, user);
-      this.#usernames.set(user.username.toLowerCase(), user);
+      if (!(await this.#agencies.get(user.agencyId))) throw new Error(`user ${user.id} names unknown agency ${user.agencyId}`);
+      if (await this.#users.get(user.id)) continue;
+      await this.createUser(user);
     }
-    for (const device of seed.devices) {
-      if (this.#devices.has(device.id)) throw new Error(`duplicate device id ${device.id}`);
-      if (this.#users.get(device.officerId)?.role !== 'officer') {
-        throw new Error(`device ${device.id} must belong to an officer`);
-      }
-      this.#devices.set(device.id, device);
+    for (const device of seed.devices) if (!(await this.#devices.get(device.id))) await this.createDevice(device);
+  }
+
+  agency = (id: string) => this.#agencies.get(id);
+  agencies = () => this.#agencies.list();
+  userById = (id: string) => this.#users.get(id);
+  device = (id: string) => this.#devices.get(id);
+
+  async userByUsername(username: string): Promise<User | undefined> {
+    const entry = await this.#usernames.get(username.toLowerCase());
+    return entry ? this.#users.get(entry.userId) : undefined;
+  }
+
+  async userByExternalId(agencyId: string, subject: string): Promise<User | undefined> {
+    const entry = await this.#external.get(`${agencyId}:${subject}`);
+    return entry ? this.#users.get(entry.userId) : undefined;
+  }
+
+  async users(filter: { role?: Role; agencyId?: string } = {}): Promise<User[]> {
+    return (await this.#users.list())
+      .filter((u) => (!filter.role || u.role === filter.role) && (!filter.agencyId || u.agencyId === filter.agencyId))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async createAgency(agency: Agency): Promise<Agency> {
+    if (!(await this.#agencies.create(agency.id, agency))) throw new SightlineError('ALREADY_EXISTS', `agency ${agency.id} exists`);
+    return agency;
+  }
+
+  async createUser(user: User): Promise<User> {
+    if (!(await this.#agencies.get(user.agencyId))) throw new SightlineError('AGENCY_NOT_FOUND');
+    if (!(await this.#usernames.create(user.username.toLowerCase(), { userId: user.id }))) {
+      throw new SightlineError('ALREADY_EXISTS', `username ${user.username} is taken`);
     }
+    if (user.externalId && !(await this.#external.create(`${user.agencyId}:${user.externalId}`, { userId: user.id }))) {
+      await this.#usernames.delete(user.username.toLowerCase());
+      throw new SightlineError('ALREADY_EXISTS', 'that identity-provider subject already has a user');
+    }
+    if (!(await this.#users.create(user.id, user))) throw new SightlineError('ALREADY_EXISTS', `user ${user.id} exists`);
+    return user;
   }
 
-  static async fromFile(path: string): Promise<MemoryDirectory> {
-    const raw = JSON.parse(await readFile(path, 'utf8')) as unknown;
-    return new MemoryDirectory(seedSchema.parse(raw));
+  /** Replaces a user's record (role or on-call changes); the username and identity-provider link stay. */
+  async updateUser(user: User): Promise<User> {
+    const existing = await this.#users.get(user.id);
+    if (!existing) throw new SightlineError('USER_NOT_FOUND');
+    const updated = { ...user, username: existing.username, externalId: existing.externalId, agencyId: existing.agencyId };
+    await this.#users.put(user.id, updated);
+    return updated;
   }
 
-  userById(id: string): User | undefined {
-    return this.#users.get(id);
-  }
-
-  userByUsername(username: string): User | undefined {
-    return this.#usernames.get(username.toLowerCase());
-  }
-
-  usersWithRole(wanted: Role): User[] {
-    return [...this.#users.values()].filter((user) => user.role === wanted);
-  }
-
-  agency(id: string): Agency | undefined {
-    return this.#agencies.get(id);
-  }
-
-  device(id: string): Device | undefined {
-    return this.#devices.get(id);
+  async createDevice(device: Device): Promise<Device> {
+    if ((await this.#users.get(device.officerId))?.role !== 'officer') throw new SightlineError('BAD_REQUEST', 'a camera must belong to an officer');
+    if (!(await this.#devices.create(device.id, device))) throw new SightlineError('ALREADY_EXISTS', `device ${device.id} exists`);
+    return device;
   }
 }
 
-/** The public face of a user: never includes the password hash. */
+/** The public face of a user: never includes credentials. */
 export const publicUser = (user: User) => ({
   id: user.id,
   username: user.username,
@@ -100,3 +139,5 @@ export const publicUser = (user: User) => ({
   role: user.role,
   agencyId: user.agencyId,
 });
+
+export const actorOf = (user: User) => ({ id: user.id, role: user.role, agencyId: user.agencyId, onCall: user.onCall });

@@ -1,33 +1,32 @@
-// Failed-login accounting: after MAX_FAILURES failures in a row an account is locked for LOCK_MS.
+// Failed-login accounting in the shared Store: MAX_FAILURES failures within the lock window
+// lock the account for LOCK_MS, on every node.
+import { z } from 'zod';
+import type { Collection, Store } from '../state/store.ts';
+
 export const MAX_FAILURES = 5;
 export const LOCK_MS = 10 * 60_000;
 
 export class LoginLockout {
-  readonly #failures = new Map<string, { count: number; lockedUntil: number }>();
+  readonly #locks: Collection<{ lockedAt: number }>;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly store: Store) {
+    this.#locks = store.collection('login-locks', z.object({ lockedAt: z.number() }));
+  }
 
-  isLocked(username: string): boolean {
-    const entry = this.#failures.get(username.toLowerCase());
-    return entry !== undefined && entry.lockedUntil > this.now();
+  async isLocked(username: string): Promise<boolean> {
+    return (await this.#locks.get(username.toLowerCase())) !== undefined;
   }
 
   /** Records a failure; returns true when this failure locks the account. */
-  recordFailure(username: string): boolean {
+  async recordFailure(username: string): Promise<boolean> {
     const key = username.toLowerCase();
-    const entry = this.#failures.get(key) ?? { count: 0, lockedUntil: 0 };
-    if (entry.lockedUntil && entry.lockedUntil <= this.now()) {
-      entry.count = 0;
-      entry.lockedUntil = 0;
-    }
-    entry.count += 1;
-    const locks = entry.count >= MAX_FAILURES && entry.lockedUntil === 0;
-    if (locks) entry.lockedUntil = this.now() + LOCK_MS;
-    this.#failures.set(key, entry);
-    return locks;
+    const failures = await this.store.counters.increment(`login-failures:${key}`, LOCK_MS);
+    if (failures < MAX_FAILURES) return false;
+    await this.store.counters.reset(`login-failures:${key}`);
+    return this.#locks.create(key, { lockedAt: Date.now() }, { ttlMs: LOCK_MS });
   }
 
-  recordSuccess(username: string): void {
-    this.#failures.delete(username.toLowerCase());
+  async recordSuccess(username: string): Promise<void> {
+    await this.store.counters.reset(`login-failures:${username.toLowerCase()}`);
   }
 }

@@ -1,61 +1,54 @@
-// Signed-in sessions: opaque random tokens, stored only as their SHA-256, with an idle
-// timeout and an absolute lifetime.
+// Signed-in sessions: opaque random tokens, stored (in the shared Store) only as their SHA-256,
+// with an idle timeout and an absolute lifetime.
 import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
+import type { Collection, Store } from '../state/store.ts';
 
-export interface Session {
-  userId: string;
-  createdAt: number;
-  lastSeenAt: number;
-}
+const sessionSchema = z.object({ userId: z.string(), createdAt: z.number(), lastSeenAt: z.number(), deviceId: z.string().nullable().default(null) });
+export type Session = z.infer<typeof sessionSchema>;
 
 export interface SessionLimits {
   idleMs: number;
   maxMs: number;
 }
 
-const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
+export const sessionDigest = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export class SessionStore {
-  readonly #sessions = new Map<string, Session>();
+  readonly #sessions: Collection<Session>;
 
   constructor(
+    store: Store,
     private readonly limits: SessionLimits,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.#sessions = store.collection('sessions', sessionSchema);
+  }
 
-  create(userId: string): string {
+  async create(userId: string, deviceId: string | null = null): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const at = this.now();
-    this.#sessions.set(digest(token), { userId, createdAt: at, lastSeenAt: at });
+    await this.#sessions.put(sessionDigest(token), { userId, createdAt: at, lastSeenAt: at, deviceId }, { ttlMs: this.limits.idleMs });
     return token;
   }
 
   /** Returns the live session for a token and refreshes its idle timer, or throws. */
-  touch(token: string): Session {
-    const key = digest(token);
-    const session = this.#sessions.get(key);
+  async touch(token: string): Promise<Session> {
+    const key = sessionDigest(token);
+    const session = await this.#sessions.get(key);
     if (!session) throw new SightlineError('SESSION_INVALID');
     const at = this.now();
     if (at - session.lastSeenAt > this.limits.idleMs || at - session.createdAt > this.limits.maxMs) {
-      this.#sessions.delete(key);
+      await this.#sessions.delete(key);
       throw new SightlineError('SESSION_EXPIRED');
     }
-    session.lastSeenAt = at;
-    return session;
+    const refreshed = { ...session, lastSeenAt: at };
+    await this.#sessions.put(key, refreshed, { ttlMs: this.limits.idleMs });
+    return refreshed;
   }
 
-  end(token: string): boolean {
-    return this.#sessions.delete(digest(token));
-  }
-
-  /** Drops sessions past their limits; called periodically. */
-  sweep(): void {
-    const at = this.now();
-    for (const [key, session] of this.#sessions) {
-      if (at - session.lastSeenAt > this.limits.idleMs || at - session.createdAt > this.limits.maxMs) {
-        this.#sessions.delete(key);
-      }
-    }
+  async end(token: string): Promise<boolean> {
+    return this.#sessions.delete(sessionDigest(token));
   }
 }

@@ -3,17 +3,29 @@
 import type { MediaPeer } from '../../server/media-peer.ts';
 import type { MediaRoom } from '../../server/media-room.ts';
 import type { ConsumerDescription, ProducerDescription, TransportDescription } from '../../server/media-types.ts';
-import type { Incident } from '../incidents/incident-registry.ts';
 import { ERROR_CODES, type ErrorCode } from '../protocol/error-codes.ts';
 import type { ConsumerInfo, MediaSource, ParticipantInfo, Permission, PresenceEntry, ServerMessage } from '../protocol/messages.ts';
 
 export interface ParticipantChannel {
   send(message: ServerMessage): void;
+  /** Cut this participant's access: the connection leaves the incident and is told `code`. */
+  endAccess(code: ErrorCode): void;
+  /** The participant's grant now ends at `expiresAt`. */
+  extendAccess(expiresAt: number): void;
+}
+
+/** What the media path needs to know about an incident; the full record lives in the Store. */
+export interface LiveIncidentFacts {
+  id: string;
+  agencyId: string;
+  officerId: string;
 }
 
 export interface Participant {
   info: ParticipantInfo;
   isOfficer: boolean;
+  /** The grant a clinician joined with; null for officers and supervisors. */
+  grantId: string | null;
   permissions: ReadonlySet<Permission>;
   rtpCapabilities: unknown;
   channel: ParticipantChannel;
@@ -23,6 +35,8 @@ export interface Participant {
 export interface LiveIncidentHooks {
   /** A participant's media failed to be set up for a new stream; logged, not fatal. */
   onError(error: Error, context: string): void;
+  /** Who is watching or talking changed. */
+  onPresence(incidentId: string, presence: PresenceEntry[]): void;
 }
 
 export class LiveIncident {
@@ -30,7 +44,7 @@ export class LiveIncident {
   #ended = false;
 
   constructor(
-    readonly incident: Incident,
+    readonly incident: LiveIncidentFacts,
     readonly room: MediaRoom,
     private readonly hooks: LiveIncidentHooks,
   ) {
@@ -102,10 +116,15 @@ export class LiveIncident {
     this.#broadcastPresence();
   }
 
+  byGrant(grantId: string): Participant | undefined {
+    return this.participants().find((p) => p.grantId === grantId);
+  }
+
   /** Ends the incident: every participant is cut and told why, then the room closes. Idempotent. */
   end(code: ErrorCode): void {
     if (this.#ended) return;
     this.#ended = true;
+    for (const participant of this.participants()) participant.channel.endAccess(code);
     for (const peerId of [...this.#participants.keys()]) this.remove(peerId, code);
     this.room.close(code === 'MEDIA_WORKER_DIED' ? 'worker-died' : code === 'SERVER_SHUTTING_DOWN' ? 'shutdown' : 'ended');
   }
@@ -157,8 +176,9 @@ export class LiveIncident {
   }
 
   #broadcastPresence(): void {
-    const officer = this.officer;
-    if (!officer || this.#ended) return;
-    officer.channel.send({ type: 'presence', incidentId: this.incident.id, participants: this.presence() });
+    if (this.#ended) return;
+    const presence = this.presence();
+    this.officer?.channel.send({ type: 'presence', incidentId: this.incident.id, participants: presence });
+    this.hooks.onPresence(this.incident.id, presence);
   }
 }

@@ -41,6 +41,17 @@ export const ERROR_CODES = {
   PERMISSION_DENIED: 'The grant does not include this permission.',
   ALREADY_JOINED: 'This connection has already joined an incident.',
   NOT_JOINED: 'This connection has not joined or started an incident.',
+  GRANT_NOT_FOUND: 'No such grant.',
+  GRANT_NOT_ACTIVE: 'The grant has expired or was revoked.',
+  HELP_NOT_REQUESTED: 'The officer has not asked for help on this incident.',
+  AGREEMENT_NOT_FOUND: 'No such sharing agreement.',
+  AGREEMENT_EXISTS: 'These agencies already have an active sharing agreement.',
+  AGENCY_NOT_FOUND: 'No such agency.',
+  ALREADY_EXISTS: 'Something with that id or name already exists.',
+  OIDC_NOT_CONFIGURED: 'This agency does not sign in through its own identity provider.',
+  OIDC_TOKEN_INVALID: 'The identity provider token could not be verified.',
+  OIDC_ROLE_UNMAPPED: 'The identity provider did not give this person a Sightline role.',
+  DEVICE_LOGIN_FAILED: 'Unknown camera or wrong device key.',
 
   // Media
   TRANSPORT_NOT_FOUND: 'No such transport on this connection.',

@@ -11,6 +11,7 @@ import type { ErrorCode } from '../protocol/error-codes.ts';
 import { clientMessage, type ServerMessage } from '../protocol/messages.ts';
 import type { Services } from '../services.ts';
 import type { ViewingGrant } from '../tokens/viewing-token.ts';
+import type { ConsoleSubscriber } from '../console/console-hub.ts';
 import { toSightlineError } from './error-mapping.ts';
 import { dispatch } from './handlers/index.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -29,6 +30,8 @@ export class SignalingConnection implements ParticipantChannel {
   #refusedInARow = 0;
   #queue: Promise<void> = Promise.resolve();
   #expiry: NodeJS.Timeout | null = null;
+  #onExpiry: () => void = () => undefined;
+  #subscription: ConsoleSubscriber | null = null;
   #closed = false;
 
   constructor(
@@ -56,11 +59,32 @@ export class SignalingConnection implements ParticipantChannel {
   /** Cuts access at `at` (ms since epoch): media closed, the client told why. */
   scheduleAccessEnd(at: number, code: ErrorCode, onEnd: () => void): void {
     this.#clearExpiry();
+    this.#onExpiry = onEnd;
     this.#expiry = setTimeout(() => {
       this.#expiry = null;
       this.leaveIncident(code);
       onEnd();
     }, Math.max(0, at - Date.now()));
+  }
+
+  /** Supervisors and clinicians receive their console or inbox on this socket from now on. */
+  async subscribeConsole(user: User): Promise<void> {
+    if (this.#subscription || this.#closed) return;
+    this.#subscription = { user, send: (message) => this.send(message) };
+    await this.services.consoles.add(this.#subscription);
+  }
+
+  /** ParticipantChannel: access was cut elsewhere (revoked, incident ended, agreement withdrawn). */
+  endAccess(code: ErrorCode): void {
+    this.leaveIncident(code);
+  }
+
+  /** ParticipantChannel: the grant was extended; re-arm the expiry and tell the client. */
+  extendAccess(expiresAt: number): void {
+    if (!this.incident || !this.viewer) return;
+    this.viewer.grant = { ...this.viewer.grant, expiresAt };
+    this.scheduleAccessEnd(expiresAt, 'GRANT_EXPIRED', this.#onExpiry);
+    this.send({ type: 'grant.updated', grantId: this.viewer.grant.grantId, expiresAt });
   }
 
   /** Leaves the current incident, cutting this connection's media. */
@@ -83,7 +107,7 @@ export class SignalingConnection implements ParticipantChannel {
     if (incident && isOfficer) {
       this.incident = null;
       this.#clearExpiry();
-      this.services.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor: this.actor, source: this.source });
+      void this.services.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor: this.actor, source: this.source });
     } else {
       this.leaveIncident();
     }
@@ -96,6 +120,7 @@ export class SignalingConnection implements ParticipantChannel {
         source: this.source,
       });
     }
+    if (this.#subscription) this.services.consoles.remove(this.#subscription);
     if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
       this.socket.close(1000);
     }

@@ -3,11 +3,11 @@
 // hears them, and an expiring grant cuts the clinician's media.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueViewingToken } from '../../signaling/tokens/viewing-token.ts';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { signIn, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { storedGrant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
 
 describe('body camera → clinician and back, in Chromium', () => {
@@ -85,15 +85,9 @@ describe('body camera → clinician and back, in Chromium', () => {
 
   it('cuts the clinician’s media within a second of the grant expiring', async () => {
     const expiresAt = (Math.floor(Date.now() / 1000) + 6) * 1000;
-    const { token } = await issueViewingToken(relay.services.keys, relay.services.config.TOKEN_ISSUER, {
-      clinicianId: 'u-clin-silva',
-      incidentId,
-      permissions: ['view'],
-      notBefore: Date.now() - 1000,
-      expiresAt,
-    });
+    const { link } = await storedGrant(relay, { clinicianId: 'u-clin-silva', incidentId, expiresAt, permissions: ['view'] });
     const clinician = await browser.page(relay.url);
-    await clinician.goto(`${relay.url}/watch.html#incident=${encodeURIComponent(incidentId)}&token=${encodeURIComponent(token)}`);
+    await clinician.goto(link);
     await waitForState(clinician, 'joined');
     await waitForDecodedVideo(clinician);
     expect(Date.now()).toBeLessThan(expiresAt);

@@ -50,3 +50,31 @@ export async function joinWith(relay: TestRelay, incidentId: string, grantToken:
   const reply = await socket.send('join', { incidentId, grantToken, rtpCapabilities: await capabilities(relay) });
   return { socket, reply };
 }
+
+/**
+ * A grant written straight into the store, for tests that need lifetimes shorter than the API
+ * allows (expiry within seconds) or records the API would refuse. Returns its link and token.
+ */
+export async function storedGrant(
+  relay: TestRelay,
+  grant: { incidentId: string; clinicianId: string; expiresAt: number; permissions?: Array<'view' | 'talk'>; incidentAgencyId?: string; clinicianAgencyId?: string },
+): Promise<GrantResponse> {
+  const record = {
+    id: `test-grant-${Math.random().toString(36).slice(2)}`,
+    incidentId: grant.incidentId,
+    incidentAgencyId: grant.incidentAgencyId ?? 'metro-police',
+    clinicianId: grant.clinicianId,
+    clinicianAgencyId: grant.clinicianAgencyId ?? 'harbour-health',
+    grantedBy: DEMO.supervisor.id,
+    grantedByAgencyId: 'metro-police',
+    permissions: grant.permissions ?? ['view', 'talk'],
+    createdAt: Date.now(),
+    expiresAt: grant.expiresAt,
+    revokedAt: null,
+    revokedBy: null,
+    revokeReason: null,
+    agreementId: null,
+  };
+  await relay.services.grants.put(record);
+  return relay.services.grantService.link(record);
+}

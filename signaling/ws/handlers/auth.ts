@@ -2,15 +2,22 @@ import { SightlineError } from '../../errors.ts';
 import { publicUser } from '../../identity/directory.ts';
 import type { Handler } from './context.ts';
 
-/** Officers and supervisors identify the socket with their session token. */
+/**
+ * Officers, supervisors and clinicians identify the socket with their session token.
+ * Supervisors then receive their console and clinicians their inbox, pushed as things change.
+ */
 export const auth: Handler<'auth'> = async (connection, message) => {
   const { services } = connection;
   if (connection.user || connection.viewer) throw new SightlineError('ALREADY_AUTHENTICATED');
   try {
-    const session = services.sessions.touch(message.token);
-    const user = services.directory.userById(session.userId);
+    const session = await services.sessions.touch(message.token);
+    const user = await services.directory.userById(session.userId);
     if (!user) throw new SightlineError('SESSION_INVALID');
     connection.user = user;
+    if (user.role === 'supervisor' || user.role === 'clinician') {
+      // After the reply, so the client has its user before the first view arrives.
+      setImmediate(() => void connection.subscribeConsole(user));
+    }
     return { user: publicUser(user) };
   } catch (error) {
     if (error instanceof SightlineError) {

@@ -1,16 +1,26 @@
 import { SightlineError } from '../../errors.ts';
 import { requireParticipant, type Handler } from './context.ts';
 
-/** "Watch me": the officer asks for (or withdraws) a request for help on the live incident. */
+/** "Watch me": the officer asks for (or withdraws) help; supervisors and on-call clinicians who may see it are alerted. */
 export const incidentHelp: Handler<'incident.help'> = async (connection, message) => {
   const { live, participant } = requireParticipant(connection);
   if (!participant.isOfficer) throw new SightlineError('FORBIDDEN');
-  await connection.services.audit.allow({
+  const { services } = connection;
+  await services.audit.allow({
     action: message.requested ? 'help.request' : 'help.withdraw',
     actor: connection.actor,
     target: { incidentId: live.incident.id },
     source: connection.source,
   });
-  const incident = connection.services.live.registry.setHelpRequested(live.incident.id, message.requested);
+  const at = Date.now();
+  const incident = await services.incidents.update(live.incident.id, () => ({
+    helpRequested: message.requested,
+    helpRequestedAt: message.requested ? at : null,
+  }));
+  if (!incident) throw new SightlineError('INCIDENT_NOT_FOUND');
+  if (message.requested) {
+    await services.bus.publish({ type: 'help.requested', incidentId: incident.id, agencyId: incident.agencyId, officerName: incident.officerName, at });
+  }
+  await services.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
   return { incidentId: incident.id, helpRequested: incident.helpRequested };
 };

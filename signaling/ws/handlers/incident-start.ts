@@ -1,4 +1,5 @@
-import { canStartIncident } from '../../access-policy.ts';
+import { canStartIncident } from '../../access/policy.ts';
+import { actorOf } from '../../identity/directory.ts';
 import { SightlineError } from '../../errors.ts';
 import { assertNotInIncident, participantInfo, requireUser, type Handler } from './context.ts';
 
@@ -6,7 +7,7 @@ import { assertNotInIncident, participantInfo, requireUser, type Handler } from 
 export const incidentStart: Handler<'incident.start'> = async (connection, message) => {
   const { services } = connection;
   const officer = requireUser(connection, 'officer');
-  if (!canStartIncident(officer)) throw new SightlineError('FORBIDDEN');
+  if (!canStartIncident(actorOf(officer)).allowed) throw new SightlineError('FORBIDDEN');
   assertNotInIncident(connection);
   if (services.draining) throw new SightlineError('SERVER_SHUTTING_DOWN');
   const live = await services.live.start(officer, message.note ?? null);
@@ -22,6 +23,7 @@ export const incidentStart: Handler<'incident.start'> = async (connection, messa
       {
         info: participantInfo(connection.peerId, officer),
         isOfficer: true,
+        grantId: null,
         permissions: new Set(),
         rtpCapabilities: message.rtpCapabilities,
         channel: connection,
@@ -37,7 +39,7 @@ export const incidentStart: Handler<'incident.start'> = async (connection, messa
     };
   } catch (error) {
     connection.incident = null;
-    services.live.end(incidentId, 'INCIDENT_ENDED');
+    await services.live.end(incidentId, 'INCIDENT_ENDED');
     throw error;
   }
 };

@@ -6,18 +6,22 @@ import { consumersResume } from './consumers-resume.ts';
 import type { Handler } from './context.ts';
 import { incidentEnd } from './incident-end.ts';
 import { incidentHelp } from './incident-help.ts';
+import { incidentLocation } from './incident-location.ts';
 import { incidentStart } from './incident-start.ts';
 import { join } from './join.ts';
 import { ping } from './ping.ts';
 import { produce } from './produce.ts';
 import { producerPause, producerResume } from './producer-pause.ts';
 import { transportConnect } from './transport-connect.ts';
+import { watch } from './watch.ts';
 
 const handlers: { [T in ClientMessageType]: Handler<T> } = {
   auth,
   'incident.start': incidentStart,
   'incident.end': incidentEnd,
   'incident.help': incidentHelp,
+  'incident.location': incidentLocation,
+  watch,
   join,
   'transport.connect': transportConnect,
   produce,

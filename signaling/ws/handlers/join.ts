@@ -1,12 +1,16 @@
-import { canBeGranted } from '../../access-policy.ts';
+import { grantStillCovered } from '../../access/policy.ts';
+import { grantStatus } from '../../grants/grant-repository.ts';
 import { SightlineError } from '../../errors.ts';
 import { verifyViewingToken } from '../../tokens/viewing-token.ts';
 import type { SignalingConnection } from '../connection.ts';
-import { participantInfo, type Handler } from './context.ts';
+import type { Handler } from './context.ts';
+import { addViewer } from './viewer-join.ts';
 
 /**
  * A clinician joins with a viewing token, in one round trip: the reply carries the transports
- * and paused consumers of the live camera streams. Access ends by itself at the token's expiry.
+ * and paused consumers of the live camera streams. The token must verify and its grant must
+ * still be active (not revoked, not expired, still covered by any sharing agreement). Access
+ * ends by itself when the grant expires.
  */
 export const join: Handler<'join'> = async (connection, message) => {
   const { services } = connection;
@@ -24,50 +28,42 @@ export const join: Handler<'join'> = async (connection, message) => {
   };
 
   if (connection.incident || connection.user || connection.viewer) return refuse(new SightlineError('ALREADY_JOINED'));
-  let grant;
+  let token;
   try {
-    grant = await verifyViewingToken(message.grantToken, services.keys, { issuer: services.config.TOKEN_ISSUER, incidentId });
+    token = await verifyViewingToken(message.grantToken, services.keys, { issuer: services.config.TOKEN_ISSUER, incidentId });
   } catch (error) {
     return refuse(error instanceof SightlineError ? error : new SightlineError('TOKEN_MALFORMED'));
   }
-  const clinician = services.directory.userById(grant.clinicianId);
-  if (!clinician || !canBeGranted(clinician)) return refuse(new SightlineError('FORBIDDEN'), grant.grantId, grant.clinicianId);
+  const grant = await services.grants.find(token.grantId);
+  if (!grant || grant.clinicianId !== token.clinicianId || grant.incidentId !== incidentId) {
+    return refuse(new SightlineError('TOKEN_REVOKED', 'this link is no longer valid'), token.grantId, token.clinicianId);
+  }
+  const status = grantStatus(grant, Date.now());
+  if (status !== 'active') {
+    return refuse(new SightlineError(status === 'revoked' ? 'TOKEN_REVOKED' : 'TOKEN_EXPIRED'), grant.id, grant.clinicianId);
+  }
+  const clinician = await services.directory.userById(grant.clinicianId);
+  if (!clinician || clinician.role !== 'clinician') return refuse(new SightlineError('FORBIDDEN'), grant.id, grant.clinicianId);
   const live = services.live.get(incidentId);
-  if (!live) return refuse(new SightlineError('INCIDENT_NOT_FOUND'), grant.grantId, clinician.id);
+  const record = await services.incidents.find(incidentId);
+  if (!live || !record) return refuse(new SightlineError('INCIDENT_NOT_FOUND'), grant.id, clinician.id);
+  if (!grantStillCovered(record, clinician.agencyId, await services.agreements.active()).allowed) {
+    return refuse(new SightlineError('TOKEN_REVOKED', 'the sharing agreement behind this access has ended'), grant.id, clinician.id);
+  }
 
-  connection.viewer = { user: clinician, grant };
+  // The grant may have narrowed since the token was issued; the grant record is authoritative.
+  const permissions = new Set(token.permissions.filter((p) => grant.permissions.includes(p)));
+  connection.viewer = { user: clinician, grant: { ...token, permissions: [...permissions], expiresAt: grant.expiresAt } };
   await services.audit.allow({
     action: 'join',
     actor: connection.actor,
-    target: { incidentId, grantId: grant.grantId },
+    target: { incidentId, grantId: grant.id },
     source: connection.source,
-    detail: { permissions: grant.permissions.join(','), expiresAt: grant.expiresAt },
+    detail: { permissions: [...permissions].join(','), expiresAt: grant.expiresAt, agreementId: grant.agreementId },
   });
-  const permissions = new Set(grant.permissions);
-  const { recvTransport, sendTransport, consumers } = await live.add(
-    {
-      info: participantInfo(connection.peerId, clinician),
-      isOfficer: false,
-      permissions,
-      rtpCapabilities: message.rtpCapabilities,
-      channel: connection,
-    },
-    { recv: true, send: permissions.has('talk') },
-  );
-  connection.incident = live;
-  scheduleExpiry(connection, incidentId, grant.grantId, grant.expiresAt);
-  const officer = live.officer?.info;
-  if (!officer) throw new SightlineError('INCIDENT_NOT_FOUND', 'the incident has no officer connected');
-  return {
-    incidentId,
-    permissions: [...permissions],
-    expiresAt: grant.expiresAt,
-    officer,
-    routerRtpCapabilities: live.room.rtpCapabilities,
-    recvTransport: recvTransport!,
-    sendTransport,
-    consumers,
-  };
+  const reply = await addViewer(connection, live, { user: clinician, permissions, grantId: grant.id, expiresAt: grant.expiresAt }, message.rtpCapabilities);
+  scheduleExpiry(connection, incidentId, grant.id, grant.expiresAt);
+  return reply;
 };
 
 function scheduleExpiry(connection: SignalingConnection, incidentId: string, grantId: string, expiresAt: number): void {

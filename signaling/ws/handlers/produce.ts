@@ -1,4 +1,4 @@
-import { permissionToSend } from '../../access-policy.ts';
+import { permissionToSend } from '../../access/policy.ts';
 import { SightlineError } from '../../errors.ts';
 import { requireParticipant, type Handler } from './context.ts';
 

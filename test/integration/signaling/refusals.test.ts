@@ -1,8 +1,8 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueViewingToken, VIEWING_AUDIENCE } from '../../../signaling/tokens/viewing-token.ts';
+import { VIEWING_AUDIENCE } from '../../../signaling/tokens/viewing-token.ts';
 import { DEMO, startRelay, type TestRelay } from '../../helpers/relay.ts';
-import { capabilities, goLive, grant, joinWith } from '../../helpers/scenario.ts';
+import { capabilities, goLive, grant, joinWith, storedGrant } from '../../helpers/scenario.ts';
 import { TestSocket } from '../../helpers/ws-client.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -64,26 +64,14 @@ describe('refused viewing tokens get distinct codes and leave the socket usable'
   }
 
   it('refuses a valid token for an incident that is not live with INCIDENT_NOT_FOUND', async () => {
-    const { token } = await issueViewingToken(relay.services.keys, relay.services.config.TOKEN_ISSUER, {
-      clinicianId: DEMO.clinician.id,
-      incidentId: 'inc-does-not-exist',
-      permissions: ['view'],
-      notBefore: Date.now() - 1000,
-      expiresAt: Date.now() + 60_000,
-    });
+    const { token } = await storedGrant(relay, { clinicianId: DEMO.clinician.id, incidentId: 'inc-does-not-exist', expiresAt: Date.now() + 60_000 });
     const { socket, reply } = await joinWith(relay, 'inc-does-not-exist', token);
     expect(reply).toMatchObject({ ok: false, error: { code: 'INCIDENT_NOT_FOUND' } });
     socket.close();
   });
 
   it('refuses a token whose subject is not a clinician', async () => {
-    const { token } = await issueViewingToken(relay.services.keys, relay.services.config.TOKEN_ISSUER, {
-      clinicianId: DEMO.officer2.id,
-      incidentId,
-      permissions: ['view'],
-      notBefore: Date.now() - 1000,
-      expiresAt: Date.now() + 60_000,
-    });
+    const { token } = await storedGrant(relay, { clinicianId: DEMO.officer2.id, incidentId, expiresAt: Date.now() + 60_000 });
     const { socket, reply } = await joinWith(relay, incidentId, token);
     expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     socket.close();

@@ -1,0 +1,120 @@
+// Who may do what, as small pure functions over (actor, action, incident, agreements).
+// Every refusal names a stable code; every cross-agency allowance names the agreement it rests on.
+import type { ErrorCode } from '../protocol/error-codes.ts';
+import type { MediaSource, Permission } from '../protocol/messages.ts';
+
+export type Role = 'officer' | 'clinician' | 'supervisor' | 'admin';
+
+export interface Actor {
+  id: string;
+  role: Role;
+  agencyId: string;
+  onCall?: boolean;
+}
+
+export interface IncidentFacts {
+  agencyId: string;
+  officerId: string;
+  /** Marked by its agency for sharing under "marked incidents only" agreements. */
+  shared: boolean;
+  helpRequested: boolean;
+}
+
+export interface AgreementFacts {
+  id: string;
+  fromAgencyId: string;
+  toAgencyId: string;
+  scope: 'all' | 'marked';
+  revokedAt: number | null;
+}
+
+export type Decision = { allowed: true; agreementId: string | null } | { allowed: false; code: ErrorCode };
+
+const allow = (agreementId: string | null = null): Decision => ({ allowed: true, agreementId });
+const deny = (code: ErrorCode): Decision => ({ allowed: false, code });
+
+/** The live agreement under which `agencyId` may see the incident, if it is not the incident's own agency. */
+export function coveringAgreement(incident: IncidentFacts, agencyId: string, agreements: readonly AgreementFacts[]): AgreementFacts | undefined {
+  return agreements.find(
+    (a) =>
+      a.revokedAt === null &&
+      a.fromAgencyId === incident.agencyId &&
+      a.toAgencyId === agencyId &&
+      (a.scope === 'all' || incident.shared),
+  );
+}
+
+/** How an agency relates to an incident: its own, shared with it under an agreement, or neither. */
+export function agencyAccess(incident: IncidentFacts, agencyId: string, agreements: readonly AgreementFacts[]): Decision {
+  if (incident.agencyId === agencyId) return allow();
+  const agreement = coveringAgreement(incident, agencyId, agreements);
+  return agreement ? allow(agreement.id) : deny('FORBIDDEN');
+}
+
+/** Supervisors see (list, watch) their agency's incidents and those shared with their agency. */
+export function canSeeIncident(actor: Actor, incident: IncidentFacts, agreements: readonly AgreementFacts[]): Decision {
+  if (actor.role !== 'supervisor') return deny('FORBIDDEN');
+  return agencyAccess(incident, actor.agencyId, agreements);
+}
+
+/**
+ * A supervisor grants a clinician access. The supervisor must see the incident; the clinician must
+ * belong to the incident's agency or to an agency it is shared with; a supervisor of a partner
+ * agency grants only to clinicians of their own agency.
+ */
+export function canGrant(actor: Actor, incident: IncidentFacts, clinician: Actor, agreements: readonly AgreementFacts[]): Decision {
+  const sees = canSeeIncident(actor, incident, agreements);
+  if (!sees.allowed) return sees;
+  if (clinician.role !== 'clinician') return deny('NOT_A_CLINICIAN');
+  if (actor.agencyId !== incident.agencyId && clinician.agencyId !== actor.agencyId) return deny('FORBIDDEN');
+  return agencyAccess(incident, clinician.agencyId, agreements);
+}
+
+/** Extending or revoking a grant needs the same standing as granting it would. */
+export function canManageGrant(
+  actor: Actor,
+  incident: IncidentFacts,
+  grant: { grantedByAgencyId: string },
+  agreements: readonly AgreementFacts[],
+): Decision {
+  const sees = canSeeIncident(actor, incident, agreements);
+  if (!sees.allowed) return sees;
+  // The owning agency manages every grant on its incidents; a partner manages the grants it made.
+  if (actor.agencyId !== incident.agencyId && grant.grantedByAgencyId !== actor.agencyId) return deny('FORBIDDEN');
+  return sees;
+}
+
+/** A grant stays valid only while the clinician's agency may still see the incident. */
+export function grantStillCovered(incident: IncidentFacts, clinicianAgencyId: string, agreements: readonly AgreementFacts[]): Decision {
+  return agencyAccess(incident, clinicianAgencyId, agreements);
+}
+
+/** On-call clinicians of agencies that may see an incident hear its "watch me" and may accept it. */
+export function canAcceptHelp(actor: Actor, incident: IncidentFacts, agreements: readonly AgreementFacts[]): Decision {
+  if (actor.role !== 'clinician' || !actor.onCall) return deny('FORBIDDEN');
+  if (!incident.helpRequested) return deny('HELP_NOT_REQUESTED');
+  return agencyAccess(incident, actor.agencyId, agreements);
+}
+
+export const canStartIncident = (actor: Actor): Decision => (actor.role === 'officer' ? allow() : deny('FORBIDDEN'));
+
+/** The officer of the incident, or a supervisor of its own agency, marks it for sharing. */
+export function canMarkShared(actor: Actor, incident: IncidentFacts): Decision {
+  if (actor.role === 'officer' && actor.id === incident.officerId) return allow();
+  if (actor.role === 'supervisor' && actor.agencyId === incident.agencyId) return allow();
+  return deny('FORBIDDEN');
+}
+
+/** Agreements are made and revoked by an admin of the sharing agency; supervisors may read those involving them. */
+export function canManageAgreement(actor: Actor, agreement: Pick<AgreementFacts, 'fromAgencyId'>): Decision {
+  return actor.role === 'admin' && actor.agencyId === agreement.fromAgencyId ? allow() : deny('FORBIDDEN');
+}
+
+export const canAdminister = (actor: Actor): Decision => (actor.role === 'admin' ? allow() : deny('FORBIDDEN'));
+
+/** Which permission a participant needs to send a stream from this source. */
+export function permissionToSend(source: MediaSource, kind: 'audio' | 'video'): Permission | 'officer' | null {
+  if (source === 'camera') return 'officer';
+  if (source === 'talkback' && kind === 'audio') return 'talk';
+  return null;
+}

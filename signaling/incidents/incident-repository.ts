@@ -1,0 +1,96 @@
+// Live incidents in the shared Store: any node can list them; the hosting node writes them.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { SightlineError } from '../errors.ts';
+import type { Collection, Store } from '../state/store.ts';
+
+const participant = z.object({
+  peerId: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  role: z.enum(['officer', 'clinician', 'supervisor', 'admin']),
+  agencyId: z.string(),
+  watching: z.boolean(),
+  talking: z.boolean(),
+});
+
+const incidentSchema = z.object({
+  id: z.string(),
+  agencyId: z.string(),
+  officerId: z.string(),
+  officerName: z.string(),
+  nodeId: z.string(),
+  startedAt: z.number(),
+  helpRequested: z.boolean(),
+  helpRequestedAt: z.number().nullable(),
+  shared: z.boolean(),
+  note: z.string().nullable(),
+  location: z.object({ lat: z.number(), lon: z.number(), accuracy: z.number() }).nullable(),
+  viewers: z.array(participant),
+});
+export type Incident = z.infer<typeof incidentSchema>;
+
+export class IncidentRepository {
+  readonly #incidents: Collection<Incident>;
+  readonly #byOfficer: Collection<{ incidentId: string }>;
+
+  constructor(
+    store: Store,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#incidents = store.collection('incidents', incidentSchema);
+    this.#byOfficer = store.collection('incident-by-officer', z.object({ incidentId: z.string() }));
+  }
+
+  /** Opens an incident for an officer; one live incident per officer, across all nodes. */
+  async start(officer: { id: string; name: string; agencyId: string }, nodeId: string, note: string | null): Promise<Incident> {
+    const incident: Incident = {
+      id: `inc-${randomUUID()}`,
+      agencyId: officer.agencyId,
+      officerId: officer.id,
+      officerName: officer.name,
+      nodeId,
+      startedAt: this.now(),
+      helpRequested: false,
+      helpRequestedAt: null,
+      shared: false,
+      note,
+      location: null,
+      viewers: [],
+    };
+    if (!(await this.#byOfficer.create(officer.id, { incidentId: incident.id }))) {
+      const existing = await this.#byOfficer.get(officer.id);
+      if (existing && (await this.#incidents.get(existing.incidentId))) throw new SightlineError('INCIDENT_ALREADY_LIVE');
+      await this.#byOfficer.put(officer.id, { incidentId: incident.id });
+    }
+    await this.#incidents.put(incident.id, incident);
+    return incident;
+  }
+
+  async get(incidentId: string): Promise<Incident> {
+    const incident = await this.#incidents.get(incidentId);
+    if (!incident) throw new SightlineError('INCIDENT_NOT_FOUND');
+    return incident;
+  }
+
+  find = (incidentId: string) => this.#incidents.get(incidentId);
+  list = () => this.#incidents.list();
+
+  /** Applies a change to an incident and stores it; undefined when the incident has ended. */
+  async update(incidentId: string, change: (incident: Incident) => Partial<Incident>): Promise<Incident | undefined> {
+    const incident = await this.#incidents.get(incidentId);
+    if (!incident) return undefined;
+    const updated = { ...incident, ...change(incident) };
+    await this.#incidents.put(incidentId, updated);
+    return updated;
+  }
+
+  async end(incidentId: string): Promise<Incident | undefined> {
+    const incident = await this.#incidents.get(incidentId);
+    if (!incident) return undefined;
+    await this.#incidents.delete(incidentId);
+    const owner = await this.#byOfficer.get(incident.officerId);
+    if (owner?.incidentId === incidentId) await this.#byOfficer.delete(incident.officerId);
+    return incident;
+  }
+}

@@ -1,0 +1,40 @@
+// Shared by `join` (clinician, viewing token) and `watch` (supervisor, session): add a viewer
+// to a live incident and build the one-round-trip reply.
+import { SightlineError } from '../../errors.ts';
+import type { User } from '../../identity/directory.ts';
+import type { LiveIncident } from '../../live/live-incident.ts';
+import type { Permission, ResponseData } from '../../protocol/messages.ts';
+import type { SignalingConnection } from '../connection.ts';
+import { participantInfo } from './context.ts';
+
+export async function addViewer(
+  connection: SignalingConnection,
+  live: LiveIncident,
+  viewer: { user: User; permissions: Set<Permission>; grantId: string | null; expiresAt: number | null },
+  rtpCapabilities: unknown,
+): Promise<ResponseData['join']> {
+  const { recvTransport, sendTransport, consumers } = await live.add(
+    {
+      info: participantInfo(connection.peerId, viewer.user),
+      isOfficer: false,
+      grantId: viewer.grantId,
+      permissions: viewer.permissions,
+      rtpCapabilities,
+      channel: connection,
+    },
+    { recv: true, send: viewer.permissions.has('talk') },
+  );
+  connection.incident = live;
+  const officer = live.officer?.info;
+  if (!officer || !recvTransport) throw new SightlineError('INCIDENT_NOT_FOUND', 'the incident has no officer connected');
+  return {
+    incidentId: live.incident.id,
+    permissions: [...viewer.permissions],
+    expiresAt: viewer.expiresAt ?? 0,
+    officer,
+    routerRtpCapabilities: live.room.rtpCapabilities,
+    recvTransport,
+    sendTransport,
+    consumers,
+  };
+}
