@@ -65,10 +65,9 @@ export async function buildApp({ services, logger, servePages = true }: AppOptio
   // Per-route limits (sign-in, token minting) opt in through route config; the rest is unlimited here.
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      error: new SightlineError('RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`).toJSON(),
-    }),
+    // Thrown by the plugin, so the error handler answers it like every other refusal.
+    errorResponseBuilder: (_request, context) =>
+      new SightlineError('RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`) as unknown as object,
   });
   await app.register(healthRoutes, { services });
   await app.register(sessionRoutes, { services });

@@ -41,6 +41,8 @@ export const configSchema = z
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
     /** Rate limit for sign-in and token endpoints, per client address per minute. */
     AUTH_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
+    /** New signalling connections per client address per minute. */
+    WS_CONNECTS_PER_MINUTE: z.coerce.number().int().positive().default(60),
   })
   .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT' });
 

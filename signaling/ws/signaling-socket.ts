@@ -34,12 +34,22 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      const source = services.source(request.socket.remoteAddress ?? null, request.headers['user-agent']?.slice(0, 256) ?? null);
-      const connection = new SignalingConnection(ws, source, services, app.log);
-      connections.add(connection);
-      ws.once('close', () => connections.delete(connection));
-    });
+    const accept = () =>
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        const source = services.source(request.socket.remoteAddress ?? null, request.headers['user-agent']?.slice(0, 256) ?? null);
+        const connection = new SignalingConnection(ws, source, services, app.log);
+        connections.add(connection);
+        ws.once('close', () => connections.delete(connection));
+      });
+    // New connections per client address per minute, counted in the shared store (all nodes).
+    const ip = request.socket.remoteAddress ?? 'unknown';
+    services.store.counters.increment(`ws-connect:${ip}`, 60_000).then(
+      (count) => {
+        if (count <= services.config.WS_CONNECTS_PER_MINUTE) accept();
+        else socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n\r\n');
+      },
+      () => socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n'),
+    );
   });
 
   app.addHook('preClose', async () => {

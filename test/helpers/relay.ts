@@ -35,6 +35,7 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
     LOG_LEVEL: process.env.SIGHTLINE_TEST_LOG_LEVEL ?? 'silent',
     RTC_MIN_PORT: String(rtcMin),
     RTC_MAX_PORT: String(rtcMin + 199),
+    WS_CONNECTS_PER_MINUTE: '1000',
     ...overrides,
   });
   const log = createLogger(config);
@@ -83,4 +84,9 @@ export const DEMO = {
   officer2: { username: 'officer.park', password: 'demo-officer', id: 'u-officer-park' },
   supervisor: { username: 'sup.chen', password: 'demo-supervisor', id: 'u-sup-chen' },
   clinician: { username: 'clin.okafor', password: 'demo-clinician', id: 'u-clin-okafor' },
+  clinicianOffCall: { username: 'clin.silva', password: 'demo-clinician', id: 'u-clin-silva' },
+  durhamSupervisor: { username: 'sup.patel', password: 'demo-supervisor', id: 'u-sup-patel' },
+  durhamClinician: { username: 'clin.durand', password: 'demo-clinician', id: 'u-clin-durand' },
+  admin: { username: 'admin', password: 'demo-admin', id: 'u-admin' },
+  durhamAdmin: { username: 'admin.durham', password: 'demo-admin', id: 'u-admin-durham' },
 } as const;

@@ -30,9 +30,10 @@ export async function goLive(relay: TestRelay, who: { username: string; password
 export async function grant(
   relay: TestRelay,
   incidentId: string,
-  options: { permissions?: Array<'view' | 'talk'>; ttlSeconds?: number; clinicianId?: string } = {},
+  options: { permissions?: Array<'view' | 'talk'>; ttlSeconds?: number; clinicianId?: string; supervisor?: { username: string; password: string } } = {},
 ): Promise<GrantResponse> {
-  const { token } = await relay.login(DEMO.supervisor.username, DEMO.supervisor.password);
+  const who = options.supervisor ?? DEMO.supervisor;
+  const { token } = await relay.login(who.username, who.password);
   const { status, body } = await relay.api<GrantResponse>('POST', `/api/incidents/${incidentId}/grants`, {
     token,
     body: {
@@ -77,4 +78,12 @@ export async function storedGrant(
   };
   await relay.services.grants.put(record);
   return relay.services.grantService.link(record);
+}
+
+/** A signed-in socket for a supervisor (console) or clinician (inbox). */
+export async function signedInSocket(relay: TestRelay, who: { username: string; password: string }) {
+  const { token } = await relay.login(who.username, who.password);
+  const socket = await TestSocket.open(relay.wsUrl);
+  await socket.request('auth', { token });
+  return { socket, token };
 }

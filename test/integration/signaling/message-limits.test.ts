@@ -78,6 +78,14 @@ describe('malformed, oversized and flooding input', () => {
     next.close();
   });
 
+  it('limits new connections per client address', async () => {
+    const limited = await startRelay({ WS_CONNECTS_PER_MINUTE: '3' });
+    const sockets = [await TestSocket.open(limited.wsUrl), await TestSocket.open(limited.wsUrl), await TestSocket.open(limited.wsUrl)];
+    await expect(TestSocket.open(limited.wsUrl)).rejects.toThrow(/429/);
+    for (const socket of sockets) socket.close();
+    await limited.close();
+  });
+
   it('refuses a browser connection from a foreign origin', async () => {
     await expect(TestSocket.open(relay.wsUrl, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
     const same = await TestSocket.open(relay.wsUrl, { origin: relay.url });
