@@ -39,12 +39,20 @@ export const configSchema = z
     AUDIT_FSYNC: bool.default(true),
     /** Shared state and bus for several nodes; unset runs one node with in-memory state. */
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+    /** This node's name in the cluster (default host:pid). */
+    NODE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/).optional(),
+    NODE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(1000),
+    /** A node silent this long is dead: its clients' sessions close and its incidents are lost. */
+    NODE_TIMEOUT_MS: z.coerce.number().int().min(300).default(4000),
+    /** How long a lost incident waits for its camera to reconnect to another node before it ends. */
+    LOST_INCIDENT_GRACE_SECONDS: z.coerce.number().min(1).default(60),
     /** Rate limit for sign-in and token endpoints, per client address per minute. */
     AUTH_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
     /** New signalling connections per client address per minute. */
     WS_CONNECTS_PER_MINUTE: z.coerce.number().int().positive().default(60),
   })
-  .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT' });
+  .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT' })
+  .refine((c) => c.NODE_TIMEOUT_MS > c.NODE_HEARTBEAT_MS, { message: 'NODE_TIMEOUT_MS must exceed NODE_HEARTBEAT_MS' });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -9,6 +9,8 @@ import type { AuditSource } from './audit/audit-entry.ts';
 import { Auditor } from './audit/auditor.ts';
 import { FileAuditLog } from './audit/file-audit-log.ts';
 import type { Config } from './config.ts';
+import { Cluster } from './cluster/cluster.ts';
+import { NodeRegistry, type NodeInfo } from './cluster/node-registry.ts';
 import { ConsoleHub } from './console/console-hub.ts';
 import { GrantRepository } from './grants/grant-repository.ts';
 import { GrantService } from './grants/grant-service.ts';
@@ -21,6 +23,9 @@ import type { Bus } from './state/bus.ts';
 import { createState } from './state/create-state.ts';
 import type { Store } from './state/store.ts';
 import { loadOrCreateSigningKeys, type SigningKeys } from './tokens/signing-keys.ts';
+import { SignalingConnection } from './ws/connection.ts';
+
+const pick = ({ consumers, workers }: { consumers: number; workers: number }) => ({ consumers, workers });
 
 export interface Services {
   config: Config;
@@ -38,6 +43,7 @@ export interface Services {
   grantService: GrantService;
   live: LiveIncidents;
   consoles: ConsoleHub;
+  cluster: Cluster;
   audit: Auditor;
   /** True once shutdown began: no new incidents are taken. */
   draining: boolean;
@@ -48,9 +54,9 @@ export interface Services {
 }
 
 export async function createServices(config: Config, log: FastifyBaseLogger): Promise<Services> {
-  const nodeId = `${hostname()}:${process.pid}`;
+  const nodeId = config.NODE_ID ?? `${hostname()}:${process.pid}`;
   const source = (ip: string | null, userAgent: string | null): AuditSource => ({ ip, userAgent, node: nodeId });
-  const { store, bus } = await createState(config.REDIS_URL, (raw) => log.warn({ raw: raw.slice(0, 200) }, 'ignored a malformed bus message'));
+  const { store, bus, link } = await createState(config.REDIS_URL, nodeId, (raw) => log.warn({ raw: raw.slice(0, 200) }, 'ignored a malformed bus message'));
   const directory = new Directory(store);
   const agreements = new AgreementRepository(store);
   const seed = await Directory.loadSeed(config.SEED_FILE);
@@ -88,7 +94,15 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
     maxTtlSeconds: config.GRANT_MAX_TTL_SECONDS,
     publicUrl: () => services.publicUrl,
   });
-  const live = new LiveIncidents(incidents, media, bus, nodeId, {
+  const registry: NodeRegistry = new NodeRegistry(
+    store,
+    nodeId,
+    { heartbeatMs: config.NODE_HEARTBEAT_MS, timeoutMs: config.NODE_TIMEOUT_MS },
+    (): Pick<NodeInfo, 'draining' | 'load'> => ({ draining: services.draining, load: { incidents: live.all().length, ...pick(media.stats()) } }),
+    (error) => log.warn({ err: error }, 'heartbeat failed'),
+  );
+  const live: LiveIncidents = new LiveIncidents(incidents, media, bus, nodeId, {
+    isNodeLive: (id: string): Promise<boolean> => registry.isLive(id),
     onError: (error, context) => log.warn({ err: error, context }, 'live incident error'),
     onEnded: async (incidentId, code, by) => {
       await audit.note({
@@ -100,6 +114,18 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
         reason: code,
       });
       await grantService.endAllForIncident(incidentId, by?.source ?? source(null, null));
+    },
+  });
+  const cluster = new Cluster({
+    nodeId,
+    registry,
+    link,
+    incidents,
+    log,
+    serve: async (socket, userId, from) => {
+      const connection = new SignalingConnection(socket, from, services, log, false);
+      connection.user = userId ? ((await directory.userById(userId)) ?? null) : null;
+      return connection;
     },
   });
   const consoles = new ConsoleHub({ directory, grants, grantService, incidents, agreements }, bus, log);
@@ -121,6 +147,12 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
     })().catch((error) => log.error({ err: error }, 'agreement re-check failed'));
   });
 
+  const sweeper = setInterval(
+    () => void live.sweepLost(config.LOST_INCIDENT_GRACE_SECONDS * 1000).catch((error) => log.warn({ err: error }, 'lost-incident sweep failed')),
+    config.NODE_HEARTBEAT_MS,
+  );
+  sweeper.unref();
+
   let closed = false;
   Object.assign(services, {
     config,
@@ -138,6 +170,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
     grantService,
     live,
     consoles,
+    cluster,
     audit,
     draining: false,
     publicUrl: `http://127.0.0.1:${config.PORT}`,
@@ -145,7 +178,9 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweeper);
       await live.endAll('SERVER_SHUTTING_DOWN');
+      await cluster.stop();
       consoles.close();
       media.close();
       await auditLog.close();
@@ -153,5 +188,6 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
       await store.close();
     },
   } satisfies Services);
+  await cluster.start(config.NODE_HEARTBEAT_MS);
   return services;
 }

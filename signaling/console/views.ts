@@ -28,6 +28,7 @@ export async function incidentSummary(sources: ViewSources, incident: Incident, 
     viewers: incident.viewers,
     grants: await Promise.all(grants.map((grant) => sources.grantService.info(grant, incident))),
     access,
+    lostAt: incident.lostAt,
   };
 }
 

@@ -33,8 +33,8 @@ const userSchema = z.object({
 });
 const deviceSchema = z.object({ id: z.string().min(1), officerId: z.string().min(1), keyHash: z.string().startsWith('scrypt$') });
 export const seedSchema = z.strictObject({
-  agencies: z.array(agencySchema),
-  users: z.array(userSchema),
+  agencies: z.array(agencySchema.strict()),
+  users: z.array(userSchema.strict()),
   devices: z.array(deviceSchema).default([]),
   agreements: z
     .array(z.object({ id: z.string().min(1), fromAgencyId: z.string(), toAgencyId: z.string(), scope: z.enum(['all', 'marked']) }))
@@ -104,6 +104,7 @@ export class Directory {
 
   async createUser(user: User): Promise<User> {
     if (!(await this.#agencies.get(user.agencyId))) throw new SightlineError('AGENCY_NOT_FOUND');
+    if (await this.#users.get(user.id)) throw new SightlineError('ALREADY_EXISTS', `user ${user.id} exists`);
     if (!(await this.#usernames.create(user.username.toLowerCase(), { userId: user.id }))) {
       throw new SightlineError('ALREADY_EXISTS', `username ${user.username} is taken`);
     }
@@ -111,7 +112,11 @@ export class Directory {
       await this.#usernames.delete(user.username.toLowerCase());
       throw new SightlineError('ALREADY_EXISTS', 'that identity-provider subject already has a user');
     }
-    if (!(await this.#users.create(user.id, user))) throw new SightlineError('ALREADY_EXISTS', `user ${user.id} exists`);
+    if (!(await this.#users.create(user.id, user))) {
+      await this.#usernames.delete(user.username.toLowerCase());
+      if (user.externalId) await this.#external.delete(`${user.agencyId}:${user.externalId}`);
+      throw new SightlineError('ALREADY_EXISTS', `user ${user.id} exists`);
+    }
     return user;
   }
 

@@ -27,6 +27,8 @@ const incidentSchema = z.object({
   note: z.string().nullable(),
   location: z.object({ lat: z.number(), lon: z.number(), accuracy: z.number() }).nullable(),
   viewers: z.array(participant),
+  /** Set while the hosting node is gone and the camera has not reconnected elsewhere. */
+  lostAt: z.number().nullable().default(null),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
@@ -42,8 +44,17 @@ export class IncidentRepository {
     this.#byOfficer = store.collection('incident-by-officer', z.object({ incidentId: z.string() }));
   }
 
-  /** Opens an incident for an officer; one live incident per officer, across all nodes. */
-  async start(officer: { id: string; name: string; agencyId: string }, nodeId: string, note: string | null): Promise<Incident> {
+  /**
+   * Opens an incident for an officer; one live incident per officer, across all nodes. An
+   * officer's incident whose node has died (`isOrphan`) is taken over by `nodeId` instead, with
+   * its id, grants and history intact.
+   */
+  async start(
+    officer: { id: string; name: string; agencyId: string },
+    nodeId: string,
+    note: string | null,
+    isOrphan: (incident: Incident) => Promise<boolean> = async () => false,
+  ): Promise<{ incident: Incident; adopted: boolean }> {
     const incident: Incident = {
       id: `inc-${randomUUID()}`,
       agencyId: officer.agencyId,
@@ -57,14 +68,21 @@ export class IncidentRepository {
       note,
       location: null,
       viewers: [],
+      lostAt: null,
     };
     if (!(await this.#byOfficer.create(officer.id, { incidentId: incident.id }))) {
-      const existing = await this.#byOfficer.get(officer.id);
-      if (existing && (await this.#incidents.get(existing.incidentId))) throw new SightlineError('INCIDENT_ALREADY_LIVE');
+      const owned = await this.#byOfficer.get(officer.id);
+      const existing = owned ? await this.#incidents.get(owned.incidentId) : undefined;
+      if (existing) {
+        if (!(await isOrphan(existing))) throw new SightlineError('INCIDENT_ALREADY_LIVE');
+        const adopted: Incident = { ...existing, nodeId, lostAt: null, viewers: [] };
+        await this.#incidents.put(adopted.id, adopted);
+        return { incident: adopted, adopted: true };
+      }
       await this.#byOfficer.put(officer.id, { incidentId: incident.id });
     }
     await this.#incidents.put(incident.id, incident);
-    return incident;
+    return { incident, adopted: false };
   }
 
   async get(incidentId: string): Promise<Incident> {

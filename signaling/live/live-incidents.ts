@@ -15,6 +15,7 @@ export interface EndedBy {
 }
 
 export interface LiveIncidentsHooks {
+  isNodeLive(nodeId: string): Promise<boolean>;
   onError(error: Error, context: string): void;
   /** Called once per ended incident, with who ended it (null when the system did). */
   onEnded(incidentId: string, code: ErrorCode, by: EndedBy | null): Promise<void>;
@@ -40,7 +41,7 @@ export class LiveIncidents {
   }
 
   async start(officer: User, note: string | null): Promise<LiveIncident> {
-    const incident = await this.incidents.start(officer, this.nodeId, note);
+    const { incident } = await this.incidents.start(officer, this.nodeId, note, async (existing) => existing.nodeId !== this.nodeId && !(await this.hooks.isNodeLive(existing.nodeId)));
     try {
       const room = await this.media.openRoom(incident.id);
       const live = new LiveIncident({ id: incident.id, agencyId: incident.agencyId, officerId: incident.officerId }, room, {
@@ -73,6 +74,24 @@ export class LiveIncidents {
     await this.incidents.end(incidentId);
     await this.hooks.onEnded(incidentId, code, by);
     await this.bus.publish({ type: 'incidents.changed', incidentId });
+  }
+
+  /**
+   * Incidents whose node died are marked lost; one still lost after `graceMs` (its camera never
+   * came back through another node) is ended. Every node runs this; the steps are idempotent.
+   */
+  async sweepLost(graceMs: number): Promise<void> {
+    const now = Date.now();
+    for (const incident of await this.incidents.list()) {
+      if (incident.nodeId === this.nodeId || (await this.hooks.isNodeLive(incident.nodeId))) continue;
+      if (incident.lostAt === null) {
+        await this.incidents.update(incident.id, () => ({ lostAt: now, viewers: [] }));
+        await this.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
+      } else if (now - incident.lostAt > graceMs && (await this.incidents.end(incident.id))) {
+        await this.hooks.onEnded(incident.id, 'NODE_LOST', null);
+        await this.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
+      }
+    }
   }
 
   async endAll(code: ErrorCode): Promise<void> {

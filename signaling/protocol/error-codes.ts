@@ -66,6 +66,7 @@ export const ERROR_CODES = {
   INCIDENT_ENDED: 'The incident has ended.',
   MEDIA_WORKER_DIED: 'The media server handling this incident failed; the incident was ended.',
   SERVER_SHUTTING_DOWN: 'The server is restarting; reconnect shortly.',
+  NODE_LOST: 'The relay node serving this incident stopped; reconnect to continue.',
 
   AUDIT_UNAVAILABLE: 'The audit trail cannot be written, so access is refused.',
   INTERNAL: 'Unexpected server error.',

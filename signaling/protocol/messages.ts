@@ -129,6 +129,8 @@ export interface IncidentSummary {
   grants: GrantInfo[];
   /** How the viewer may see it: their own agency's, or shared under an agreement. */
   access: 'own' | 'shared';
+  /** Set while the relay node hosting it is gone and the camera has not reconnected. */
+  lostAt?: number | null;
 }
 
 /** A clinician's inbox entry. */

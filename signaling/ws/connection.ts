@@ -1,8 +1,8 @@
-// One signalling socket: limits, parsing, one request at a time, replies, and the connection's
-// place in an incident. Handlers decide; this class only carries messages and state.
+// One client's signalling session on the node that serves it: parsing, one request at a time,
+// replies, and the connection's place in an incident. Limits are applied before messages get
+// here (client-session.ts); handlers decide; this class only carries messages and state.
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import { WebSocket, type RawData } from 'ws';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import type { User } from '../identity/directory.ts';
@@ -14,10 +14,7 @@ import type { ViewingGrant } from '../tokens/viewing-token.ts';
 import type { ConsoleSubscriber } from '../console/console-hub.ts';
 import { toSightlineError } from './error-mapping.ts';
 import { dispatch } from './handlers/index.ts';
-import { TokenBucket } from './token-bucket.ts';
-
-/** Refused messages in a row after which a flooding socket is closed (policy violation). */
-const FLOOD_CLOSE_AFTER = 200;
+import type { ClientSocket } from './client-socket.ts';
 
 export class SignalingConnection implements ParticipantChannel {
   readonly peerId = `peer-${randomUUID()}`;
@@ -26,8 +23,6 @@ export class SignalingConnection implements ParticipantChannel {
   /** The clinician and their verified grant, after `join`. */
   viewer: { user: User; grant: ViewingGrant } | null = null;
   incident: LiveIncident | null = null;
-  readonly #bucket: TokenBucket;
-  #refusedInARow = 0;
   #queue: Promise<void> = Promise.resolve();
   #expiry: NodeJS.Timeout | null = null;
   #onExpiry: () => void = () => undefined;
@@ -35,16 +30,13 @@ export class SignalingConnection implements ParticipantChannel {
   #closed = false;
 
   constructor(
-    private readonly socket: WebSocket,
+    private readonly socket: ClientSocket,
     readonly source: AuditSource,
     readonly services: Services,
     readonly log: FastifyBaseLogger,
-  ) {
-    this.#bucket = new TokenBucket(services.config.WS_RATE_PER_SECOND, services.config.WS_RATE_BURST);
-    socket.on('message', (data, isBinary) => this.#receive(data, isBinary));
-    socket.on('close', () => this.close());
-    socket.on('error', (error) => log.debug({ err: error, peerId: this.peerId }, 'signalling socket error'));
-  }
+    /** False for sessions served for another node: that node pushes the console itself. */
+    private readonly pushesConsole = true,
+  ) {}
 
   /** The audit actor for this connection, if it has identified itself. */
   get actor(): AuditActor | null {
@@ -53,7 +45,7 @@ export class SignalingConnection implements ParticipantChannel {
   }
 
   send(message: ServerMessage): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket.isOpen) this.socket.send(JSON.stringify(message));
   }
 
   /** Cuts access at `at` (ms since epoch): media closed, the client told why. */
@@ -69,7 +61,7 @@ export class SignalingConnection implements ParticipantChannel {
 
   /** Supervisors and clinicians receive their console or inbox on this socket from now on. */
   async subscribeConsole(user: User): Promise<void> {
-    if (this.#subscription || this.#closed) return;
+    if (this.#subscription || this.#closed || !this.pushesConsole) return;
     this.#subscription = { user, send: (message) => this.send(message) };
     await this.services.consoles.add(this.#subscription);
   }
@@ -121,13 +113,11 @@ export class SignalingConnection implements ParticipantChannel {
       });
     }
     if (this.#subscription) this.services.consoles.remove(this.#subscription);
-    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
-      this.socket.close(1000);
-    }
+    this.socket.close(1000, '');
   }
 
   terminate(code: number, reason: string): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, reason);
+    this.socket.close(code, reason);
     this.close();
   }
 
@@ -136,26 +126,13 @@ export class SignalingConnection implements ParticipantChannel {
     this.#expiry = null;
   }
 
-  #receive(data: RawData, isBinary: boolean): void {
-    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-    if (!this.#bucket.take()) {
-      this.#refuse(null, new SightlineError('RATE_LIMITED'));
-      if (this.#refusedInARow > FLOOD_CLOSE_AFTER) this.terminate(1008, 'RATE_LIMITED');
-      return;
-    }
-    if (size > this.services.config.WS_MAX_MESSAGE_BYTES) {
-      this.#refuse(null, new SightlineError('MESSAGE_TOO_LARGE', `messages are limited to ${this.services.config.WS_MAX_MESSAGE_BYTES} bytes`));
-      return;
-    }
-    if (isBinary) {
-      this.#refuse(null, new SightlineError('MESSAGE_MALFORMED', 'binary messages are not part of the protocol'));
-      return;
-    }
+  /** Handles one client message (already within size and rate limits). */
+  receive(text: string): void {
     let json: unknown;
     try {
-      json = JSON.parse(data.toString());
+      json = JSON.parse(text);
     } catch {
-      this.#refuse(null, new SightlineError('MESSAGE_MALFORMED', 'the message is not valid JSON'));
+      this.refuse(null, new SightlineError('MESSAGE_MALFORMED', 'the message is not valid JSON'));
       return;
     }
     const requestId = typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : null;
@@ -163,7 +140,7 @@ export class SignalingConnection implements ParticipantChannel {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-      this.#refuse(requestId, new SightlineError('MESSAGE_MALFORMED', `${issue?.message ?? 'invalid message'}${where}`));
+      this.refuse(requestId, new SightlineError('MESSAGE_MALFORMED', `${issue?.message ?? 'invalid message'}${where}`));
       return;
     }
     const message = parsed.data;
@@ -171,18 +148,16 @@ export class SignalingConnection implements ParticipantChannel {
       if (this.#closed) return;
       try {
         const data = await dispatch(this, message);
-        this.#refusedInARow = 0;
         this.send({ type: 'response', id: message.id, ok: true, data });
       } catch (error) {
         const failure = toSightlineError(error);
         if (failure.code === 'INTERNAL') this.log.error({ err: error, type: message.type }, 'signalling handler failed');
-        this.#refuse(message.id, failure);
+        this.refuse(message.id, failure);
       }
     });
   }
 
-  #refuse(id: number | null, error: SightlineError): void {
-    this.#refusedInARow += 1;
+  refuse(id: number | null, error: SightlineError): void {
     this.send({ type: 'response', id, ok: false, error: error.toJSON() });
   }
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../services.ts';
-import { SignalingConnection } from './connection.ts';
+import { ClientSession } from './client-session.ts';
 
 export const SIGNALING_PATH = '/ws';
 
@@ -18,8 +18,8 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   }
 }
 
-export function attachSignaling(app: FastifyInstance, services: Services): { connections: Set<SignalingConnection> } {
-  const connections = new Set<SignalingConnection>();
+export function attachSignaling(app: FastifyInstance, services: Services): { connections: Set<ClientSession> } {
+  const connections = new Set<ClientSession>();
   // The hard cap closes the socket (1009); smaller oversize messages get MESSAGE_TOO_LARGE and the socket stays up.
   const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.WS_MAX_MESSAGE_BYTES * 4 });
 
@@ -37,7 +37,7 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
     const accept = () =>
       wss.handleUpgrade(request, socket, head, (ws) => {
         const source = services.source(request.socket.remoteAddress ?? null, request.headers['user-agent']?.slice(0, 256) ?? null);
-        const connection = new SignalingConnection(ws, source, services, app.log);
+        const connection = new ClientSession(ws, source, services, services.cluster, app.log);
         connections.add(connection);
         ws.once('close', () => connections.delete(connection));
       });
@@ -54,7 +54,7 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
 
   app.addHook('preClose', async () => {
     for (const connection of connections) {
-      connection.send({ type: 'server.shutdown', message: 'The server is restarting; reconnect shortly.' });
+      connection.local.send({ type: 'server.shutdown', message: 'The server is restarting; reconnect shortly.' });
       connection.terminate(1001, 'SERVER_SHUTTING_DOWN');
     }
     connections.clear();

@@ -37,7 +37,15 @@ describe('loadConfig', () => {
       HTTP_BODY_LIMIT_BYTES: 65536,
       SHUTDOWN_DRAIN_SECONDS: 10,
       AUDIT_FSYNC: true,
+      AUTH_RATE_PER_MINUTE: 30,
+      WS_CONNECTS_PER_MINUTE: 60,
+      NODE_HEARTBEAT_MS: 1000,
+      NODE_TIMEOUT_MS: 4000,
+      LOST_INCIDENT_GRACE_SECONDS: 60,
     });
+    // Without REDIS_URL the relay runs as one node with in-memory state.
+    expect(loadConfig({}).REDIS_URL).toBeUndefined();
+    expect(loadConfig({}).NODE_ID).toBeUndefined();
   });
 
   it('ignores unrelated environment variables', () => {
@@ -55,6 +63,8 @@ describe('loadConfig', () => {
       SHUTDOWN_DRAIN_SECONDS: '0',
       MEDIA_WORKERS: '3',
       AUDIT_FSYNC: 'false',
+      AUTH_RATE_PER_MINUTE: '5',
+      WS_CONNECTS_PER_MINUTE: '12',
     });
     expect(config.PORT).toBe(9000);
     expect(config.RTC_MIN_PORT).toBe(50000);
@@ -64,6 +74,8 @@ describe('loadConfig', () => {
     expect(config.SHUTDOWN_DRAIN_SECONDS).toBe(0);
     expect(config.MEDIA_WORKERS).toBe(3);
     expect(config.AUDIT_FSYNC).toBe(false);
+    expect(config.AUTH_RATE_PER_MINUTE).toBe(5);
+    expect(config.WS_CONNECTS_PER_MINUTE).toBe(12);
   });
 
   it.each([
@@ -96,6 +108,18 @@ describe('loadConfig', () => {
     ['AUDIT_FSYNC', 'yes'],
     ['PUBLIC_URL', 'not a url'],
     ['SHUTDOWN_DRAIN_SECONDS', '-1'],
+    ['REDIS_URL', 'http://cache:6379'],
+    ['REDIS_URL', 'cache:6379'],
+    ['AUTH_RATE_PER_MINUTE', '0'],
+    ['AUTH_RATE_PER_MINUTE', '2.5'],
+    ['AUTH_RATE_PER_MINUTE', 'many'],
+    ['WS_CONNECTS_PER_MINUTE', '0'],
+    ['WS_CONNECTS_PER_MINUTE', '1.5'],
+    ['NODE_ID', 'node one'],
+    ['NODE_ID', 'n'.repeat(65)],
+    ['NODE_HEARTBEAT_MS', '99'],
+    ['NODE_TIMEOUT_MS', '299'],
+    ['LOST_INCIDENT_GRACE_SECONDS', '0.5'],
   ])('refuses %s=%s with a ConfigError naming the setting', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.message).toMatch(/^invalid configuration:\n {2}/);
@@ -128,6 +152,15 @@ describe('loadConfig', () => {
     expect(config.PUBLIC_URL).toBe('https://relay.example.org/');
     expect(config.SIGNING_KEY_FILE).toBe('/etc/key.json');
     expect(loadConfig({}).MEDIA_ANNOUNCED_ADDRESS).toBeUndefined();
+  });
+
+  it('accepts a NODE_ID of up to 64 name characters', () => {
+    expect(loadConfig({ NODE_ID: 'relay-2.example:8080' }).NODE_ID).toBe('relay-2.example:8080');
+    expect(loadConfig({ NODE_ID: 'n'.repeat(64) }).NODE_ID).toBe('n'.repeat(64));
+  });
+
+  it.each(['redis://cache:6379', 'rediss://user:secret@cache.example.org:6380/2'])('accepts REDIS_URL=%s', (url) => {
+    expect(loadConfig({ REDIS_URL: url }).REDIS_URL).toBe(url);
   });
 });
 

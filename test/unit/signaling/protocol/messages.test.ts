@@ -14,6 +14,8 @@ const valid: Record<string, Record<string, unknown>> = {
   'producer.pause': { id: 8, type: 'producer.pause', producerId: 'p-1' },
   'producer.resume': { id: 9, type: 'producer.resume', producerId: 'p-1' },
   'consumers.resume': { id: 10, type: 'consumers.resume', consumerIds: ['c-1', 'c-2'] },
+  'incident.location': { id: 11, type: 'incident.location', location: { lat: 43.65, lon: -79.38, accuracy: 12 } },
+  watch: { id: 12, type: 'watch', incidentId: 'inc-1', rtpCapabilities: caps },
   ping: { id: 0, type: 'ping' },
 };
 
@@ -114,6 +116,40 @@ describe('clientMessage', () => {
     refused({ ...valid.join, rtpCapabilities: null });
     refused({ ...valid['transport.connect'], dtlsParameters: undefined });
     refused({ ...valid.produce, rtpParameters: 1 });
+  });
+});
+
+describe('incident.location', () => {
+  const location = (value: unknown) => ({ ...valid['incident.location'], location: value });
+
+  it('accepts null (stop sharing) and the coordinate limits', () => {
+    expect(clientMessage.safeParse(location(null)).success).toBe(true);
+    for (const [lat, lon] of [[90, 180], [-90, -180], [0, 0]]) {
+      expect(clientMessage.safeParse(location({ lat, lon, accuracy: 0 })).success, `${lat},${lon}`).toBe(true);
+    }
+    expect(clientMessage.safeParse(location({ lat: 0, lon: 0, accuracy: 100_000 })).success).toBe(true);
+  });
+
+  it('refuses out-of-range, missing or extra fields', () => {
+    refused(location({ lat: 90.1, lon: 0, accuracy: 1 }));
+    refused(location({ lat: -90.1, lon: 0, accuracy: 1 }));
+    refused(location({ lat: 0, lon: 180.1, accuracy: 1 }));
+    refused(location({ lat: 0, lon: -180.1, accuracy: 1 }));
+    refused(location({ lat: 0, lon: 0, accuracy: -1 }));
+    refused(location({ lat: 0, lon: 0, accuracy: 100_001 }));
+    refused(location({ lat: 0, lon: 0 }));
+    refused(location({ lat: '0', lon: 0, accuracy: 1 }));
+    refused(location({ lat: 0, lon: 0, accuracy: 1, altitude: 3 }));
+    refused(location(undefined));
+  });
+});
+
+describe('watch', () => {
+  it('needs an incident id and rtpCapabilities', () => {
+    refused({ ...valid.watch, incidentId: '' });
+    refused({ ...valid.watch, incidentId: 'i'.repeat(129) });
+    refused({ ...valid.watch, rtpCapabilities: undefined });
+    refused({ ...valid.watch, grantToken: 'a.b.c' });
   });
 });
 

@@ -1,0 +1,169 @@
+// This node's place in the cluster: its heartbeat, which node serves a client's request, and the
+// two ends of proxied sessions. A client may connect to any node; requests about an incident are
+// served by the node hosting it, the client's messages and the replies travelling over the node
+// link. (Proxying rather than redirecting keeps one public address for every node, so browsers,
+// load balancers and TLS need no per-node names.)
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { AuditSource } from '../audit/audit-entry.ts';
+import type { IncidentRepository } from '../incidents/incident-repository.ts';
+import type { ClientSocket } from '../ws/client-socket.ts';
+import type { LinkFrame, NodeLink } from './node-link.ts';
+import { placeIncident, type NodeRegistry } from './node-registry.ts';
+
+/** The client side of a proxied session, on the node the client is connected to. */
+export interface ProxyEnd {
+  deliver(text: string): void;
+  closed(code: number, reason: string): void;
+}
+
+/** The serving side: a signalling connection for a client connected elsewhere. */
+export interface ServedSession {
+  receive(text: string): void;
+  close(): void;
+}
+
+export interface ClusterDeps {
+  nodeId: string;
+  registry: NodeRegistry;
+  link: NodeLink;
+  incidents: IncidentRepository;
+  log: FastifyBaseLogger;
+  /** Builds the serving end for a client of another node. */
+  serve(socket: ClientSocket, userId: string | null, source: AuditSource): Promise<ServedSession>;
+}
+
+export class Cluster {
+  readonly #proxies = new Map<string, { nodeId: string; end: ProxyEnd }>();
+  readonly #served = new Map<string, { from: string; session: Promise<ServedSession> }>();
+  #watch: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: ClusterDeps) {
+    deps.link.onFrame((frame) => this.#onFrame(frame));
+  }
+
+  get nodeId(): string {
+    return this.deps.nodeId;
+  }
+
+  async start(checkEveryMs: number): Promise<void> {
+    await this.deps.registry.start();
+    this.#watch = setInterval(() => void this.#dropDeadPeers().catch((error) => this.deps.log.warn({ err: error }, 'cluster check failed')), checkEveryMs);
+    this.#watch.unref();
+  }
+
+  /** The node that should serve a request: the incident's host for join/watch, placement by load for a new incident. */
+  async servingNode(type: string, incidentId: string | undefined): Promise<string> {
+    const self = this.deps.nodeId;
+    if ((type === 'join' || type === 'watch') && incidentId) {
+      const incident = await this.deps.incidents.find(incidentId);
+      if (incident && incident.nodeId !== self && (await this.deps.registry.isLive(incident.nodeId))) return incident.nodeId;
+      return self;
+    }
+    if (type === 'incident.start') return placeIncident(await this.deps.registry.live(), self);
+    return self;
+  }
+
+  /** Opens a session on `nodeId` for a client connected here; returns the id its messages travel under. */
+  async openProxy(nodeId: string, userId: string | null, source: AuditSource, end: ProxyEnd): Promise<string> {
+    const sessionId = randomUUID();
+    this.#proxies.set(sessionId, { nodeId, end });
+    await this.deps.link.send(nodeId, { kind: 'open', sessionId, from: this.deps.nodeId, userId, source });
+    return sessionId;
+  }
+
+  forward(sessionId: string, text: string): Promise<void> {
+    const proxy = this.#proxies.get(sessionId);
+    if (!proxy) return Promise.resolve();
+    return this.deps.link.send(proxy.nodeId, { kind: 'data', sessionId, data: text });
+  }
+
+  async closeProxy(sessionId: string): Promise<void> {
+    const proxy = this.#proxies.get(sessionId);
+    if (!proxy) return;
+    this.#proxies.delete(sessionId);
+    await this.deps.link.send(proxy.nodeId, { kind: 'close', sessionId, code: 1000, reason: 'client left' }).catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#watch) clearInterval(this.#watch);
+    for (const [sessionId, served] of this.#served) {
+      this.#served.delete(sessionId);
+      void served.session.then((s) => s.close());
+    }
+    for (const [sessionId, proxy] of this.#proxies) {
+      this.#proxies.delete(sessionId);
+      proxy.end.closed(1012, 'SERVER_SHUTTING_DOWN');
+    }
+    await this.deps.registry.stop();
+    await this.deps.link.close();
+  }
+
+  #onFrame(frame: LinkFrame): void {
+    switch (frame.kind) {
+      case 'open': {
+        const socket = this.#remoteSocket(frame.from, frame.sessionId);
+        const session = this.deps.serve(socket, frame.userId, frame.source);
+        this.#served.set(frame.sessionId, { from: frame.from, session });
+        session.catch((error) => {
+          this.deps.log.warn({ err: error }, 'could not serve a proxied session');
+          socket.close(1011, 'INTERNAL');
+        });
+        return;
+      }
+      case 'data': {
+        const served = this.#served.get(frame.sessionId);
+        if (served) void served.session.then((s) => s.receive(frame.data));
+        else this.#proxies.get(frame.sessionId)?.end.deliver(frame.data);
+        return;
+      }
+      case 'close': {
+        const served = this.#served.get(frame.sessionId);
+        if (served) {
+          this.#served.delete(frame.sessionId);
+          void served.session.then((s) => s.close());
+          return;
+        }
+        const proxy = this.#proxies.get(frame.sessionId);
+        this.#proxies.delete(frame.sessionId);
+        proxy?.end.closed(frame.code, frame.reason);
+      }
+    }
+  }
+
+  /** The serving end's socket: what it sends goes back to the client's node. */
+  #remoteSocket(from: string, sessionId: string): ClientSocket {
+    let open = true;
+    const link = this.deps.link;
+    const served = this.#served;
+    return {
+      get isOpen() {
+        return open;
+      },
+      send: (text) => {
+        if (open) void link.send(from, { kind: 'data', sessionId, data: text }).catch(() => undefined);
+      },
+      close: (code, reason) => {
+        if (!open) return;
+        open = false;
+        served.delete(sessionId);
+        void link.send(from, { kind: 'close', sessionId, code, reason }).catch(() => undefined);
+      },
+    };
+  }
+
+  /** Clients proxied to a node that died are told so; sessions served for a dead node are closed. */
+  async #dropDeadPeers(): Promise<void> {
+    const live = new Set((await this.deps.registry.live()).map((n) => n.nodeId));
+    for (const [sessionId, proxy] of this.#proxies) {
+      if (live.has(proxy.nodeId)) continue;
+      this.#proxies.delete(sessionId);
+      proxy.end.closed(1012, 'NODE_LOST');
+    }
+    for (const [sessionId, served] of this.#served) {
+      if (live.has(served.from)) continue;
+      this.#served.delete(sessionId);
+      void served.session.then((s) => s.close());
+    }
+  }
+}

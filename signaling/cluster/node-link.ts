@@ -1,0 +1,25 @@
+// Node-to-node signalling: a client connected to one node may be served by another (the node
+// hosting its incident). Frames carry the client's raw messages one way and replies the other.
+import { z } from 'zod';
+
+export const linkFrame = z.discriminatedUnion('kind', [
+  /** Opens a session on the target node for a client connected to `from`. */
+  z.object({
+    kind: z.literal('open'),
+    sessionId: z.string(),
+    from: z.string(),
+    userId: z.string().nullable(),
+    source: z.object({ ip: z.string().nullable(), userAgent: z.string().nullable(), node: z.string() }),
+  }),
+  /** A client message (to the serving node) or a server message (back to the client's node). */
+  z.object({ kind: z.literal('data'), sessionId: z.string(), data: z.string() }),
+  z.object({ kind: z.literal('close'), sessionId: z.string(), code: z.number(), reason: z.string() }),
+]);
+export type LinkFrame = z.infer<typeof linkFrame>;
+
+export interface NodeLink {
+  send(nodeId: string, frame: LinkFrame): Promise<void>;
+  /** Frames addressed to this node. */
+  onFrame(handler: (frame: LinkFrame) => void): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,116 @@
+// The node-side end of one client WebSocket: size and rate limits, then each message goes to the
+// local signalling connection, or — once the client's incident turns out to live on another
+// node — to that node through the cluster. Console and inbox pushes always come from here.
+import type { FastifyBaseLogger } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import type { AuditSource } from '../audit/audit-entry.ts';
+import type { Cluster } from '../cluster/cluster.ts';
+import { SightlineError } from '../errors.ts';
+import type { Services } from '../services.ts';
+import { WsClientSocket } from './client-socket.ts';
+import { SignalingConnection } from './connection.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+/** Refused messages in a row after which a flooding socket is closed (policy violation). */
+const FLOOD_CLOSE_AFTER = 200;
+/** Requests whose incident may live on another node. */
+const ROUTED = new Set(['join', 'watch', 'incident.start']);
+
+export class ClientSession {
+  readonly local: SignalingConnection;
+  readonly #socket: WsClientSocket;
+  readonly #bucket: TokenBucket;
+  #refusedInARow = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #proxy: string | null = null;
+  #closed = false;
+
+  constructor(
+    ws: WebSocket,
+    private readonly source: AuditSource,
+    private readonly services: Services,
+    private readonly cluster: Cluster,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.#socket = new WsClientSocket(ws);
+    this.local = new SignalingConnection(this.#socket, source, services, log);
+    this.#bucket = new TokenBucket(services.config.WS_RATE_PER_SECOND, services.config.WS_RATE_BURST);
+    ws.on('message', (data, isBinary) => this.#receive(data, isBinary));
+    ws.on('close', () => this.close());
+    ws.on('error', (error) => log.debug({ err: error }, 'signalling socket error'));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.local.close();
+    if (this.#proxy) void this.cluster.closeProxy(this.#proxy);
+  }
+
+  terminate(code: number, reason: string): void {
+    this.#socket.close(code, reason);
+    this.close();
+  }
+
+  #receive(data: RawData, isBinary: boolean): void {
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+    if (!this.#bucket.take()) {
+      this.#refuse(new SightlineError('RATE_LIMITED'));
+      if (this.#refusedInARow > FLOOD_CLOSE_AFTER) this.terminate(1008, 'RATE_LIMITED');
+      return;
+    }
+    if (size > this.services.config.WS_MAX_MESSAGE_BYTES) {
+      this.#refuse(new SightlineError('MESSAGE_TOO_LARGE', `messages are limited to ${this.services.config.WS_MAX_MESSAGE_BYTES} bytes`));
+      return;
+    }
+    if (isBinary) {
+      this.#refuse(new SightlineError('MESSAGE_MALFORMED', 'binary messages are not part of the protocol'));
+      return;
+    }
+    this.#refusedInARow = 0;
+    const text = data.toString();
+    this.#queue = this.#queue
+      .then(() => this.#route(text))
+      .catch((error) => {
+        this.log.error({ err: error }, 'routing a signalling message failed');
+        this.local.refuse(peekRequest(text)?.id ?? null, new SightlineError('INTERNAL'));
+      });
+  }
+
+  async #route(text: string): Promise<void> {
+    if (this.#closed) return;
+    if (this.#proxy) return this.cluster.forward(this.#proxy, text);
+    const peek = peekRequest(text);
+    if (peek && ROUTED.has(peek.type) && !this.local.incident) {
+      const nodeId = await this.cluster.servingNode(peek.type, peek.incidentId);
+      if (nodeId !== this.cluster.nodeId) {
+        this.#proxy = await this.cluster.openProxy(nodeId, this.local.user?.id ?? null, this.source, {
+          deliver: (reply) => this.#socket.send(reply),
+          closed: (code, reason) => this.terminate(code, reason),
+        });
+        return this.cluster.forward(this.#proxy, text);
+      }
+    }
+    this.local.receive(text);
+  }
+
+  #refuse(error: SightlineError): void {
+    this.#refusedInARow += 1;
+    this.local.refuse(null, error);
+  }
+}
+
+/** The type and incident of a request, without validating it (the serving node does). */
+function peekRequest(text: string): { id: number | null; type: string; incidentId?: string } | null {
+  try {
+    const json = JSON.parse(text) as { id?: unknown; type?: unknown; incidentId?: unknown };
+    if (typeof json?.type !== 'string') return null;
+    return {
+      id: typeof json.id === 'number' ? json.id : null,
+      type: json.type,
+      incidentId: typeof json.incidentId === 'string' ? json.incidentId : undefined,
+    };
+  } catch {
+    return null;
+  }
+}
