@@ -46,6 +46,11 @@ export class Cluster {
     return this.deps.nodeId;
   }
 
+  /** The live nodes, with their last reported load. */
+  nodes() {
+    return this.deps.registry.live();
+  }
+
   async start(checkEveryMs: number): Promise<void> {
     await this.deps.registry.start();
     this.#watch = setInterval(() => void this.#dropDeadPeers().catch((error) => this.deps.log.warn({ err: error }, 'cluster check failed')), checkEveryMs);
