@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { MediaError, mediaCall } from './media-errors.ts';
 import type { MediaPlaneOptions } from './media-options.ts';
-import type { ConsumerDescription, MediaKind, ProducerDescription, TransportDescription } from './media-types.ts';
+import type { ConsumerDescription, MediaKind, ProducerDescription, StreamSample, TransportDescription } from './media-types.ts';
 
 export interface MediaPeerEvents {
   producerAdded: [ProducerDescription];
@@ -171,6 +171,19 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
 
   consumerCount(): number {
     return this.#consumers.size;
+  }
+
+  transportCount(): number {
+    return this.#transports.size;
+  }
+
+  /** Per-stream statistics of what this peer sends (producers) and receives (consumers). */
+  async streamStats(): Promise<{ inbound: StreamSample[]; outbound: StreamSample[] }> {
+    const sample = async (kind: MediaKind, stats: Promise<Array<{ type: string; bitrate?: number; packetCount?: number; packetsLost?: number }>>, type: string) =>
+      (await stats.catch(() => [])).filter((s) => s.type === type).map((s) => ({ kind, bitrate: s.bitrate ?? 0, packets: s.packetCount ?? 0, lost: s.packetsLost ?? 0 }));
+    const inbound = await Promise.all([...this.#producers.values()].map((p) => sample(p.kind, p.getStats(), 'inbound-rtp')));
+    const outbound = await Promise.all([...this.#consumers.values()].map((c) => sample(c.kind, c.getStats() as never, 'outbound-rtp')));
+    return { inbound: inbound.flat(), outbound: outbound.flat() };
   }
 
   async transportStats(): Promise<unknown[]> {

@@ -6,7 +6,7 @@ import type { types } from 'mediasoup';
 import { MediaError, mediaCall } from './media-errors.ts';
 import { MEDIA_CODECS, type MediaPlaneOptions } from './media-options.ts';
 import { MediaRoom } from './media-room.ts';
-import type { RoomCloseReason } from './media-types.ts';
+import type { RoomCloseReason, StreamSample, WorkerSample } from './media-types.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface MediaPlaneEvents {
@@ -19,6 +19,13 @@ export interface MediaPlaneStats {
   workers: number;
   rooms: number;
   consumers: number;
+}
+
+export interface MediaSample extends MediaPlaneStats {
+  transports: number;
+  workerUsage: WorkerSample[];
+  inbound: StreamSample[];
+  outbound: StreamSample[];
 }
 
 export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
@@ -95,6 +102,25 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     let consumers = 0;
     for (const room of this.#rooms.values()) consumers += room.consumerCount();
     return { workers: this.pool.workers.length, rooms: this.#rooms.size, consumers };
+  }
+
+  /** Everything the metrics endpoint reports, read from the workers now. */
+  async sample(): Promise<MediaSample> {
+    const peers = [...this.#rooms.values()].flatMap((room) => room.peers());
+    const streams = await Promise.all(peers.map((peer) => peer.streamStats()));
+    const workerUsage = await Promise.all(
+      this.pool.workers.map(async (worker) => {
+        const usage = await worker.getResourceUsage().catch(() => ({ ru_utime: 0, ru_stime: 0, ru_maxrss: 0 }));
+        return { pid: worker.pid, cpuSeconds: (usage.ru_utime + usage.ru_stime) / 1000, maxRssBytes: usage.ru_maxrss * 1024 };
+      }),
+    );
+    return {
+      ...this.stats(),
+      transports: peers.reduce((n, peer) => n + peer.transportCount(), 0),
+      workerUsage,
+      inbound: streams.flatMap((s) => s.inbound),
+      outbound: streams.flatMap((s) => s.outbound),
+    };
   }
 
   workerPids(): number[] {

@@ -66,6 +66,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     return count;
   }
 
+  peers(): MediaPeer[] {
+    return [...this.#peers.values()];
+  }
+
   /** Closes every peer and the router. Idempotent; the first reason wins. */
   close(reason: RoomCloseReason): void {
     if (this.#closed) return;

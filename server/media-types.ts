@@ -27,3 +27,17 @@ export interface ConsumerDescription {
 }
 
 export type RoomCloseReason = 'ended' | 'worker-died' | 'shutdown';
+
+/** One RTP stream's figures at a moment: bits per second, packets seen, packets lost. */
+export interface StreamSample {
+  kind: MediaKind;
+  bitrate: number;
+  packets: number;
+  lost: number;
+}
+
+export interface WorkerSample {
+  pid: number;
+  cpuSeconds: number;
+  maxRssBytes: number;
+}

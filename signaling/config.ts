@@ -46,6 +46,8 @@ export const configSchema = z
     NODE_TIMEOUT_MS: z.coerce.number().int().min(300).default(4000),
     /** How long a lost incident waits for its camera to reconnect to another node before it ends. */
     LOST_INCIDENT_GRACE_SECONDS: z.coerce.number().min(1).default(60),
+    /** When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.string().min(16).optional(),
     /** Rate limit for sign-in and token endpoints, per client address per minute. */
     AUTH_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
     /** New signalling connections per client address per minute. */

@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import { Cluster } from './cluster/cluster.ts';
 import { NodeRegistry, type NodeInfo } from './cluster/node-registry.ts';
 import { ConsoleHub } from './console/console-hub.ts';
+import { Metrics } from './metrics/metrics.ts';
 import { GrantRepository } from './grants/grant-repository.ts';
 import { GrantService } from './grants/grant-service.ts';
 import { actorOf, Directory } from './identity/directory.ts';
@@ -44,6 +45,7 @@ export interface Services {
   live: LiveIncidents;
   consoles: ConsoleHub;
   cluster: Cluster;
+  metrics: Metrics;
   audit: Auditor;
   /** True once shutdown began: no new incidents are taken. */
   draining: boolean;
@@ -66,7 +68,8 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
   }
   const keys: SigningKeys = await loadOrCreateSigningKeys(config.SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'signing-key.jwk'));
   const auditLog = await FileAuditLog.open(join(config.DATA_DIR, 'audit.jsonl'), { fsync: config.AUDIT_FSYNC });
-  const audit = new Auditor(auditLog, log);
+  let observeAuditWrite = (_seconds: number) => undefined as void;
+  const audit = new Auditor(auditLog, log, (seconds) => observeAuditWrite(seconds));
   const media = await MediaPlane.start({
     workers: config.MEDIA_WORKERS,
     listenIp: config.MEDIA_LISTEN_IP,
@@ -128,6 +131,8 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
       return connection;
     },
   });
+  const metrics = new Metrics(media, live, () => services.draining);
+  observeAuditWrite = (seconds) => metrics.auditWrite.observe(seconds);
   const consoles = new ConsoleHub({ directory, grants, grantService, incidents, agreements }, bus, log);
 
   // A withdrawn agreement also ends supervisors' cross-agency watching on this node.
@@ -171,6 +176,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
     live,
     consoles,
     cluster,
+    metrics,
     audit,
     draining: false,
     publicUrl: `http://127.0.0.1:${config.PORT}`,

@@ -9,12 +9,20 @@ export class Auditor {
   constructor(
     readonly log: AuditLog,
     private readonly logger: FastifyBaseLogger,
+    /** Told how long each durable write took, in seconds. */
+    private readonly observeWrite: (seconds: number) => void = () => undefined,
   ) {}
+
+  async #record(event: AuditEvent): Promise<void> {
+    const started = performance.now();
+    await this.log.record(event);
+    this.observeWrite((performance.now() - started) / 1000);
+  }
 
   /** Records an action about to be allowed; throws AUDIT_UNAVAILABLE when it cannot be made durable. */
   async allow(event: Omit<AuditEvent, 'outcome'>): Promise<void> {
     try {
-      await this.log.record({ ...event, outcome: 'allowed' });
+      await this.#record({ ...event, outcome: 'allowed' });
     } catch (error) {
       this.logger.error({ err: error, action: event.action }, 'audit write failed; refusing the action');
       throw new SightlineError('AUDIT_UNAVAILABLE');
@@ -24,7 +32,7 @@ export class Auditor {
   /** Records something that already happened (an ending, an expiry) or a refusal. Never throws. */
   async note(event: AuditEvent): Promise<void> {
     try {
-      await this.log.record(event);
+      await this.#record(event);
     } catch (error) {
       this.logger.error({ err: error, audit: event }, 'audit write failed for an entry that could not be refused');
     }

@@ -81,6 +81,18 @@ describe('body camera → clinician and back, in Chromium', () => {
     }
     const audit = await relay.services.audit.log.entries();
     expect(audit.some((e) => e.action === 'talk.start' && e.actor?.id === DEMO.clinician.id)).toBe(true);
+
+    // The node's metrics see the real media flowing.
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    const value = (pattern: RegExp) => Number(pattern.exec(metrics)?.[1] ?? NaN);
+    expect(value(/^sightline_bitrate_bps\{direction="in",kind="video"\} (\S+)$/m)).toBeGreaterThan(0);
+    expect(value(/^sightline_bitrate_bps\{direction="out",kind="video"\} (\S+)$/m)).toBeGreaterThan(0);
+    expect(value(/^sightline_viewers (\S+)$/m)).toBeGreaterThanOrEqual(1);
+    expect(value(/^sightline_transports (\S+)$/m)).toBeGreaterThanOrEqual(4);
+    expect(value(/^sightline_worker_cpu_seconds\{pid="\d+"\} (\S+)$/m)).toBeGreaterThan(0);
+    expect(value(/^sightline_worker_max_rss_bytes\{pid="\d+"\} (\S+)$/m)).toBeGreaterThan(1_000_000);
+    expect(value(/^sightline_audit_write_seconds_count (\S+)$/m)).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^sightline_rtp_packets_lost\{direction="in",kind="video"\} \d+$/m);
   });
 
   it('cuts the clinician’s media within a second of the grant expiring', async () => {
