@@ -11,6 +11,8 @@ export interface MediaPlaneOptions {
   /** Transports one peer may hold (a send and a receive transport are the normal case). */
   maxTransportsPerPeer: number;
   logLevel: types.WorkerLogLevel;
+  /** Viewers one router carries before the incident spreads to another router on another worker. */
+  viewersPerRouter: number;
   /** Start bitrate for viewers' downlinks, bits per second. */
   initialAvailableOutgoingBitrate: number;
 }

@@ -2,10 +2,9 @@
 // The control plane drives it through this class and never touches mediasoup directly;
 // the media plane knows nothing about users, tokens or grants.
 import { EventEmitter } from 'node:events';
-import type { types } from 'mediasoup';
 import { MediaError, mediaCall } from './media-errors.ts';
 import { MEDIA_CODECS, type MediaPlaneOptions } from './media-options.ts';
-import { MediaRoom } from './media-room.ts';
+import { MediaRoom, type RouterSupply } from './media-room.ts';
 import type { RoomCloseReason, StreamSample, WorkerSample } from './media-types.ts';
 import { WorkerPool } from './worker-pool.ts';
 
@@ -41,7 +40,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     pool.on('workerDied', (worker, error) => {
       // A router's observer closes with its worker; rooms also check here in case the
       // worker died before their router was observed.
-      for (const room of [...this.#rooms.values()]) if (room.worker === worker) room.close('worker-died');
+      for (const room of [...this.#rooms.values()]) if (room.workers().includes(worker)) room.close('worker-died');
       this.emit('workerDied', worker.pid, error);
     });
     pool.on('workerReplaced', (worker) => this.emit('workerReplaced', worker.pid));
@@ -52,6 +51,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     try {
       // Every router offers the same codecs, so one probe router gives the capabilities clients load.
       const worker = pool.acquire();
+      if (!worker) throw new Error('no mediasoup worker started');
       const probe = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
       const rtpCapabilities = probe.rtpCapabilities;
       probe.close();
@@ -72,23 +72,31 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     if (this.#closed) throw new MediaError('ROOM_CLOSED', 'the media plane is shutting down');
     const existing = this.#rooms.get(incidentId);
     if (existing) return existing;
-    const worker = this.pool.acquire();
-    let router: types.Router;
-    try {
-      router = await mediaCall('createRouter', () => worker.createRouter({ mediaCodecs: MEDIA_CODECS }));
-    } catch (error) {
-      this.pool.release(worker);
-      throw error;
-    }
-    const room = new MediaRoom(incidentId, router, worker, this.options);
+    const primary = await this.#supply.acquire([]);
+    if (!primary) throw new MediaError('MEDIA_ERROR', 'no live mediasoup worker');
+    const room = new MediaRoom(incidentId, primary, this.options, this.#supply);
     this.#rooms.set(incidentId, room);
     room.once('closed', (reason) => {
       this.#rooms.delete(incidentId);
-      this.pool.release(worker);
       this.emit('roomClosed', incidentId, reason);
     });
     return room;
   }
+
+  /** Routers for rooms, on the least loaded worker (avoiding the room's own workers when others exist). */
+  readonly #supply: RouterSupply = {
+    acquire: async (busy) => {
+      const worker = this.pool.acquire(busy);
+      if (!worker) return undefined;
+      try {
+        return { worker, router: await mediaCall('createRouter', () => worker.createRouter({ mediaCodecs: MEDIA_CODECS })) };
+      } catch (error) {
+        this.pool.release(worker);
+        throw error;
+      }
+    },
+    release: (slot) => this.pool.release(slot.worker),
+  };
 
   room(incidentId: string): MediaRoom | undefined {
     return this.#rooms.get(incidentId);

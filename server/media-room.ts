@@ -1,7 +1,9 @@
-// The media of one live incident: a router on one worker, and the peers in it.
+// The media of one live incident: its routers and the peers in them. The camera's peer lives on
+// the first router; when viewers outgrow a router (`viewersPerRouter`), another router on another
+// worker is added and every producer is piped into it, so a large audience spreads over workers.
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import { MediaError } from './media-errors.ts';
+import { MediaError, mediaCall } from './media-errors.ts';
 import type { MediaPlaneOptions } from './media-options.ts';
 import { MediaPeer } from './media-peer.ts';
 import type { ProducerDescription, RoomCloseReason } from './media-types.ts';
@@ -12,80 +14,172 @@ export interface MediaRoomEvents {
   closed: [reason: RoomCloseReason];
 }
 
+export interface RouterSlot {
+  router: types.Router;
+  worker: types.Worker;
+}
+
+export interface RouterSupply {
+  /** A new router on a worker not in `busy`, or undefined when every worker is busy. */
+  acquire(busy: readonly types.Worker[]): Promise<RouterSlot | undefined>;
+  release(slot: RouterSlot): void;
+}
+
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
-  readonly #peers = new Map<string, MediaPeer>();
+  readonly #peers = new Map<string, { peer: MediaPeer; slot: RouterSlot; viewer: boolean }>();
+  readonly #slots: RouterSlot[];
+  /** Peers are placed one at a time so that each placement sees the ones before it. */
+  #placing: Promise<unknown> = Promise.resolve();
   #closed = false;
 
   constructor(
     readonly incidentId: string,
-    readonly router: types.Router,
-    readonly worker: types.Worker,
+    primary: RouterSlot,
     private readonly options: MediaPlaneOptions,
+    private readonly supply: RouterSupply,
   ) {
     super();
-    router.observer.once('close', () => this.close('worker-died'));
+    this.#slots = [primary];
+    this.#watch(primary);
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
+  /** The camera's router: the one every other router is fed from. */
+  get router(): types.Router {
+    return this.#slots[0]!.router;
+  }
+
   get rtpCapabilities(): unknown {
     return this.router.rtpCapabilities;
   }
 
-  /** Adds a peer; a peer with the same id is replaced (its media closed first). */
-  addPeer(peerId: string): MediaPeer {
-    if (this.#closed) throw new MediaError('ROOM_CLOSED', `incident ${this.incidentId} has no media room`);
-    this.#peers.get(peerId)?.close();
-    const peer = new MediaPeer(peerId, this.router, this.options, (producerId) => this.#findProducer(producerId));
-    this.#peers.set(peerId, peer);
-    peer.on('producerAdded', (producer) => this.emit('producerAdded', producer));
+  workers(): types.Worker[] {
+    return this.#slots.map((slot) => slot.worker);
+  }
+
+  routerCount(): number {
+    return this.#slots.length;
+  }
+
+  /**
+   * Adds a peer; a peer with the same id is replaced (its media closed first). Viewers go to the
+   * first router with room for them, publishers to the camera's router.
+   */
+  addPeer(peerId: string, role: 'publisher' | 'viewer' = 'publisher'): Promise<MediaPeer> {
+    const placed = this.#placing.then(() => this.#place(peerId, role));
+    this.#placing = placed.catch(() => undefined);
+    return placed;
+  }
+
+  async #place(peerId: string, role: 'publisher' | 'viewer'): Promise<MediaPeer> {
+    this.#assertOpen();
+    this.#peers.get(peerId)?.peer.close();
+    const slot = role === 'viewer' ? await this.#slotForViewer() : this.#slots[0]!;
+    this.#assertOpen();
+    const peer = new MediaPeer(peerId, slot.router, this.options, (producerId) => this.#findProducer(producerId));
+    this.#peers.set(peerId, { peer, slot, viewer: role === 'viewer' });
+    peer.on('producerAdded', (producer) => void this.#spread(producer));
     peer.on('producerStateChanged', (producer) => this.emit('producerStateChanged', producer));
     peer.once('closed', () => {
-      if (this.#peers.get(peerId) === peer) this.#peers.delete(peerId);
+      if (this.#peers.get(peerId)?.peer === peer) this.#peers.delete(peerId);
     });
     return peer;
   }
 
   peer(peerId: string): MediaPeer | undefined {
-    return this.#peers.get(peerId);
-  }
-
-  removePeer(peerId: string): void {
-    this.#peers.get(peerId)?.close();
-  }
-
-  producers(): ProducerDescription[] {
-    return [...this.#peers.values()].flatMap((peer) => peer.producers());
-  }
-
-  consumerCount(): number {
-    let count = 0;
-    for (const peer of this.#peers.values()) count += peer.consumerCount();
-    return count;
+    return this.#peers.get(peerId)?.peer;
   }
 
   peers(): MediaPeer[] {
-    return [...this.#peers.values()];
+    return [...this.#peers.values()].map((entry) => entry.peer);
   }
 
-  /** Closes every peer and the router. Idempotent; the first reason wins. */
+  removePeer(peerId: string): void {
+    this.#peers.get(peerId)?.peer.close();
+  }
+
+  producers(): ProducerDescription[] {
+    return this.peers().flatMap((peer) => peer.producers());
+  }
+
+  consumerCount(): number {
+    return this.peers().reduce((n, peer) => n + peer.consumerCount(), 0);
+  }
+
+  /** Closes every peer and router. Idempotent; the first reason wins. */
   close(reason: RoomCloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const peer of this.#peers.values()) peer.close();
+    for (const { peer } of this.#peers.values()) peer.close();
     this.#peers.clear();
-    this.router.close();
+    for (const slot of this.#slots) {
+      slot.router.close();
+      this.supply.release(slot);
+    }
     this.emit('closed', reason);
     this.removeAllListeners();
   }
 
+  async #slotForViewer(): Promise<RouterSlot> {
+    const viewersOn = (slot: RouterSlot) => [...this.#peers.values()].filter((e) => e.viewer && e.slot === slot).length;
+    const roomy = this.#slots.find((slot) => viewersOn(slot) < this.options.viewersPerRouter);
+    if (roomy) return roomy;
+    // A worker holds at most one router of a room (piped producers keep their ids); when every
+    // worker has one, the least crowded router takes the viewer.
+    const grown = await this.#grow();
+    return grown ?? [...this.#slots].sort((a, b) => viewersOn(a) - viewersOn(b))[0]!;
+  }
+
+  async #grow(): Promise<RouterSlot | undefined> {
+    const slot = await this.supply.acquire(this.workers());
+    if (!slot) return undefined;
+    if (this.#closed) {
+      slot.router.close();
+      this.supply.release(slot);
+      throw new MediaError('ROOM_CLOSED', 'the incident ended');
+    }
+    this.#slots.push(slot);
+    this.#watch(slot);
+    for (const producer of this.producers()) await this.#pipe(producer.producerId, this.#slotOf(producer.peerId), slot);
+    return slot;
+  }
+
+  /** A new producer reaches every router of the room before anyone is offered it. */
+  async #spread(producer: ProducerDescription): Promise<void> {
+    const from = this.#slotOf(producer.peerId);
+    try {
+      for (const slot of this.#slots) if (slot !== from) await this.#pipe(producer.producerId, from, slot);
+    } catch {
+      if (this.#closed) return;
+    }
+    if (!this.#closed) this.emit('producerAdded', producer);
+  }
+
+  async #pipe(producerId: string, from: RouterSlot, to: RouterSlot): Promise<void> {
+    if (from === to) return;
+    await mediaCall('pipeToRouter', () => from.router.pipeToRouter({ producerId, router: to.router }));
+  }
+
+  #slotOf(peerId: string): RouterSlot {
+    return this.#peers.get(peerId)?.slot ?? this.#slots[0]!;
+  }
+
+  #watch(slot: RouterSlot): void {
+    slot.router.observer.once('close', () => this.close('worker-died'));
+  }
+
   #findProducer(producerId: string) {
-    for (const peer of this.#peers.values()) {
+    for (const { peer } of this.#peers.values()) {
       const producer = peer.producer(producerId);
       if (producer) return { producer, peerId: peer.peerId };
     }
     return undefined;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new MediaError('ROOM_CLOSED', `incident ${this.incidentId} has no media room`);
   }
 }

@@ -39,11 +39,14 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#workers;
   }
 
-  /** The live worker carrying the fewest routers; its load is counted until `release`. */
-  acquire(): types.Worker {
+  /**
+   * The live worker carrying the fewest routers, other than those in `avoid`; its load is counted
+   * until `release`. Undefined when no such worker is live.
+   */
+  acquire(avoid: readonly types.Worker[] = []): types.Worker | undefined {
     if (this.#closed) throw new Error('worker pool is closed');
-    const worker = [...this.#workers].sort((a, b) => (this.#load.get(a) ?? 0) - (this.#load.get(b) ?? 0))[0];
-    if (!worker) throw new Error('no live mediasoup worker');
+    const worker = this.#workers.filter((w) => !avoid.includes(w)).sort((a, b) => (this.#load.get(a) ?? 0) - (this.#load.get(b) ?? 0))[0];
+    if (!worker) return undefined;
     this.#load.set(worker, (this.#load.get(worker) ?? 0) + 1);
     return worker;
   }

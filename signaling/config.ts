@@ -23,6 +23,8 @@ export const configSchema = z
     MEDIA_ANNOUNCED_ADDRESS: z.string().optional(),
     RTC_MIN_PORT: port.default(40000),
     RTC_MAX_PORT: port.default(40999),
+    /** Viewers per router before an incident's streams are piped to a router on another worker. */
+    MEDIA_VIEWERS_PER_ROUTER: z.coerce.number().int().min(1).default(250),
     MEDIA_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
 
     SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(1800).default(1800),

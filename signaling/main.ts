@@ -11,13 +11,6 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   const services = await createServices(config, log);
   const { app, startDraining } = await buildApp({ services, logger: log });
-  await app.listen({ host: config.HOST, port: config.PORT });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  services.publicUrl = publicUrl(config, port);
-  log.info({ url: services.publicUrl, workers: services.media.stats().workers }, 'Sightline relay listening');
-  console.log(`\n  Sightline is running: ${services.publicUrl}/\n  Demo accounts are listed on that page.\n`);
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -40,6 +33,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  services.publicUrl = publicUrl(config, port);
+  log.info({ url: services.publicUrl, workers: services.media.stats().workers, node: services.nodeId }, 'Sightline relay listening');
+  console.log(`\n  Sightline is running: ${services.publicUrl}/\n  Demo accounts are listed on that page.\n`);
 }
 
 main().catch((error) => {

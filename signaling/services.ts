@@ -76,6 +76,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
     announcedAddress: config.MEDIA_ANNOUNCED_ADDRESS,
     portRange: { min: config.RTC_MIN_PORT, max: config.RTC_MAX_PORT },
     maxTransportsPerPeer: config.MAX_TRANSPORTS_PER_CONNECTION,
+    viewersPerRouter: config.MEDIA_VIEWERS_PER_ROUTER,
     logLevel: config.MEDIA_LOG_LEVEL,
     initialAvailableOutgoingBitrate: 1_000_000,
   });

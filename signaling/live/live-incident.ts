@@ -77,7 +77,7 @@ export class LiveIncident {
     recvTransport: TransportDescription | null;
     consumers: ConsumerInfo[];
   }> {
-    const media = this.room.addPeer(entry.info.peerId);
+    const media = await this.room.addPeer(entry.info.peerId, entry.isOfficer ? 'publisher' : 'viewer');
     const participant: Participant = { ...entry, media };
     this.#participants.set(entry.info.peerId, participant);
     media.on('consumerClosed', (consumerId) => participant.channel.send({ type: 'consumer.closed', consumerId }));

@@ -9,6 +9,7 @@ const options = {
   maxTransportsPerPeer: 2,
   logLevel: 'warn' as const,
   initialAvailableOutgoingBitrate: 1_000_000,
+  viewersPerRouter: 100,
 };
 
 describe('media plane on a real mediasoup worker', () => {
@@ -18,7 +19,7 @@ describe('media plane on a real mediasoup worker', () => {
   it('caps transports per peer', async () => {
     plane = await MediaPlane.start(options);
     const room = await plane.openRoom('inc-a');
-    const peer = room.addPeer('p1');
+    const peer = await room.addPeer('p1');
     await peer.createTransport('send');
     await peer.createTransport('recv');
     await expect(peer.createTransport('recv')).rejects.toMatchObject({ code: 'TRANSPORT_LIMIT' });
@@ -27,10 +28,10 @@ describe('media plane on a real mediasoup worker', () => {
   it('creates viewer consumers paused, and closes them when the producer goes', async () => {
     plane = await MediaPlane.start(options);
     const room = await plane.openRoom('inc-b');
-    const camera = room.addPeer('camera');
+    const camera = await room.addPeer('camera');
     const send = await camera.createTransport('send');
     const produced = await camera.produce({ transportId: send.id, kind: 'video', rtpParameters: FAKE_RTP.video, source: 'camera', paused: false });
-    const viewer = room.addPeer('viewer');
+    const viewer = await room.addPeer('viewer', 'viewer');
     await viewer.createTransport('recv');
     const consumer = await viewer.consume(produced.producerId, plane.rtpCapabilities);
     expect(consumer).toMatchObject({ kind: 'video', source: 'camera', producerPeerId: 'camera' });
@@ -44,7 +45,7 @@ describe('media plane on a real mediasoup worker', () => {
   it('refuses unknown ids with codes', async () => {
     plane = await MediaPlane.start(options);
     const room = await plane.openRoom('inc-c');
-    const peer = room.addPeer('p');
+    const peer = await room.addPeer('p');
     await expect(peer.connectTransport('nope', {})).rejects.toMatchObject({ code: 'TRANSPORT_NOT_FOUND' });
     await expect(peer.consume('nope', plane.rtpCapabilities)).rejects.toMatchObject({ code: 'PRODUCER_NOT_FOUND' });
     await expect(peer.resumeConsumers(['nope'])).rejects.toMatchObject({ code: 'CONSUMER_NOT_FOUND' });
@@ -54,7 +55,7 @@ describe('media plane on a real mediasoup worker', () => {
   it('close() is idempotent and cascades from the plane to rooms and peers', async () => {
     plane = await MediaPlane.start(options);
     const room = await plane.openRoom('inc-d');
-    const peer = room.addPeer('p');
+    const peer = await room.addPeer('p');
     const reasons: string[] = [];
     plane.on('roomClosed', (_id, reason) => reasons.push(reason));
     plane.close();
@@ -62,6 +63,32 @@ describe('media plane on a real mediasoup worker', () => {
     expect(room.closed).toBe(true);
     expect(peer.closed).toBe(true);
     expect(reasons).toEqual(['shutdown']);
+  });
+
+  it('spreads a large audience over routers on other workers, piping the camera to each', async () => {
+    plane = await MediaPlane.start({ ...options, workers: 2, viewersPerRouter: 2 });
+    const room = await plane.openRoom('inc-big');
+    const camera = await room.addPeer('camera');
+    const send = await camera.createTransport('send');
+    const video = await camera.produce({ transportId: send.id, kind: 'video', rtpParameters: FAKE_RTP.video, source: 'camera', paused: false });
+    const viewers = await Promise.all(Array.from({ length: 5 }, (_, i) => room.addPeer(`viewer-${i}`, 'viewer')));
+    // Two workers: two routers, one per worker; the fifth viewer goes to the less crowded one.
+    expect(room.routerCount()).toBe(2);
+    expect(new Set(room.workers().map((w) => w.pid)).size).toBe(2);
+    for (const viewer of viewers) {
+      await viewer.createTransport('recv');
+      const consumer = await viewer.consume(video.producerId, plane.rtpCapabilities);
+      await viewer.resumeConsumers([consumer.consumerId]);
+    }
+    expect(room.consumerCount()).toBe(5);
+    // A stream produced later (talk-back from a viewer on another router) reaches the camera's router too.
+    const talker = viewers[4]!;
+    const talkSend = await talker.createTransport('send');
+    const added = new Promise((resolve) => room.once('producerAdded', resolve));
+    const talk = await talker.produce({ transportId: talkSend.id, kind: 'audio', rtpParameters: FAKE_RTP.audio, source: 'talkback', paused: false });
+    await added;
+    await camera.createTransport('recv');
+    expect((await camera.consume(talk.producerId, plane.rtpCapabilities)).kind).toBe('audio');
   });
 
   it('survives a worker killed with SIGKILL: its rooms end, a new worker takes new rooms', async () => {

@@ -24,7 +24,7 @@ describe('the relay process', () => {
   it('exits cleanly on SIGTERM when idle', async () => {
     const { child, output } = await startRelayProcess();
     child.kill('SIGTERM');
-    expect(await exited(child)).toBe(0);
+    expect(await exited(child), output()).toBe(0);
     expect(output()).toContain('stopped');
   });
 
