@@ -108,6 +108,10 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
   const live: LiveIncidents = new LiveIncidents(incidents, media, bus, nodeId, {
     isNodeLive: (id: string): Promise<boolean> => registry.isLive(id),
     onError: (error, context) => log.warn({ err: error, context }, 'live incident error'),
+    onRecovered: (incidentId) => {
+      log.warn({ incidentId }, 'incident media rebuilt on a live worker');
+      void audit.note({ action: 'incident.media-recovered', outcome: 'info', actor: null, target: { incidentId }, source: source(null, null), reason: 'MEDIA_WORKER_DIED' });
+    },
     onEnded: async (incidentId, code, by) => {
       await audit.note({
         action: 'incident.end',

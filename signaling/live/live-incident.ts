@@ -43,13 +43,62 @@ export class LiveIncident {
   readonly #participants = new Map<string, Participant>();
   #ended = false;
 
+  #room: MediaRoom;
+
   constructor(
     readonly incident: LiveIncidentFacts,
-    readonly room: MediaRoom,
+    room: MediaRoom,
     private readonly hooks: LiveIncidentHooks,
   ) {
+    this.#room = room;
+    this.#listen(room);
+  }
+
+  get room(): MediaRoom {
+    return this.#room;
+  }
+
+  /**
+   * Moves the incident to a rebuilt media room (its worker died): every participant keeps its
+   * seat and permissions, gets an empty media peer in the new room, and is told to rejoin.
+   */
+  async rebind(room: MediaRoom, code: ErrorCode): Promise<void> {
+    this.#room = room;
+    this.#listen(room);
+    for (const participant of this.participants()) {
+      participant.media = await room.addPeer(participant.info.peerId, participant.isOfficer ? 'publisher' : 'viewer');
+      this.#watchConsumers(participant);
+    }
+    for (const participant of this.participants()) participant.channel.send({ type: 'media.reset', incidentId: this.incident.id, code });
+    this.#broadcastPresence();
+  }
+
+  /** A participant's transports in the current room, and consumers of what is live in it now. */
+  async connectMedia(
+    participant: Participant,
+    directions: { send: boolean; recv: boolean },
+  ): Promise<{ sendTransport: TransportDescription | null; recvTransport: TransportDescription | null; consumers: ConsumerInfo[] }> {
+    const { media } = participant;
+    const [sendTransport, recvTransport] = await Promise.all([
+      directions.send ? media.createTransport('send') : null,
+      directions.recv ? media.createTransport('recv') : null,
+    ]);
+    const consumers: ConsumerInfo[] = [];
+    for (const producer of this.#room.producers()) {
+      if (this.#receives(participant, producer)) {
+        consumers.push(this.#consumerInfo(await media.consume(producer.producerId, participant.rtpCapabilities)));
+      }
+    }
+    return { sendTransport, recvTransport, consumers };
+  }
+
+  #listen(room: MediaRoom): void {
     room.on('producerAdded', (producer) => void this.#deliver(producer));
     room.on('producerStateChanged', () => this.#broadcastPresence());
+  }
+
+  #watchConsumers(participant: Participant): void {
+    participant.media.on('consumerClosed', (consumerId) => participant.channel.send({ type: 'consumer.closed', consumerId }));
   }
 
   get ended(): boolean {
@@ -77,23 +126,14 @@ export class LiveIncident {
     recvTransport: TransportDescription | null;
     consumers: ConsumerInfo[];
   }> {
-    const media = await this.room.addPeer(entry.info.peerId, entry.isOfficer ? 'publisher' : 'viewer');
+    const media = await this.#room.addPeer(entry.info.peerId, entry.isOfficer ? 'publisher' : 'viewer');
     const participant: Participant = { ...entry, media };
     this.#participants.set(entry.info.peerId, participant);
-    media.on('consumerClosed', (consumerId) => participant.channel.send({ type: 'consumer.closed', consumerId }));
+    this.#watchConsumers(participant);
     try {
-      const [sendTransport, recvTransport] = await Promise.all([
-        directions.send ? media.createTransport('send') : null,
-        directions.recv ? media.createTransport('recv') : null,
-      ]);
-      const consumers: ConsumerInfo[] = [];
-      for (const producer of this.room.producers()) {
-        if (this.#receives(participant, producer)) {
-          consumers.push(this.#consumerInfo(await media.consume(producer.producerId, participant.rtpCapabilities)));
-        }
-      }
+      const connected = await this.connectMedia(participant, directions);
       this.#broadcastPresence();
-      return { participant, sendTransport, recvTransport, consumers };
+      return { participant, ...connected };
     } catch (error) {
       this.remove(entry.info.peerId);
       throw error;
@@ -126,11 +166,11 @@ export class LiveIncident {
     this.#ended = true;
     for (const participant of this.participants()) participant.channel.endAccess(code);
     for (const peerId of [...this.#participants.keys()]) this.remove(peerId, code);
-    this.room.close(code === 'MEDIA_WORKER_DIED' ? 'worker-died' : code === 'SERVER_SHUTTING_DOWN' ? 'shutdown' : 'ended');
+    this.#room.close(code === 'MEDIA_WORKER_DIED' ? 'worker-died' : code === 'SERVER_SHUTTING_DOWN' ? 'shutdown' : 'ended');
   }
 
   presence(): PresenceEntry[] {
-    const producers = this.room.producers();
+    const producers = this.#room.producers();
     return this.participants()
       .filter((p) => !p.isOfficer)
       .map((p) => ({

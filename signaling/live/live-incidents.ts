@@ -14,7 +14,12 @@ export interface EndedBy {
   source: AuditSource;
 }
 
+/** How long a broken incident waits for a live worker before it ends. */
+const RECOVERY_WAIT_MS = 5000;
+
 export interface LiveIncidentsHooks {
+  /** An incident's media was rebuilt after its worker died. */
+  onRecovered(incidentId: string): void;
   isNodeLive(nodeId: string): Promise<boolean>;
   onError(error: Error, context: string): void;
   /** Called once per ended incident, with who ended it (null when the system did). */
@@ -32,7 +37,7 @@ export class LiveIncidents {
     private readonly hooks: LiveIncidentsHooks,
   ) {
     media.on('roomClosed', (incidentId, reason) => {
-      if (reason === 'worker-died') void this.end(incidentId, 'MEDIA_WORKER_DIED');
+      if (reason === 'worker-died') void this.#recover(incidentId);
     });
     bus.subscribe((event) => {
       if (event.type === 'grant.revoked') this.#forGrant(event.grantId)?.channel.endAccess(event.code);
@@ -96,6 +101,36 @@ export class LiveIncidents {
 
   async endAll(code: ErrorCode): Promise<void> {
     await Promise.all([...this.#live.keys()].map((incidentId) => this.end(incidentId, code)));
+  }
+
+  /**
+   * A worker died under an incident: rebuild its media room on a live worker (waiting briefly for
+   * the replacement worker) and have every participant rejoin. Only if that fails does the
+   * incident end.
+   */
+  async #recover(incidentId: string): Promise<void> {
+    const live = this.#live.get(incidentId);
+    if (!live) return;
+    const deadline = Date.now() + RECOVERY_WAIT_MS;
+    for (;;) {
+      try {
+        const room = await this.media.openRoom(incidentId);
+        if (this.#live.get(incidentId) !== live) {
+          room.close('ended');
+          return;
+        }
+        await live.rebind(room, 'MEDIA_WORKER_DIED');
+        this.hooks.onRecovered(incidentId);
+        return;
+      } catch (error) {
+        if (Date.now() > deadline || this.media.closed) {
+          this.hooks.onError(error as Error, `recover ${incidentId}`);
+          await this.end(incidentId, 'MEDIA_WORKER_DIED');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   #forGrant(grantId: string) {

@@ -53,6 +53,8 @@ export const clientMessage = z.discriminatedUnion('type', [
   request('producer.resume', { producerId: id }),
   /** Resume consumers once the client has set up its receivers. */
   request('consumers.resume', { consumerIds: z.array(id).min(1).max(16) }),
+  /** After `media.reset`: new transports in the incident's rebuilt media room. */
+  request('media.rejoin', { rtpCapabilities: mediaObject }),
   request('ping', {}),
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
@@ -184,6 +186,12 @@ export interface ResponseData {
   'producer.pause': Record<string, never>;
   'producer.resume': Record<string, never>;
   'consumers.resume': Record<string, never>;
+  'media.rejoin': {
+    routerRtpCapabilities: unknown;
+    sendTransport: TransportInfo | null;
+    recvTransport: TransportInfo;
+    consumers: ConsumerInfo[];
+  };
   ping: { serverTime: number };
 }
 
@@ -204,6 +212,11 @@ export type ServerMessage =
   | { type: 'alert.help'; alert: HelpAlert }
   /** Clinicians: their grants, whenever they change. */
   | { type: 'inbox'; entries: InboxEntry[] }
+  /**
+   * The incident's media server failed and its media room was rebuilt: close this connection's
+   * transports and send `media.rejoin`; access and grants are unchanged.
+   */
+  | { type: 'media.reset'; incidentId: string; code: ErrorCode }
   /** A watching clinician's grant was extended. */
   | { type: 'grant.updated'; grantId: string; expiresAt: number }
   /** This connection's access ended: media is already cut when this arrives. */

@@ -9,6 +9,7 @@ import { incidentHelp } from './incident-help.ts';
 import { incidentLocation } from './incident-location.ts';
 import { incidentStart } from './incident-start.ts';
 import { join } from './join.ts';
+import { mediaRejoin } from './media-rejoin.ts';
 import { ping } from './ping.ts';
 import { produce } from './produce.ts';
 import { producerPause, producerResume } from './producer-pause.ts';
@@ -28,6 +29,7 @@ const handlers: { [T in ClientMessageType]: Handler<T> } = {
   'producer.pause': producerPause,
   'producer.resume': producerResume,
   'consumers.resume': consumersResume,
+  'media.rejoin': mediaRejoin,
   ping,
 };
 
