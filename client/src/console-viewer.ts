@@ -30,6 +30,8 @@ export class ConsoleViewer {
   private holdsWatch = false;
   private unsubscribe: Array<() => void> = [];
   private generation = 0;
+  /** Focus goes back here when the viewer closes (the Watch button). */
+  private opener: HTMLElement | null = null;
 
   constructor(
     private readonly parts: ConsoleViewerElements,
@@ -51,6 +53,7 @@ export class ConsoleViewer {
 
   async open(incident: IncidentSummary): Promise<void> {
     if (this.incidentId) this.close();
+    this.opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const generation = ++this.generation;
     this.incidentId = incident.id;
     this.changed(incident.id);
@@ -82,7 +85,7 @@ export class ConsoleViewer {
       });
       if (generation !== this.generation) return receiver.close();
       this.receiver = receiver;
-      this.setState('watching', `Live · ${incident.officer.name}`);
+      this.setState('watching', 'Live video');
       setStatus(`Watching ${incident.officer.name}.`, 'ok');
     } catch (error) {
       if (generation !== this.generation) return;
@@ -101,6 +104,8 @@ export class ConsoleViewer {
     delete this.parts.panel.dataset.incidentId;
     show(this.parts.panel, false);
     this.changed(null);
+    if (this.opener?.isConnected) this.opener.focus();
+    this.opener = null;
     if (release) this.socket.restart();
   }
 

@@ -80,6 +80,9 @@ export class GrantList {
   }
 
   private fill(row: GrantRow, grant: GrantInfo): void {
+    if (row.grant.status === 'active' && grant.status !== 'active') {
+      setStatus(`Access for ${grant.clinician.name} ${grant.status === 'revoked' ? 'was revoked' : 'expired'}.`, 'info');
+    }
     row.grant = grant;
     const active = grant.status === 'active';
     row.root.dataset.status = grant.status;

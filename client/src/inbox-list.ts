@@ -27,6 +27,7 @@ const byUrgency = (a: InboxEntry, b: InboxEntry): number =>
 
 export class InboxList {
   private readonly entries: KeyedList<InboxEntry, EntryView>;
+  private first = true;
 
   constructor(
     list: HTMLElement,
@@ -42,8 +43,15 @@ export class InboxList {
   }
 
   update(entries: readonly InboxEntry[]): void {
-    this.entries.sync([...entries].sort(byUrgency));
+    const { added } = this.entries.sync([...entries].sort(byUrgency));
     show(this.empty, entries.length === 0);
+    // Announce access that arrived while the page was open.
+    const arrived = this.first ? [] : entries.filter((entry) => added.includes(entry.grant.id));
+    this.first = false;
+    if (arrived.length) {
+      const what = arrived.map((entry) => `${entry.grant.grantedBy.name} gave you access to ${entry.incident?.officerName ?? 'an incident'}.`);
+      setStatus(what.join(' '), 'ok');
+    }
   }
 
   private create(entry: InboxEntry): EntryView {
