@@ -34,10 +34,8 @@ export function input(type: string, value = '', attributes: Record<string, strin
 }
 
 /** Whole minutes, at least `min`. */
-export function minutesInput(value: number, min = 1): HTMLInputElement {
-  const element = input('number', String(value), { min: String(min), step: '1', inputmode: 'numeric' });
-  return element;
-}
+export const minutesInput = (value: number, min = 1): HTMLInputElement =>
+  input('number', String(value), { min: String(min), step: '1', inputmode: 'numeric' });
 
 /** Reads a minutes field as seconds, or throws InvalidInput. */
 export function readMinutes(element: HTMLInputElement): number {
