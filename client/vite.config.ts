@@ -23,9 +23,19 @@ export default defineConfig({
         officer: resolve(root, 'officer.html'),
         watch: resolve(root, 'watch.html'),
         supervisor: resolve(root, 'supervisor.html'),
+        inbox: resolve(root, 'inbox.html'),
+        admin: resolve(root, 'admin.html'),
       },
-      // Third-party code (mediasoup-client) in its own, stable, cacheable chunk.
-      output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } },
+      // Third-party code (mediasoup-client) in its own, stable, cacheable chunk; zod (the protocol
+      // schemas the admin page checks its forms with) apart, so the other pages do not load it.
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'zod', test: /node_modules[\\/]zod[\\/]/, priority: 2 },
+            { name: 'vendor', test: /node_modules/, priority: 1 },
+          ],
+        },
+      },
     },
   },
   server: {

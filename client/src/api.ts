@@ -1,10 +1,7 @@
 // fetch wrapper for the Sightline HTTP API: JSON in/out, bearer token, typed errors.
 import { SightlineError, toCode } from './errors.ts';
 
-/** GET /api/media/capabilities (not yet in signaling/protocol/http.ts). */
-export interface MediaCapabilitiesResponse {
-  routerRtpCapabilities: unknown;
-}
+export type { MediaCapabilitiesResponse } from '../../signaling/protocol/http.ts';
 
 let authToken: string | null = null;
 
@@ -13,7 +10,7 @@ export function setAuthToken(token: string | null): void {
   authToken = token;
 }
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export async function apiRequest<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -52,6 +49,12 @@ export async function apiRequest<T>(method: Method, path: string, body?: unknown
 
 export const api = {
   get: <T>(path: string) => apiRequest<T>('GET', path),
-  post: <T>(path: string, body: unknown) => apiRequest<T>('POST', path, body),
+  post: <T>(path: string, body: unknown = {}) => apiRequest<T>('POST', path, body),
+  patch: <T>(path: string, body: unknown) => apiRequest<T>('PATCH', path, body),
   delete: <T = unknown>(path: string) => apiRequest<T>('DELETE', path),
 };
+
+/** Tagged template for API paths: every interpolated value is URL-encoded (`apiPath\`/api/grants/${id}/revoke\``). */
+export function apiPath(strings: TemplateStringsArray, ...values: Array<string | number>): string {
+  return strings.reduce((path, part, i) => path + part + (i < values.length ? encodeURIComponent(String(values[i])) : ''), '');
+}

@@ -1,4 +1,4 @@
-// Debug hooks for end-to-end tests. Each page (officer, watch, supervisor) exposes:
+// Debug hooks for end-to-end tests. Each page (officer, watch, supervisor, inbox, admin) exposes:
 //
 //   window.sightline = {
 //     state: string,   // see below; 'error:<CODE>' on failure
@@ -10,7 +10,12 @@
 // States: all pages 'idle' at load and 'signin' while the sign-in form is shown;
 //   officer:    'idle' -> 'starting' -> 'live' -> 'ended'      (or 'error:<CODE>')
 //   watch:      'joining' -> 'joined' -> 'ended'               (or 'error:<CODE>', e.g. error:TOKEN_EXPIRED)
-//   supervisor: 'loading' -> 'ready'                           ('error:<CODE>' while the list cannot load)
+//   supervisor: 'loading' -> 'console' once the first `console.incidents` arrived
+//               ('error:<CODE>' while the socket is down; back to 'console' with the next snapshot)
+//   inbox:      'loading' -> 'inbox' once the first `inbox` arrived (same error handling)
+//   admin:      'loading' -> 'admin' once agencies, users and agreements are loaded ('error:<CODE>' otherwise)
+// The supervisor console's inline viewer is not a page state: see data-state on
+// [data-testid=console-viewer] ('connecting' | 'watching' | 'ended' | 'error'); stats() covers its transport.
 // The state is mirrored on <body data-state="..."> so tests (and CSS) can wait on it.
 // mediasoup-client's RTP probation receiver is left out of `inbound`.
 import type { types } from 'mediasoup-client';

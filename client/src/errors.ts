@@ -71,6 +71,16 @@ export function humanMessage(code: AnyErrorCode, serverMessage?: string): string
   return ERROR_CODES[serverCode] ?? serverMessage ?? CLIENT_MESSAGES.UNKNOWN;
 }
 
+/** The session is gone: the page must sign in again. */
+export const isSessionError = (error: SightlineError): boolean =>
+  error.code === 'SESSION_EXPIRED' || error.code === 'SESSION_INVALID' || error.code === 'NOT_AUTHENTICATED';
+
+/** Human text for anything thrown. */
+export function describeError(error: unknown): string {
+  const e = toSightlineError(error);
+  return humanMessage(e.code, e.message);
+}
+
 /** Normalise anything thrown (DOMException from getUserMedia, mediasoup errors, ...) to a SightlineError. */
 export function toSightlineError(error: unknown): SightlineError {
   if (error instanceof SightlineError) return error;

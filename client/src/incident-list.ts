@@ -1,98 +1,70 @@
-// Supervisor: live incidents as keyed cards. Refreshes update cards in place so a grant form
-// being filled in (or a link just created) survives the 3-second polling.
-import type { ClinicianSummary, IncidentSummary } from '../../signaling/protocol/http.ts';
-import type { SightlineError } from './errors.ts';
-import { createGrantForm } from './grant-form.ts';
-import { el, formatTime, setStatus, show } from './ui.ts';
+// Supervisor: the live incidents as keyed cards, re-rendered from every `console.incidents` push.
+// Cards update in place, so an open dialog, a half-filled form or a running countdown survives.
+import type { IncidentSummary } from '../../signaling/protocol/messages.ts';
+import { IncidentCard, type CardActions } from './incident-card.ts';
+import { KeyedList } from './keyed-list.ts';
+import { setStatus, show } from './ui.ts';
 
-interface Card {
-  root: HTMLLIElement;
-  officer: HTMLElement;
-  help: HTMLElement;
-  meta: HTMLElement;
-  note: HTMLElement;
-  viewers: HTMLElement;
-  helpRequested: boolean;
-}
+/** Help requests first, then the most recent. */
+const byUrgency = (a: IncidentSummary, b: IncidentSummary): number =>
+  Number(b.helpRequested) - Number(a.helpRequested) || b.startedAt - a.startedAt;
 
 export class IncidentList {
-  private readonly cards = new Map<string, Card>();
+  private readonly cards: KeyedList<IncidentSummary, IncidentCard>;
   private first = true;
+  private watchingId: string | null = null;
 
   constructor(
-    private readonly list: HTMLElement,
+    list: HTMLElement,
     private readonly empty: HTMLElement,
-    private readonly clinicians: () => ClinicianSummary[],
-    private readonly onSessionError: (error: SightlineError) => void,
-  ) {}
+    now: () => number,
+    actions: CardActions,
+  ) {
+    this.cards = new KeyedList(list, {
+      key: (incident) => incident.id,
+      create: (incident) => new IncidentCard(incident, now, actions),
+      update: (card, incident) => this.updateCard(card, incident),
+      destroy: (card) => card.destroy(),
+    });
+  }
 
-  update(incidents: IncidentSummary[]): void {
-    const seen = new Set<string>();
-    // Help requests first, then the most recent.
-    const ordered = [...incidents].sort(
-      (a, b) => Number(b.helpRequested) - Number(a.helpRequested) || b.startedAt - a.startedAt,
-    );
-    for (const incident of ordered) {
-      seen.add(incident.id);
-      const card = this.cards.get(incident.id) ?? this.create(incident);
-      this.fill(card, incident);
-    }
-    for (const [id, card] of this.cards) {
-      if (seen.has(id)) continue;
-      card.root.remove();
-      this.cards.delete(id);
-    }
-    this.reorder(ordered.map((incident) => incident.id));
+  update(incidents: readonly IncidentSummary[]): void {
+    const before = new Map(this.cards.keys().map((id) => [id, this.cards.get(id)?.incident]));
+    const { added, removed } = this.cards.sync([...incidents].sort(byUrgency));
     show(this.empty, incidents.length === 0);
+    if (!this.first) this.announce(incidents, before, added, removed);
     this.first = false;
   }
 
-  /** Re-append only when the order changed: moving a node would drop keyboard focus inside it. */
-  private reorder(ids: string[]): void {
-    const current = [...this.list.children].map((child) => (child as HTMLElement).dataset.incidentId);
-    if (current.length === ids.length && current.every((id, i) => id === ids[i])) return;
-    for (const id of ids) {
-      const card = this.cards.get(id);
-      if (card) this.list.append(card.root);
-    }
+  card(incidentId: string): IncidentCard | undefined {
+    return this.cards.get(incidentId);
   }
 
-  private create(incident: IncidentSummary): Card {
-    const root = el('li', 'card incident');
-    root.dataset.testid = 'incident';
-    root.dataset.incidentId = incident.id;
-    const head = el('div', 'incident-head');
-    const officer = el('h3', 'incident-officer');
-    const help = el('span', 'badge badge-help', 'Help requested');
-    help.dataset.testid = 'incident-help';
-    head.append(officer, help);
-    const meta = el('p', 'meta');
-    const note = el('p', 'note');
-    const viewers = el('p', 'viewers');
-    viewers.dataset.testid = 'incident-viewers';
-    const grant = createGrantForm(incident.id, this.clinicians(), this.onSessionError);
-    root.append(head, meta, note, viewers, grant);
-    const card: Card = { root, officer, help, meta, note, viewers, helpRequested: incident.helpRequested };
-    this.cards.set(incident.id, card);
-    if (!this.first) {
-      setStatus(`${incident.officer.name} went live${incident.helpRequested ? ' and asked for help' : ''}.`, 'info');
-    }
-    return card;
+  /** Mark which incident the console viewer shows. */
+  setWatching(incidentId: string | null): void {
+    this.cards.get(this.watchingId ?? '')?.setWatching(false);
+    this.watchingId = incidentId;
+    this.cards.get(incidentId ?? '')?.setWatching(true);
   }
 
-  private fill(card: Card, incident: IncidentSummary): void {
-    card.officer.textContent = incident.officer.name;
-    card.meta.textContent = `Live since ${formatTime(incident.startedAt)} · ${incident.officer.agencyId} · Incident ${incident.id}`;
-    card.note.textContent = incident.note ?? '';
-    show(card.note, Boolean(incident.note));
-    const names = incident.viewers.map((viewer) => viewer.name);
-    card.viewers.textContent = names.length ? `Watching: ${names.join(', ')}` : 'No one is watching yet.';
-    card.viewers.dataset.count = String(names.length);
-    show(card.help, incident.helpRequested);
-    card.root.dataset.help = String(incident.helpRequested);
-    if (incident.helpRequested && !card.helpRequested) {
-      setStatus(`${incident.officer.name} asked for help.`, 'warn');
+  private updateCard(card: IncidentCard, incident: IncidentSummary): void {
+    card.update(incident);
+    card.setWatching(incident.id === this.watchingId);
+  }
+
+  private announce(
+    incidents: readonly IncidentSummary[],
+    before: Map<string, IncidentSummary | undefined>,
+    added: string[],
+    removed: string[],
+  ): void {
+    const messages: string[] = [];
+    for (const incident of incidents) {
+      const name = incident.officer.name;
+      if (added.includes(incident.id)) messages.push(`${name} went live${incident.helpRequested ? ' and asked for help' : ''}.`);
+      else if (incident.helpRequested && before.get(incident.id)?.helpRequested === false) messages.push(`${name} asked for help.`);
     }
-    card.helpRequested = incident.helpRequested;
+    for (const id of removed) messages.push(`${before.get(id)?.officer.name ?? 'An officer'}'s incident ended.`);
+    if (messages.length) setStatus(messages.join(' '), messages.some((m) => m.includes('help')) ? 'warn' : 'info');
   }
 }

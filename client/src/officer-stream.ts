@@ -1,16 +1,9 @@
 // The officer's live stream: signalling + mediasoup for one incident (camera out, talk-back in).
 import type { Device, types } from 'mediasoup-client';
-import type { PresenceEntry } from '../../signaling/protocol/messages.ts';
+import type { GeoLocation, PresenceEntry } from '../../signaling/protocol/messages.ts';
 import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
-import {
-  asWire,
-  closeTransport,
-  consume,
-  createRecvTransport,
-  createSendTransport,
-  loadDevice,
-  type ProduceAppData,
-} from './media-device.ts';
+import { asWire, closeTransport, createSendTransport, loadDevice, type ProduceAppData } from './media-device.ts';
+import { MediaReceiver } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
 
 export interface OfficerStreamEvents {
@@ -25,8 +18,7 @@ export interface OfficerStreamEvents {
 export class OfficerStream {
   incidentId = '';
   private sendTransport: types.Transport | null = null;
-  private recvTransport: types.Transport | null = null;
-  private readonly consumers = new Map<string, types.Consumer>();
+  private readonly receiver: MediaReceiver;
   private finished = false;
   /** Until start() resolves, failures surface as its rejection rather than as `ended`. */
   private started = false;
@@ -36,7 +28,14 @@ export class OfficerStream {
     private readonly signal: SignalClient,
     private readonly device: Device,
     private readonly events: OfficerStreamEvents,
-  ) {}
+  ) {
+    // Only clinicians' talk-back comes to the officer.
+    this.receiver = new MediaReceiver(
+      signal,
+      { trackAdded: (consumer) => events.talkbackAdded(consumer), trackRemoved: (consumer) => events.talkbackRemoved(consumer) },
+      (info) => info.kind === 'audio',
+    );
+  }
 
   /** Connect, authenticate, start the incident and publish the camera + microphone tracks. */
   static async start(sessionToken: string, media: MediaStream, events: OfficerStreamEvents): Promise<OfficerStream> {
@@ -49,7 +48,7 @@ export class OfficerStream {
       await signal.request('auth', { token: sessionToken });
       const started = await signal.request('incident.start', { rtpCapabilities: asWire(device.rtpCapabilities) });
       stream.incidentId = started.incidentId;
-      stream.recvTransport = createRecvTransport(device, signal, started.recvTransport);
+      await stream.receiver.start(device, started.recvTransport);
       stream.sendTransport = createSendTransport(device, signal, started.sendTransport);
       await stream.publish(media);
     } catch (error) {
@@ -65,12 +64,17 @@ export class OfficerStream {
 
   /** Transports, for the debug stats hook. */
   transports(): Array<types.Transport | null> {
-    return [this.sendTransport, this.recvTransport];
+    return [this.sendTransport, this.receiver.recvTransport];
   }
 
   async setHelp(requested: boolean): Promise<boolean> {
     const { helpRequested } = await this.signal.request('incident.help', { requested });
     return helpRequested;
+  }
+
+  /** Share the camera's position with those who may see the incident (null: stop sharing). */
+  async setLocation(location: GeoLocation | null): Promise<void> {
+    await this.signal.request('incident.location', { location });
   }
 
   /** Officer pressed Stop: end the incident on the server (best effort) and release everything. */
@@ -110,10 +114,6 @@ export class OfficerStream {
     signal.on('presence', (message) => {
       if (!this.incidentId || message.incidentId === this.incidentId) events.presence(message.participants);
     });
-    signal.on('consumer.new', ({ consumer: info }) => {
-      void this.addConsumer(info);
-    });
-    signal.on('consumer.closed', ({ consumerId }) => this.removeConsumer(consumerId));
     signal.on('access.ended', ({ code, message }) => this.finish(toCode(code), message));
     signal.on('server.shutdown', ({ message }) => {
       shutdownMessage = message;
@@ -121,32 +121,6 @@ export class OfficerStream {
     signal.onClose(() =>
       this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage),
     );
-  }
-
-  private async addConsumer(info: Parameters<typeof consume>[1]): Promise<void> {
-    const transport = this.recvTransport;
-    if (!transport || transport.closed) return;
-    if (info.kind !== 'audio') {
-      console.warn('[officer] ignoring unexpected video consumer', info.id);
-      return;
-    }
-    try {
-      const consumer = await consume(transport, info);
-      this.consumers.set(consumer.id, consumer);
-      consumer.on('transportclose', () => this.removeConsumer(consumer.id));
-      this.events.talkbackAdded(consumer);
-      await this.signal.request('consumers.resume', { consumerIds: [consumer.id] });
-    } catch (error) {
-      console.error('[officer] could not receive talk-back', error);
-    }
-  }
-
-  private removeConsumer(consumerId: string): void {
-    const consumer = this.consumers.get(consumerId);
-    if (!consumer) return;
-    this.consumers.delete(consumerId);
-    consumer.close();
-    this.events.talkbackRemoved(consumer);
   }
 
   private finish(code: AnyErrorCode, message: string | undefined): void {
@@ -159,9 +133,8 @@ export class OfficerStream {
 
   private teardown(): void {
     this.finished = true;
-    for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
+    this.receiver.close();
     closeTransport(this.sendTransport);
-    closeTransport(this.recvTransport);
     this.signal.close();
   }
 }

@@ -1,14 +1,16 @@
 // Officer camera page: sign in, go live, hear talk-back, ask for help, stop.
 import type { types } from 'mediasoup-client';
 import type { ParticipantInfo } from '../../signaling/protocol/messages.ts';
+import { loadAgencies } from './agencies.ts';
 import { registerTransports, setErrorState, setState } from './debug-hooks.ts';
-import { humanMessage, toSightlineError, type AnyErrorCode } from './errors.ts';
+import { humanMessage, isSessionError, toSightlineError, type AnyErrorCode } from './errors.ts';
+import { LocationShare } from './location-share.ts';
 import { getMedia } from './media-device.ts';
 import { LevelMeter } from './media-meter.ts';
 import { OfficerStream } from './officer-stream.ts';
 import { renderPresence } from './presence-view.ts';
-import { requireSession, showAccount, signOut, type Session } from './session.ts';
-import { byId, el, setFlash, setStatus, show, showFlash } from './ui.ts';
+import { requireSession, sessionLost, showAccount, type Session } from './session.ts';
+import { byId, el, setStatus, show, showFlash } from './ui.ts';
 
 const camera = byId('camera');
 const preview = byId<HTMLVideoElement>('preview');
@@ -22,8 +24,7 @@ const meterElement = byId('talkback-meter');
 const talkbackLabel = byId('talkback-label');
 const talkbackAudio = byId('talkback-audio');
 const presenceList = byId('presence');
-
-const SESSION_CODES: AnyErrorCode[] = ['SESSION_EXPIRED', 'SESSION_INVALID', 'NOT_AUTHENTICATED'];
+const locationShare = new LocationShare(byId<HTMLButtonElement>('share-location'));
 const FAILURE_STATES: AnyErrorCode[] = ['DISCONNECTED', 'SERVER_SHUTTING_DOWN', 'MEDIA_WORKER_DIED'];
 
 let session: Session;
@@ -39,6 +40,8 @@ function setLiveUi(live: boolean): void {
   show(liveIndicator, live);
   show(stopButton, live);
   show(helpButton, live);
+  show(locationShare.button, live);
+  locationShare.setTarget(live ? stream : null);
   show(startButton, !live);
   show(previewOff, !live);
   startButton.disabled = false;
@@ -100,12 +103,7 @@ async function fail(error: unknown): Promise<void> {
   const e = toSightlineError(error);
   console.error('[officer]', e);
   cleanup();
-  if (SESSION_CODES.includes(e.code)) {
-    setFlash(humanMessage(e.code));
-    await signOut();
-    location.reload();
-    return;
-  }
+  if (isSessionError(e)) return sessionLost(e);
   setErrorState(e.code);
   setStatus(humanMessage(e.code, e.message), 'error');
 }
@@ -189,6 +187,7 @@ async function main(): Promise<void> {
   showFlash();
   session = await requireSession('officer');
   showAccount(session, () => stop());
+  void loadAgencies();
   show(camera);
   setLiveUi(false);
   updateTalkbackLabel();

@@ -1,8 +1,9 @@
 // Renders the `presence` notification: who is connected to the incident and what they are doing.
 import type { PresenceEntry } from '../../signaling/protocol/messages.ts';
+import { agencyName } from './agencies.ts';
 import { el } from './ui.ts';
 
-const ROLE_LABELS: Record<PresenceEntry['role'], string> = {
+export const ROLE_LABELS: Record<PresenceEntry['role'], string> = {
   officer: 'Officer',
   clinician: 'Clinician',
   supervisor: 'Supervisor',
@@ -19,13 +20,14 @@ export function renderPresence(list: HTMLElement, entries: PresenceEntry[], self
     item.dataset.testid = 'presence-entry';
     item.dataset.userId = entry.userId;
     item.dataset.role = entry.role;
+    item.dataset.agencyId = entry.agencyId;
     item.dataset.watching = String(entry.watching);
     item.dataset.talking = String(entry.talking);
 
     const who = el('div', 'presence-who');
     const self = entry.userId === selfUserId ? ' (you)' : '';
     who.append(el('strong', 'presence-name', entry.name + self));
-    who.append(el('span', 'presence-meta', `${ROLE_LABELS[entry.role]} · ${entry.agencyId}`));
+    who.append(el('span', 'presence-meta', `${ROLE_LABELS[entry.role]} · ${agencyName(entry.agencyId)}`));
     item.append(who);
 
     const badges = el('div', 'badges');

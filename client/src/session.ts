@@ -1,12 +1,13 @@
 // Sign-in form and the session token (kept in sessionStorage: per tab, gone when the tab closes).
-// Pages need this markup: #signin (section) > #signin-form with #signin-username, #signin-password,
-// #signin-error; and #account with #account-name and #signout.
+// Pages need this markup: an empty <section id="signin" data-title="..."> (the form is built into
+// it, see signin-form.ts); and #account with #account-name and #signout.
 import type { LoginResponse } from '../../signaling/protocol/http.ts';
 import type { UserInfo } from '../../signaling/protocol/messages.ts';
 import { api, setAuthToken } from './api.ts';
 import { setState } from './debug-hooks.ts';
 import { SightlineError, humanMessage, toSightlineError } from './errors.ts';
-import { byId, show } from './ui.ts';
+import { buildSignInForm } from './signin-form.ts';
+import { byId, setFlash, show } from './ui.ts';
 
 export interface Session {
   token: string;
@@ -60,6 +61,7 @@ async function resumeStored(role: Role): Promise<Session | null> {
 /** Resolves with a session for `role`, showing the sign-in form until one exists. */
 export async function requireSession(role: Role): Promise<Session> {
   const section = byId('signin');
+  buildSignInForm(section);
   const errorBox = byId('signin-error');
   const showError = (message: string) => {
     errorBox.textContent = message;
@@ -134,4 +136,21 @@ export function showAccount(session: Session, beforeSignOut?: () => Promise<void
     await signOut();
     location.reload();
   });
+}
+
+/** The server no longer accepts the session: keep the reason across a reload, then show the sign-in form. */
+export async function sessionLost(error: SightlineError): Promise<void> {
+  setFlash(humanMessage(error.code));
+  await signOut();
+  location.reload();
+}
+
+/**
+ * Pages that work without signing in (watch.html): use this tab's stored session, if any, for
+ * extras such as agency names. Returns its user, unverified.
+ */
+export function useStoredSession(): UserInfo | null {
+  const stored = loadStored();
+  if (stored) setAuthToken(stored.token);
+  return stored?.user ?? null;
 }

@@ -1,67 +1,72 @@
-// Supervisor page: sign in, watch the list of live incidents, grant clinicians access.
-import type { ClinicianSummary, IncidentSummary } from '../../signaling/protocol/http.ts';
-import { api } from './api.ts';
-import { setErrorState, setState } from './debug-hooks.ts';
-import { humanMessage, toSightlineError, type SightlineError } from './errors.ts';
+// Supervisor console: sign in, open the signalling socket, and render what the server pushes
+// (`console.incidents`, `alert.help`). No polling: every change arrives as a full snapshot.
+import type { IncidentSummary } from '../../signaling/protocol/messages.ts';
+import { loadAgencies } from './agencies.ts';
+import { ConsoleHelp } from './console-help.ts';
+import { ConsoleViewer } from './console-viewer.ts';
+import { registerTransports } from './debug-hooks.ts';
+import { humanMessage } from './errors.ts';
 import { IncidentList } from './incident-list.ts';
-import { requireSession, showAccount, signOut } from './session.ts';
-import { byId, setFlash, setStatus, show, showFlash } from './ui.ts';
+import { LiveSocket } from './live-socket.ts';
+import { PushStatus } from './push-status.ts';
+import { requireSession, sessionLost, showAccount } from './session.ts';
+import { byId, show, showFlash } from './ui.ts';
 
-const REFRESH_MS = 3000;
+// Built in main(); the socket's handlers only run after socket.start(), when all of them exist.
+let list: IncidentList;
+let help: ConsoleHelp;
+let viewer: ConsoleViewer;
+let status: PushStatus;
 
-let clinicians: ClinicianSummary[] = [];
-let timer: ReturnType<typeof setTimeout> | null = null;
-let offline = false;
-
-async function sessionLost(error: SightlineError): Promise<void> {
-  if (timer !== null) clearTimeout(timer);
-  setFlash(humanMessage(error.code));
-  await signOut();
-  location.reload();
-}
-
-const isSessionError = (error: SightlineError) =>
-  error.code.startsWith('SESSION_') || error.code === 'NOT_AUTHENTICATED';
-
-async function refresh(list: IncidentList): Promise<void> {
-  try {
-    const incidents = await api.get<IncidentSummary[]>('/api/incidents');
-    list.update(incidents);
-    if (offline) setStatus('Connection restored.', 'ok');
-    offline = false;
-    setState('ready');
-  } catch (error) {
-    const e = toSightlineError(error);
-    if (isSessionError(e)) return sessionLost(e);
-    if (!offline) setStatus(`${humanMessage(e.code, e.message)} Retrying…`, 'error');
-    offline = true;
-    setErrorState(e.code);
-  }
-  timer = setTimeout(() => void refresh(list), REFRESH_MS);
+function onSnapshot(incidents: IncidentSummary[]): void {
+  list.update(incidents);
+  help.sync(incidents);
+  const watched = viewer.watching;
+  if (watched && !incidents.some((incident) => incident.id === watched)) viewer.end(humanMessage('INCIDENT_ENDED'));
+  status.snapshot();
 }
 
 async function main(): Promise<void> {
   showFlash();
   const session = await requireSession('supervisor');
-  showAccount(session, () => {
-    if (timer !== null) clearTimeout(timer);
-  });
   show(byId('dashboard'));
-  setState('loading');
-  try {
-    clinicians = await api.get<ClinicianSummary[]>('/api/clinicians');
-  } catch (error) {
-    const e = toSightlineError(error);
-    if (isSessionError(e)) return sessionLost(e);
-    setStatus(`Could not load the clinician list: ${humanMessage(e.code, e.message)}`, 'error');
-  }
-  const list = new IncidentList(
-    byId('incidents'),
-    byId('no-incidents'),
-    () => clinicians,
-    (e) => void sessionLost(e),
+  status = new PushStatus('console');
+  await loadAgencies();
+
+  const socket = new LiveSocket(session.token, {
+    attach(signal) {
+      signal.on('console.incidents', ({ incidents }) => onSnapshot(incidents));
+      signal.on('alert.help', ({ alert }) => help.onAlert(alert));
+    },
+    disconnected: (error) => status.disconnected(error),
+    sessionLost: (error) => void sessionLost(error),
+  });
+
+  list = new IncidentList(byId('incidents'), byId('no-incidents'), () => socket.clock.now(), {
+    watch: (incident) => void viewer.open(incident),
+  });
+  help = new ConsoleHelp(byId('alerts'), (incidentId, opener) => list.card(incidentId)?.openGrant(opener));
+  viewer = new ConsoleViewer(
+    {
+      panel: byId('console-viewer'),
+      title: byId('viewer-title'),
+      state: byId('viewer-state'),
+      closeButton: byId<HTMLButtonElement>('viewer-close'),
+      video: byId<HTMLVideoElement>('video'),
+      videoWaiting: byId('video-waiting'),
+      cameraAudio: byId<HTMLAudioElement>('audio'),
+      otherAudio: byId('remote-audio'),
+      startAudioButton: byId<HTMLButtonElement>('start-audio'),
+    },
+    socket,
+    (incidentId) => list.setWatching(incidentId),
   );
-  await refresh(list);
+  registerTransports(() => viewer.transports());
+  showAccount(session, () => {
+    viewer.close();
+    socket.stop();
+  });
+  socket.start();
 }
 
 void main();

@@ -1,37 +1,33 @@
 // The clinician's connection to one incident: join with a grant token, receive media, talk back.
-import type { Device, types } from 'mediasoup-client';
-import type { ConsumerInfo, PresenceEntry, ResponseData } from '../../signaling/protocol/messages.ts';
+import type { types } from 'mediasoup-client';
+import type { PresenceEntry } from '../../signaling/protocol/messages.ts';
+import { ServerClock } from './clock.ts';
 import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
-import { asWire, closeTransport, consume, createRecvTransport, createSendTransport, loadDevice } from './media-device.ts';
+import { asWire, closeTransport, createSendTransport, loadDevice } from './media-device.ts';
+import { MediaReceiver, type JoinInfo, type ReceiverEvents } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
 
-export type JoinInfo = ResponseData['join'];
+export type { JoinInfo };
 
-export interface ViewerEvents {
-  /** A stream is ready to attach (it is resumed right after this returns). */
-  trackAdded(consumer: types.Consumer): void;
-  trackRemoved(consumer: types.Consumer): void;
+export interface ViewerEvents extends ReceiverEvents {
   presence(entries: PresenceEntry[]): void;
+  /** A supervisor extended the grant: access now ends at `expiresAt` (server clock). */
+  grantUpdated(expiresAt: number): void;
   /** Access ended (expired, revoked, incident over) or the connection dropped. Media is already closed. */
   ended(code: AnyErrorCode, message: string | undefined): void;
 }
 
-const RESUME_BATCH = 16;
-
 export class ViewerSession {
   info: JoinInfo | null = null;
   sendTransport: types.Transport | null = null;
-  private recvTransport: types.Transport | null = null;
-  private readonly consumers = new Map<string, types.Consumer>();
-  private readonly early: ConsumerInfo[] = [];
-  private clockOffsetMs = 0;
+  private receiver: MediaReceiver | null = null;
+  private readonly clock = new ServerClock();
   private finished = false;
   private started = false;
   private endCode: AnyErrorCode = 'DISCONNECTED';
 
   private constructor(
     readonly signal: SignalClient,
-    private readonly device: Device,
     private readonly events: ViewerEvents,
   ) {}
 
@@ -39,24 +35,24 @@ export class ViewerSession {
   static async join(incidentId: string, grantToken: string, events: ViewerEvents): Promise<ViewerSession> {
     const device = await loadDevice();
     const signal = await SignalClient.connect();
-    const session = new ViewerSession(signal, device, events);
+    const session = new ViewerSession(signal, events);
     session.listen();
     try {
-      const info = await signal.request('join', {
-        incidentId,
-        grantToken,
-        rtpCapabilities: asWire(device.rtpCapabilities),
-      });
+      const { info, receiver } = await MediaReceiver.open(signal, device, events, () =>
+        signal.request('join', { incidentId, grantToken, rtpCapabilities: asWire(device.rtpCapabilities) }),
+      );
       session.info = info;
-      session.recvTransport = createRecvTransport(device, signal, info.recvTransport);
+      session.receiver = receiver;
       if (info.sendTransport) session.sendTransport = createSendTransport(device, signal, info.sendTransport);
-      await session.addConsumers([...info.consumers, ...session.early.splice(0)]);
-      void session.syncClock();
+      void session.clock.sync(signal);
     } catch (error) {
       session.teardown();
       throw error;
     }
-    if (session.finished) throw new SightlineError(session.endCode, 'Access ended while joining');
+    if (session.finished) {
+      session.teardown(); // ended while joining: release what the join created
+      throw new SightlineError(session.endCode, 'Access ended while joining');
+    }
     session.started = true;
     return session;
   }
@@ -67,11 +63,11 @@ export class ViewerSession {
 
   /** Current time on the server's clock (for the expiry countdown). */
   serverNow(): number {
-    return Date.now() + this.clockOffsetMs;
+    return this.clock.now();
   }
 
   transports(): Array<types.Transport | null> {
-    return [this.recvTransport, this.sendTransport];
+    return [this.receiver?.recvTransport ?? null, this.sendTransport];
   }
 
   /** Leave: close media and the socket without reporting `ended`. */
@@ -82,12 +78,9 @@ export class ViewerSession {
 
   private listen(): void {
     let shutdownMessage: string | undefined;
-    this.signal.on('consumer.new', ({ consumer }) => {
-      if (this.recvTransport) void this.addConsumers([consumer]);
-      else this.early.push(consumer);
-    });
-    this.signal.on('consumer.closed', ({ consumerId }) => this.removeConsumer(consumerId));
     this.signal.on('presence', ({ participants }) => this.events.presence(participants));
+    // This socket carries exactly one grant, so any update is about it.
+    this.signal.on('grant.updated', ({ expiresAt }) => this.events.grantUpdated(expiresAt));
     this.signal.on('access.ended', ({ code, message }) => this.finish(toCode(code), message));
     this.signal.on('server.shutdown', ({ message }) => {
       shutdownMessage = message;
@@ -95,48 +88,6 @@ export class ViewerSession {
     this.signal.onClose(() =>
       this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage),
     );
-  }
-
-  /** Create client consumers, hand them to the page, then resume them in as few requests as possible. */
-  private async addConsumers(list: ConsumerInfo[]): Promise<void> {
-    const transport = this.recvTransport;
-    if (!transport || list.length === 0) return;
-    const ids: string[] = [];
-    for (const info of list) {
-      try {
-        const consumer = await consume(transport, info);
-        this.consumers.set(consumer.id, consumer);
-        consumer.on('transportclose', () => this.removeConsumer(consumer.id));
-        this.events.trackAdded(consumer);
-        ids.push(consumer.id);
-      } catch (error) {
-        console.error('[watch] cannot consume', info.kind, error);
-      }
-    }
-    for (let i = 0; i < ids.length; i += RESUME_BATCH) {
-      await this.signal.request('consumers.resume', { consumerIds: ids.slice(i, i + RESUME_BATCH) });
-    }
-  }
-
-  private removeConsumer(consumerId: string): void {
-    const consumer = this.consumers.get(consumerId);
-    if (!consumer) return;
-    this.consumers.delete(consumerId);
-    consumer.track.stop();
-    consumer.close();
-    this.events.trackRemoved(consumer);
-  }
-
-  /** Estimate the server clock offset with one ping (best effort). */
-  private async syncClock(): Promise<void> {
-    try {
-      const sent = Date.now();
-      const { serverTime } = await this.signal.request('ping', {});
-      const received = Date.now();
-      if (received - sent < 2000) this.clockOffsetMs = serverTime - (sent + received) / 2;
-    } catch {
-      // Keep the local clock.
-    }
   }
 
   private finish(code: AnyErrorCode, message: string | undefined): void {
@@ -148,9 +99,8 @@ export class ViewerSession {
   }
 
   private teardown(): void {
-    for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
+    this.receiver?.close();
     closeTransport(this.sendTransport);
-    closeTransport(this.recvTransport);
     this.signal.close();
   }
 }

@@ -1,21 +1,19 @@
 // Clinician viewer: join from a grant link (#incident=...&token=...), watch, push-to-talk.
-import type { types } from 'mediasoup-client';
 import type { ParticipantInfo } from '../../signaling/protocol/messages.ts';
+import { agencyName, loadAgencies } from './agencies.ts';
 import { Countdown } from './countdown.ts';
 import { registerTransports, setErrorState, setState } from './debug-hooks.ts';
 import { humanMessage, toSightlineError, type AnyErrorCode } from './errors.ts';
+import { MediaView } from './media-view.ts';
 import { renderPresence } from './presence-view.ts';
 import { TalkbackController, bindPushToTalk } from './push-to-talk.ts';
-import { byId, el, setStatus, show, toEpochMs } from './ui.ts';
+import { useStoredSession } from './session.ts';
+import { byId, formatTime, setStatus, show, toEpochMs } from './ui.ts';
 import { ViewerSession } from './viewer-session.ts';
 
 const connecting = byId('connecting');
 const viewerPanel = byId('viewer');
 const video = byId<HTMLVideoElement>('video');
-const videoWaiting = byId('video-waiting');
-const cameraAudio = byId<HTMLAudioElement>('audio');
-const otherAudio = byId('remote-audio');
-const startAudioButton = byId<HTMLButtonElement>('start-audio');
 const talkPanel = byId('talk-panel');
 const talkButton = byId<HTMLButtonElement>('talk');
 const leaveButton = byId<HTMLButtonElement>('leave');
@@ -34,51 +32,15 @@ let viewer: ViewerSession | null = null;
 let talk: TalkbackController | null = null;
 let unbindTalk: (() => void) | null = null;
 let countdown: Countdown | null = null;
-const audioElements = new Map<string, HTMLAudioElement>();
+const media = new MediaView({
+  video,
+  videoWaiting: byId('video-waiting'),
+  cameraAudio: byId<HTMLAudioElement>('audio'),
+  otherAudio: byId('remote-audio'),
+  startAudioButton: byId<HTMLButtonElement>('start-audio'),
+});
 
 registerTransports(() => viewer?.transports() ?? []);
-
-function playOrOfferButton(media: HTMLMediaElement): void {
-  media.play().catch(() => {
-    show(startAudioButton);
-    setStatus('Select "Turn on sound" to hear the officer.', 'warn');
-  });
-}
-
-function onTrackAdded(consumer: types.Consumer): void {
-  const source = consumer.appData.source;
-  if (consumer.kind === 'video') {
-    video.srcObject = new MediaStream([consumer.track]);
-    show(videoWaiting, false);
-    void video.play().catch(() => undefined);
-    return;
-  }
-  let audio = cameraAudio;
-  if (source !== 'camera') {
-    // Another clinician's talk-back.
-    audio = el('audio');
-    audio.autoplay = true;
-    audio.dataset.testid = 'remote-audio';
-    otherAudio.append(audio);
-  }
-  audio.srcObject = new MediaStream([consumer.track]);
-  audioElements.set(consumer.id, audio);
-  playOrOfferButton(audio);
-}
-
-function onTrackRemoved(consumer: types.Consumer): void {
-  if (consumer.kind === 'video') {
-    video.srcObject = null;
-    videoWaiting.textContent = "The officer's camera is off.";
-    show(videoWaiting);
-    return;
-  }
-  const audio = audioElements.get(consumer.id);
-  audioElements.delete(consumer.id);
-  if (!audio) return;
-  audio.srcObject = null;
-  if (audio !== cameraAudio) audio.remove();
-}
 
 /** Stop all media and forget the session. */
 function stopEverything(): void {
@@ -90,12 +52,7 @@ function stopEverything(): void {
   countdown = null;
   viewer?.leave();
   viewer = null;
-  for (const media of [video, cameraAudio, ...audioElements.values()]) {
-    if (media.srcObject instanceof MediaStream) for (const track of media.srcObject.getTracks()) track.stop();
-    media.srcObject = null;
-  }
-  audioElements.clear();
-  otherAudio.replaceChildren();
+  media.clear();
   video.remove();
 }
 
@@ -122,6 +79,12 @@ function onEnded(code: AnyErrorCode, serverMessage: string | undefined): void {
   showEnded(title, code, humanMessage(code, serverMessage), retryable ? 'Reconnect' : null);
 }
 
+function onGrantUpdated(expiresAt: number): void {
+  const at = toEpochMs(expiresAt);
+  countdown?.update(at);
+  setStatus(`Your access was extended until ${formatTime(at)}.`, 'ok');
+}
+
 function setupTalk(session: ViewerSession): void {
   if (!session.canTalk || !session.sendTransport) return;
   talk = new TalkbackController({
@@ -140,8 +103,11 @@ function setupTalk(session: ViewerSession): void {
 
 function showJoined(session: ViewerSession, officer: ParticipantInfo, expiresAt: number): void {
   byId('officer-name').textContent = officer.name;
-  byId('officer-meta').textContent = `Officer · ${officer.agencyId}`;
-  countdown = new Countdown(byId('countdown'), toEpochMs(expiresAt), () => session.serverNow());
+  byId('officer-meta').textContent = `Officer · ${agencyName(officer.agencyId)}`;
+  countdown = new Countdown(byId('countdown'), toEpochMs(expiresAt), {
+    now: () => session.serverNow(),
+    announce: (minutes) => `Your access ends in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  });
   setupTalk(session);
   show(connecting, false);
   show(viewerPanel);
@@ -155,11 +121,8 @@ async function main(): Promise<void> {
   const grantToken = params.get('token');
 
   rejoinButton.addEventListener('click', () => location.reload());
-  startAudioButton.addEventListener('click', () => {
-    for (const audio of [cameraAudio, ...otherAudio.querySelectorAll('audio')]) void audio.play().catch(() => undefined);
-    show(startAudioButton, false);
-    setStatus('Sound is on.', 'ok');
-  });
+  // Signed in through the inbox in this tab: show agency names instead of ids.
+  if (useStoredSession()) void loadAgencies();
   leaveButton.addEventListener('click', () => {
     setState('ended', 'LEFT');
     showEnded('You left the incident', 'LEFT', 'You can return while your access lasts.', 'Return to the incident');
@@ -175,9 +138,10 @@ async function main(): Promise<void> {
   setStatus('Connecting to the incident…');
   try {
     viewer = await ViewerSession.join(incidentId, grantToken, {
-      trackAdded: onTrackAdded,
-      trackRemoved: onTrackRemoved,
+      trackAdded: (consumer) => media.trackAdded(consumer),
+      trackRemoved: (consumer) => media.trackRemoved(consumer),
       presence: (entries) => renderPresence(presenceList, entries),
+      grantUpdated: onGrantUpdated,
       ended: onEnded,
     });
   } catch (error) {

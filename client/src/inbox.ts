@@ -1,0 +1,51 @@
+// Clinician inbox: sign in, open the signalling socket, and show what the server pushes: `inbox`
+// (pending and active grants) and `alert.help` (for on-call clinicians), with Join / Accept.
+import { loadAgencies } from './agencies.ts';
+import { button, runAction } from './form-fields.ts';
+import { acceptHelp } from './grants-api.ts';
+import { HelpAlerts, type AlertView } from './help-alerts.ts';
+import { InboxList } from './inbox-list.ts';
+import { LiveSocket } from './live-socket.ts';
+import { PushStatus } from './push-status.ts';
+import { requireSession, sessionLost, showAccount } from './session.ts';
+import { byId, setStatus, show, showFlash } from './ui.ts';
+
+/** Accept: the server creates the grant; go straight to the viewer. */
+function buildAccept(view: AlertView): void {
+  const accept = button('Accept and watch', 'help-accept', 'primary');
+  accept.setAttribute('aria-label', `Accept the help request from ${view.alert.officerName} and watch`);
+  accept.addEventListener('click', () =>
+    void runAction(accept, view.errors, async () => {
+      const grant = await acceptHelp(view.alert.incidentId);
+      setStatus('Opening the incident…');
+      location.assign(grant.link);
+    }),
+  );
+  view.actions.append(accept);
+}
+
+async function main(): Promise<void> {
+  showFlash();
+  const session = await requireSession('clinician');
+  show(byId('inbox'));
+  const status = new PushStatus('inbox');
+  await loadAgencies();
+
+  const socket = new LiveSocket(session.token, {
+    attach(signal) {
+      signal.on('inbox', ({ entries }) => {
+        list.update(entries);
+        status.snapshot();
+      });
+      signal.on('alert.help', ({ alert }) => alerts.add(alert));
+    },
+    disconnected: (error) => status.disconnected(error),
+    sessionLost: (error) => void sessionLost(error),
+  });
+  const list = new InboxList(byId('inbox-list'), byId('inbox-empty'), () => socket.clock.now());
+  const alerts = new HelpAlerts(byId('alerts'), { build: buildAccept });
+  showAccount(session, () => socket.stop());
+  socket.start();
+}
+
+void main();
