@@ -77,6 +77,14 @@ export class ConsoleViewer {
           this.holdsWatch = false; // the server forgets it with the connection
           this.end(humanMessage('DISCONNECTED'));
         }),
+        // The incident's media room was rebuilt after a media-server failure: receive again.
+        signal.on('media.reset', ({ incidentId }) => {
+          if (incidentId !== incident.id) return;
+          void signal
+            .request('media.rejoin', { rtpCapabilities: asWire(device.rtpCapabilities) })
+            .then((reply) => this.receiver?.restart(device, reply.recvTransport, reply.consumers))
+            .catch((error: unknown) => this.end(`Cannot reconnect: ${describeError(error)}`));
+        }),
       ];
       const { receiver } = await MediaReceiver.open(signal, device, this.media, async () => {
         const reply = await signal.request('watch', { incidentId: incident.id, rtpCapabilities: asWire(device.rtpCapabilities) });

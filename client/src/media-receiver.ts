@@ -74,6 +74,18 @@ export class MediaReceiver {
     await this.add([...initial, ...this.early.splice(0)]);
   }
 
+  /**
+   * The server rebuilt the incident's media room (`media.reset`): drop this transport and its
+   * consumers, then start again on the transport and consumers the `media.rejoin` reply offers.
+   */
+  async restart(device: Device, info: TransportInfo, consumers: ConsumerInfo[]): Promise<void> {
+    if (this.closed) return;
+    for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
+    closeTransport(this.transport);
+    this.transport = null;
+    await this.start(device, info, consumers);
+  }
+
   /** Stop receiving: closes the consumers and the transport, and stops listening. */
   close(): void {
     if (this.closed) return;

@@ -23,6 +23,7 @@ export class OfficerStream {
   /** Until start() resolves, failures surface as its rejection rather than as `ended`. */
   private started = false;
   private endCode: AnyErrorCode = 'DISCONNECTED';
+  private media: MediaStream | null = null;
 
   private constructor(
     private readonly signal: SignalClient,
@@ -50,6 +51,7 @@ export class OfficerStream {
       stream.incidentId = started.incidentId;
       await stream.receiver.start(device, started.recvTransport);
       stream.sendTransport = createSendTransport(device, signal, started.sendTransport);
+      stream.media = media;
       await stream.publish(media);
     } catch (error) {
       // Do not leave a half-started incident live on the server.
@@ -115,12 +117,24 @@ export class OfficerStream {
       if (!this.incidentId || message.incidentId === this.incidentId) events.presence(message.participants);
     });
     signal.on('access.ended', ({ code, message }) => this.finish(toCode(code), message));
+    // The media server under the incident failed and the room was rebuilt: publish again, same incident.
+    signal.on('media.reset', () => {
+      this.rejoin().catch((error: unknown) => this.finish(toCode((error as { code?: unknown }).code ?? 'MEDIA_ERROR'), undefined));
+    });
     signal.on('server.shutdown', ({ message }) => {
       shutdownMessage = message;
     });
     signal.onClose(() =>
       this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage),
     );
+  }
+
+  private async rejoin(): Promise<void> {
+    const reply = await this.signal.request('media.rejoin', { rtpCapabilities: asWire(this.device.rtpCapabilities) });
+    closeTransport(this.sendTransport);
+    this.sendTransport = reply.sendTransport ? createSendTransport(this.device, this.signal, reply.sendTransport) : null;
+    await this.receiver.restart(this.device, reply.recvTransport, reply.consumers);
+    if (this.media) await this.publish(this.media);
   }
 
   private finish(code: AnyErrorCode, message: string | undefined): void {

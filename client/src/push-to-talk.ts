@@ -7,7 +7,8 @@ import { getMedia, type ProduceAppData } from './media-device.ts';
 import type { SignalClient } from './signal-client.ts';
 
 export interface TalkOptions {
-  transport: types.Transport;
+  /** The current send transport (it changes when the media room is rebuilt). */
+  transport: () => types.Transport | null;
   signal: SignalClient;
   /** Talking really started (true) or stopped (false). */
   onTalking(talking: boolean): void;
@@ -66,7 +67,8 @@ export class TalkbackController {
   }
 
   private async startTalking(): Promise<void> {
-    const producer = this.producer ?? (await this.createProducer());
+    // After a media reset the old producer went with its transport: make a new one.
+    const producer = this.producer && !this.producer.closed ? this.producer : await this.createProducer();
     if (!this.wanted || this.closed) return; // released while the microphone was opening
     await this.options.signal.request('producer.resume', { producerId: producer.id });
     producer.resume();
@@ -95,7 +97,9 @@ export class TalkbackController {
     }
     this.track = track;
     const appData: ProduceAppData = { source: 'talkback', paused: true };
-    const producer = await this.options.transport.produce({ track, appData, stopTracks: true });
+    const transport = this.options.transport();
+    if (!transport) throw new Error('No send transport');
+    const producer = await transport.produce({ track, appData, stopTracks: true });
     producer.pause(); // match the server, which created it paused
     this.producer = producer;
     return producer;

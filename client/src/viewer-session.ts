@@ -29,13 +29,14 @@ export class ViewerSession {
   private constructor(
     readonly signal: SignalClient,
     private readonly events: ViewerEvents,
+    private readonly device: Awaited<ReturnType<typeof loadDevice>>,
   ) {}
 
   /** Load the device, open the socket and join (one round trip; no `auth` message). */
   static async join(incidentId: string, grantToken: string, events: ViewerEvents): Promise<ViewerSession> {
     const device = await loadDevice();
     const signal = await SignalClient.connect();
-    const session = new ViewerSession(signal, events);
+    const session = new ViewerSession(signal, events, device);
     session.listen();
     try {
       const { info, receiver } = await MediaReceiver.open(signal, device, events, () =>
@@ -82,12 +83,23 @@ export class ViewerSession {
     // This socket carries exactly one grant, so any update is about it.
     this.signal.on('grant.updated', ({ expiresAt }) => this.events.grantUpdated(expiresAt));
     this.signal.on('access.ended', ({ code, message }) => this.finish(toCode(code), message));
+    // The media server under the incident failed and the room was rebuilt: receive again, same grant.
+    this.signal.on('media.reset', () => {
+      this.rejoin().catch((error: unknown) => this.finish(toCode((error as { code?: unknown }).code ?? 'MEDIA_ERROR'), undefined));
+    });
     this.signal.on('server.shutdown', ({ message }) => {
       shutdownMessage = message;
     });
     this.signal.onClose(() =>
       this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage),
     );
+  }
+
+  private async rejoin(): Promise<void> {
+    const reply = await this.signal.request('media.rejoin', { rtpCapabilities: asWire(this.device.rtpCapabilities) });
+    closeTransport(this.sendTransport);
+    this.sendTransport = reply.sendTransport ? createSendTransport(this.device, this.signal, reply.sendTransport) : null;
+    await this.receiver?.restart(this.device, reply.recvTransport, reply.consumers);
   }
 
   private finish(code: AnyErrorCode, message: string | undefined): void {

@@ -88,7 +88,7 @@ function onGrantUpdated(expiresAt: number): void {
 function setupTalk(session: ViewerSession): void {
   if (!session.canTalk || !session.sendTransport) return;
   talk = new TalkbackController({
-    transport: session.sendTransport,
+    transport: () => session.sendTransport,
     signal: session.signal,
     onTalking: (talking) => {
       talkButton.setAttribute('aria-pressed', String(talking));

@@ -44,6 +44,7 @@ describe('body camera → clinician and back, in Chromium', () => {
     await signIn(supervisor, DEMO.supervisor.username, DEMO.supervisor.password);
     const incident = supervisor.getByTestId('incident').filter({ hasText: 'Reyes' }).first();
     await incident.waitFor({ timeout: 10_000 });
+    await incident.getByTestId('incident-grant').click();
     await incident.getByTestId('grant-clinician').selectOption(DEMO.clinician.id);
     await incident.getByTestId('grant-talk').check();
     await incident.getByTestId('grant-duration').fill('10');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type TestRelay } from '../../helpers/relay.ts';
-import { goLive, grant, joinWith } from '../../helpers/scenario.ts';
-import { until } from '../../helpers/until.ts';
+import { capabilities, goLive, grant, joinWith } from '../../helpers/scenario.ts';
+import { FAKE_RTP } from '../../helpers/ws-client.ts';
 
 describe('a dying mediasoup worker does not take the relay down', () => {
   let relay: TestRelay;
@@ -10,24 +10,31 @@ describe('a dying mediasoup worker does not take the relay down', () => {
   });
   afterAll(async () => relay.close());
 
-  it('ends the incidents on the worker cleanly, tells everyone why, and keeps serving', async () => {
+  it('rebuilds the incident on a new worker; participants rejoin with the same seats and grant', async () => {
     const live = await goLive(relay);
     const granted = await grant(relay, live.incidentId);
     const { socket: viewer, reply } = await joinWith(relay, live.incidentId, granted.token);
     expect(reply.ok).toBe(true);
     const [pid] = relay.services.media.workerPids();
     process.kill(pid!, 'SIGKILL');
-    expect((await viewer.notification('access.ended')).code).toBe('MEDIA_WORKER_DIED');
-    expect((await live.socket.notification('access.ended')).code).toBe('MEDIA_WORKER_DIED');
-    expect(relay.services.live.get(live.incidentId)).toBeUndefined();
+    expect((await viewer.notification('media.reset')).code).toBe('MEDIA_WORKER_DIED');
+    expect((await live.socket.notification('media.reset')).incidentId).toBe(live.incidentId);
+    expect(relay.services.media.workerPids()[0]).not.toBe(pid);
+    expect(relay.services.live.get(live.incidentId)).toBeDefined();
+
+    // The officer publishes again on new transports; the viewer is offered the new streams.
+    const caps = await capabilities(relay);
+    const officerMedia = await live.socket.request('media.rejoin', { rtpCapabilities: caps });
+    expect(officerMedia.sendTransport).not.toBeNull();
+    const viewerMedia = await viewer.request('media.rejoin', { rtpCapabilities: caps });
+    expect(viewerMedia.consumers).toEqual([]);
+    expect(await viewer.send('media.rejoin', { rtpCapabilities: caps })).toMatchObject({ ok: false, error: { code: 'ALREADY_JOINED' } });
+    await live.socket.request('produce', { transportId: officerMedia.sendTransport.id, kind: 'video', rtpParameters: FAKE_RTP.video, source: 'camera' });
+    const offered = await viewer.notification('consumer.new');
+    expect(offered.consumer).toMatchObject({ kind: 'video', source: 'camera' });
     const audit = await relay.services.audit.log.entries();
-    expect(audit.some((e) => e.action === 'incident.end' && e.reason === 'MEDIA_WORKER_DIED')).toBe(true);
-    // The officer can go live again once the replacement worker is up.
-    await until(() => relay.services.media.workerPids().length === 1, 5000, 'a replacement worker');
-    live.socket.close();
-    const again = await goLive(relay);
-    expect(relay.services.media.room(again.incidentId)).toBeDefined();
-    again.socket.close();
+    expect(audit.some((e) => e.action === 'incident.media-recovered' && e.target.incidentId === live.incidentId)).toBe(true);
     viewer.close();
+    live.socket.close();
   });
 });
