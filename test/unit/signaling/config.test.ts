@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       RTC_MIN_PORT: 40000,
       RTC_MAX_PORT: 40999,
       MEDIA_LOG_LEVEL: 'warn',
+      MEDIA_VIEWERS_PER_ROUTER: 250,
       SESSION_IDLE_SECONDS: 1800,
       SESSION_MAX_SECONDS: 43200,
       GRANT_MAX_TTL_SECONDS: 14400,
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
     // Without REDIS_URL the relay runs as one node with in-memory state.
     expect(loadConfig({}).REDIS_URL).toBeUndefined();
     expect(loadConfig({}).NODE_ID).toBeUndefined();
+    expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
   });
 
   it('ignores unrelated environment variables', () => {
