@@ -1,8 +1,7 @@
 // Supervisor: the console's inline viewer. `watch` goes over the console's own socket (same reply
-// as `join`) and media is received exactly as on watch.html. One incident at a time. The protocol
-// has no "stop watching" request, so closing the viewer restarts the console socket: the server
-// then releases the watch (and its presence entry) as for any closed connection, and pushes the
-// console snapshot again.
+// as `join`) and media is received exactly as on watch.html. One incident at a time. Closing the
+// viewer sends `incident.leave`, which releases the watch (and its presence entry) while the
+// console keeps its socket.
 import type { Device, types } from 'mediasoup-client';
 import type { IncidentSummary } from '../../signaling/protocol/messages.ts';
 import { describeError, humanMessage, toCode } from './errors.ts';
@@ -114,7 +113,11 @@ export class ConsoleViewer {
     this.changed(null);
     if (this.opener?.isConnected) this.opener.focus();
     this.opener = null;
-    if (release) this.socket.restart();
+    // Stop watching on the server; the console keeps its socket (and its live updates).
+    if (release) {
+      this.holdsWatch = false;
+      void this.socket.signal?.request('incident.leave', {}).catch(() => this.socket.restart());
+    }
   }
 
   /** Media stopped on the server's side (or the incident left the console): keep the panel with the reason until closed. */

@@ -53,6 +53,8 @@ export const clientMessage = z.discriminatedUnion('type', [
   request('producer.resume', { producerId: id }),
   /** Resume consumers once the client has set up its receivers. */
   request('consumers.resume', { consumerIds: z.array(id).min(1).max(16) }),
+  /** A viewer (clinician or supervisor) stops watching; the socket stays open. */
+  request('incident.leave', {}),
   /** After `media.reset`: new transports in the incident's rebuilt media room. */
   request('media.rejoin', { rtpCapabilities: mediaObject }),
   request('ping', {}),
@@ -173,6 +175,8 @@ export interface ResponseData {
   watch: ResponseData['join'];
   join: {
     incidentId: string;
+    /** The grant this access rests on; null when a supervisor watches. */
+    grantId: string | null;
     permissions: Permission[];
     expiresAt: number;
     officer: ParticipantInfo;
@@ -186,6 +190,7 @@ export interface ResponseData {
   'producer.pause': Record<string, never>;
   'producer.resume': Record<string, never>;
   'consumers.resume': Record<string, never>;
+  'incident.leave': { incidentId: string };
   'media.rejoin': {
     routerRtpCapabilities: unknown;
     sendTransport: TransportInfo | null;

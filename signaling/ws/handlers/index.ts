@@ -6,6 +6,7 @@ import { consumersResume } from './consumers-resume.ts';
 import type { Handler } from './context.ts';
 import { incidentEnd } from './incident-end.ts';
 import { incidentHelp } from './incident-help.ts';
+import { incidentLeave } from './incident-leave.ts';
 import { incidentLocation } from './incident-location.ts';
 import { incidentStart } from './incident-start.ts';
 import { join } from './join.ts';
@@ -22,6 +23,7 @@ const handlers: { [T in ClientMessageType]: Handler<T> } = {
   'incident.end': incidentEnd,
   'incident.help': incidentHelp,
   'incident.location': incidentLocation,
+  'incident.leave': incidentLeave,
   watch,
   join,
   'transport.connect': transportConnect,

@@ -29,6 +29,7 @@ export async function addViewer(
   if (!officer || !recvTransport) throw new SightlineError('INCIDENT_NOT_FOUND', 'the incident has no officer connected');
   return {
     incidentId: live.incident.id,
+    grantId: viewer.grantId,
     permissions: [...viewer.permissions],
     expiresAt: viewer.expiresAt ?? 0,
     officer,

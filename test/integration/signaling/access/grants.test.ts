@@ -112,6 +112,10 @@ describe('grants: revoke, extend, incident end, console and inbox in real time',
     expect(watched.sendTransport).toBeNull();
     const { socket: durham } = await signedInSocket(relay, DEMO.durhamSupervisor);
     expect(await durham.send('watch', { incidentId: live.incidentId, rtpCapabilities: await capabilities(relay) })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await socket.request('incident.leave')).toEqual({ incidentId: live.incidentId });
+    expect(relay.services.live.get(live.incidentId)!.participants().some((p) => p.info.userId === DEMO.supervisor.id)).toBe(false);
+    expect((await socket.request('watch', { incidentId: live.incidentId, rtpCapabilities: await capabilities(relay) })).grantId).toBeNull();
+    expect(await live.socket.send('incident.leave')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const { socket: officer2 } = await signedInSocket(relay, DEMO.officer2);
     expect(await officer2.send('watch', { incidentId: live.incidentId, rtpCapabilities: {} })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     for (const s of [socket, durham, officer2, live.socket]) s.close();

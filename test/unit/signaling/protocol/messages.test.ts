@@ -17,6 +17,7 @@ const valid: Record<string, Record<string, unknown>> = {
   'incident.location': { id: 11, type: 'incident.location', location: { lat: 43.65, lon: -79.38, accuracy: 12 } },
   watch: { id: 12, type: 'watch', incidentId: 'inc-1', rtpCapabilities: caps },
   'media.rejoin': { id: 13, type: 'media.rejoin', rtpCapabilities: caps },
+  'incident.leave': { id: 14, type: 'incident.leave' },
   ping: { id: 0, type: 'ping' },
 };
 

@@ -1,0 +1,19 @@
+import { SightlineError } from '../../errors.ts';
+import { requireParticipant, type Handler } from './context.ts';
+
+/** A viewer stops watching: media cut, presence updated, the socket (console, inbox) stays. */
+export const incidentLeave: Handler<'incident.leave'> = async (connection) => {
+  const { live, participant } = requireParticipant(connection);
+  if (participant.isOfficer) throw new SightlineError('FORBIDDEN', 'officers end the incident instead');
+  const incidentId = live.incident.id;
+  connection.leaveIncident();
+  await connection.services.audit.note({
+    action: 'leave',
+    outcome: 'info',
+    actor: connection.actor,
+    target: { incidentId, grantId: participant.grantId ?? undefined },
+    source: connection.source,
+  });
+  if (connection.viewer) connection.viewer = null;
+  return { incidentId };
+};
