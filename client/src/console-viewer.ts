@@ -7,7 +7,7 @@ import type { IncidentSummary } from '../../signaling/protocol/messages.ts';
 import { describeError, humanMessage, toCode } from './errors.ts';
 import type { LiveSocket } from './live-socket.ts';
 import { asWire, loadDevice } from './media-device.ts';
-import { MediaReceiver } from './media-receiver.ts';
+import { MediaReceiver, rejoinMedia } from './media-receiver.ts';
 import { MediaView, type MediaViewElements } from './media-view.ts';
 import { setStatus, show } from './ui.ts';
 
@@ -79,10 +79,7 @@ export class ConsoleViewer {
         // The incident's media room was rebuilt after a media-server failure: receive again.
         signal.on('media.reset', ({ incidentId }) => {
           if (incidentId !== incident.id) return;
-          void signal
-            .request('media.rejoin', { rtpCapabilities: asWire(device.rtpCapabilities) })
-            .then((reply) => this.receiver?.restart(device, reply.recvTransport, reply.consumers))
-            .catch((error: unknown) => this.end(`Cannot reconnect: ${describeError(error)}`));
+          void rejoinMedia(signal, device, this.receiver, null).catch((error: unknown) => this.end(`Cannot reconnect: ${describeError(error)}`));
         }),
       ];
       const { receiver } = await MediaReceiver.open(signal, device, this.media, async () => {

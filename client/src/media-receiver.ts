@@ -4,7 +4,7 @@
 // Works on a socket it does not own (the supervisor console's): close() only unsubscribes.
 import type { Device, types } from 'mediasoup-client';
 import type { ConsumerInfo, ResponseData, TransportInfo } from '../../signaling/protocol/messages.ts';
-import { closeTransport, consume, createRecvTransport } from './media-device.ts';
+import { asWire, closeTransport, consume, createRecvTransport, createSendTransport } from './media-device.ts';
 import type { SignalClient } from './signal-client.ts';
 
 export type JoinInfo = ResponseData['join'];
@@ -127,4 +127,21 @@ export class MediaReceiver {
     consumer.close();
     this.events.trackRemoved(consumer);
   }
+}
+
+/**
+ * After `media.reset`: ask for this connection's media in the rebuilt room, close the old send
+ * transport, restart `receiver` on the new receive transport. Returns the new send transport.
+ */
+export async function rejoinMedia(
+  signal: SignalClient,
+  device: Device,
+  receiver: MediaReceiver | null,
+  oldSend: types.Transport | null,
+): Promise<types.Transport | null> {
+  const reply = await signal.request('media.rejoin', { rtpCapabilities: asWire(device.rtpCapabilities) });
+  closeTransport(oldSend);
+  const send = reply.sendTransport ? createSendTransport(device, signal, reply.sendTransport) : null;
+  await receiver?.restart(device, reply.recvTransport, reply.consumers);
+  return send;
 }

@@ -3,7 +3,7 @@ import type { Device, types } from 'mediasoup-client';
 import type { GeoLocation, PresenceEntry } from '../../signaling/protocol/messages.ts';
 import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
 import { asWire, closeTransport, createSendTransport, loadDevice, type ProduceAppData } from './media-device.ts';
-import { MediaReceiver } from './media-receiver.ts';
+import { MediaReceiver, rejoinMedia } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
 
 export interface OfficerStreamEvents {
@@ -130,10 +130,7 @@ export class OfficerStream {
   }
 
   private async rejoin(): Promise<void> {
-    const reply = await this.signal.request('media.rejoin', { rtpCapabilities: asWire(this.device.rtpCapabilities) });
-    closeTransport(this.sendTransport);
-    this.sendTransport = reply.sendTransport ? createSendTransport(this.device, this.signal, reply.sendTransport) : null;
-    await this.receiver.restart(this.device, reply.recvTransport, reply.consumers);
+    this.sendTransport = await rejoinMedia(this.signal, this.device, this.receiver, this.sendTransport);
     if (this.media) await this.publish(this.media);
   }
 

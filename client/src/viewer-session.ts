@@ -4,7 +4,7 @@ import type { PresenceEntry } from '../../signaling/protocol/messages.ts';
 import { ServerClock } from './clock.ts';
 import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
 import { asWire, closeTransport, createSendTransport, loadDevice } from './media-device.ts';
-import { MediaReceiver, type JoinInfo, type ReceiverEvents } from './media-receiver.ts';
+import { MediaReceiver, rejoinMedia, type JoinInfo, type ReceiverEvents } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
 
 export type { JoinInfo };
@@ -96,10 +96,7 @@ export class ViewerSession {
   }
 
   private async rejoin(): Promise<void> {
-    const reply = await this.signal.request('media.rejoin', { rtpCapabilities: asWire(this.device.rtpCapabilities) });
-    closeTransport(this.sendTransport);
-    this.sendTransport = reply.sendTransport ? createSendTransport(this.device, this.signal, reply.sendTransport) : null;
-    await this.receiver?.restart(this.device, reply.recvTransport, reply.consumers);
+    this.sendTransport = await rejoinMedia(this.signal, this.device, this.receiver, this.sendTransport);
   }
 
   private finish(code: AnyErrorCode, message: string | undefined): void {

@@ -9,6 +9,7 @@ import { loadConfig, type ConfigInput } from '../../signaling/config.ts';
 import { createLogger } from '../../signaling/logger.ts';
 import type { LoginResponse } from '../../signaling/protocol/http.ts';
 import { createServices, type Services } from '../../signaling/services.ts';
+import { api as httpApi } from './relay-process.ts';
 
 export interface TestRelay {
   url: string;
@@ -47,18 +48,7 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
   const url = `http://127.0.0.1:${address.port}`;
   services.publicUrl = url;
 
-  const api: TestRelay['api'] = async (method, path, options = {}) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as never };
-  };
+  const api: TestRelay['api'] = (method, path, options = {}) => httpApi(url, method, path, options);
 
   return {
     url,
