@@ -37,6 +37,14 @@ export const configSchema = z
 
     SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).default(10),
     AUDIT_FSYNC: bool.default(true),
+    /** Audit trail in Redis Streams (shared by several nodes) instead of DATA_DIR/audit.jsonl. */
+    REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+    AUDIT_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('sightline:audit'),
+    AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(0).default(100),
+    AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(0).default(60),
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+    INCIDENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+    AUDIT_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   })
   .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT' });
 
