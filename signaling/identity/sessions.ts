@@ -16,13 +16,24 @@ export interface SessionLimits {
 
 const digest = (token: string) => createHash('sha256').update(token).digest('base64url');
 
+/** Why a session ended without a sign-out: idle too long, or past its absolute lifetime. */
+export type SessionExpiry = 'idle' | 'lifetime';
+
 export class SessionStore {
   readonly #sessions = new Map<string, Session>();
 
   constructor(
     private readonly limits: SessionLimits,
     private readonly now: () => number = Date.now,
+    /** Told once per session that times out, when that is detected (on use or by `sweep`). */
+    private readonly onExpired: (session: Session, cause: SessionExpiry) => void = () => undefined,
   ) {}
+
+  #expiry(session: Session, at: number): SessionExpiry | null {
+    if (at - session.createdAt > this.limits.maxMs) return 'lifetime';
+    if (at - session.lastSeenAt > this.limits.idleMs) return 'idle';
+    return null;
+  }
 
   create(userId: string): string {
     const token = randomBytes(32).toString('base64url');
@@ -37,8 +48,10 @@ export class SessionStore {
     const session = this.#sessions.get(key);
     if (!session) throw new SightlineError('SESSION_INVALID');
     const at = this.now();
-    if (at - session.lastSeenAt > this.limits.idleMs || at - session.createdAt > this.limits.maxMs) {
+    const expiry = this.#expiry(session, at);
+    if (expiry) {
       this.#sessions.delete(key);
+      this.onExpired(session, expiry);
       throw new SightlineError('SESSION_EXPIRED');
     }
     session.lastSeenAt = at;
@@ -53,8 +66,10 @@ export class SessionStore {
   sweep(): void {
     const at = this.now();
     for (const [key, session] of this.#sessions) {
-      if (at - session.lastSeenAt > this.limits.idleMs || at - session.createdAt > this.limits.maxMs) {
+      const expiry = this.#expiry(session, at);
+      if (expiry) {
         this.#sessions.delete(key);
+        this.onExpired(session, expiry);
       }
     }
   }

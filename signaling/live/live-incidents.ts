@@ -13,6 +13,8 @@ export interface EndedBy {
 }
 
 export interface LiveIncidentsEvents {
+  /** Called once per started incident, once its media room is open. */
+  onStarted?(incident: Incident): void;
   /** Called once per ended incident, with who ended it (null when the system did). */
   onEnded(incident: Incident, code: ErrorCode, by: EndedBy | null): void;
 }
@@ -36,6 +38,7 @@ export class LiveIncidents {
       const room = await this.media.openRoom(incident.id);
       const live = new LiveIncident(incident, room, this.hooks);
       this.#live.set(incident.id, live);
+      this.hooks.onStarted?.(incident);
       return live;
     } catch (error) {
       this.registry.end(incident.id);

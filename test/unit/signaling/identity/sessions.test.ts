@@ -139,4 +139,35 @@ describe('SessionStore', () => {
     store.sweep();
     expect(codeOf(() => store.touch(token))).toBe('SESSION_INVALID');
   });
+
+  it('reports each session that times out exactly once, with the cause, whether found on use or by sweep', () => {
+    let now = 0;
+    const expired: Array<[string, string]> = [];
+    const store = new SessionStore({ idleMs: 1000, maxMs: 5000 }, () => now, (session, cause) => expired.push([session.userId, cause]));
+    const used = store.create('u-used');
+    const swept = store.create('u-swept');
+    const longLived = store.create('u-long');
+    const ended = store.create('u-ended');
+    store.end(ended);
+    now = 1001;
+    expect(codeOf(() => store.touch(used))).toBe('SESSION_EXPIRED');
+    expect(codeOf(() => store.touch(used))).toBe('SESSION_INVALID');
+    store.sweep();
+    store.sweep();
+    expect(expired).toEqual([
+      ['u-used', 'idle'],
+      ['u-swept', 'idle'],
+      ['u-long', 'idle'],
+    ]);
+
+    expired.length = 0;
+    now = 0;
+    const active = store.create('u-active');
+    for (now = 900; now <= 5000; now += 900) store.touch(active);
+    now = 5001;
+    expect(codeOf(() => store.touch(active))).toBe('SESSION_EXPIRED');
+    expect(expired).toEqual([['u-active', 'lifetime']]);
+    void swept;
+    void longLived;
+  });
 });
