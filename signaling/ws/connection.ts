@@ -18,6 +18,9 @@ import { TokenBucket } from './token-bucket.ts';
 /** Refused messages in a row after which a flooding socket is closed (policy violation). */
 const FLOOD_CLOSE_AFTER = 200;
 
+/** Refusals that are decisions about who may do what (audited), as opposed to malformed or untimely requests. */
+const AUDITED_REFUSALS: ReadonlySet<string> = new Set(['NOT_AUTHENTICATED', 'FORBIDDEN', 'PERMISSION_DENIED']);
+
 export class SignalingConnection implements ParticipantChannel {
   readonly peerId = `peer-${randomUUID()}`;
   /** The signed-in officer or supervisor, after `auth`. */
@@ -87,7 +90,8 @@ export class SignalingConnection implements ParticipantChannel {
     } else {
       this.leaveIncident();
     }
-    if (incident && this.viewer) {
+    // A clinician still in a live incident leaves now; one cut off earlier (expiry, incident end) was audited then.
+    if (incident && this.viewer && !incident.ended) {
       void this.services.audit.note({
         action: 'leave',
         outcome: 'info',
@@ -151,8 +155,25 @@ export class SignalingConnection implements ParticipantChannel {
       } catch (error) {
         const failure = toSightlineError(error);
         if (failure.code === 'INTERNAL') this.log.error({ err: error, type: message.type }, 'signalling handler failed');
+        await this.#auditRefusal(message.type, failure);
         this.#refuse(message.id, failure);
       }
+    });
+  }
+
+  /**
+   * Authorization refusals of any message are audited here, once; `auth` and `join` audit every
+   * refusal of their own with more detail.
+   */
+  async #auditRefusal(type: string, failure: SightlineError): Promise<void> {
+    if (type === 'auth' || type === 'join' || !AUDITED_REFUSALS.has(failure.code)) return;
+    await this.services.audit.note({
+      action: type,
+      outcome: 'denied',
+      actor: this.actor,
+      target: { incidentId: this.incident?.incident.id, grantId: this.viewer?.grant.grantId },
+      source: this.source,
+      reason: failure.code,
     });
   }
 

@@ -35,14 +35,14 @@ export const join: Handler<'join'> = async (connection, message) => {
   const live = services.live.get(incidentId);
   if (!live) return refuse(new SightlineError('INCIDENT_NOT_FOUND'), grant.grantId, clinician.id);
 
-  connection.viewer = { user: clinician, grant };
   await services.audit.allow({
     action: 'join',
-    actor: connection.actor,
+    actor: { id: clinician.id, role: clinician.role, agencyId: clinician.agencyId },
     target: { incidentId, grantId: grant.grantId },
     source: connection.source,
     detail: { permissions: grant.permissions.join(','), expiresAt: grant.expiresAt },
   });
+  connection.viewer = { user: clinician, grant };
   const permissions = new Set(grant.permissions);
   const { recvTransport, sendTransport, consumers } = await live.add(
     {
@@ -72,6 +72,8 @@ export const join: Handler<'join'> = async (connection, message) => {
 
 function scheduleExpiry(connection: SignalingConnection, incidentId: string, grantId: string, expiresAt: number): void {
   connection.scheduleAccessEnd(expiresAt, 'GRANT_EXPIRED', () => {
+    // An incident that ended first already ended this access (audited as incident.end).
+    if (!connection.services.live.get(incidentId)) return;
     void connection.services.audit.note({
       action: 'grant.expire',
       outcome: 'info',
