@@ -146,6 +146,13 @@ export async function verifyAudit(
       accept(entry, location);
       continue;
     }
+    // An intact entry ahead of its turn, whose missing predecessors come later: reordered.
+    const later = ok && entry.seq > prev.seq + 1 ? (positions.get(prev.seq + 1) ?? []).find((j) => j > i) : undefined;
+    if (later !== undefined) {
+      report('reordered', entry.seq, location, `entry seq ${entry.seq} (${location}) comes before seq ${prev.seq + 1} (${records[later]!.location}): entries were reordered`);
+      accept(entry, location);
+      continue;
+    }
     const next = records[i + 1]?.value;
     if (next && !isPurgeSummary(next) && next.seq === prev.seq + 1 && next.prevHash === prev.hash && intact(i + 1)) {
       report('inserted', entry.seq, location, `${location} (claiming seq ${entry.seq}) is not part of the chain: it was inserted between seq ${prev.seq} and seq ${prev.seq + 1}`);
@@ -172,12 +179,7 @@ export async function verifyAudit(
       continue;
     }
     if (entry.seq > prev.seq + 1) {
-      const later = (positions.get(prev.seq + 1) ?? []).find((j) => j > i);
-      if (later !== undefined) {
-        report('reordered', entry.seq, location, `entry seq ${entry.seq} (${location}) comes before seq ${prev.seq + 1} (${records[later]!.location}): entries were reordered`);
-      } else {
-        report('deleted', prev.seq + 1, location, `${seqRange(prev.seq + 1, entry.seq - 1)} missing before ${location}: deleted from the log`);
-      }
+      report('deleted', prev.seq + 1, location, `${seqRange(prev.seq + 1, entry.seq - 1)} missing before ${location}: deleted from the log`);
       accept(entry, location);
       continue;
     }

@@ -60,7 +60,7 @@ function newClient(url: string, commandTimeoutMs: number, isConnected: () => boo
     socket: {
       connectTimeout: 5000,
       // Before the first connection: a few tries, then fail (startup refuses). After: forever.
-      reconnectStrategy: (retries: number, cause: Error) => (isConnected() || retries < 10 ? Math.min(50 * 2 ** retries, 2000) : cause),
+      reconnectStrategy: (retries: number, cause: Error) => (isConnected() || retries < 5 ? Math.min(50 * 2 ** retries, 2000) : cause),
     },
   });
 }
