@@ -4,7 +4,7 @@ import type { AuditQuery } from '../protocol/audit.ts';
 import type { AuditEntry } from './audit-entry.ts';
 import { isPurgeSummary } from './audit-signatures.ts';
 
-export type AuditFilter = Pick<AuditQuery, 'incidentId' | 'userId' | 'agencyId' | 'action' | 'outcome' | 'from' | 'to'>;
+export type AuditFilter = Partial<Pick<AuditQuery, 'incidentId' | 'userId' | 'agencyId' | 'action' | 'outcome' | 'from' | 'to'>>;
 
 export function matchesAuditFilter(entry: AuditEntry, filter: AuditFilter): boolean {
   if (isPurgeSummary(entry)) return false;
