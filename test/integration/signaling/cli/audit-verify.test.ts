@@ -14,23 +14,10 @@ import { FileAuditLog, checkpointPathFor } from '../../../../signaling/audit/fil
 import { RedisAuditLog, redisKeys, type RedisClient } from '../../../../signaling/audit/redis-audit-log.ts';
 import { createLogger } from '../../../../signaling/logger.ts';
 import { loadOrCreateSigningKeys } from '../../../../signaling/tokens/signing-keys.ts';
+import { runCli } from '../../../helpers/cli.ts';
 import { startRedis, type TestRedis } from '../../../helpers/redis-server.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export function runCli(script: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `signaling/cli/${script}.ts`, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Re-seals entries from the genesis hash on: what an attacker who knows the algorithm can do. */
 function rehash(entries: AuditEntry[]): AuditEntry[] {
