@@ -23,6 +23,7 @@ export default defineConfig({
         officer: resolve(root, 'officer.html'),
         watch: resolve(root, 'watch.html'),
         supervisor: resolve(root, 'supervisor.html'),
+        audit: resolve(root, 'audit.html'),
       },
       // Third-party code (mediasoup-client) in its own, stable, cacheable chunk.
       output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } },
