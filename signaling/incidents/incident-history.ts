@@ -115,6 +115,8 @@ export class FileIncidentHistory implements IncidentHistory {
 
 /** A Redis hash, id → record JSON, shared by every node. */
 export class RedisIncidentHistory implements IncidentHistory {
+  readonly #pending = new Set<Promise<unknown>>();
+
   private constructor(
     private readonly client: RedisClient,
     private readonly key: string,
@@ -124,13 +126,27 @@ export class RedisIncidentHistory implements IncidentHistory {
     return new RedisIncidentHistory(await connectRedis(url, { onError }), `{${prefix}}:incidents`);
   }
 
-  async started(incident: Incident): Promise<void> {
-    await this.client.hSet(this.key, incident.id, JSON.stringify(recordOf(incident)));
+  started(incident: Incident): Promise<void> {
+    return this.#track(this.client.hSet(this.key, incident.id, JSON.stringify(recordOf(incident))));
   }
 
-  async ended(incidentId: string, endedAt: number, reason: string): Promise<void> {
-    const record = await this.get(incidentId);
-    if (record) await this.client.hSet(this.key, incidentId, JSON.stringify({ ...record, endedAt, endReason: reason }));
+  ended(incidentId: string, endedAt: number, reason: string): Promise<void> {
+    return this.#track(
+      (async () => {
+        const record = await this.get(incidentId);
+        if (record) await this.client.hSet(this.key, incidentId, JSON.stringify({ ...record, endedAt, endReason: reason }));
+      })(),
+    );
+  }
+
+  /** Writes still in flight are finished before close. */
+  async #track(write: Promise<unknown>): Promise<void> {
+    this.#pending.add(write);
+    try {
+      await write;
+    } finally {
+      this.#pending.delete(write);
+    }
   }
 
   async get(incidentId: string): Promise<IncidentRecord | undefined> {
@@ -154,6 +170,7 @@ export class RedisIncidentHistory implements IncidentHistory {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
     await this.client.close().catch(() => undefined);
   }
 }

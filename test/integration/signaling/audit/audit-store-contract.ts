@@ -159,6 +159,21 @@ export function auditStoreContract(name: string, harness: () => StoreHarness): v
       expect((await verify(reopened)).ok).toBe(true);
     });
 
+    it('signs a checkpoint every T seconds while the head moves, and none while it stands still', async () => {
+      const store = await open();
+      const trail = await AuditTrail.open({ store, keys, node: 'test', checkpointEvery: 0, checkpointSeconds: 1, retentionDays: 365, purgeIntervalSeconds: 0, logger: silent });
+      trail.start();
+      await trail.record(event('t1'));
+      await trail.record(event('t2'));
+      await until(async () => (await store.checkpoints()).some((c) => c.seq === 2), 3000, 'a timed checkpoint');
+      await sleep(1300);
+      expect((await store.checkpoints()).map((c) => c.seq)).toEqual([2]);
+      await trail.record(event('t3'));
+      await until(async () => (await store.checkpoints()).some((c) => c.seq === 3), 3000, 'the next timed checkpoint');
+      await trail.close();
+      expect((await verify(await open())).ok).toBe(true);
+    });
+
     it('purges entries past retention into a signed summary (injected clock); the chain verifies and continues', async () => {
       const store = await open();
       const trail = await AuditTrail.open({ store, keys, node: 'test', checkpointEvery: 2, checkpointSeconds: 0, retentionDays: 30, purgeIntervalSeconds: 0, logger: silent });
