@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from './audit-entry.ts';
 import type { AuditStore, ScanOptions } from './audit-log.ts';
 import type { AuditCheckpoint } from './audit-signatures.ts';
+import { parseCheckpoint, parseEntry } from './audit-verify.ts';
 
 /** `var/audit.jsonl` → `var/audit.checkpoints.jsonl`. */
 export const checkpointPathFor = (path: string): string =>
@@ -118,8 +119,12 @@ export class FileAuditLog implements AuditStore {
       if (!existed) await syncDirectory(path);
       const identity = await file.stat();
       const log = new FileAuditLog(path, file, identity, options.fsync);
-      const last = (await log.entries()).at(-1);
-      if (last) log.#last = { seq: last.seq, hash: last.hash };
+      const lastLine = (await readLines(path)).at(-1);
+      if (lastLine) {
+        const last = parseEntry(lastLine.text);
+        if (!last) throw new Error(`the last line of ${path} is not an audit entry; run npm run audit:verify`);
+        log.#last = { seq: last.seq, hash: last.hash };
+      }
       return log;
     } catch (error) {
       await unlink(lockPath).catch(() => undefined);
@@ -150,8 +155,9 @@ export class FileAuditLog implements AuditStore {
     return { ...this.#last };
   }
 
+  /** The entries that parse; a damaged line is skipped here and reported by audit:verify. */
   async entries(): Promise<AuditEntry[]> {
-    return (await readLines(this.path)).map(({ text }) => JSON.parse(text) as AuditEntry);
+    return (await readLines(this.path)).map(({ text }) => parseEntry(text)).filter((entry) => entry !== null);
   }
 
   async *scan(options: ScanOptions = {}): AsyncIterable<AuditEntry> {
@@ -165,7 +171,7 @@ export class FileAuditLog implements AuditStore {
   }
 
   async checkpoints(): Promise<AuditCheckpoint[]> {
-    return (await readLines(this.checkpointPath)).map(({ text }) => JSON.parse(text) as AuditCheckpoint);
+    return (await readLines(this.checkpointPath)).map(({ text }) => parseCheckpoint(text)).filter((c) => c !== null);
   }
 
   addCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
@@ -184,11 +190,11 @@ export class FileAuditLog implements AuditStore {
     return this.#exclusive(async () => {
       await this.#assertSameFile();
       const lines = await readLines(this.path);
-      const parsed = lines.map(({ text }) => JSON.parse(text) as AuditEntry);
+      const parsed = lines.map(({ text }) => parseEntry(text));
       const first = parsed[0];
       const currentSummary = first?.action === summary.action ? first.seq : null;
       if (currentSummary !== expected.summaryToSeq) return false;
-      const cut = parsed.findIndex((entry) => entry.seq === summary.seq && entry.hash === summary.hash);
+      const cut = parsed.findIndex((entry) => entry?.seq === summary.seq && entry.hash === summary.hash);
       if (cut < 0) return false;
       const kept = lines.slice(cut + 1).map(({ text }) => `${text}\n`);
       const content = `${JSON.stringify(summary)}\n${kept.join('')}`;
@@ -200,7 +206,7 @@ export class FileAuditLog implements AuditStore {
       this.#size = identity.size;
 
       const checkpoints = await readLines(this.checkpointPath);
-      const keep = checkpoints.filter(({ text }) => (JSON.parse(text) as AuditCheckpoint).seq >= summary.seq);
+      const keep = checkpoints.filter(({ text }) => (parseCheckpoint(text)?.seq ?? Infinity) >= summary.seq);
       if (keep.length !== checkpoints.length) {
         await this.#replaceFile(this.checkpointPath, keep.map(({ text }) => `${text}\n`).join(''));
       }

@@ -19,6 +19,7 @@ import { createClient } from 'redis';
 import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from './audit-entry.ts';
 import type { AuditStore, ScanOptions } from './audit-log.ts';
 import { PURGE_ACTION, type AuditCheckpoint } from './audit-signatures.ts';
+import { parseCheckpoint, parseEntry } from './audit-verify.ts';
 
 const APPEND_SCRIPT = `
 local head = redis.call('HMGET', KEYS[1], 'seq', 'hash')
@@ -123,10 +124,9 @@ export async function checkRedisDurability(
   }
 }
 
-function parseStreamEntry(message: { id: string; message: Record<string, string> }): AuditEntry {
-  const text = message.message.entry;
-  if (typeof text !== 'string') throw new Error(`audit stream entry ${message.id} has no entry field`);
-  return JSON.parse(text) as AuditEntry;
+/** A stream entry's audit entry, or null when it is damaged (skipped here, reported by audit:verify). */
+function parseStreamEntry(message: { id: string; message: Record<string, string> }): AuditEntry | null {
+  return parseEntry(message.message.entry);
 }
 
 export class RedisAuditLog implements AuditStore {
@@ -194,7 +194,7 @@ export class RedisAuditLog implements AuditStore {
 
   async summary(): Promise<AuditEntry | null> {
     const text = await this.client.get(this.keys.summary);
-    return text ? (JSON.parse(text) as AuditEntry) : null;
+    return text ? parseEntry(text) : null;
   }
 
   async entries(): Promise<AuditEntry[]> {
@@ -224,6 +224,7 @@ export class RedisAuditLog implements AuditStore {
         const batch = (await this.client.xRevRange(this.keys.log, end, '-', { COUNT: SCAN_BATCH })) ?? [];
         for (const message of batch) {
           const entry = parseStreamEntry(message as never);
+          if (!entry) continue;
           if (options.afterSeq !== undefined && entry.seq <= options.afterSeq) return;
           if (inRange(entry.seq)) yield entry;
         }
@@ -239,6 +240,7 @@ export class RedisAuditLog implements AuditStore {
       const batch = (await this.client.xRange(this.keys.log, start, '+', { COUNT: SCAN_BATCH })) ?? [];
       for (const message of batch) {
         const entry = parseStreamEntry(message as never);
+        if (!entry) continue;
         if (options.beforeSeq !== undefined && entry.seq >= options.beforeSeq) return;
         if (inRange(entry.seq)) yield entry;
       }
@@ -248,7 +250,7 @@ export class RedisAuditLog implements AuditStore {
   }
 
   async checkpoints(): Promise<AuditCheckpoint[]> {
-    return (await this.client.zRange(this.keys.checkpoints, 0, -1)).map((text) => JSON.parse(text) as AuditCheckpoint);
+    return (await this.client.zRange(this.keys.checkpoints, 0, -1)).map((text) => parseCheckpoint(text)).filter((c) => c !== null);
   }
 
   async addCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {

@@ -39,6 +39,21 @@ describe('file store specifics', () => {
     await reopened.close();
   });
 
+  it('skips a damaged line when reading (audit:verify reports it), and refuses to continue from a damaged last line', async () => {
+    const path = join(root, 'damaged', 'audit.jsonl');
+    const log = await FileAuditLog.open(path, { fsync: false });
+    for (const name of ['one', 'two', 'three']) await log.record(event(name));
+    await log.close();
+    const lines = (await readFile(path, 'utf8')).split('\n');
+    await writeFile(path, [lines[0], '{"seq":2,"broken', lines[2], ''].join('\n'));
+    const reopened = await FileAuditLog.open(path, { fsync: false });
+    expect((await reopened.entries()).map((e) => e.action)).toEqual(['one', 'three']);
+    expect(await reopened.record(event('four'))).toMatchObject({ seq: 4 });
+    await reopened.close();
+    await writeFile(path, `${await readFile(path, 'utf8')}not json\n`);
+    await expect(FileAuditLog.open(path, { fsync: false })).rejects.toThrow(/last line .* is not an audit entry/);
+  });
+
   it('takes over the lock of a writer that died', async () => {
     const path = join(root, 'stale', 'audit.jsonl');
     const log = await FileAuditLog.open(path, { fsync: false });
