@@ -19,11 +19,11 @@ export default defineConfig({
     assetsInlineLimit: 0,
     rolldownOptions: {
       input: {
+        audit: resolve(root, 'audit.html'),
         index: resolve(root, 'index.html'),
         officer: resolve(root, 'officer.html'),
         watch: resolve(root, 'watch.html'),
         supervisor: resolve(root, 'supervisor.html'),
-        audit: resolve(root, 'audit.html'),
       },
       // Third-party code (mediasoup-client) in its own, stable, cacheable chunk.
       output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } },

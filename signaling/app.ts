@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { SightlineError } from './errors.ts';
-import { auditRoutes } from './http/audit-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { incidentRoutes } from './http/incident-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
+import { auditRoutes } from './http/audit-routes.ts';
 import type { Services } from './services.ts';
 import { attachSignaling } from './ws/signaling-socket.ts';
 
@@ -61,8 +61,8 @@ export async function buildApp({ services, logger, servePages = true }: AppOptio
 
   await app.register(healthRoutes, { services });
   await app.register(sessionRoutes, { services });
-  await app.register(incidentRoutes, { services });
   await app.register(auditRoutes, { services });
+  await app.register(incidentRoutes, { services });
   if (servePages && existsSync(CLIENT_DIST)) {
     await app.register(fastifyStatic, { root: CLIENT_DIST, index: ['index.html'] });
   }

@@ -49,9 +49,8 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
   const keys = await loadOrCreateSigningKeys(config.SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'signing-key.jwk'));
   const { trail: auditLog, incidents: incidentHistory } = await openAuditTrail(config, keys, nodeId, log, options.now);
   const recentlyEnded = new Map<string, string>();
-  const audit = new Auditor(auditLog, log, {
-    agencyOfIncident: (incidentId) => live.get(incidentId)?.incident.agencyId ?? recentlyEnded.get(incidentId),
-  });
+  const audit = new Auditor(auditLog, log);
+  auditLog.agencyOfIncident = (incidentId) => live.get(incidentId)?.incident.agencyId ?? recentlyEnded.get(incidentId);
   const media = await MediaPlane.start({
     workers: config.MEDIA_WORKERS,
     listenIp: config.MEDIA_LISTEN_IP,

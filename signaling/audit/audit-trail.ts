@@ -26,6 +26,11 @@ export interface AuditTrailOptions {
 }
 
 export class AuditTrail implements AuditLog {
+  /**
+   * The agency of a live or recently ended incident: entries about an incident get it as
+   * `target.agencyId`, so reports can be scoped by agency. Set by the services once they exist.
+   */
+  agencyOfIncident: (incidentId: string) => string | undefined = () => undefined;
   #lastCheckpointSeq = 0;
   #timers: NodeJS.Timeout[] = [];
   #checkpointing: Promise<unknown> = Promise.resolve();
@@ -58,7 +63,7 @@ export class AuditTrail implements AuditLog {
   }
 
   async record(event: AuditEvent): Promise<AuditEntry> {
-    const entry = await this.options.store.record(event);
+    const entry = await this.options.store.record(this.#withAgency(event));
     const every = this.options.checkpointEvery;
     if (every > 0 && entry.seq % every === 0) await this.checkpoint(entry);
     return entry;
@@ -116,6 +121,13 @@ export class AuditTrail implements AuditLog {
     for (const timer of this.#timers) clearTimeout(timer);
     await this.checkpoint();
     await this.options.store.close();
+  }
+
+  #withAgency(event: AuditEvent): AuditEvent {
+    const { incidentId, agencyId } = event.target;
+    if (!incidentId || agencyId) return event;
+    const agency = this.agencyOfIncident(incidentId);
+    return agency ? { ...event, target: { ...event.target, agencyId: agency } } : event;
   }
 
   #now(): number {

@@ -5,30 +5,16 @@ import { SightlineError } from '../errors.ts';
 import type { AuditEvent } from './audit-entry.ts';
 import type { AuditLog } from './audit-log.ts';
 
-export interface AuditorOptions {
-  /** The agency of a live or recently ended incident, so entries about it can be scoped by agency. */
-  agencyOfIncident?: (incidentId: string) => string | undefined;
-}
-
 export class Auditor {
   constructor(
     readonly log: AuditLog,
     private readonly logger: FastifyBaseLogger,
-    private readonly options: AuditorOptions = {},
   ) {}
-
-  /** Adds the incident's agency to the target, where there is an incident and it is known. */
-  #withAgency<E extends Pick<AuditEvent, 'target'>>(event: E): E {
-    const { incidentId, agencyId } = event.target;
-    if (!incidentId || agencyId) return event;
-    const agency = this.options.agencyOfIncident?.(incidentId);
-    return agency ? { ...event, target: { ...event.target, agencyId: agency } } : event;
-  }
 
   /** Records an action about to be allowed; throws AUDIT_UNAVAILABLE when it cannot be made durable. */
   async allow(event: Omit<AuditEvent, 'outcome'>): Promise<void> {
     try {
-      await this.log.record({ ...this.#withAgency(event), outcome: 'allowed' });
+      await this.log.record({ ...event, outcome: 'allowed' });
     } catch (error) {
       this.logger.error({ err: error, action: event.action }, 'audit write failed; refusing the action');
       throw new SightlineError('AUDIT_UNAVAILABLE');
@@ -38,7 +24,7 @@ export class Auditor {
   /** Records something that already happened (an ending, an expiry) or a refusal. Never throws. */
   async note(event: AuditEvent): Promise<void> {
     try {
-      await this.log.record(this.#withAgency(event));
+      await this.log.record(event);
     } catch (error) {
       this.logger.error({ err: error, audit: event }, 'audit write failed for an entry that could not be refused');
     }

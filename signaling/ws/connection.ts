@@ -18,9 +18,6 @@ import { TokenBucket } from './token-bucket.ts';
 /** Refused messages in a row after which a flooding socket is closed (policy violation). */
 const FLOOD_CLOSE_AFTER = 200;
 
-/** Refusals that are decisions about who may do what (audited), as opposed to malformed or untimely requests. */
-const AUDITED_REFUSALS: ReadonlySet<string> = new Set(['NOT_AUTHENTICATED', 'FORBIDDEN', 'PERMISSION_DENIED']);
-
 export class SignalingConnection implements ParticipantChannel {
   readonly peerId = `peer-${randomUUID()}`;
   /** The signed-in officer or supervisor, after `auth`. */
@@ -154,11 +151,16 @@ export class SignalingConnection implements ParticipantChannel {
         this.send({ type: 'response', id: message.id, ok: true, data });
       } catch (error) {
         const failure = toSightlineError(error);
-        if (failure.code === 'INTERNAL') this.log.error({ err: error, type: message.type }, 'signalling handler failed');
         await this.#auditRefusal(message.type, failure);
+        if (failure.code === 'INTERNAL') this.log.error({ err: error, type: message.type }, 'signalling handler failed');
         this.#refuse(message.id, failure);
       }
     });
+  }
+
+  #refuse(id: number | null, error: SightlineError): void {
+    this.#refusedInARow += 1;
+    this.send({ type: 'response', id, ok: false, error: error.toJSON() });
   }
 
   /**
@@ -176,9 +178,7 @@ export class SignalingConnection implements ParticipantChannel {
       reason: failure.code,
     });
   }
-
-  #refuse(id: number | null, error: SightlineError): void {
-    this.#refusedInARow += 1;
-    this.send({ type: 'response', id, ok: false, error: error.toJSON() });
-  }
 }
+
+/** Refusals that are decisions about who may do what (audited), as opposed to malformed or untimely requests. */
+const AUDITED_REFUSALS: ReadonlySet<string> = new Set(['NOT_AUTHENTICATED', 'FORBIDDEN', 'PERMISSION_DENIED']);

@@ -35,14 +35,14 @@ describe('loadConfig', () => {
       WS_RATE_BURST: 40,
       MAX_TRANSPORTS_PER_CONNECTION: 2,
       HTTP_BODY_LIMIT_BYTES: 65536,
-      SHUTDOWN_DRAIN_SECONDS: 10,
-      AUDIT_FSYNC: true,
       AUDIT_REDIS_PREFIX: 'sightline:audit',
       AUDIT_CHECKPOINT_EVERY: 100,
       AUDIT_CHECKPOINT_SECONDS: 60,
       AUDIT_RETENTION_DAYS: 365,
       INCIDENT_RETENTION_DAYS: 365,
       AUDIT_PURGE_INTERVAL_SECONDS: 3600,
+      SHUTDOWN_DRAIN_SECONDS: 10,
+      AUDIT_FSYNC: true,
     });
   });
 
@@ -82,6 +82,11 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    ['REDIS_URL', 'http://localhost:6379'],
+    ['AUDIT_REDIS_PREFIX', 'has spaces'],
+    ['AUDIT_CHECKPOINT_EVERY', '-1'],
+    ['AUDIT_RETENTION_DAYS', '0'],
+    ['INCIDENT_RETENTION_DAYS', '1.5'],
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['PORT', '80.5'],
@@ -102,11 +107,6 @@ describe('loadConfig', () => {
     ['AUDIT_FSYNC', 'yes'],
     ['PUBLIC_URL', 'not a url'],
     ['SHUTDOWN_DRAIN_SECONDS', '-1'],
-    ['REDIS_URL', 'http://localhost:6379'],
-    ['AUDIT_REDIS_PREFIX', 'has spaces'],
-    ['AUDIT_CHECKPOINT_EVERY', '-1'],
-    ['AUDIT_RETENTION_DAYS', '0'],
-    ['INCIDENT_RETENTION_DAYS', '1.5'],
   ])('refuses %s=%s with a ConfigError naming the setting', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.message).toMatch(/^invalid configuration:\n {2}/);
