@@ -19,6 +19,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     rolldownOptions: {
       input: {
+        audit: resolve(root, 'audit.html'),
         index: resolve(root, 'index.html'),
         officer: resolve(root, 'officer.html'),
         watch: resolve(root, 'watch.html'),

@@ -13,6 +13,7 @@ import { grantRoutes } from './http/grant-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { incidentRoutes } from './http/incident-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
+import { auditRoutes } from './http/audit-routes.ts';
 import type { Services } from './services.ts';
 import { attachSignaling } from './ws/signaling-socket.ts';
 
@@ -71,6 +72,7 @@ export async function buildApp({ services, logger, servePages = true }: AppOptio
   });
   await app.register(healthRoutes, { services });
   await app.register(sessionRoutes, { services });
+  await app.register(auditRoutes, { services });
   await app.register(incidentRoutes, { services });
   await app.register(grantRoutes, { services });
   await app.register(agreementRoutes, { services });

@@ -37,6 +37,14 @@ export const configSchema = z
     MAX_TRANSPORTS_PER_CONNECTION: z.coerce.number().int().min(1).max(8).default(2),
     HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
 
+    /** The audit trail: Redis key prefix (with REDIS_URL), signed checkpoints, retention. */
+    AUDIT_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/).default('sightline:audit'),
+    AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(0).default(100),
+    AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(0).default(60),
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+    INCIDENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+    AUDIT_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+
     SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).default(10),
     AUDIT_FSYNC: bool.default(true),
     /** Shared state and bus for several nodes; unset runs one node with in-memory state. */

@@ -1,6 +1,6 @@
 // Application logs (pino). Credentials never reach them: authorization headers, passwords and
 // tokens are redacted wherever they appear.
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './config.ts';
 
 export const REDACTED_PATHS = [
@@ -10,8 +10,12 @@ export const REDACTED_PATHS = [
   '*.token',
   '*.grantToken',
   '*.dtlsParameters',
+  '*.iceParameters',
+  '*.srtpParameters',
 ];
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
-  return pino({ level: config.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+/** `destination` defaults to stdout; tests capture logs with a stream of their own. */
+export function createLogger(config: Pick<Config, 'LOG_LEVEL'>, destination?: DestinationStream): Logger {
+  const options = { level: config.LOG_LEVEL, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -7,7 +7,7 @@ import { canSeeIncident } from './access/policy.ts';
 import { AgreementRepository } from './agreements/agreement-repository.ts';
 import type { AuditSource } from './audit/audit-entry.ts';
 import { Auditor } from './audit/auditor.ts';
-import { FileAuditLog } from './audit/file-audit-log.ts';
+import { openAuditTrail } from './audit/open-audit.ts';
 import type { Config } from './config.ts';
 import { Cluster } from './cluster/cluster.ts';
 import { NodeRegistry, type NodeInfo } from './cluster/node-registry.ts';
@@ -18,6 +18,7 @@ import { GrantService } from './grants/grant-service.ts';
 import { actorOf, Directory } from './identity/directory.ts';
 import { LoginLockout } from './identity/login-lockout.ts';
 import { SessionStore } from './identity/sessions.ts';
+import type { IncidentHistory } from './incidents/incident-history.ts';
 import { IncidentRepository } from './incidents/incident-repository.ts';
 import { LiveIncidents } from './live/live-incidents.ts';
 import type { Bus } from './state/bus.ts';
@@ -47,6 +48,8 @@ export interface Services {
   cluster: Cluster;
   metrics: Metrics;
   audit: Auditor;
+  /** Metadata of live and ended incidents, kept for INCIDENT_RETENTION_DAYS (access reports). */
+  incidentHistory: IncidentHistory;
   /** True once shutdown began: no new incidents are taken. */
   draining: boolean;
   /** Set once the HTTP server listens: the base of links handed out. */
@@ -55,7 +58,12 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function createServices(config: Config, log: FastifyBaseLogger): Promise<Services> {
+export interface ServicesOptions {
+  /** The clock for session timeouts and retention (tests inject one). */
+  now?: () => number;
+}
+
+export async function createServices(config: Config, log: FastifyBaseLogger, options: ServicesOptions = {}): Promise<Services> {
   const nodeId = config.NODE_ID ?? `${hostname()}:${process.pid}`;
   const source = (ip: string | null, userAgent: string | null): AuditSource => ({ ip, userAgent, node: nodeId });
   const { store, bus, link } = await createState(config.REDIS_URL, nodeId, (raw) => log.warn({ raw: raw.slice(0, 200) }, 'ignored a malformed bus message'));
@@ -67,7 +75,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
     if (!(await agreements.list()).some((a) => a.id === agreement.id)) await agreements.create({ ...agreement, createdBy: 'seed' });
   }
   const keys: SigningKeys = await loadOrCreateSigningKeys(config.SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'signing-key.jwk'));
-  const auditLog = await FileAuditLog.open(join(config.DATA_DIR, 'audit.jsonl'), { fsync: config.AUDIT_FSYNC });
+  const { trail: auditLog, incidents: incidentHistory } = await openAuditTrail(config, keys, nodeId, log, options.now);
   let observeAuditWrite = (_seconds: number) => undefined as void;
   const audit = new Auditor(auditLog, log, (seconds) => observeAuditWrite(seconds));
   const media = await MediaPlane.start({
@@ -84,6 +92,8 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
   media.on('workerReplaced', (pid) => log.warn({ pid }, 'mediasoup worker replaced'));
 
   const incidents = new IncidentRepository(store);
+  // Entries about an incident carry its agency, for agency-scoped reports.
+  auditLog.agencyOfIncident = async (incidentId) => (await incidents.find(incidentId))?.agencyId ?? (await incidentHistory.get(incidentId))?.agencyId;
   const grants = new GrantRepository(store);
   const services = {} as Services;
   const grantService = new GrantService({
@@ -112,7 +122,10 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
       log.warn({ incidentId }, 'incident media rebuilt on a live worker');
       void audit.note({ action: 'incident.media-recovered', outcome: 'info', actor: null, target: { incidentId }, source: source(null, null), reason: 'MEDIA_WORKER_DIED' });
     },
+    onStarted: (incident) =>
+      void incidentHistory.started(incident).catch((error) => log.error({ err: error }, 'could not store incident metadata')),
     onEnded: async (incidentId, code, by) => {
+      await incidentHistory.ended(incidentId, Date.now(), code).catch((error) => log.error({ err: error }, 'could not store incident metadata'));
       await audit.note({
         action: 'incident.end',
         outcome: by ? 'allowed' : 'info',
@@ -157,6 +170,26 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
     })().catch((error) => log.error({ err: error }, 'agreement re-check failed'));
   });
 
+  const sessions = new SessionStore(
+    store,
+    { idleMs: config.SESSION_IDLE_SECONDS * 1000, maxMs: config.SESSION_MAX_SECONDS * 1000 },
+    options.now,
+    (session, cause) =>
+      void directory.userById(session.userId).then((user) =>
+        audit.note({
+          action: 'session.expire',
+          outcome: 'info',
+          actor: user ? { id: user.id, role: user.role, agencyId: user.agencyId } : null,
+          target: { userId: session.userId },
+          source: source(null, null),
+          reason: cause === 'idle' ? 'SESSION_IDLE_TIMEOUT' : 'SESSION_MAX_LIFETIME',
+          detail: { lastSeenAt: new Date(session.lastSeenAt).toISOString() },
+        }),
+      ),
+  );
+  auditLog.start();
+  const sessionSweeper = setInterval(() => void sessions.sweep().catch((error) => log.warn({ err: error }, 'session sweep failed')), 60_000);
+  sessionSweeper.unref();
   const sweeper = setInterval(
     () => void live.sweepLost(config.LOST_INCIDENT_GRACE_SECONDS * 1000).catch((error) => log.warn({ err: error }, 'lost-incident sweep failed')),
     config.NODE_HEARTBEAT_MS,
@@ -170,7 +203,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
     store,
     bus,
     directory,
-    sessions: new SessionStore(store, { idleMs: config.SESSION_IDLE_SECONDS * 1000, maxMs: config.SESSION_MAX_SECONDS * 1000 }),
+    sessions,
     lockout: new LoginLockout(store),
     keys,
     media,
@@ -183,6 +216,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
     cluster,
     metrics,
     audit,
+    incidentHistory,
     draining: false,
     publicUrl: `http://127.0.0.1:${config.PORT}`,
     source,
@@ -190,11 +224,13 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      clearInterval(sessionSweeper);
       await live.endAll('SERVER_SHUTTING_DOWN');
       await cluster.stop();
       consoles.close();
       media.close();
       await auditLog.close();
+      await incidentHistory.close();
       await bus.close();
       await store.close();
     },

@@ -14,13 +14,23 @@ export interface AuditSource {
   ip: string | null;
   userAgent: string | null;
   node: string;
+  /** Correlates the entries of one signalling connection (join → talk → leave). */
+  connection?: string;
+}
+
+/** What an action was done to. `agencyId` is the agency of the incident, when there is one. */
+export interface AuditTarget {
+  incidentId?: string;
+  agencyId?: string;
+  grantId?: string;
+  userId?: string;
 }
 
 export interface AuditEvent {
   action: string;
   outcome: AuditOutcome;
   actor: AuditActor | null;
-  target: { incidentId?: string; grantId?: string; userId?: string };
+  target: AuditTarget;
   source: AuditSource;
   /** A stable code: the refusal code for denials, or why something ended. */
   reason?: string;

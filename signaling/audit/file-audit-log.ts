@@ -1,55 +1,292 @@
 // Append-only JSON-lines audit file, hash-chained, synced to disk before each append resolves.
-// Appends are serialized; a write failure is reported to that caller and the next append retries.
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// Appends are serialized; a write failure is reported to that caller (the partial line is cut
+// off again) and the next append retries.
+//
+// One process writes a given file: `open` takes `<file>.lock` (holding the writer's pid) and
+// refuses while another live process holds it. Before every append the path is checked to still
+// name the open file, so a log that was removed or replaced refuses further appends (fail closed)
+// instead of writing into an unlinked inode. Checkpoints live alongside in
+// `<name>.checkpoints.jsonl`.
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from './audit-entry.ts';
-import type { AuditLog } from './audit-log.ts';
+import type { AuditStore, ScanOptions } from './audit-log.ts';
+import type { AuditCheckpoint } from './audit-signatures.ts';
+import { parseCheckpoint, parseEntry } from './audit-verify.ts';
 
-export class FileAuditLog implements AuditLog {
+/** `var/audit.jsonl` → `var/audit.checkpoints.jsonl`. */
+export const checkpointPathFor = (path: string): string =>
+  join(dirname(path), `${basename(path).replace(/\.jsonl$/, '')}.checkpoints.jsonl`);
+
+export interface RawLine {
+  /** 1-based line number. */
+  line: number;
+  text: string;
+}
+
+/** The non-empty lines of a JSON-lines file (an absent file has none). */
+export async function readLines(path: string): Promise<RawLine[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return text
+    .split('\n')
+    .map((line, index) => ({ line: index + 1, text: line }))
+    .filter(({ text: line }) => line.trim() !== '');
+}
+
+async function syncDirectory(path: string): Promise<void> {
+  const dir = await open(dirname(path), constants.O_RDONLY);
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function acquireLock(lockPath: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      await writeFile(lockPath, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
+        throw new Error(`the audit file is in use by process ${pid} (${lockPath}); only one process may write it`);
+      }
+      await unlink(lockPath).catch(() => undefined); // stale: its process is gone
+    }
+  }
+  throw new Error(`could not take the audit file lock ${lockPath}`);
+}
+
+export interface FileAuditLogOptions {
+  fsync: boolean;
+  /** Told about repairs made on open (an unterminated last line moved aside). */
+  onWarning?: (message: string, detail: Record<string, unknown>) => void;
+}
+
+export class FileAuditLog implements AuditStore {
   #tail: Promise<unknown> = Promise.resolve();
   #last = { seq: 0, hash: GENESIS_HASH };
   #closed = false;
+  #closing: Promise<void> | null = null;
+  #file: FileHandle;
+  #identity: { dev: number; ino: number };
+  #size: number;
+  readonly description: string;
+  readonly checkpointPath: string;
 
   private constructor(
     private readonly path: string,
-    private readonly file: FileHandle,
+    file: FileHandle,
+    identity: { dev: number; ino: number; size: number },
     private readonly fsync: boolean,
-  ) {}
+  ) {
+    this.#file = file;
+    this.#identity = { dev: identity.dev, ino: identity.ino };
+    this.#size = identity.size;
+    this.description = `file ${path}`;
+    this.checkpointPath = checkpointPathFor(path);
+  }
 
-  static async open(path: string, options: { fsync: boolean }): Promise<FileAuditLog> {
+  static async open(path: string, options: FileAuditLogOptions): Promise<FileAuditLog> {
     await mkdir(dirname(path), { recursive: true });
-    const log = new FileAuditLog(path, await open(path, 'a', 0o600), options.fsync);
-    const existing = await log.entries();
-    const last = existing.at(-1);
-    if (last) log.#last = { seq: last.seq, hash: last.hash };
-    return log;
+    const lockPath = `${path}.lock`;
+    await acquireLock(lockPath);
+    try {
+      await repairTornTail(path, options.onWarning);
+      const existed = await stat(path).then(
+        () => true,
+        () => false,
+      );
+      const file = await open(path, 'a', 0o600);
+      if (!existed) await syncDirectory(path);
+      const identity = await file.stat();
+      const log = new FileAuditLog(path, file, identity, options.fsync);
+      const lastLine = (await readLines(path)).at(-1);
+      if (lastLine) {
+        const last = parseEntry(lastLine.text);
+        if (!last) throw new Error(`the last line of ${path} is not an audit entry; run npm run audit:verify`);
+        log.#last = { seq: last.seq, hash: last.hash };
+      }
+      return log;
+    } catch (error) {
+      await unlink(lockPath).catch(() => undefined);
+      throw error;
+    }
   }
 
   record(event: AuditEvent): Promise<AuditEntry> {
-    const append = this.#tail.then(async () => {
-      if (this.#closed) throw new Error('audit log is closed');
+    return this.#exclusive(async () => {
+      await this.#assertSameFile();
       const entry = sealEntry(this.#last, event, new Date());
-      await this.file.appendFile(`${JSON.stringify(entry)}\n`);
-      if (this.fsync) await this.file.datasync();
+      const line = Buffer.from(`${JSON.stringify(entry)}\n`);
+      try {
+        await this.#file.appendFile(line);
+        if (this.fsync) await this.#file.datasync();
+      } catch (error) {
+        // Cut off a partial line so that the next append starts on a clean line.
+        await this.#file.truncate(this.#size).catch(() => undefined);
+        throw error;
+      }
+      this.#size += line.byteLength;
       this.#last = { seq: entry.seq, hash: entry.hash };
       return entry;
     });
-    this.#tail = append.catch(() => undefined);
-    return append;
   }
 
+  async head(): Promise<{ seq: number; hash: string }> {
+    return { ...this.#last };
+  }
+
+  /** The entries that parse; a damaged line is skipped here and reported by audit:verify. */
   async entries(): Promise<AuditEntry[]> {
-    const text = await readFile(this.path, 'utf8');
-    return text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as AuditEntry);
+    return (await readLines(this.path)).map(({ text }) => parseEntry(text)).filter((entry) => entry !== null);
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    await this.#tail;
-    this.#closed = true;
-    await this.file.close();
+  async *scan(options: ScanOptions = {}): AsyncIterable<AuditEntry> {
+    const all = await this.entries();
+    if (options.order === 'desc') all.reverse();
+    for (const entry of all) {
+      if (options.beforeSeq !== undefined && entry.seq >= options.beforeSeq) continue;
+      if (options.afterSeq !== undefined && entry.seq <= options.afterSeq) continue;
+      yield entry;
+    }
   }
+
+  async checkpoints(): Promise<AuditCheckpoint[]> {
+    return (await readLines(this.checkpointPath)).map(({ text }) => parseCheckpoint(text)).filter((c) => c !== null);
+  }
+
+  addCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    return this.#exclusive(async () => {
+      const file = await open(this.checkpointPath, 'a', 0o600);
+      try {
+        await file.appendFile(`${JSON.stringify(checkpoint)}\n`);
+        if (this.fsync) await file.datasync();
+      } finally {
+        await file.close();
+      }
+    });
+  }
+
+  replacePrefix(summary: AuditEntry, expected: { summaryToSeq: number | null }): Promise<boolean> {
+    return this.#exclusive(async () => {
+      await this.#assertSameFile();
+      const lines = await readLines(this.path);
+      const parsed = lines.map(({ text }) => parseEntry(text));
+      const first = parsed[0];
+      const currentSummary = first?.action === summary.action ? first.seq : null;
+      if (currentSummary !== expected.summaryToSeq) return false;
+      const cut = parsed.findIndex((entry) => entry?.seq === summary.seq && entry.hash === summary.hash);
+      if (cut < 0) return false;
+      const kept = lines.slice(cut + 1).map(({ text }) => `${text}\n`);
+      const content = `${JSON.stringify(summary)}\n${kept.join('')}`;
+      await this.#replaceFile(this.path, content);
+      await this.#file.close();
+      this.#file = await open(this.path, 'a', 0o600);
+      const identity = await this.#file.stat();
+      this.#identity = { dev: identity.dev, ino: identity.ino };
+      this.#size = identity.size;
+
+      const checkpoints = await readLines(this.checkpointPath);
+      const keep = checkpoints.filter(({ text }) => (parseCheckpoint(text)?.seq ?? Infinity) >= summary.seq);
+      if (keep.length !== checkpoints.length) {
+        await this.#replaceFile(this.checkpointPath, keep.map(({ text }) => `${text}\n`).join(''));
+      }
+      return true;
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#tail;
+      this.#closed = true;
+      await this.#file.close();
+      await unlink(`${this.path}.lock`).catch(() => undefined);
+    })();
+    return this.#closing;
+  }
+
+  /** Runs `task` after every earlier append, purge and checkpoint. */
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(() => {
+      if (this.#closed) throw new Error('audit log is closed');
+      return task();
+    });
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The path must still name the file we append to: a removed or replaced log fails closed. */
+  async #assertSameFile(): Promise<void> {
+    let current;
+    try {
+      current = await stat(this.path);
+    } catch (error) {
+      throw new Error(`the audit file ${this.path} is gone (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (current.ino !== this.#identity.ino || current.dev !== this.#identity.dev) {
+      throw new Error(`the audit file ${this.path} was replaced by another file`);
+    }
+  }
+
+  async #replaceFile(path: string, content: string): Promise<void> {
+    const temporary = `${path}.tmp-${process.pid}`;
+    const file = await open(temporary, 'w', 0o600);
+    try {
+      await file.writeFile(content);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+    await syncDirectory(path);
+  }
+}
+
+/**
+ * A crash in the middle of an append can leave an unterminated last line. It was never
+ * acknowledged (acknowledgement waits for the complete line to be on disk), so it is moved to
+ * `<file>.torn-<time>` and cut off, and the chain continues from the last complete entry.
+ */
+async function repairTornTail(path: string, onWarning: FileAuditLogOptions['onWarning']): Promise<void> {
+  let content: Buffer;
+  try {
+    content = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (content.length === 0 || content[content.length - 1] === 0x0a) return;
+  const keep = content.lastIndexOf(0x0a) + 1;
+  const aside = `${path}.torn-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  await writeFile(aside, content.subarray(keep), { mode: 0o600 });
+  const file = await open(path, 'r+');
+  try {
+    await file.truncate(keep);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  onWarning?.('the audit file ended in an unterminated line (an append cut short by a crash); it was moved aside', {
+    path: aside,
+    bytes: content.length - keep,
+  });
 }

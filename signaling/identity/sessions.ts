@@ -1,17 +1,21 @@
 // Signed-in sessions: opaque random tokens, stored (in the shared Store) only as their SHA-256,
-// with an idle timeout and an absolute lifetime.
+// with an idle timeout and an absolute lifetime. A record is kept until the absolute lifetime so
+// that an idle timeout is noticed (and reported) rather than silently forgotten.
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
 import type { Collection, Store } from '../state/store.ts';
 
-const sessionSchema = z.object({ userId: z.string(), createdAt: z.number(), lastSeenAt: z.number(), deviceId: z.string().nullable().default(null) });
+const sessionSchema = z.object({ key: z.string(), userId: z.string(), createdAt: z.number(), lastSeenAt: z.number(), deviceId: z.string().nullable().default(null) });
 export type Session = z.infer<typeof sessionSchema>;
 
 export interface SessionLimits {
   idleMs: number;
   maxMs: number;
 }
+
+/** Why a session ended without a sign-out: idle too long, or past its absolute lifetime. */
+export type SessionExpiry = 'idle' | 'lifetime';
 
 export const sessionDigest = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -22,14 +26,27 @@ export class SessionStore {
     store: Store,
     private readonly limits: SessionLimits,
     private readonly now: () => number = Date.now,
+    /** Told once per session that times out, when that is detected (on use or by `sweep`). */
+    private readonly onExpired: (session: Session, cause: SessionExpiry) => void = () => undefined,
   ) {
     this.#sessions = store.collection('sessions', sessionSchema);
+  }
+
+  #expiry(session: Session, at: number): SessionExpiry | null {
+    if (at - session.createdAt > this.limits.maxMs) return 'lifetime';
+    if (at - session.lastSeenAt > this.limits.idleMs) return 'idle';
+    return null;
+  }
+
+  #keep(session: Session): { ttlMs: number } {
+    return { ttlMs: Math.max(1, session.createdAt + this.limits.maxMs - this.now()) };
   }
 
   async create(userId: string, deviceId: string | null = null): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const at = this.now();
-    await this.#sessions.put(sessionDigest(token), { userId, createdAt: at, lastSeenAt: at, deviceId }, { ttlMs: this.limits.idleMs });
+    const session = { key: sessionDigest(token), userId, createdAt: at, lastSeenAt: at, deviceId };
+    await this.#sessions.put(session.key, session, this.#keep(session));
     return token;
   }
 
@@ -39,16 +56,26 @@ export class SessionStore {
     const session = await this.#sessions.get(key);
     if (!session) throw new SightlineError('SESSION_INVALID');
     const at = this.now();
-    if (at - session.lastSeenAt > this.limits.idleMs || at - session.createdAt > this.limits.maxMs) {
-      await this.#sessions.delete(key);
+    const expiry = this.#expiry(session, at);
+    if (expiry) {
+      if (await this.#sessions.delete(key)) this.onExpired(session, expiry);
       throw new SightlineError('SESSION_EXPIRED');
     }
     const refreshed = { ...session, lastSeenAt: at };
-    await this.#sessions.put(key, refreshed, { ttlMs: this.limits.idleMs });
+    await this.#sessions.put(key, refreshed, this.#keep(refreshed));
     return refreshed;
   }
 
   async end(token: string): Promise<boolean> {
     return this.#sessions.delete(sessionDigest(token));
+  }
+
+  /** Ends sessions past their limits; called periodically. */
+  async sweep(): Promise<void> {
+    const at = this.now();
+    for (const session of await this.#sessions.list()) {
+      const expiry = this.#expiry(session, at);
+      if (expiry && (await this.#sessions.delete(session.key))) this.onExpired(session, expiry);
+    }
   }
 }

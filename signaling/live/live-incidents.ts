@@ -3,7 +3,7 @@
 import type { MediaPlane } from '../../server/media-plane.ts';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { User } from '../identity/directory.ts';
-import type { IncidentRepository } from '../incidents/incident-repository.ts';
+import type { Incident, IncidentRepository } from '../incidents/incident-repository.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { PresenceEntry } from '../protocol/messages.ts';
 import type { Bus } from '../state/bus.ts';
@@ -22,6 +22,8 @@ export interface LiveIncidentsHooks {
   onRecovered(incidentId: string): void;
   isNodeLive(nodeId: string): Promise<boolean>;
   onError(error: Error, context: string): void;
+  /** Called once per started incident, once its media room is open. */
+  onStarted?(incident: Incident): void;
   /** Called once per ended incident, with who ended it (null when the system did). */
   onEnded(incidentId: string, code: ErrorCode, by: EndedBy | null): Promise<void>;
 }
@@ -54,6 +56,7 @@ export class LiveIncidents {
         onPresence: (incidentId, presence) => void this.#storePresence(incidentId, presence),
       });
       this.#live.set(incident.id, live);
+      this.hooks.onStarted?.(incident);
       await this.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
       return live;
     } catch (error) {

@@ -103,7 +103,8 @@ export class SignalingConnection implements ParticipantChannel {
     } else {
       this.leaveIncident();
     }
-    if (incident && this.viewer) {
+    // A clinician still in a live incident leaves now; one cut off earlier (expiry, incident end) was audited then.
+    if (incident && this.viewer && !incident.ended) {
       void this.services.audit.note({
         action: 'leave',
         outcome: 'info',
@@ -151,6 +152,7 @@ export class SignalingConnection implements ParticipantChannel {
         this.send({ type: 'response', id: message.id, ok: true, data });
       } catch (error) {
         const failure = toSightlineError(error);
+        await this.#auditRefusal(message.type, failure);
         if (failure.code === 'INTERNAL') this.log.error({ err: error, type: message.type }, 'signalling handler failed');
         this.refuse(message.id, failure);
       }
@@ -160,4 +162,23 @@ export class SignalingConnection implements ParticipantChannel {
   refuse(id: number | null, error: SightlineError): void {
     this.send({ type: 'response', id, ok: false, error: error.toJSON() });
   }
+
+  /**
+   * Authorization refusals of any message are audited here, once; `auth` and `join` audit every
+   * refusal of their own with more detail.
+   */
+  async #auditRefusal(type: string, failure: SightlineError): Promise<void> {
+    if (type === 'auth' || type === 'join' || !AUDITED_REFUSALS.has(failure.code)) return;
+    await this.services.audit.note({
+      action: type,
+      outcome: 'denied',
+      actor: this.actor,
+      target: { incidentId: this.incident?.incident.id, grantId: this.viewer?.grant.grantId },
+      source: this.source,
+      reason: failure.code,
+    });
+  }
 }
+
+/** Refusals that are decisions about who may do what (audited), as opposed to malformed or untimely requests. */
+const AUDITED_REFUSALS: ReadonlySet<string> = new Set(['NOT_AUTHENTICATED', 'FORBIDDEN', 'PERMISSION_DENIED']);

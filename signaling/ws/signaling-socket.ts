@@ -1,5 +1,6 @@
 // Attaches the signalling WebSocket endpoint (/ws) to the fastify server, with an origin check,
 // a hard payload cap, and connections closed before the app closes.
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../services.ts';
@@ -36,7 +37,10 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
     }
     const accept = () =>
       wss.handleUpgrade(request, socket, head, (ws) => {
-        const source = services.source(request.socket.remoteAddress ?? null, request.headers['user-agent']?.slice(0, 256) ?? null);
+        const source = {
+          ...services.source(request.socket.remoteAddress ?? null, request.headers['user-agent']?.slice(0, 256) ?? null),
+          connection: randomUUID(),
+        };
         const connection = new ClientSession(ws, source, services, services.cluster, app.log);
         connections.add(connection);
         ws.once('close', () => connections.delete(connection));

@@ -13,6 +13,10 @@ export interface TestRedis {
   process: ChildProcess;
   /** Removes every key, between tests. */
   flush(): Promise<void>;
+  /** Kills the server (default SIGKILL: no chance to write anything more), keeping its data directory. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the server again on the same port and data directory (after `kill`). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,26 +38,32 @@ export async function startRedis(options: { durable?: boolean } = {}): Promise<T
   const persistence = options.durable
     ? ['--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
     : ['--appendonly', 'no', '--save', ''];
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
   const url = `redis://127.0.0.1:${port}`;
-  const client = createClient({ url });
-  client.on('error', () => undefined);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await client.connect();
-      await client.ping();
-      break;
-    } catch {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server did not start:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+  const launch = async () => {
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    const client = createClient({ url });
+    client.on('error', () => undefined);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        await client.connect();
+        await client.ping();
+        break;
+      } catch {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server did not start:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     }
-  }
-  return {
+    return { child, client };
+  };
+  const exited = (child: ChildProcess) =>
+    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let { child, client } = await launch();
+  const redis: TestRedis = {
     url,
     port,
     dir,
@@ -61,14 +71,25 @@ export async function startRedis(options: { durable?: boolean } = {}): Promise<T
     flush: async () => {
       await client.flushAll();
     },
+    async kill(signal = 'SIGKILL') {
+      client.destroy();
+      const done = exited(child);
+      child.kill(signal);
+      await done;
+    },
+    async restart() {
+      ({ child, client } = await launch());
+      redis.process = child;
+    },
     async stop() {
       await client.quit().catch(() => undefined);
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
+      if (child.exitCode === null && child.signalCode === null) {
+        const done = exited(child);
         child.kill('SIGTERM');
-        await exited;
+        await done;
       }
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return redis;
 }

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { buildApp } from '../../signaling/app.ts';
 import { loadConfig, type ConfigInput } from '../../signaling/config.ts';
 import { createLogger } from '../../signaling/logger.ts';
@@ -24,8 +25,17 @@ export interface TestRelay {
 
 let portBase = 42000;
 
-export async function startRelay(overrides: Partial<Record<keyof ConfigInput, string>> = {}): Promise<TestRelay> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'sightline-test-'));
+export interface RelayOptions {
+  /** Where the relay's logs go (set LOG_LEVEL in the overrides); default stdout. */
+  logStream?: DestinationStream;
+  /** The clock for session timeouts and retention. */
+  now?: () => number;
+  /** Use this data directory (kept on close) instead of a fresh temporary one. */
+  dataDir?: string;
+}
+
+export async function startRelay(overrides: Partial<Record<keyof ConfigInput, string>> = {}, options: RelayOptions = {}): Promise<TestRelay> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'sightline-test-')));
   // Each relay gets its own RTC port range so that relays in one run never collide.
   const rtcMin = portBase;
   portBase += 200;
@@ -39,8 +49,8 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
     WS_CONNECTS_PER_MINUTE: '1000',
     ...overrides,
   });
-  const log = createLogger(config);
-  const services = await createServices(config, log);
+  const log = createLogger(config, options.logStream);
+  const services = await createServices(config, log, { now: options.now });
   const { app } = await buildApp({ services, logger: log });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -64,7 +74,7 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
     },
     async close() {
       await app.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -53,14 +53,14 @@ export const join: Handler<'join'> = async (connection, message) => {
 
   // The grant may have narrowed since the token was issued; the grant record is authoritative.
   const permissions = new Set(token.permissions.filter((p) => grant.permissions.includes(p)));
-  connection.viewer = { user: clinician, grant: { ...token, permissions: [...permissions], expiresAt: grant.expiresAt } };
   await services.audit.allow({
     action: 'join',
-    actor: connection.actor,
+    actor: { id: clinician.id, role: clinician.role, agencyId: clinician.agencyId },
     target: { incidentId, grantId: grant.id },
     source: connection.source,
     detail: { permissions: [...permissions].join(','), expiresAt: grant.expiresAt, agreementId: grant.agreementId },
   });
+  connection.viewer = { user: clinician, grant: { ...token, permissions: [...permissions], expiresAt: grant.expiresAt } };
   const reply = await addViewer(connection, live, { user: clinician, permissions, grantId: grant.id, expiresAt: grant.expiresAt }, message.rtpCapabilities);
   scheduleExpiry(connection, incidentId, grant.id, grant.expiresAt);
   return reply;
@@ -68,6 +68,8 @@ export const join: Handler<'join'> = async (connection, message) => {
 
 function scheduleExpiry(connection: SignalingConnection, incidentId: string, grantId: string, expiresAt: number): void {
   connection.scheduleAccessEnd(expiresAt, 'GRANT_EXPIRED', () => {
+    // An incident that ended first already ended this access (audited as incident.end).
+    if (!connection.services.live.get(incidentId)) return;
     void connection.services.audit.note({
       action: 'grant.expire',
       outcome: 'info',

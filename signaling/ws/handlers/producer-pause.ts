@@ -6,7 +6,8 @@ async function setPaused(connection: Parameters<Handler<'producer.pause'>>[0], p
   const { participant } = requireParticipant(connection);
   const producer = participant.media.producers().find((p) => p.producerId === producerId);
   if (!producer) throw new SightlineError('PRODUCER_NOT_FOUND');
-  const talkback = producer.source === 'talkback';
+  // Talking starts and stops once each: repeating a resume or a pause is not audited again.
+  const talkback = producer.source === 'talkback' && producer.paused !== paused;
   if (talkback && !paused) await auditTalk(connection, true);
   await participant.media.setProducerPaused(producerId, paused);
   if (talkback && paused) await auditTalk(connection, false);

@@ -36,6 +36,12 @@ describe('loadConfig', () => {
       WS_RATE_BURST: 40,
       MAX_TRANSPORTS_PER_CONNECTION: 2,
       HTTP_BODY_LIMIT_BYTES: 65536,
+      AUDIT_REDIS_PREFIX: 'sightline:audit',
+      AUDIT_CHECKPOINT_EVERY: 100,
+      AUDIT_CHECKPOINT_SECONDS: 60,
+      AUDIT_RETENTION_DAYS: 365,
+      INCIDENT_RETENTION_DAYS: 365,
+      AUDIT_PURGE_INTERVAL_SECONDS: 3600,
       SHUTDOWN_DRAIN_SECONDS: 10,
       AUDIT_FSYNC: true,
       AUTH_RATE_PER_MINUTE: 30,
@@ -90,6 +96,11 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    ['REDIS_URL', 'http://localhost:6379'],
+    ['AUDIT_REDIS_PREFIX', 'has spaces'],
+    ['AUDIT_CHECKPOINT_EVERY', '-1'],
+    ['AUDIT_RETENTION_DAYS', '0'],
+    ['INCIDENT_RETENTION_DAYS', '1.5'],
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['PORT', '80.5'],
@@ -142,6 +153,24 @@ describe('loadConfig', () => {
     expect(error.message).toBe('invalid configuration:\n  config: RTC_MIN_PORT must not exceed RTC_MAX_PORT');
     // Relative to the default range too.
     expect(configError({ RTC_MIN_PORT: '41000' }).message).toContain('RTC_MIN_PORT must not exceed RTC_MAX_PORT');
+  });
+
+  it('takes the audit store, checkpoint and retention settings', () => {
+    const config = loadConfig({
+      REDIS_URL: 'redis://10.0.0.5:6379/2',
+      AUDIT_CHECKPOINT_EVERY: '10',
+      AUDIT_CHECKPOINT_SECONDS: '0',
+      AUDIT_RETENTION_DAYS: '2555',
+      INCIDENT_RETENTION_DAYS: '90',
+    });
+    expect(config).toMatchObject({
+      REDIS_URL: 'redis://10.0.0.5:6379/2',
+      AUDIT_CHECKPOINT_EVERY: 10,
+      AUDIT_CHECKPOINT_SECONDS: 0,
+      AUDIT_RETENTION_DAYS: 2555,
+      INCIDENT_RETENTION_DAYS: 90,
+    });
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@redis.example:6380' }).REDIS_URL).toBe('rediss://user:pw@redis.example:6380');
   });
 
   it('accepts RTC_MIN_PORT == RTC_MAX_PORT', () => {

@@ -150,4 +150,34 @@ describe('SessionStore', () => {
     expect(await otherNode.end(token)).toBe(true);
     expect(await codeOf(sessions.touch(token))).toBe('SESSION_INVALID');
   });
+
+  it('reports each session that times out exactly once, with the cause, whether found on use or by sweep', async () => {
+    let now = 0;
+    const expired: Array<[string, string]> = [];
+    const store = new MemoryStore(() => now);
+    const sessions = new SessionStore(store, { idleMs: 1000, maxMs: 5000 }, () => now, (session, cause) => expired.push([session.userId, cause]));
+    const used = await sessions.create('u-used');
+    await sessions.create('u-swept');
+    await sessions.create('u-long');
+    const ended = await sessions.create('u-ended');
+    await sessions.end(ended);
+    now = 1001;
+    expect(await codeOf(sessions.touch(used))).toBe('SESSION_EXPIRED');
+    expect(await codeOf(sessions.touch(used))).toBe('SESSION_INVALID');
+    await sessions.sweep();
+    await sessions.sweep();
+    expect(expired).toEqual([
+      ['u-used', 'idle'],
+      ['u-swept', 'idle'],
+      ['u-long', 'idle'],
+    ]);
+
+    expired.length = 0;
+    now = 10_000;
+    const active = await sessions.create('u-active');
+    for (now = 10_900; now <= 15_000; now += 900) await sessions.touch(active);
+    now = 15_001;
+    expect(await codeOf(sessions.touch(active))).toBe('SESSION_EXPIRED');
+    expect(expired).toEqual([['u-active', 'lifetime']]);
+  });
 });

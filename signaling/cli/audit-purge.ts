@@ -1,0 +1,56 @@
+// npm run audit:purge -- [--now ISO_TIME]
+//
+// Runs the retention purge once, as the relay's periodic job does: audit entries older than
+// AUDIT_RETENTION_DAYS are replaced by one signed summary entry (so audit:verify still passes),
+// incident metadata older than INCIDENT_RETENTION_DAYS is removed. Uses the relay's environment
+// (REDIS_URL or DATA_DIR, SIGNING_KEY_FILE). The audit file has one writer: while the relay runs
+// on the same DATA_DIR this refuses, and the relay's own job does the purge. `--now` sets the
+// clock (for tests and for purging "as of" a date). Exit status 0 done, 1 refused, 2 error.
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import type { JWK } from 'jose';
+import { PurgeRefused } from '../audit/audit-purge.ts';
+import { openAuditTrail } from '../audit/open-audit.ts';
+import { loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { signingKeysFromJwk } from '../tokens/signing-keys.ts';
+import { parseArgs } from './cli-args.ts';
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs(argv, { values: ['now'], flags: [] });
+  const now = values.has('now') ? Date.parse(values.get('now')!) : Date.now();
+  if (Number.isNaN(now)) throw new Error('--now must be an ISO 8601 time');
+  const config = loadConfig();
+  const log = createLogger({ LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, pino.destination(2));
+  const keyPath = config.SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'signing-key.jwk');
+  const keys = await signingKeysFromJwk(JSON.parse(await readFile(keyPath, 'utf8')) as JWK);
+  const { trail, incidents } = await openAuditTrail({ ...config, AUDIT_PURGE_INTERVAL_SECONDS: 0, AUDIT_CHECKPOINT_SECONDS: 0 }, keys, `${hostname()}:audit-purge:${process.pid}`, log, () => now);
+  try {
+    const result = await trail.purge(new Date(now));
+    console.log(
+      result.purged > 0
+        ? `Purged ${result.purged} audit entries written before ${result.cutoff}; the signed summary now covers seq ${result.summary!.fromSeq}..${result.summary!.toSeq}.`
+        : `Nothing to purge: no audit entries written before ${result.cutoff}.`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof PurgeRefused) {
+      console.error(`audit:purge: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await trail.close();
+    await incidents.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`audit:purge: ${(error as Error).message}`);
+    process.exit(2);
+  },
+);

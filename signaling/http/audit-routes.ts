@@ -1,0 +1,119 @@
+// Supervisors read the audit trail of their agency: entries with filters and paging, the access
+// report of one incident, and CSV/JSON exports of both. Reading the audit is itself audited
+// (fail closed: no entry, no report).
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { accessReportCsv, buildAccessReport } from '../audit/access-report.ts';
+import type { AuditEntry } from '../audit/audit-entry.ts';
+import { auditEntriesCsv } from '../audit/audit-csv.ts';
+import { matchesAuditFilter, takePage } from '../audit/audit-query.ts';
+import { agenciesVisibleTo, canSeeAuditEntry } from '../audit/audit-visibility.ts';
+import { SightlineError } from '../errors.ts';
+import {
+  AUDIT_EXPORT_MAX,
+  accessReportQuery,
+  auditQuery,
+  type AccessReport,
+  type AuditPage,
+  type ExportFormat,
+} from '../protocol/audit.ts';
+import type { Services } from '../services.ts';
+import { actorOf, parseWith, requestSource, requireUser } from './request-auth.ts';
+
+const DEFAULT_PAGE = 100;
+const incidentParams = z.object({ incidentId: z.string().min(1).max(128) });
+
+function download(reply: FastifyReply, format: ExportFormat, name: string, body: unknown): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  reply.header('content-disposition', `attachment; filename="${name}-${stamp}.${format}"`);
+  reply.header('cache-control', 'no-store');
+  if (format === 'csv') {
+    reply.type('text/csv; charset=utf-8');
+    return body as string;
+  }
+  reply.type('application/json; charset=utf-8');
+  return JSON.stringify(body, null, 2);
+}
+
+/** Only the filter values that were given, as audit entry detail. */
+function filterDetail(values: Record<string, string | number | undefined>): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string | number>;
+}
+
+export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get('/api/audit', async (request, reply): Promise<AuditPage | string> => {
+    const viewer = await requireUser(services, request, 'supervisor');
+    const query = parseWith(auditQuery, request.query);
+    const source = requestSource(services, request);
+    const agencies = agenciesVisibleTo(viewer);
+    const action = query.format ? 'audit.export' : 'audit.view';
+    const target = { incidentId: query.incidentId, userId: query.userId, agencyId: query.agencyId ?? viewer.agencyId };
+    const detail = filterDetail({
+      action: query.action,
+      outcome: query.outcome,
+      from: query.from,
+      to: query.to,
+      limit: query.limit,
+      cursor: query.cursor,
+      format: query.format,
+    });
+    if (query.agencyId && !agencies.has(query.agencyId)) {
+      await services.audit.note({ action, outcome: 'denied', actor: actorOf(viewer), target, source, reason: 'FORBIDDEN', detail });
+      throw new SightlineError('FORBIDDEN', 'you may only see the audit of your own agency');
+    }
+    await services.audit.allow({ action, actor: actorOf(viewer), target, source, detail });
+
+    const limit = query.limit ?? (query.format ? AUDIT_EXPORT_MAX : DEFAULT_PAGE);
+    const page = await takePage(
+      services.audit.log.scan({ order: 'desc', beforeSeq: query.cursor }),
+      (entry) => canSeeAuditEntry(entry, agencies) && matchesAuditFilter(entry, query),
+      limit,
+    );
+    if (query.format === 'csv') return download(reply, 'csv', 'sightline-audit', auditEntriesCsv(page.entries));
+    if (query.format === 'json') {
+      return download(reply, 'json', 'sightline-audit', {
+        exportedAt: new Date().toISOString(),
+        exportedBy: actorOf(viewer),
+        filter: filterDetail({ incidentId: query.incidentId, userId: query.userId, agencyId: query.agencyId, ...detail }),
+        ...page,
+      });
+    }
+    return page;
+  });
+
+  app.get('/api/incidents/:incidentId/access-report', async (request, reply): Promise<AccessReport | string> => {
+    const viewer = await requireUser(services, request, 'supervisor');
+    const { incidentId } = parseWith(incidentParams, request.params);
+    const { format } = parseWith(accessReportQuery, request.query);
+    const source = requestSource(services, request);
+
+    const entries: AuditEntry[] = [];
+    for await (const entry of services.audit.log.scan()) if (entry.target.incidentId === incidentId) entries.push(entry);
+    const stored = await services.incidentHistory.get(incidentId);
+    const agencyId =
+      stored?.agencyId ??
+      services.live.get(incidentId)?.incident.agencyId ??
+      entries.find((e) => e.action === 'incident.start' && e.target.agencyId)?.target.agencyId;
+
+    const event = { action: 'audit.access-report', actor: actorOf(viewer), target: { incidentId, agencyId }, source, detail: filterDetail({ format }) };
+    const refuse = async (error: SightlineError): Promise<never> => {
+      await services.audit.note({ ...event, outcome: 'denied', reason: error.code });
+      throw error;
+    };
+    if (!agencyId) return refuse(new SightlineError('INCIDENT_NOT_FOUND', 'no incident with that id is on record'));
+    if (!agenciesVisibleTo(viewer).has(agencyId)) return refuse(new SightlineError('FORBIDDEN', 'the incident belongs to another agency'));
+    await services.audit.allow(event);
+
+    const ids = new Set(entries.flatMap((e) => [e.actor?.id, e.target.userId]).filter((id): id is string => Boolean(id)));
+    const names = new Map<string, string>();
+    for (const id of ids) {
+      const user = await services.directory.userById(id);
+      if (user) names.set(id, user.name);
+    }
+    const report = buildAccessReport(incidentId, entries, { facts: stored ?? { agencyId }, nameOf: (id) => names.get(id) });
+    if (format === 'csv') return download(reply, 'csv', `access-report-${incidentId}`, accessReportCsv(report));
+    if (format === 'json') return download(reply, 'json', `access-report-${incidentId}`, report);
+    return report;
+  });
+};
+

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { accessReportCsv, buildAccessReport } from '../../../../signaling/audit/access-report.ts';
+import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from '../../../../signaling/audit/audit-entry.ts';
+
+const officer = { id: 'u-off', role: 'officer', agencyId: 'police' };
+const sup = { id: 'u-sup', role: 'supervisor', agencyId: 'police' };
+const clin = { id: 'u-clin', role: 'clinician', agencyId: 'health' };
+const clin2 = { id: 'u-clin2', role: 'clinician', agencyId: 'health' };
+
+function log(events: Array<[string, Partial<AuditEvent> & Pick<AuditEvent, 'action'>]>): AuditEntry[] {
+  let prev = { seq: 0, hash: GENESIS_HASH };
+  return events.map(([time, event]) => {
+    const entry = sealEntry(
+      prev,
+      { outcome: 'allowed', actor: null, source: { ip: '10.0.0.9', userAgent: 'ua', node: 'n' }, ...event, target: { incidentId: 'inc-1', agencyId: 'police', ...event.target } },
+      new Date(`2030-01-01T${time}Z`),
+    );
+    prev = entry;
+    return entry;
+  });
+}
+const conn = (connection: string) => ({ source: { ip: '10.0.0.9', userAgent: 'ua', node: 'n', connection } });
+
+const entries = log([
+  ['10:00:00', { action: 'incident.start', actor: officer, ...conn('c-off') }],
+  ['10:01:00', { action: 'grant.create', actor: sup, target: { grantId: 'g-1', userId: clin.id }, detail: { permissions: 'view,talk', expiresAt: Date.parse('2030-01-01T11:00:00Z') } }],
+  ['10:02:00', { action: 'join', actor: clin, target: { grantId: 'g-1' }, detail: { permissions: 'view,talk', expiresAt: Date.parse('2030-01-01T11:00:00Z') }, ...conn('c-1') }],
+  ['10:03:00', { action: 'talk.start', actor: clin, target: { grantId: 'g-1' }, ...conn('c-1') }],
+  ['10:03:30', { action: 'talk.stop', outcome: 'info', actor: clin, target: { grantId: 'g-1' }, ...conn('c-1') }],
+  ['10:04:00', { action: 'talk.start', actor: clin, target: { grantId: 'g-1' }, ...conn('c-1') }],
+  ['10:05:00', { action: 'leave', outcome: 'info', actor: clin, target: { grantId: 'g-1' }, ...conn('c-1') }],
+  ['10:06:00', { action: 'join', outcome: 'denied', actor: null, target: { grantId: 'g-x', userId: clin2.id }, reason: 'TOKEN_EXPIRED', ...conn('c-2') }],
+  ['10:07:00', { action: 'grant.create', actor: sup, target: { grantId: 'g-2', userId: clin2.id }, detail: { permissions: 'view', expiresAt: Date.parse('2030-01-01T10:09:00Z') } }],
+  ['10:08:00', { action: 'join', actor: clin2, target: { grantId: 'g-2' }, detail: { permissions: 'view' }, ...conn('c-3') }],
+  ['10:09:00', { action: 'grant.expire', outcome: 'info', actor: clin2, target: { grantId: 'g-2' }, reason: 'GRANT_EXPIRED', ...conn('c-3') }],
+  ['10:10:00', { action: 'join', actor: clin, target: { grantId: 'g-1' }, detail: { permissions: 'view,talk' }, ...conn('c-4') }],
+  ['10:11:00', { action: 'talk.start', actor: clin, target: { grantId: 'g-1' }, ...conn('c-4') }],
+  ['10:12:00', { action: 'incident.end', actor: officer, reason: 'INCIDENT_ENDED', ...conn('c-off') }],
+  ['10:13:00', { action: 'join', actor: clin, target: { incidentId: 'inc-other', grantId: 'g-9' } }],
+]);
+
+describe('buildAccessReport', () => {
+  const names: Record<string, string> = { 'u-clin': 'Dr. Okafor', 'u-off': 'Cst. Reyes' };
+  const report = buildAccessReport('inc-1', entries, {
+    facts: { agencyId: 'police' },
+    nameOf: (id) => names[id],
+    now: new Date('2030-01-01T12:00:00Z'),
+  });
+
+  it('describes the incident from its entries', () => {
+    expect(report.incident).toEqual({
+      id: 'inc-1',
+      agencyId: 'police',
+      officerId: 'u-off',
+      startedAt: '2030-01-01T10:00:00.000Z',
+      endedAt: '2030-01-01T10:12:00.000Z',
+      endReason: 'INCIDENT_ENDED',
+    });
+  });
+
+  it('lists everyone who saw or heard it, with start, end and authority', () => {
+    expect(report.sessions.map((s) => [s.userId, s.authority, s.joinedAt.slice(11, 19), s.leftAt?.slice(11, 19), s.endedBy])).toEqual([
+      ['u-off', 'incident-officer', '10:00:00', '10:12:00', 'incident.end'],
+      ['u-clin', 'grant', '10:02:00', '10:05:00', 'leave'],
+      ['u-clin2', 'grant', '10:08:00', '10:09:00', 'grant.expire'],
+      ['u-clin', 'grant', '10:10:00', '10:12:00', 'incident.end'],
+    ]);
+    const first = report.sessions[1]!;
+    expect(first).toMatchObject({
+      name: 'Dr. Okafor',
+      role: 'clinician',
+      agencyId: 'health',
+      permissions: ['view', 'talk'],
+      grantId: 'g-1',
+      grantedBy: sup,
+      grantedAt: '2030-01-01T10:01:00.000Z',
+      grantExpiresAt: '2030-01-01T11:00:00.000Z',
+      source: { ip: '10.0.0.9', userAgent: 'ua', node: 'n' },
+    });
+    expect(report.sessions[2]).toMatchObject({ permissions: ['view'], grantedBy: sup, endReason: 'GRANT_EXPIRED', grantExpiresAt: '2030-01-01T10:09:00.000Z' });
+  });
+
+  it('records push-to-talk, closing an open interval when the access ends', () => {
+    expect(report.sessions[1]!.talk).toEqual([
+      { from: '2030-01-01T10:03:00.000Z', to: '2030-01-01T10:03:30.000Z' },
+      { from: '2030-01-01T10:04:00.000Z', to: '2030-01-01T10:05:00.000Z' },
+    ]);
+    expect(report.sessions[3]!.talk).toEqual([{ from: '2030-01-01T10:11:00.000Z', to: '2030-01-01T10:12:00.000Z' }]);
+    expect(report.sessions[2]!.talk).toEqual([]);
+  });
+
+  it('lists refused joins', () => {
+    expect(report.refused).toEqual([
+      { at: '2030-01-01T10:06:00.000Z', actor: null, userId: 'u-clin2', grantId: 'g-x', reason: 'TOKEN_EXPIRED', source: { ip: '10.0.0.9', userAgent: 'ua', node: 'n' } },
+    ]);
+  });
+
+  it('leaves a still-present viewer open, and prefers stored incident facts', () => {
+    const live = buildAccessReport('inc-1', entries.slice(0, 4), { facts: { agencyId: 'police', startedAt: Date.parse('2030-01-01T09:59:59Z'), officerId: 'u-off' } });
+    expect(live.incident.startedAt).toBe('2030-01-01T09:59:59.000Z');
+    expect(live.incident.endedAt).toBeNull();
+    expect(live.sessions.map((s) => s.leftAt)).toEqual([null, null]);
+    expect(live.sessions[1]!.talk).toEqual([{ from: '2030-01-01T10:03:00.000Z', to: null }]);
+  });
+
+  it('matches entries without a connection id by user and grant', () => {
+    const old = entries.map((e) => ({ ...e, source: { ip: e.source.ip, userAgent: e.source.userAgent, node: e.source.node } }));
+    const result = buildAccessReport('inc-1', old, { facts: { agencyId: 'police' } });
+    expect(result.sessions.map((s) => s.endedBy)).toEqual(['incident.end', 'leave', 'grant.expire', 'incident.end']);
+  });
+
+  it('exports one CSV row per session', () => {
+    const csv = accessReportCsv(report, new Date('2030-01-01T12:00:00Z')).split('\r\n');
+    expect(csv[0]).toMatch(/^incident_id,incident_agency,user_id,name,role,agency,authority,joined_at,left_at/);
+    expect(csv).toHaveLength(6);
+    expect(csv[2]).toContain('inc-1,police,u-clin,Dr. Okafor,clinician,health,grant,2030-01-01T10:02:00.000Z,2030-01-01T10:05:00.000Z,leave,,view talk,g-1,u-sup,supervisor,police');
+    expect(csv[2]).toMatch(/,90,10\.0\.0\.9,ua,n$/); // 30 s + 60 s of talk
+  });
+});
