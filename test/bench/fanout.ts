@@ -1,0 +1,258 @@
+// Fan-out benchmark: one synthetic body camera (ffmpeg VP8 test pattern as RTP) forwarded to N
+// receivers by ONE mediasoup worker (PlainTransport producer → N PlainTransport consumers), and
+// the same stream forwarded by Janus (VideoRoom remote publisher → N RTP forwarders). N rises
+// until loss exceeds 1 % or the forwarding process saturates its core.
+//
+//   npm run bench:fanout             (BENCH_QUICK=1 for a smoke run)
+import * as mediasoup from 'mediasoup';
+import { MEDIA_CODECS } from '../../server/media-options.ts';
+import { JANUS_ROOM, JanusClient, startJanus } from './lib/janus.ts';
+import { isQuick, log, withJanus } from './lib/machine.ts';
+import { cpuOver, onTeardown, sleep } from './lib/processes.ts';
+import { benchMain, target, type BenchDefinition, type BenchOutcome } from './lib/report.ts';
+import { PATTERN, RtpSink, RtpTap, startRtpSource } from './lib/rtp.ts';
+import { ratio, round } from './lib/stats.ts';
+
+/** Janus maps a remote publisher's RTP to its m-line by SSRC; 1000 lands on the first one. */
+const SOURCE_SSRC = 1000;
+const PAYLOAD_TYPE = 101;
+const LOSS_LIMIT = 0.01;
+const CPU_LIMIT = 0.95;
+
+interface Forwarder {
+  name: 'sightline' | 'janus';
+  pid: number;
+  input: { host: string; port: number };
+  sink: RtpSink;
+  receivers: number;
+  grow(to: number): Promise<void>;
+  done: string | null;
+}
+
+export async function mediasoupForwarder(): Promise<Forwarder> {
+  const worker = await mediasoup.createWorker({ logLevel: 'error' });
+  onTeardown('mediasoup worker (fan-out)', () => worker.close(), () => worker.close());
+  const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+  const ingest = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
+  const producer = await ingest.produce({
+    kind: 'video',
+    rtpParameters: {
+      codecs: [{ mimeType: 'video/VP8', payloadType: PAYLOAD_TYPE, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
+      encodings: [{ ssrc: SOURCE_SSRC }],
+    },
+  });
+  const sink = new RtpSink();
+  onTeardown('fan-out sink (mediasoup)', () => sink.close());
+  const forwarder: Forwarder = {
+    name: 'sightline',
+    pid: worker.pid,
+    input: { host: '127.0.0.1', port: ingest.tuple.localPort },
+    sink,
+    receivers: 0,
+    done: null,
+    async grow(to) {
+      const ports = await sink.add(to - forwarder.receivers);
+      for (let i = 0; i < ports.length; i += 50) {
+        await Promise.all(
+          ports.slice(i, i + 50).map(async (port) => {
+            const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
+            await transport.connect({ ip: '127.0.0.1', port });
+            const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
+            sink.expect(port, consumer.rtpParameters.encodings![0]!.ssrc!);
+          }),
+        );
+      }
+      forwarder.receivers = to;
+    },
+  };
+  return forwarder;
+}
+
+export async function janusForwarder(): Promise<Forwarder> {
+  const janus = await startJanus();
+  const client = await JanusClient.open(janus.wsUrl);
+  onTeardown('janus client', () => client.close());
+  await client.createSession();
+  const handle = await client.attach();
+  const publisherId = 77;
+  const remote = await client.message(handle, {
+    request: 'add_remote_publisher',
+    room: JANUS_ROOM,
+    id: publisherId,
+    display: 'synthetic camera',
+    streams: [{ type: 'video', mindex: 0, mid: '0', codec: 'vp8' }],
+  });
+  const sink = new RtpSink();
+  onTeardown('fan-out sink (janus)', () => sink.close());
+  const forwarder: Forwarder = {
+    name: 'janus',
+    pid: janus.pid,
+    input: { host: '127.0.0.1', port: Number(remote.port) },
+    sink,
+    receivers: 0,
+    done: null,
+    async grow(to) {
+      const ports = await sink.add(to - forwarder.receivers);
+      for (let i = 0; i < ports.length; i += 50) {
+        await Promise.all(
+          ports.slice(i, i + 50).map((port) =>
+            client.message(handle, { request: 'rtp_forward', room: JANUS_ROOM, publisher_id: publisherId, host: '127.0.0.1', streams: [{ mid: '0', port }] }),
+          ),
+        );
+      }
+      forwarder.receivers = to;
+    },
+  };
+  return forwarder;
+}
+
+interface Step {
+  sfu: Forwarder['name'];
+  receivers: number;
+  cpuCores: number;
+  benchProcessCpuCores: number;
+  lossRate: number;
+  sinkDrops: number;
+  silentStreams: number;
+  streamMbps: number;
+  forwardedMbps: number;
+  /** Percent of one core per forwarded Mbit/s. */
+  cpuPercentPerMbps: number | null;
+}
+
+/** Routes the camera to one forwarder, waits for every receiver to get media, then measures. */
+async function measure(f: Forwarder, tap: RtpTap, windowMs: number): Promise<Step> {
+  tap.route(f.input);
+  const deadline = Date.now() + 8000; // new consumers wait for the next keyframe (every 2 s)
+  while (f.sink.flowing() < f.receivers && Date.now() < deadline) await sleep(100);
+  await sleep(500);
+  f.sink.mark();
+  const [cpu, own] = await cpuOver([f.pid, process.pid], windowMs);
+  const w = f.sink.window();
+  tap.route(null);
+  const forwardedMbps = w.totalMbps;
+  return {
+    sfu: f.name,
+    receivers: f.receivers,
+    cpuCores: round(cpu!, 3),
+    benchProcessCpuCores: round(own!, 3),
+    lossRate: round(w.lossRate, 5),
+    sinkDrops: w.sinkDrops,
+    silentStreams: w.silentStreams,
+    streamMbps: round(w.streamMbps, 3),
+    forwardedMbps: round(forwardedMbps, 1),
+    cpuPercentPerMbps: forwardedMbps > 0 ? round((cpu! * 100) / forwardedMbps, 4) : null,
+  };
+}
+
+function verdict(steps: Step[], sfu: Forwarder['name']) {
+  const mine = steps.filter((s) => s.sfu === sfu);
+  const ok = mine.filter((s) => s.lossRate <= LOSS_LIMIT && s.cpuCores < CPU_LIMIT);
+  const best = ok.at(-1) ?? null;
+  const first = mine.find((s) => s.lossRate > LOSS_LIMIT || s.cpuCores >= CPU_LIMIT);
+  return {
+    maxSustainedReceivers: best?.receivers ?? 0,
+    cpuCoresAtMax: best?.cpuCores ?? null,
+    /** Receivers one fully busy core would carry, scaled linearly from the largest sustained step. */
+    receiversPerCore: best && best.cpuCores > 0 ? Math.round(best.receivers / Math.max(best.cpuCores, 0.01)) : null,
+    stoppedBy: first ? (first.lossRate > LOSS_LIMIT ? (first.sinkDrops > 0 ? 'loss (sink socket drops)' : 'loss') : 'cpu') : 'largest N tried',
+  };
+}
+
+export const fanout: BenchDefinition = {
+  name: 'fanout',
+  title: 'Fan-out: one camera to N receivers on one core',
+  async run(): Promise<BenchOutcome> {
+    const quick = isQuick();
+    const ladder = quick ? [10, 25] : [50, 100, 200, 300, 400, 500, 600, 800, 1000, 1200, 1500, 2000, 2500, 3000];
+    const windowMs = quick ? 1000 : 4000;
+    const forwarders = [await mediasoupForwarder()];
+    const notes: string[] = [];
+    if (withJanus()) forwarders.push(await janusForwarder());
+    else notes.push('Janus skipped in quick mode (BENCH_JANUS=1 to include it).');
+    const tap = await RtpTap.open();
+    onTeardown('rtp tap', () => tap.close());
+    startRtpSource('127.0.0.1', tap.port, SOURCE_SSRC, PAYLOAD_TYPE);
+    const steps: Step[] = [];
+    let sinkBound = false;
+    for (const [i, n] of ladder.entries()) {
+      const active = forwarders.filter((f) => !f.done);
+      if (active.length === 0 || sinkBound) break;
+      // Alternate which forwarder goes first so neither always measures right after a growth spurt.
+      if (i % 2 === 1) active.reverse();
+      for (const f of active) await f.grow(n);
+      for (const f of active) {
+        const step = await measure(f, tap, windowMs);
+        steps.push(step);
+        log(`fanout: ${f.name} N=${n} cpu=${step.cpuCores} loss=${(step.lossRate * 100).toFixed(2)}% ${step.forwardedMbps} Mbit/s bench=${step.benchProcessCpuCores}`);
+        if (step.lossRate > LOSS_LIMIT || step.cpuCores >= CPU_LIMIT) f.done = `N=${n}`;
+        if (step.benchProcessCpuCores >= CPU_LIMIT) sinkBound = true;
+      }
+    }
+    if (sinkBound) notes.push('The bench process (UDP sink) saturated its core: larger N would measure the sink, not the forwarder.');
+    const sightline = verdict(steps, 'sightline');
+    const janus = forwarders.length > 1 ? verdict(steps, 'janus') : null;
+    const common = steps
+      .filter((s) => s.sfu === 'sightline' && s.lossRate <= LOSS_LIMIT)
+      .map((s) => ({ s, j: steps.find((j) => j.sfu === 'janus' && j.receivers === s.receivers && j.lossRate <= LOSS_LIMIT) }))
+      .filter((p) => p.j !== undefined)
+      .at(-1);
+    const cpuRatio = common ? ratio(common.s.cpuPercentPerMbps, common.j!.cpuPercentPerMbps) : null;
+    const groups = [...new Set(steps.map((s) => s.receivers))];
+    const series = (sfu: Forwarder['name'], pick: (s: Step) => number | null) =>
+      groups.map((n) => {
+        const s = steps.find((x) => x.sfu === sfu && x.receivers === n);
+        return s ? pick(s) : null;
+      });
+    const names = forwarders.map((f) => f.name);
+    return {
+      results: {
+        stream: { codec: 'VP8', ...PATTERN, source: 'ffmpeg testsrc2, pre-encoded, streamed with -c copy' },
+        lossLimit: LOSS_LIMIT,
+        cpuLimit: CPU_LIMIT,
+        steps,
+        sightline,
+        janus,
+        cpuPerMbpsRatio: { atReceivers: common?.s.receivers ?? null, sightlineOverJanus: cpuRatio },
+      },
+      targets: [
+        target('receivers per core', '≥ 500', sightline.receiversPerCore, 'receivers', (v) => v >= 500),
+        target('CPU per forwarded Mbit/s vs Janus', '≤ 0.7×', cpuRatio, '×', (v) => v <= 0.7),
+      ],
+      method: [
+        `One ffmpeg process streams a pre-encoded VP8 test pattern (${PATTERN.width}x${PATTERN.height}, ${PATTERN.fps} fps, ~${PATTERN.bitrate}bit/s, keyframe every 2 s) as RTP into a UDP tap that feeds exactly one forwarder at a time, so both forward the same packets and never compete for CPU.`,
+        'Sightline: one mediasoup worker, a PlainTransport producer and N PlainTransport consumers (the media plane\'s router codecs); Janus 1.1.2: VideoRoom remote publisher (plain RTP in) and N `rtp_forward` forwarders. Both send plain RTP on loopback, so the comparison is forwarding work only (no SRTP on either side).',
+        'Every receiver is its own UDP socket in the bench process; loss comes from RTP sequence numbers per stream (a silent stream counts as fully lost); kernel drops at the sink sockets are reported separately.',
+        `N rises until loss > ${LOSS_LIMIT * 100} % or the forwarder uses ≥ ${CPU_LIMIT * 100} % of a core; CPU is utime+stime from /proc over a ${windowMs / 1000} s window. Receivers per core = largest sustained N ÷ the worker's CPU there.`,
+      ],
+      notes,
+      table: [
+        ['N', ...names.flatMap((n) => [`${n} CPU`, `${n} loss`, `${n} %core/Mbps`])],
+        ...groups.map((n) => [
+          String(n),
+          ...names.flatMap((name) => {
+            const s = steps.find((x) => x.sfu === name && x.receivers === n);
+            return s ? [`${round(s.cpuCores * 100, 1)} %`, `${round(s.lossRate * 100, 2)} %`, String(s.cpuPercentPerMbps ?? '—')] : ['—', '—', '—'];
+          }),
+        ]),
+      ],
+      chart: [
+        {
+          title: 'Forwarder CPU vs receivers',
+          unit: '% of one core',
+          groups: groups.map(String),
+          series: names.map((name) => ({ name, values: series(name, (s) => round(s.cpuCores * 100, 1)) })),
+          target: { value: CPU_LIMIT * 100, label: 'saturation' },
+        },
+        {
+          title: 'CPU per forwarded Mbit/s',
+          unit: '% core per Mbit/s',
+          groups: groups.map(String),
+          series: names.map((name) => ({ name, values: series(name, (s) => s.cpuPercentPerMbps) })),
+        },
+      ],
+    };
+  },
+};
+
+await benchMain(import.meta.url, fanout);
