@@ -43,12 +43,16 @@ export class RtpTap {
   readonly #socket: Socket;
   #target: { host: string; port: number } | null = null;
   port = 0;
+  /** RTP packets (not RTCP) forwarded so far: what every receiver should get. */
+  forwarded = 0;
 
   private constructor() {
-    this.#socket = createSocket('udp4');
+    this.#socket = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
     this.#socket.on('message', (packet) => {
       const target = this.#target;
-      if (target) this.#socket.send(packet, target.port, target.host);
+      if (!target) return;
+      this.#socket.send(packet, target.port, target.host);
+      if (packet.length >= 12 && !isRtcp(packet)) this.forwarded++;
     });
   }
 
@@ -75,6 +79,23 @@ interface StreamCounter {
   /** Highest extended sequence number seen (wraps counted). */
   highest: number;
   foreign: number;
+}
+
+const isRtcp = (packet: Buffer) => {
+  const pt = packet[1]! & 0x7f;
+  return pt >= 72 && pt <= 76; // RTCP packet types 200–204 (RFC 5761)
+};
+
+/** Datagrams the kernel dropped at 127.0.0.1 UDP sockets bound to `ports` (full receive buffers). */
+export function udpDrops(ports: Iterable<number>): number {
+  const wanted = new Set([...ports].map((p) => p.toString(16).toUpperCase().padStart(4, '0')));
+  let drops = 0;
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const local = fields[1];
+    if (local?.startsWith('0100007F:') && wanted.has(local.slice(9))) drops += Number(fields[12] ?? 0);
+  }
+  return drops;
 }
 
 export interface SinkWindow {
@@ -184,21 +205,13 @@ export class RtpSink {
   }
 
   #kernelDrops(): number {
-    const ports = new Set(this.#sockets.map((s) => s.address().port.toString(16).toUpperCase().padStart(4, '0')));
-    let drops = 0;
-    for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      const local = fields[1];
-      if (local?.startsWith('0100007F:') && ports.has(local.slice(9))) drops += Number(fields[12] ?? 0);
-    }
-    return drops;
+    return udpDrops(this.#sockets.map((s) => s.address().port));
   }
 }
 
 function count1(counter: StreamCounter, packet: Buffer): void {
   if (packet.length < 12 || packet[0]! >> 6 !== 2) return;
-  const pt = packet[1]! & 0x7f;
-  if (pt >= 72 && pt <= 76) return; // RTCP sent on the same port (RFC 5761)
+  if (isRtcp(packet)) return; // RTCP sent on the same port
   const ssrc = packet.readUInt32BE(8);
   if (counter.ssrc === null) counter.ssrc = ssrc;
   else if (ssrc !== counter.ssrc) {
