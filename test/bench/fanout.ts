@@ -190,7 +190,7 @@ export const fanout: BenchDefinition = {
     const forwarders = [await mediasoupForwarder()];
     const notes: string[] = [];
     if (withJanus()) forwarders.push(await janusForwarder());
-    else notes.push('Janus skipped in quick mode (BENCH_JANUS=1 to include it).');
+    else notes.push('Janus skipped (quick mode without Janus or root; BENCH_JANUS=1 to force it).');
     const tap = await RtpTap.open();
     onTeardown('rtp tap', () => tap.close());
     startRtpSource('127.0.0.1', tap.port, SOURCE_SSRC, PAYLOAD_TYPE);

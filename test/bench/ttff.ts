@@ -129,7 +129,7 @@ export const ttff: BenchDefinition = {
         ([url, room]) => (window as unknown as { benchJanus: { publish: (u: string, r: number, id: number) => Promise<void> } }).benchJanus.publish(url, room, 1),
         [janus.wsUrl, JANUS_ROOM] as const,
       );
-    } else notes.push('Janus skipped in quick mode (BENCH_JANUS=1 to include it).');
+    } else notes.push('Janus skipped (quick mode without Janus or root; BENCH_JANUS=1 to force it).');
 
     const ours: Join[] = [];
     const theirs: Join[] = [];

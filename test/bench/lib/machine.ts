@@ -43,16 +43,31 @@ export function describeMachine(): Machine {
   };
 }
 
-/** Installs the Debian packages of the `bench` group when some are missing (as root), or says how. */
+/**
+ * Installs the Debian packages of the `bench` group when some are missing (as root), or says how.
+ * Quick mode goes on without them (it skips Janus); a full run needs them.
+ */
 export function ensureBenchPackages(): void {
-  execFileSync('bash', [`${REPO_ROOT}scripts/ensure-system-packages.sh`, 'bench'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  try {
+    execFileSync('bash', [`${REPO_ROOT}scripts/ensure-system-packages.sh`, 'bench'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch (error) {
+    if (!isQuick()) throw error;
+    log('bench packages missing; quick mode continues without them');
+  }
 }
 
 /** Quick mode (BENCH_QUICK=1): a few iterations and small N, for the CI smoke test. */
 export const isQuick = (): boolean => ['1', 'true', 'yes'].includes((process.env.BENCH_QUICK ?? '').toLowerCase());
 
-/** Whether a bench should also measure Janus (always in a full run; BENCH_JANUS=1 forces it in quick mode). */
-export const withJanus = (): boolean => !isQuick() || process.env.BENCH_JANUS === '1';
+/**
+ * Whether a bench also measures Janus: always in a full run; in quick mode only where Janus is
+ * installed and the bench runs as root (network namespaces). BENCH_JANUS=0 or 1 decides outright.
+ */
+export const withJanus = (): boolean => {
+  if (process.env.BENCH_JANUS === '0') return false;
+  if (!isQuick() || process.env.BENCH_JANUS === '1') return true;
+  return process.getuid?.() === 0 && quiet('janus', ['--version']) !== null;
+};
 
 /** Benchmark progress goes to stderr; stdout carries only the JSON report. */
 export const log = (message: string): void => {
