@@ -4,107 +4,15 @@
 // until loss exceeds 1 % or the forwarding process saturates its core.
 //
 //   npm run bench:fanout             (BENCH_QUICK=1 for a smoke run)
-import * as mediasoup from 'mediasoup';
-import { MEDIA_CODECS } from '../../server/media-options.ts';
-import { JANUS_ROOM, JanusClient, startJanus } from './lib/janus.ts';
+import { PAYLOAD_TYPE, SOURCE_SSRC, janusForwarder, mediasoupForwarder, type Forwarder } from './lib/forwarders.ts';
 import { isQuick, log, withJanus } from './lib/machine.ts';
 import { cpuOver, onTeardown, sleep } from './lib/processes.ts';
 import { benchMain, target, type BenchDefinition, type BenchOutcome } from './lib/report.ts';
-import { PATTERN, RtpSink, RtpTap, startRtpSource, udpDrops } from './lib/rtp.ts';
+import { PATTERN, RtpTap, startRtpSource, udpDrops } from './lib/rtp.ts';
 import { ratio, round } from './lib/stats.ts';
 
-/** Janus maps a remote publisher's RTP to its m-line by SSRC; 1000 lands on the first one. */
-const SOURCE_SSRC = 1000;
-const PAYLOAD_TYPE = 101;
 const LOSS_LIMIT = 0.01;
 const CPU_LIMIT = 0.95;
-
-interface Forwarder {
-  name: 'sightline' | 'janus';
-  pid: number;
-  input: { host: string; port: number };
-  sink: RtpSink;
-  receivers: number;
-  grow(to: number): Promise<void>;
-  done: string | null;
-}
-
-export async function mediasoupForwarder(): Promise<Forwarder> {
-  const worker = await mediasoup.createWorker({ logLevel: 'error' });
-  onTeardown('mediasoup worker (fan-out)', () => worker.close(), () => worker.close());
-  const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
-  const ingest = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
-  const producer = await ingest.produce({
-    kind: 'video',
-    rtpParameters: {
-      codecs: [{ mimeType: 'video/VP8', payloadType: PAYLOAD_TYPE, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }] }],
-      encodings: [{ ssrc: SOURCE_SSRC }],
-    },
-  });
-  const sink = new RtpSink();
-  onTeardown('fan-out sink (mediasoup)', () => sink.close());
-  const forwarder: Forwarder = {
-    name: 'sightline',
-    pid: worker.pid,
-    input: { host: '127.0.0.1', port: ingest.tuple.localPort },
-    sink,
-    receivers: 0,
-    done: null,
-    async grow(to) {
-      const ports = await sink.add(to - forwarder.receivers);
-      for (let i = 0; i < ports.length; i += 50) {
-        await Promise.all(
-          ports.slice(i, i + 50).map(async (port) => {
-            const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
-            await transport.connect({ ip: '127.0.0.1', port });
-            const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
-            sink.expect(port, consumer.rtpParameters.encodings![0]!.ssrc!);
-          }),
-        );
-      }
-      forwarder.receivers = to;
-    },
-  };
-  return forwarder;
-}
-
-export async function janusForwarder(): Promise<Forwarder> {
-  const janus = await startJanus();
-  const client = await JanusClient.open(janus.wsUrl);
-  onTeardown('janus client', () => client.close());
-  await client.createSession();
-  const handle = await client.attach();
-  const publisherId = 77;
-  const remote = await client.message(handle, {
-    request: 'add_remote_publisher',
-    room: JANUS_ROOM,
-    id: publisherId,
-    display: 'synthetic camera',
-    streams: [{ type: 'video', mindex: 0, mid: '0', codec: 'vp8' }],
-  });
-  const sink = new RtpSink();
-  onTeardown('fan-out sink (janus)', () => sink.close());
-  const forwarder: Forwarder = {
-    name: 'janus',
-    pid: janus.pid,
-    input: { host: '127.0.0.1', port: Number(remote.port) },
-    sink,
-    receivers: 0,
-    done: null,
-    async grow(to) {
-      const ports = await sink.add(to - forwarder.receivers);
-      for (let i = 0; i < ports.length; i += 50) {
-        await Promise.all(
-          ports.slice(i, i + 50).map((port) =>
-            client.message(handle, { request: 'rtp_forward', room: JANUS_ROOM, publisher_id: publisherId, host: '127.0.0.1', streams: [{ mid: '0', port }] }),
-          ),
-        );
-      }
-      forwarder.receivers = to;
-    },
-  };
-  return forwarder;
-}
 
 interface Step {
   sfu: Forwarder['name'];
@@ -115,12 +23,16 @@ interface Step {
   lossRate: number;
   /** Datagrams the kernel dropped at the forwarder's ingest socket (it did not read fast enough). */
   ingestDrops: number;
+  /** Sends the forwarder reported as failed (Janus logs them; mediasoup counts none here). */
+  sendErrors: number;
   sinkDrops: number;
   silentStreams: number;
   streamMbps: number;
   forwardedMbps: number;
   /** Percent of one core per forwarded Mbit/s. */
   cpuPercentPerMbps: number | null;
+  /** Measurement windows the figures are the median of. */
+  windows: number;
 }
 
 /** Routes the camera to one forwarder, waits for every receiver to get media, then measures. */
@@ -129,18 +41,20 @@ async function measure(f: Forwarder, tap: RtpTap, windowMs: number): Promise<Ste
   const deadline = Date.now() + 8000; // new consumers wait for the next keyframe (every 2 s)
   while (f.sink.flowing() < f.receivers && Date.now() < deadline) await sleep(100);
   await sleep(500);
-  // The receivers' window lags the camera's by a little more than the forwarding delay, so both
-  // count the same packets.
-  const sentBefore = tap.forwarded;
-  const dropsBefore = udpDrops([f.input.port]);
-  let sent = 0;
-  const end = setTimeout(() => (sent = tap.forwarded - sentBefore), windowMs);
+  // The window is gated at the tap: nothing is in flight when it opens or closes, so the camera's
+  // count and the receivers' counts cover exactly the same packets.
+  tap.route(null);
   await sleep(150);
   f.sink.mark();
+  const sentBefore = tap.forwarded;
+  const dropsBefore = udpDrops([f.input.port]);
+  const errorsBefore = f.sendErrors();
+  tap.route(f.input);
   const [cpu, own] = await cpuOver([f.pid, process.pid], windowMs);
-  clearTimeout(end);
-  const w = f.sink.window();
   tap.route(null);
+  await sleep(150);
+  const sent = tap.forwarded - sentBefore;
+  const w = f.sink.window();
   const lossVsSource = sent > 0 ? Math.max(0, 1 - w.received / (sent * f.receivers)) : 1;
   const forwardedMbps = w.totalMbps;
   return {
@@ -150,11 +64,36 @@ async function measure(f: Forwarder, tap: RtpTap, windowMs: number): Promise<Ste
     benchProcessCpuCores: round(own!, 3),
     lossRate: round(Math.max(w.lossRate, lossVsSource), 5),
     ingestDrops: udpDrops([f.input.port]) - dropsBefore,
+    sendErrors: f.sendErrors() - errorsBefore,
     sinkDrops: w.sinkDrops,
     silentStreams: w.silentStreams,
     streamMbps: round(w.streamMbps, 3),
     forwardedMbps: round(forwardedMbps, 1),
     cpuPercentPerMbps: forwardedMbps > 0 ? round((cpu! * 100) / forwardedMbps, 4) : null,
+    windows: 1,
+  };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** The median of every figure over repeated windows; kernel drops and send errors are summed. */
+function medianStep(windows: Step[]): Step {
+  const pick = (key: keyof Step) => median(windows.map((w) => Number(w[key] ?? 0)));
+  const sum = (key: 'ingestDrops' | 'sendErrors' | 'sinkDrops') => windows.reduce((n, w) => n + w[key], 0);
+  const per = windows.map((w) => w.cpuPercentPerMbps).filter((v): v is number => v !== null);
+  return {
+    ...windows[0]!,
+    cpuCores: pick('cpuCores'),
+    benchProcessCpuCores: pick('benchProcessCpuCores'),
+    lossRate: pick('lossRate'),
+    ingestDrops: sum('ingestDrops'),
+    sendErrors: sum('sendErrors'),
+    sinkDrops: sum('sinkDrops'),
+    silentStreams: pick('silentStreams'),
+    streamMbps: pick('streamMbps'),
+    forwardedMbps: pick('forwardedMbps'),
+    cpuPercentPerMbps: per.length > 0 ? median(per) : null,
+    windows: windows.length,
   };
 }
 
@@ -176,7 +115,9 @@ function verdict(steps: Step[], sfu: Forwarder['name']) {
           ? 'loss (at the bench\'s sink sockets)'
           : first.ingestDrops > 0
             ? 'loss (ingest socket overflowed: the forwarder fell behind)'
-            : 'loss',
+            : first.sendErrors > 0
+              ? 'loss (the forwarder\'s sends failed)'
+              : 'loss',
   };
 }
 
@@ -185,8 +126,9 @@ export const fanout: BenchDefinition = {
   title: 'Fan-out: one camera to N receivers on one core',
   async run(): Promise<BenchOutcome> {
     const quick = isQuick();
-    const ladder = quick ? [10, 25] : [50, 100, 200, 300, 400, 450, 500, 600, 800, 1000, 1200, 1500, 2000, 2500];
-    const windowMs = quick ? 1000 : 4000;
+    const ladder = quick ? [10, 25] : [50, 100, 200, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000];
+    const windowMs = quick ? 1000 : 3000;
+    const repeats = quick ? 1 : 3;
     const forwarders = [await mediasoupForwarder()];
     const notes: string[] = [];
     if (withJanus()) forwarders.push(await janusForwarder());
@@ -202,8 +144,14 @@ export const fanout: BenchDefinition = {
       // Alternate which forwarder goes first so neither always measures right after a growth spurt.
       if (i % 2 === 1) active.reverse();
       for (const f of active) await f.grow(n);
+      // Several short windows per forwarder, interleaved, and the median of each figure: a burst
+      // of load from elsewhere on the machine then spoils one window, not the verdict.
+      const windows = new Map<Forwarder, Step[]>(active.map((f) => [f, []]));
+      for (let rep = 0; rep < repeats; rep++) {
+        for (const f of rep % 2 === 0 ? active : [...active].reverse()) windows.get(f)!.push(await measure(f, tap, windowMs));
+      }
       for (const f of active) {
-        const step = await measure(f, tap, windowMs);
+        const step = medianStep(windows.get(f)!);
         steps.push(step);
         log(`fanout: ${f.name} N=${n} cpu=${step.cpuCores} loss=${(step.lossRate * 100).toFixed(2)}% ${step.forwardedMbps} Mbit/s bench=${step.benchProcessCpuCores}`);
         if (step.lossRate > LOSS_LIMIT || step.cpuCores >= CPU_LIMIT) f.done = `N=${n}`;
@@ -244,7 +192,7 @@ export const fanout: BenchDefinition = {
         `One ffmpeg process streams a pre-encoded VP8 test pattern (${PATTERN.width}x${PATTERN.height}, ${PATTERN.fps} fps, ~${PATTERN.bitrate}bit/s, keyframe every 2 s) as RTP into a UDP tap that feeds exactly one forwarder at a time, so both forward the same packets and never compete for CPU.`,
         'Sightline: one mediasoup worker, a PlainTransport producer and N PlainTransport consumers (the media plane\'s router codecs); Janus 1.1.2: VideoRoom remote publisher (plain RTP in) and N `rtp_forward` forwarders. Both send plain RTP on loopback, so the comparison is forwarding work only (no SRTP on either side).',
         'Every receiver is its own UDP socket in the bench process; loss is the larger of the RTP sequence gaps per stream and the shortfall against the packets the camera sent in the same window (a forwarder may renumber after input loss); kernel drops at the forwarder\'s ingest socket and at the sink sockets are reported separately. Socket buffers are the kernel defaults on both sides.',
-        `N rises until loss > ${LOSS_LIMIT * 100} % or the forwarder uses ≥ ${CPU_LIMIT * 100} % of a core; CPU is utime+stime from /proc over a ${windowMs / 1000} s window. Receivers per core = largest sustained N ÷ the worker's CPU there.`,
+        `N rises until loss > ${LOSS_LIMIT * 100} % or the forwarder uses ≥ ${CPU_LIMIT * 100} % of a core; CPU is utime+stime from /proc. Each step is ${repeats} windows of ${windowMs / 1000} s per forwarder, interleaved, gated at the tap (nothing in flight at either edge); figures are the medians. Receivers per core = largest sustained N ÷ the worker's CPU there.`,
       ],
       notes,
       table: [

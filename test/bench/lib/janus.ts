@@ -19,6 +19,8 @@ export interface JanusServer {
   pid: number;
   host: string;
   wsUrl: string;
+  /** "Error forwarding RTP" lines Janus has logged so far (failed sends to RTP forwarders). */
+  forwardErrors(): number;
   stop(): Promise<void>;
 }
 
@@ -81,6 +83,10 @@ admin: { admin_ws = false }
   );
   const command = [...(options.netns?.exec ?? []), 'janus', '-F', dir];
   const janus = spawnTracked('janus', command[0]!, command.slice(1));
+  let forwardErrors = 0;
+  janus.child.stdout?.on('data', (chunk: Buffer) => {
+    forwardErrors += chunk.toString().match(/Error forwarding RTP/g)?.length ?? 0;
+  });
   const wsUrl = `ws://${host}:${wsPort}`;
   try {
     await waitUntil(async () => {
@@ -96,6 +102,7 @@ admin: { admin_ws = false }
     pid: janus.pid,
     host,
     wsUrl,
+    forwardErrors: () => forwardErrors,
     async stop() {
       await janus.stop();
       await removeDir();

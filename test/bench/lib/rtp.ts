@@ -78,6 +78,8 @@ interface StreamCounter {
   bytes: number;
   /** Highest extended sequence number seen (wraps counted). */
   highest: number;
+  /** First extended sequence number after the last mark. */
+  firstAfterMark: number | null;
   foreign: number;
 }
 
@@ -86,14 +88,16 @@ const isRtcp = (packet: Buffer) => {
   return pt >= 72 && pt <= 76; // RTCP packet types 200–204 (RFC 5761)
 };
 
-/** Datagrams the kernel dropped at 127.0.0.1 UDP sockets bound to `ports` (full receive buffers). */
+/** Datagrams the kernel dropped at the UDP sockets (IPv4 or IPv6, any address) bound to `ports`. */
 export function udpDrops(ports: Iterable<number>): number {
   const wanted = new Set([...ports].map((p) => p.toString(16).toUpperCase().padStart(4, '0')));
   let drops = 0;
-  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    const local = fields[1];
-    if (local?.startsWith('0100007F:') && wanted.has(local.slice(9))) drops += Number(fields[12] ?? 0);
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const port = fields[1]?.split(':')[1];
+      if (port && wanted.has(port)) drops += Number(fields[12] ?? 0);
+    }
   }
   return drops;
 }
@@ -131,7 +135,7 @@ export class RtpSink {
   async add(count: number): Promise<number[]> {
     const ports: number[] = [];
     for (let i = 0; i < count; i++) {
-      const counter: StreamCounter = { ssrc: null, received: 0, bytes: 0, highest: -1, foreign: 0 };
+      const counter: StreamCounter = { ssrc: null, received: 0, bytes: 0, highest: -1, firstAfterMark: null, foreign: 0 };
       const socket = createSocket({ type: 'udp4', recvBufferSize: 1 << 20 });
       socket.on('message', (packet) => count1(counter, packet));
       await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
@@ -142,8 +146,9 @@ export class RtpSink {
     return ports;
   }
 
-  /** Starts a measurement window. */
+  /** Starts a measurement window (best while the source is gated, so nothing is in flight). */
   mark(): void {
+    for (const c of this.#counters) c.firstAfterMark = null;
     this.#mark = this.#counters.map((c) => ({ received: c.received, bytes: c.bytes, highest: c.highest }));
     this.#markAt = performance.now();
     this.#dropsMark = this.#kernelDrops();
@@ -160,11 +165,12 @@ export class RtpSink {
       const m = this.#mark[i] ?? { received: 0, bytes: 0, highest: -1 };
       const got = c.received - m.received;
       if (got === 0) return;
-      const start = m.highest >= 0 ? m.highest : c.highest - got;
+      // Sequence gaps within the window only: a gap across the mark is the gate, not loss.
+      const span = c.highest - (c.firstAfterMark ?? c.highest) + 1;
       received += got;
-      expected += Math.max(got, c.highest - start);
+      expected += Math.max(got, span);
       bytes += c.bytes - m.bytes;
-      perStream.push(c.highest - start);
+      perStream.push(span);
     });
     const silent = this.#counters.length - perStream.length;
     const typical = perStream.length > 0 ? perStream.sort((a, b) => a - b)[Math.floor(perStream.length / 2)]! : 0;
@@ -223,6 +229,7 @@ function count1(counter: StreamCounter, packet: Buffer): void {
   counter.bytes += packet.length;
   if (counter.highest < 0) {
     counter.highest = seq;
+    counter.firstAfterMark ??= seq;
     return;
   }
   // Extend the 16-bit sequence number relative to the highest seen so far.
@@ -231,4 +238,5 @@ function count1(counter: StreamCounter, packet: Buffer): void {
   if (ext < counter.highest - 0x8000) ext += 0x10000;
   else if (ext > counter.highest + 0x8000) ext -= 0x10000;
   if (ext > counter.highest) counter.highest = ext;
+  counter.firstAfterMark ??= ext;
 }
