@@ -4,22 +4,25 @@
 // until loss exceeds 1 % or the forwarding process saturates its core.
 //
 //   npm run bench:fanout             (BENCH_QUICK=1 for a smoke run)
-import { PAYLOAD_TYPE, SOURCE_SSRC, janusForwarder, mediasoupForwarder, type Forwarder } from './lib/forwarders.ts';
+import { execFileSync } from 'node:child_process';
+import { PAYLOAD_TYPE, SOURCE_SSRC, janusForwarder, mediasoupForwarder, type Forwarder, type ForwarderName } from './lib/forwarders.ts';
 import { isQuick, log, withJanus } from './lib/machine.ts';
-import { cpuOver, onTeardown, sleep } from './lib/processes.ts';
+import { cpuOver, sleep } from './lib/processes.ts';
 import { benchMain, target, type BenchDefinition, type BenchOutcome } from './lib/report.ts';
-import { PATTERN, RtpTap, startRtpSource, udpDrops } from './lib/rtp.ts';
+import { PATTERN, startRtpSource, udpDrops } from './lib/rtp.ts';
+import { RtpTap } from './lib/rtp-tap.ts';
 import { ratio, round } from './lib/stats.ts';
 
 const LOSS_LIMIT = 0.01;
+const PRIORITY = -10;
 const CPU_LIMIT = 0.95;
 
 interface Step {
-  sfu: Forwarder['name'];
+  sfu: ForwarderName;
   receivers: number;
   cpuCores: number;
   benchProcessCpuCores: number;
-  /** Packets missing at the receivers, against what the camera sent (or sequence gaps, if more). */
+  /** Sequence gaps at the receivers, or the share of the camera's packets the forwarder never read, if more. */
   lossRate: number;
   /** Datagrams the kernel dropped at the forwarder's ingest socket (it did not read fast enough). */
   ingestDrops: number;
@@ -40,30 +43,28 @@ async function measure(f: Forwarder, tap: RtpTap, windowMs: number): Promise<Ste
   tap.route(f.input);
   const deadline = Date.now() + 8000; // new consumers wait for the next keyframe (every 2 s)
   while (f.sink.flowing() < f.receivers && Date.now() < deadline) await sleep(100);
+  // Settle: after a pause in its input a forwarder may drop a few packets (mediasoup does).
   await sleep(500);
-  // The window is gated at the tap: nothing is in flight when it opens or closes, so the camera's
-  // count and the receivers' counts cover exactly the same packets.
-  tap.route(null);
-  await sleep(150);
   f.sink.mark();
-  const sentBefore = tap.forwarded;
+  const sentBefore = await tap.forwarded();
   const dropsBefore = udpDrops([f.input.port]);
   const errorsBefore = f.sendErrors();
-  tap.route(f.input);
   const [cpu, own] = await cpuOver([f.pid, process.pid], windowMs);
-  tap.route(null);
-  await sleep(150);
-  const sent = tap.forwarded - sentBefore;
   const w = f.sink.window();
-  const lossVsSource = sent > 0 ? Math.max(0, 1 - w.received / (sent * f.receivers)) : 1;
+  const sent = (await tap.forwarded()) - sentBefore;
+  const ingestDrops = udpDrops([f.input.port]) - dropsBefore;
+  tap.route(null);
+  // Sequence gaps at the receivers are exact per window; input the forwarder never read may be
+  // renumbered away (Janus), so the ingest socket's drops count as loss of every receiver too.
+  const lossRate = Math.max(w.lossRate, sent > 0 ? ingestDrops / sent : 0);
   const forwardedMbps = w.totalMbps;
   return {
     sfu: f.name,
     receivers: f.receivers,
     cpuCores: round(cpu!, 3),
     benchProcessCpuCores: round(own!, 3),
-    lossRate: round(Math.max(w.lossRate, lossVsSource), 5),
-    ingestDrops: udpDrops([f.input.port]) - dropsBefore,
+    lossRate: round(lossRate, 5),
+    ingestDrops,
     sendErrors: f.sendErrors() - errorsBefore,
     sinkDrops: w.sinkDrops,
     silentStreams: w.silentStreams,
@@ -72,6 +73,14 @@ async function measure(f: Forwarder, tap: RtpTap, windowMs: number): Promise<Ste
     cpuPercentPerMbps: forwardedMbps > 0 ? round((cpu! * 100) / forwardedMbps, 4) : null,
     windows: 1,
   };
+}
+
+function renice(pid: number): void {
+  try {
+    execFileSync('renice', ['-n', String(PRIORITY), '-p', String(pid)], { stdio: 'ignore' });
+  } catch {
+    // Without the privilege both keep the default priority, which is just as fair.
+  }
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -97,7 +106,7 @@ function medianStep(windows: Step[]): Step {
   };
 }
 
-function verdict(steps: Step[], sfu: Forwarder['name']) {
+function verdict(steps: Step[], sfu: ForwarderName) {
   const mine = steps.filter((s) => s.sfu === sfu);
   const ok = mine.filter((s) => s.lossRate <= LOSS_LIMIT && s.cpuCores < CPU_LIMIT);
   const best = ok.at(-1) ?? null;
@@ -129,13 +138,15 @@ export const fanout: BenchDefinition = {
     const ladder = quick ? [10, 25] : [50, 100, 200, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000];
     const windowMs = quick ? 1000 : 3000;
     const repeats = quick ? 1 : 3;
-    const forwarders = [await mediasoupForwarder()];
+    const forwarders = [await mediasoupForwarder('webrtc'), await mediasoupForwarder('plain')];
     const notes: string[] = [];
     if (withJanus()) forwarders.push(await janusForwarder());
     else notes.push('Janus skipped (quick mode without Janus or root; BENCH_JANUS=1 to force it).');
     const tap = await RtpTap.open();
-    onTeardown('rtp tap', () => tap.close());
-    startRtpSource('127.0.0.1', tap.port, SOURCE_SSRC, PAYLOAD_TYPE);
+    const source = startRtpSource('127.0.0.1', tap.port, SOURCE_SSRC, PAYLOAD_TYPE);
+    // The whole media path (camera, tap, both forwarders) gets the same raised scheduling
+    // priority, so that other work on a shared machine starves none of them into bursts.
+    for (const pid of [source.pid, tap.pid, ...forwarders.map((f) => f.pid)]) renice(pid);
     const steps: Step[] = [];
     let sinkBound = false;
     for (const [i, n] of ladder.entries()) {
@@ -160,15 +171,21 @@ export const fanout: BenchDefinition = {
     }
     if (sinkBound) notes.push('The bench process (UDP sink) saturated its core: larger N would measure the sink, not the forwarder.');
     const sightline = verdict(steps, 'sightline');
-    const janus = forwarders.length > 1 ? verdict(steps, 'janus') : null;
-    const common = steps
-      .filter((s) => s.sfu === 'sightline' && s.lossRate <= LOSS_LIMIT)
-      .map((s) => ({ s, j: steps.find((j) => j.sfu === 'janus' && j.receivers === s.receivers && j.lossRate <= LOSS_LIMIT) }))
-      .filter((p) => p.j !== undefined)
-      .at(-1);
-    const cpuRatio = common ? ratio(common.s.cpuPercentPerMbps, common.j!.cpuPercentPerMbps) : null;
+    const sightlinePlain = verdict(steps, 'sightline-plain');
+    const janus = forwarders.some((f) => f.name === 'janus') ? verdict(steps, 'janus') : null;
+    /** CPU per Mbit/s against Janus at the largest N both sustained. */
+    const versusJanus = (name: ForwarderName) => {
+      const common = steps
+        .filter((s) => s.sfu === name && s.lossRate <= LOSS_LIMIT)
+        .map((s) => ({ s, j: steps.find((j) => j.sfu === 'janus' && j.receivers === s.receivers && j.lossRate <= LOSS_LIMIT) }))
+        .filter((p) => p.j !== undefined)
+        .at(-1);
+      return { atReceivers: common?.s.receivers ?? null, ratio: common ? ratio(common.s.cpuPercentPerMbps, common.j!.cpuPercentPerMbps) : null };
+    };
+    const webrtcVsJanus = versusJanus('sightline');
+    const plainVsJanus = versusJanus('sightline-plain');
     const groups = [...new Set(steps.map((s) => s.receivers))];
-    const series = (sfu: Forwarder['name'], pick: (s: Step) => number | null) =>
+    const series = (sfu: ForwarderName, pick: (s: Step) => number | null) =>
       groups.map((n) => {
         const s = steps.find((x) => x.sfu === sfu && x.receivers === n);
         return s ? pick(s) : null;
@@ -181,18 +198,26 @@ export const fanout: BenchDefinition = {
         cpuLimit: CPU_LIMIT,
         steps,
         sightline,
+        sightlinePlain,
         janus,
-        cpuPerMbpsRatio: { atReceivers: common?.s.receivers ?? null, sightlineOverJanus: cpuRatio },
+        cpuPerMbpsRatio: {
+          atReceivers: webrtcVsJanus.atReceivers,
+          sightlineOverJanus: webrtcVsJanus.ratio,
+          plainAtReceivers: plainVsJanus.atReceivers,
+          plainOverJanus: plainVsJanus.ratio,
+        },
       },
       targets: [
-        target('receivers per core', '≥ 500', sightline.receiversPerCore, 'receivers', (v) => v >= 500),
-        target('CPU per forwarded Mbit/s vs Janus', '≤ 0.7×', cpuRatio, '×', (v) => v <= 0.7),
+        target('receivers per core (WebRTC consumer settings)', '≥ 500', sightline.receiversPerCore, 'receivers', (v) => v >= 500),
+        target('receivers per core (plain RTP)', '≥ 500', sightlinePlain.receiversPerCore, 'receivers', (v) => v >= 500),
+        target('CPU per Mbit/s vs Janus (WebRTC consumer settings)', '≤ 0.7×', webrtcVsJanus.ratio, '×', (v) => v <= 0.7),
+        target('CPU per Mbit/s vs Janus (plain RTP, like for like)', '≤ 0.7×', plainVsJanus.ratio, '×', (v) => v <= 0.7),
       ],
       method: [
-        `One ffmpeg process streams a pre-encoded VP8 test pattern (${PATTERN.width}x${PATTERN.height}, ${PATTERN.fps} fps, ~${PATTERN.bitrate}bit/s, keyframe every 2 s) as RTP into a UDP tap that feeds exactly one forwarder at a time, so both forward the same packets and never compete for CPU.`,
-        'Sightline: one mediasoup worker, a PlainTransport producer and N PlainTransport consumers (the media plane\'s router codecs); Janus 1.1.2: VideoRoom remote publisher (plain RTP in) and N `rtp_forward` forwarders. Both send plain RTP on loopback, so the comparison is forwarding work only (no SRTP on either side).',
-        'Every receiver is its own UDP socket in the bench process; loss is the larger of the RTP sequence gaps per stream and the shortfall against the packets the camera sent in the same window (a forwarder may renumber after input loss); kernel drops at the forwarder\'s ingest socket and at the sink sockets are reported separately. Socket buffers are the kernel defaults on both sides.',
-        `N rises until loss > ${LOSS_LIMIT * 100} % or the forwarder uses ≥ ${CPU_LIMIT * 100} % of a core; CPU is utime+stime from /proc. Each step is ${repeats} windows of ${windowMs / 1000} s per forwarder, interleaved, gated at the tap (nothing in flight at either edge); figures are the medians. Receivers per core = largest sustained N ÷ the worker's CPU there.`,
+        `One ffmpeg process streams a pre-encoded VP8 test pattern (${PATTERN.width}x${PATTERN.height}, ${PATTERN.fps} fps, ~${PATTERN.bitrate}bit/s, keyframe every 2 s) as RTP into a UDP tap that feeds exactly one forwarder at a time, so all forward the same packets and never compete for CPU.`,
+        'Sightline: one mediasoup worker per variant, a PlainTransport producer and N PlainTransport consumers (the media plane\'s router codecs). `sightline` consumers ask for the router\'s full capabilities as a browser does (NACK and its retransmission buffer, PLI/FIR, transport-cc and other header extensions, RTCP); `sightline-plain` consumers ask for VP8 alone, which is the work a Janus RTP forwarder does. Janus 1.1.2: VideoRoom remote publisher (plain RTP in) and N `rtp_forward` forwarders. All send unencrypted RTP on loopback (no SRTP anywhere).',
+        'Every receiver is its own UDP socket in the bench process; loss is the larger of the RTP sequence gaps per stream and the share of the camera\'s packets the kernel dropped at the forwarder\'s ingest socket (a forwarder may renumber across input it never read); kernel drops at the sink sockets are reported separately. Socket buffers are the kernel defaults on both sides.',
+        `The camera, the tap (its own process) and the forwarders run at nice ${PRIORITY} (when root) so that other load on the machine starves none of them. N rises until loss > ${LOSS_LIMIT * 100} % or the forwarder uses ≥ ${CPU_LIMIT * 100} % of a core; CPU is utime+stime from /proc. Each step is ${repeats} windows of ${windowMs / 1000} s per forwarder, interleaved; figures are the medians. Receivers per core = largest sustained N ÷ the worker's CPU there.`,
       ],
       notes,
       table: [

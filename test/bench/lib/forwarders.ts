@@ -1,6 +1,6 @@
-// The two forwarders the fan-out bench compares, each fed plain RTP from the synthetic camera
-// and forwarding it to a growing set of sink sockets: one mediasoup worker (Sightline's media
-// plane codecs, PlainTransports) and Janus VideoRoom (remote publisher + RTP forwarders).
+// The forwarders the fan-out bench compares, each fed plain RTP from the synthetic camera and
+// forwarding it to a growing set of sink sockets: a mediasoup worker (Sightline's media plane
+// codecs, PlainTransports) and Janus VideoRoom (remote publisher + RTP forwarders).
 import * as mediasoup from 'mediasoup';
 import { MEDIA_CODECS } from '../../../server/media-options.ts';
 import { JANUS_ROOM, JanusClient, startJanus } from './janus.ts';
@@ -11,8 +11,23 @@ import { RtpSink } from './rtp.ts';
 export const SOURCE_SSRC = 1000;
 export const PAYLOAD_TYPE = 101;
 
+export type ForwarderName = 'sightline' | 'sightline-plain' | 'janus';
+
+/**
+ * What a consumer asks for. `webrtc`: the router's full capabilities, as a browser's device
+ * negotiates them (NACK with a retransmission buffer, PLI/FIR, transport-cc and the other header
+ * extensions, RTCP). `plain`: VP8 alone, no feedback or extensions — the same work as a Janus
+ * RTP forwarder does.
+ */
+export type ConsumerSettings = 'webrtc' | 'plain';
+
+const PLAIN_VP8: mediasoup.types.RtpCapabilities = {
+  codecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000, preferredPayloadType: PAYLOAD_TYPE, rtcpFeedback: [] }],
+  headerExtensions: [],
+};
+
 export interface Forwarder {
-  name: 'sightline' | 'janus';
+  name: ForwarderName;
   pid: number;
   input: { host: string; port: number };
   sink: RtpSink;
@@ -22,7 +37,7 @@ export interface Forwarder {
   done: string | null;
 }
 
-export async function mediasoupForwarder(): Promise<Forwarder> {
+export async function mediasoupForwarder(settings: ConsumerSettings): Promise<Forwarder> {
   const worker = await mediasoup.createWorker({ logLevel: 'error' });
   onTeardown('mediasoup worker (fan-out)', () => worker.close(), () => worker.close());
   const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
@@ -37,7 +52,7 @@ export async function mediasoupForwarder(): Promise<Forwarder> {
   const sink = new RtpSink();
   onTeardown('fan-out sink (mediasoup)', () => sink.close());
   const forwarder: Forwarder = {
-    name: 'sightline',
+    name: settings === 'webrtc' ? 'sightline' : 'sightline-plain',
     pid: worker.pid,
     sendErrors: () => 0,
     input: { host: '127.0.0.1', port: ingest.tuple.localPort },
@@ -51,7 +66,7 @@ export async function mediasoupForwarder(): Promise<Forwarder> {
           ports.slice(i, i + 50).map(async (port) => {
             const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
             await transport.connect({ ip: '127.0.0.1', port });
-            const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
+            const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: settings === 'webrtc' ? router.rtpCapabilities : PLAIN_VP8 });
             sink.expect(port, consumer.rtpParameters.encodings![0]!.ssrc!);
           }),
         );

@@ -1,7 +1,6 @@
 // Synthetic camera RTP for the fan-out bench: an ffmpeg VP8 test pattern (encoded once and
-// cached, then streamed with -c copy so the source costs almost no CPU), a switchable UDP tap
-// that feeds it to one SFU or another, and a lightweight sink that counts RTP per stream and
-// finds loss from sequence numbers.
+// cached, then streamed with -c copy so the source costs almost no CPU), and a lightweight sink
+// that counts RTP per stream and finds loss from sequence numbers.
 import { execFileSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -38,40 +37,6 @@ export function startRtpSource(host: string, port: number, ssrc: number, payload
   ]);
 }
 
-/** Receives the source's packets and forwards them to whichever SFU is being measured. */
-export class RtpTap {
-  readonly #socket: Socket;
-  #target: { host: string; port: number } | null = null;
-  port = 0;
-  /** RTP packets (not RTCP) forwarded so far: what every receiver should get. */
-  forwarded = 0;
-
-  private constructor() {
-    this.#socket = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
-    this.#socket.on('message', (packet) => {
-      const target = this.#target;
-      if (!target) return;
-      this.#socket.send(packet, target.port, target.host);
-      if (packet.length >= 12 && !isRtcp(packet)) this.forwarded++;
-    });
-  }
-
-  static async open(): Promise<RtpTap> {
-    const tap = new RtpTap();
-    await new Promise<void>((resolve) => tap.#socket.bind(0, '127.0.0.1', resolve));
-    tap.port = tap.#socket.address().port;
-    return tap;
-  }
-
-  route(target: { host: string; port: number } | null): void {
-    this.#target = target;
-  }
-
-  close(): void {
-    this.#socket.close();
-  }
-}
-
 interface StreamCounter {
   ssrc: number | null;
   received: number;
@@ -83,7 +48,7 @@ interface StreamCounter {
   foreign: number;
 }
 
-const isRtcp = (packet: Buffer) => {
+export const isRtcp = (packet: Buffer): boolean => {
   const pt = packet[1]! & 0x7f;
   return pt >= 72 && pt <= 76; // RTCP packet types 200–204 (RFC 5761)
 };
