@@ -23,11 +23,43 @@ interface Probe {
   directOffer(): Promise<string>;
   directAccept(sdp: string): Promise<void>;
   directAnswer(sdp: string): Promise<string>;
+  pathStats(): Promise<PathStat[]>;
   record(on: boolean): void;
   counts(): { relay: number; direct: number };
   results(): { samples: { relay: number[]; direct: number[] }; undecodable: { relay: number; direct: number } };
 }
 type WithProbe = Window & { __g2g: Probe };
+type PathStat = { path: 'relay' | 'direct'; dir: 'in' | 'out' } & Record<string, number | string | null>;
+
+const pathStats = (page: Page) => page.evaluate(() => (window as unknown as WithProbe).__g2g.pathStats());
+
+/** Where each path's time goes over the window, from the senders' and receivers' WebRTC stats. */
+function breakdown(before: PathStat[], after: PathStat[], path: 'relay' | 'direct', seconds: number) {
+  const pick = (list: PathStat[], dir: 'in' | 'out') => list.find((s) => s.path === path && s.dir === dir);
+  const delta = (dir: 'in' | 'out', key: string) => Number(pick(after, dir)?.[key] ?? 0) - Number(pick(before, dir)?.[key] ?? 0);
+  const per = (dir: 'in' | 'out', num: string, den: string, scale = 1000) => {
+    const d = delta(dir, den);
+    return d > 0 ? Math.round((delta(dir, num) / d) * scale * 10) / 10 : null;
+  };
+  const out = pick(after, 'out');
+  return {
+    sender: {
+      encodeMs: per('out', 'totalEncodeTime', 'framesEncoded'),
+      pacerDelayMs: per('out', 'totalPacketSendDelay', 'packetsSent'),
+      sentMbps: Math.round(((delta('out', 'bytesSent') * 8) / 1e6 / seconds) * 100) / 100,
+      targetBitrateMbps: typeof out?.targetBitrate === 'number' ? Math.round((out.targetBitrate / 1e6) * 100) / 100 : null,
+      qualityLimitation: out?.qualityLimitationReason ?? null,
+      retransmissions: delta('out', 'retransmittedPacketsSent'),
+    },
+    receiver: {
+      jitterBufferMs: per('in', 'jitterBufferDelay', 'jitterBufferEmittedCount'),
+      decodeMs: per('in', 'totalDecodeTime', 'framesDecoded'),
+      packetsLost: delta('in', 'packetsLost'),
+      nacks: delta('in', 'nackCount'),
+      framesDropped: delta('in', 'framesDropped'),
+    },
+  };
+}
 
 /** Connects the officer page straight to the watch page (SDP exchanged through the bench). */
 async function connectDirect(officer: Page, viewer: Page): Promise<void> {
@@ -88,7 +120,9 @@ export const latency: BenchDefinition = {
       probe.record(true);
     });
     log(`latency: recording ${seconds} s`);
+    const statsBefore = [...(await pathStats(officer)), ...(await pathStats(viewer))];
     await sleep(seconds * 1000);
+    const statsAfter = [...(await pathStats(officer)), ...(await pathStats(viewer))];
     const { samples, undecodable } = await viewer.evaluate(() => {
       const probe = (window as unknown as WithProbe).__g2g;
       probe.record(false);
@@ -102,8 +136,8 @@ export const latency: BenchDefinition = {
     return {
       results: {
         seconds,
-        relay: { ...relayMs, framesPerSecond: fps(samples.relay.length), undecodable: undecodable.relay },
-        direct: { ...directMs, framesPerSecond: fps(samples.direct.length), undecodable: undecodable.direct },
+        relay: { ...relayMs, framesPerSecond: fps(samples.relay.length), undecodable: undecodable.relay, ...breakdown(statsBefore, statsAfter, 'relay', seconds) },
+        direct: { ...directMs, framesPerSecond: fps(samples.direct.length), undecodable: undecodable.direct, ...breakdown(statsBefore, statsAfter, 'direct', seconds) },
         medianRatio,
         addedByRelayMs: relayMs.median !== null && directMs.median !== null ? Math.round((relayMs.median - directMs.median) * 100) / 100 : null,
       },
@@ -111,7 +145,8 @@ export const latency: BenchDefinition = {
       method: [
         'The real officer page streams through the relay, but its camera is a 640x480 canvas (captureStream, 30 fps) that paints the wall clock (ms, 32 bits + checksum) as black/white blocks on every frame; audio is Chromium\'s fake microphone.',
         'The real watch page (view grant) receives it; on every presented frame (requestVideoFrameCallback) the probe draws the <video> into a small canvas, reads the blocks back (getImageData) and records now − painted time; frames failing the checksum are counted, not used.',
-        `At the same time the same two pages hold a direct RTCPeerConnection (VP8, like the relay path) carrying the same canvas track, read the same way; both paths are recorded together for ${seconds} s after a settling period, on one machine clock.`,
+        `At the same time the same two pages hold a direct RTCPeerConnection (VP8, like the relay path) carrying the same canvas track and microphone as one stream, read the same way; both paths are recorded together for ${seconds} s after a settling period, on one machine clock.`,
+        'On both paths the receiver synchronises video with the camera\'s audio (lip sync), as the watch page plays them; the JSON breaks each path down into encode, pacer, jitter-buffer and decode time from WebRTC statistics.',
       ],
       notes: [],
       table: [

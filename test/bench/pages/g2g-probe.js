@@ -9,6 +9,17 @@
   const COLS = 8;
   const ROWS = 5; // 32 bits of time (ms, mod 2^32) + 8 bits of checksum
   const now = () => performance.timeOrigin + performance.now();
+
+  // Every peer connection the page makes (mediasoup-client's included), for per-path statistics.
+  const connections = [];
+  const NativePC = window.RTCPeerConnection;
+  window.RTCPeerConnection = function RTCPeerConnection(...args) {
+    const pc = new NativePC(...args);
+    connections.push(pc);
+    return pc;
+  };
+  window.RTCPeerConnection.prototype = NativePC.prototype;
+  Object.setPrototypeOf(window.RTCPeerConnection, NativePC);
   const checksum = (v) => ((v >>> 24) + ((v >>> 16) & 255) + ((v >>> 8) & 255) + (v & 255)) & 255;
 
   let canvasStream = null;
@@ -37,11 +48,17 @@
     return canvasStream;
   }
 
+  let microphone = null;
   if (navigator.mediaDevices?.getUserMedia) {
     const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
     navigator.mediaDevices.getUserMedia = async (constraints = {}) => {
       const stream = new MediaStream();
-      if (constraints.audio) for (const t of (await gum({ audio: constraints.audio })).getAudioTracks()) stream.addTrack(t);
+      if (constraints.audio) {
+        for (const t of (await gum({ audio: constraints.audio })).getAudioTracks()) {
+          stream.addTrack(t);
+          microphone ??= t;
+        }
+      }
       if (constraints.video) stream.addTrack(paintedCamera().getVideoTracks()[0]);
       return stream;
     };
@@ -102,10 +119,16 @@
     readRelay() {
       readFrames(document.getElementById('video'), 'relay');
     },
-    /** Officer page: offer the painted camera on a direct connection (VP8, like the relay path). */
+    /**
+     * Officer page: offer the painted camera and the microphone on a direct connection, as one
+     * stream (so the receiver synchronises them, as it does for the relay path) and VP8 like it.
+     */
     async directOffer() {
       directPc = new RTCPeerConnection();
-      vp8Only(directPc.addTransceiver(paintedCamera().getVideoTracks()[0], { direction: 'sendonly' }));
+      const video = paintedCamera().getVideoTracks()[0];
+      const stream = new MediaStream(microphone ? [microphone, video] : [video]);
+      if (microphone) directPc.addTransceiver(microphone, { direction: 'sendonly', streams: [stream] });
+      vp8Only(directPc.addTransceiver(video, { direction: 'sendonly', streams: [stream] }));
       await directPc.setLocalDescription(await directPc.createOffer());
       await gathered(directPc);
       return directPc.localDescription.sdp;
@@ -117,6 +140,14 @@
     async directAnswer(sdp) {
       directPc = new RTCPeerConnection();
       directPc.addEventListener('track', (event) => {
+        if (event.track.kind === 'audio') {
+          const audio = document.createElement('audio');
+          audio.autoplay = true;
+          document.body.append(audio);
+          audio.srcObject = new MediaStream([event.track]);
+          void audio.play().catch(() => undefined);
+          return;
+        }
         const video = document.createElement('video');
         video.muted = true;
         video.autoplay = true;
@@ -131,6 +162,27 @@
       await directPc.setLocalDescription(await directPc.createAnswer());
       await gathered(directPc);
       return directPc.localDescription.sdp;
+    },
+    /** Cumulative video RTP statistics per path: the caller takes differences over a window. */
+    async pathStats() {
+      const out = [];
+      for (const pc of connections) {
+        if (pc.connectionState === 'closed') continue;
+        const path = pc === directPc ? 'direct' : 'relay';
+        (await pc.getStats()).forEach((s) => {
+          if (s.kind !== 'video' || s.mid === 'probator' || s.ssrc === 1234) return;
+          if (s.type === 'inbound-rtp') {
+            out.push({ path, dir: 'in', jitterBufferDelay: s.jitterBufferDelay ?? 0, jitterBufferEmittedCount: s.jitterBufferEmittedCount ?? 0,
+              totalDecodeTime: s.totalDecodeTime ?? 0, framesDecoded: s.framesDecoded ?? 0, packetsLost: s.packetsLost ?? 0,
+              packetsReceived: s.packetsReceived ?? 0, nackCount: s.nackCount ?? 0, framesDropped: s.framesDropped ?? 0, bytesReceived: s.bytesReceived ?? 0 });
+          } else if (s.type === 'outbound-rtp') {
+            out.push({ path, dir: 'out', totalPacketSendDelay: s.totalPacketSendDelay ?? 0, packetsSent: s.packetsSent ?? 0,
+              totalEncodeTime: s.totalEncodeTime ?? 0, framesEncoded: s.framesEncoded ?? 0, bytesSent: s.bytesSent ?? 0,
+              targetBitrate: s.targetBitrate ?? null, qualityLimitationReason: s.qualityLimitationReason ?? null, retransmittedPacketsSent: s.retransmittedPacketsSent ?? 0 });
+          }
+        });
+      }
+      return out;
     },
     record(on) {
       recording = on;
