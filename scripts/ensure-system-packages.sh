@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a Sightline task needs, only when some are missing.
-# Usage: ensure-system-packages.sh GROUP...   (groups: worker-build, test)
+# Usage: ensure-system-packages.sh GROUP...   (groups: worker-build, test, bench)
 set -euo pipefail
 
 packages_for() {
   case "$1" in
     worker-build) echo "meson ninja-build pkg-config g++ python3 libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler liburing-dev" ;;
     test) echo "chromium redis-server coturn ffmpeg iproute2 util-linux" ;;
+    # Benchmarks: Janus is the reference SFU they measure Sightline against.
+    bench) echo "chromium ffmpeg iproute2 util-linux janus" ;;
     *) echo "unknown package group: $1" >&2; exit 2 ;;
   esac
 }

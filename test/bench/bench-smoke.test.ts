@@ -1,0 +1,95 @@
+// CI smoke for the benchmarks: every bench runs in quick mode (a few iterations, small N; Janus
+// only where it is installed and the run is root) and must print a well-formed JSON report and
+// write its summary files. Figures are never checked: a slow machine must not fail CI.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureClientBuilt } from '../helpers/client-build.ts';
+import type { BenchReport } from './lib/report.ts';
+
+let outDir: string;
+
+function runBench(name: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `test/bench/${name}.ts`], {
+      env: { ...process.env, BENCH_QUICK: '1', BENCH_RESULTS_DIR: outDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const numberOrNull = (value: unknown) => value === null || (typeof value === 'number' && Number.isFinite(value));
+
+function expectSummary(value: unknown): void {
+  const s = value as Record<string, unknown>;
+  for (const key of ['n', 'median', 'p95', 'min', 'max']) expect(numberOrNull(s[key]), key).toBe(true);
+}
+
+async function quickReport(name: string): Promise<BenchReport> {
+  const { code, stdout, stderr } = await runBench(name);
+  expect(code, stderr.slice(-3000)).toBe(0);
+  const report = JSON.parse(stdout) as BenchReport;
+  expect(report.bench).toBe(name);
+  expect(report.quick).toBe(true);
+  expect(report.machine.cores).toBeGreaterThan(0);
+  expect(report.method.length).toBeGreaterThan(0);
+  for (const t of report.targets) {
+    expect(typeof t.name).toBe('string');
+    expect(typeof t.goal).toBe('string');
+    expect(numberOrNull(t.value)).toBe(true);
+    expect([true, false, null]).toContain(t.met);
+  }
+  for (const ext of ['json', 'md', 'png']) expect(existsSync(join(outDir, `${name}.${ext}`)), `${name}.${ext}`).toBe(true);
+  return report;
+}
+
+describe('benchmarks, quick mode', () => {
+  beforeAll(async () => {
+    ensureClientBuilt();
+    outDir = await mkdtemp(join(tmpdir(), 'sightline-bench-smoke-'));
+  });
+  afterAll(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('ttff reports join → first frame for Sightline', async () => {
+    const r = (await quickReport('ttff')).results as Record<string, any>;
+    expectSummary(r.sightline.ttffMs);
+    expect(r.sightline.samples.length).toBeGreaterThan(0);
+    expect('janus' in r && 'medianRatio' in r).toBe(true);
+  }, 120_000);
+
+  it('latency reports relay and direct glass-to-glass figures', async () => {
+    const r = (await quickReport('latency')).results as Record<string, any>;
+    expectSummary(r.relay);
+    expectSummary(r.direct);
+    expect(numberOrNull(r.medianRatio)).toBe(true);
+  }, 120_000);
+
+  it('fanout reports steps, receivers per core and the CPU ratio', async () => {
+    const r = (await quickReport('fanout')).results as Record<string, any>;
+    expect(r.steps.length).toBeGreaterThan(0);
+    for (const step of r.steps) for (const key of ['receivers', 'cpuCores', 'lossRate', 'forwardedMbps']) expect(numberOrNull(step[key]), key).toBe(true);
+    expect(numberOrNull(r.sightline.receiversPerCore)).toBe(true);
+    expect(numberOrNull(r.cpuPerMbpsRatio.sightlineOverJanus)).toBe(true);
+  }, 120_000);
+
+  it('control reports token, join and audit figures, and marks revocation as pending', async () => {
+    const r = (await quickReport('control')).results as Record<string, any>;
+    expect(numberOrNull(r.tokenVerify.serial.perCoreSecond)).toBe(true);
+    expectSummary(r.join.sequential.roundTripMs);
+    expect(numberOrNull(r.join.concurrent.perSecond)).toBe(true);
+    expectSummary(r.audit.file.sequentialMs);
+    expect(r.audit.redis.status).toMatch(/^pending/);
+    expect(r.revokeToCut).toEqual({ status: 'pending: revocation not on this branch' });
+  }, 120_000);
+});

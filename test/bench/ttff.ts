@@ -1,0 +1,192 @@
+// Time to first frame: a clinician opens a grant link and sees the officer's camera. Sightline's
+// real watch page (built client) against an in-process relay, interleaved in the same run with
+// the same measure against Janus VideoRoom (in a network namespace: libnice ignores loopback).
+//
+//   npm run bench:ttff               (BENCH_QUICK=1 for a smoke run)
+import type { Page } from 'playwright-core';
+import { issueViewingToken } from '../../signaling/tokens/viewing-token.ts';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { startStreaming } from '../helpers/pages.ts';
+import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { JANUS_ROOM, startJanus, type JanusServer } from './lib/janus.ts';
+import { isQuick, log, withJanus } from './lib/machine.ts';
+import { createVethNamespace } from './lib/netns.ts';
+import { onTeardown } from './lib/processes.ts';
+import { benchMain, target, type BenchDefinition, type BenchOutcome } from './lib/report.ts';
+import { serveBenchPages } from './lib/static-pages.ts';
+import { ratio, round, summarize, type Summary } from './lib/stats.ts';
+
+/**
+ * Injected into the watch page before its own scripts: notes when the join starts (the page
+ * fetches the router capabilities to load its device), when `join` is sent, and the first
+ * video frame presented (requestVideoFrameCallback on the element the page attaches it to).
+ */
+const WATCH_PROBE = `(() => {
+  const probe = { start: null, joinSent: null, firstFrame: null };
+  window.__ttff = probe;
+  const fetch0 = window.fetch;
+  window.fetch = function (input, init) {
+    const url = typeof input === 'string' ? input : input instanceof Request ? input.url : String(input);
+    if (probe.start === null && url.includes('/api/media/capabilities')) probe.start = performance.now();
+    return fetch0.call(this, input, init);
+  };
+  const send0 = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (probe.joinSent === null && typeof data === 'string' && data.includes('"type":"join"')) probe.joinSent = performance.now();
+    return send0.call(this, data);
+  };
+  const src = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    configurable: true,
+    get() { return src.get.call(this); },
+    set(value) {
+      src.set.call(this, value);
+      if (value && this instanceof HTMLVideoElement) this.requestVideoFrameCallback((now) => { probe.firstFrame ??= now; });
+    },
+  });
+})();`;
+
+interface Join {
+  ttffMs: number;
+  /** Sightline: join start → `join` sent (device load + socket). Janus: start → subscriber offer. */
+  setupMs: number;
+}
+
+async function sightlineJoin(browser: TestBrowser, relay: TestRelay, incidentId: string): Promise<Join> {
+  const { token } = await issueViewingToken(relay.services.keys, relay.services.config.TOKEN_ISSUER, {
+    clinicianId: DEMO.clinician.id,
+    incidentId,
+    permissions: ['view', 'talk'],
+    notBefore: Date.now() - 1000,
+    expiresAt: Date.now() + 600_000,
+  });
+  const page = await browser.page(relay.url);
+  try {
+    await page.addInitScript(WATCH_PROBE);
+    await page.goto(`${relay.url}/watch.html#incident=${encodeURIComponent(incidentId)}&token=${encodeURIComponent(token)}`);
+    const probe = await page.waitForFunction(
+      () => {
+        const p = (window as unknown as { __ttff: { start: number | null; joinSent: number | null; firstFrame: number | null } }).__ttff;
+        return p.firstFrame !== null && p.start !== null ? p : null;
+      },
+      undefined,
+      { timeout: 20_000, polling: 50 },
+    );
+    const p = (await probe.jsonValue())!;
+    return { ttffMs: p.firstFrame! - p.start!, setupMs: (p.joinSent ?? p.start!) - p.start! };
+  } finally {
+    await page.context().close();
+  }
+}
+
+async function janusJoin(browser: TestBrowser, pagesUrl: string, janus: JanusServer): Promise<Join> {
+  const page = await browser.page(pagesUrl);
+  try {
+    await page.goto(`${pagesUrl}/janus.html`);
+    const r = await page.evaluate(
+      ([url, room]) => (window as unknown as { benchJanus: { subscribe: (u: string, r: number, f: number) => Promise<{ ttffMs: number; offerMs: number }> } }).benchJanus.subscribe(url, room, 1),
+      [janus.wsUrl, JANUS_ROOM] as const,
+    );
+    return { ttffMs: r.ttffMs, setupMs: r.offerMs };
+  } finally {
+    await page.context().close();
+  }
+}
+
+const describe = (joins: Join[]): { ttffMs: Summary; setupMs: Summary; samples: number[] } => ({
+  ttffMs: summarize(joins.map((j) => j.ttffMs)),
+  setupMs: summarize(joins.map((j) => j.setupMs)),
+  samples: joins.map((j) => round(j.ttffMs, 1)),
+});
+
+export const ttff: BenchDefinition = {
+  name: 'ttff',
+  title: 'Time to first frame (clinician join → first decoded frame)',
+  async run(): Promise<BenchOutcome> {
+    const quick = isQuick();
+    const joins = quick ? 3 : 30;
+    const warmup = quick ? 1 : 3;
+    const notes: string[] = [];
+    ensureClientBuilt();
+    const relay = await startRelay({ RTC_MIN_PORT: '45000', RTC_MAX_PORT: '45999' });
+    onTeardown('relay (ttff)', () => relay.close());
+    const browser = await launchBrowser();
+    onTeardown('chromium (ttff)', () => browser.close());
+    const officer = await browser.page(relay.url);
+    await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
+    const incidentId = relay.services.live.all()[0]!.incident.id;
+
+    let janus: JanusServer | null = null;
+    let pagesUrl = '';
+    if (withJanus()) {
+      const netns = createVethNamespace();
+      janus = await startJanus({ netns });
+      pagesUrl = (await serveBenchPages()).url;
+      const publisher: Page = await browser.page(pagesUrl);
+      await publisher.goto(`${pagesUrl}/janus.html`);
+      await publisher.evaluate(
+        ([url, room]) => (window as unknown as { benchJanus: { publish: (u: string, r: number, id: number) => Promise<void> } }).benchJanus.publish(url, room, 1),
+        [janus.wsUrl, JANUS_ROOM] as const,
+      );
+    } else notes.push('Janus skipped (quick mode without Janus or root; BENCH_JANUS=1 to force it).');
+
+    const ours: Join[] = [];
+    const theirs: Join[] = [];
+    for (let i = 0; i < warmup + joins; i++) {
+      // Interleave, alternating which goes first, so that both see the same machine state.
+      const order = i % 2 === 0 ? (['s', 'j'] as const) : (['j', 's'] as const);
+      for (const who of order) {
+        if (who === 's') {
+          const j = await sightlineJoin(browser, relay, incidentId);
+          if (i >= warmup) ours.push(j);
+        } else if (janus) {
+          const j = await janusJoin(browser, pagesUrl, janus);
+          if (i >= warmup) theirs.push(j);
+        }
+      }
+      if (i >= warmup) log(`ttff: join ${i - warmup + 1}/${joins}: sightline ${round(ours.at(-1)!.ttffMs, 1)} ms${janus ? `, janus ${round(theirs.at(-1)!.ttffMs, 1)} ms` : ''}`);
+    }
+    const s = describe(ours);
+    const j = janus ? describe(theirs) : null;
+    const medianRatio = ratio(s.ttffMs.median, j?.ttffMs.median);
+    const row = (name: string, d: typeof s | null) =>
+      d
+        ? [name, String(d.ttffMs.median), String(d.ttffMs.p95), String(d.ttffMs.min), String(d.ttffMs.max), String(d.setupMs.median), String(d.ttffMs.n)]
+        : [name, '—', '—', '—', '—', '—', '0'];
+    return {
+      results: {
+        joins,
+        sightline: { flow: 'real watch page (client/dist/watch.html) with a view+talk grant link', ...s },
+        janus: j ? { flow: 'bench page test/bench/pages/janus.html: VideoRoom subscriber over the WebSocket API, trickle ICE', ...j } : { skipped: 'quick mode' },
+        medianRatio,
+      },
+      targets: [
+        target('median TTFF', '≤ 150 ms', s.ttffMs.median, 'ms', (v) => v <= 150),
+        target('median TTFF vs Janus', '≤ 0.5×', medianRatio, '×', (v) => v <= 0.5),
+      ],
+      method: [
+        `Sightline: the real watch page (built client) opens a grant link (view+talk) against an in-process relay (1 mediasoup worker, loopback) while the real officer page streams Chromium's fake camera; TTFF runs from the page's capabilities fetch (the start of its join) to the first requestVideoFrameCallback on the page's <video>, timed inside the page. ${joins} joins after ${warmup} warm-up joins, a fresh browser context each.`,
+        'Janus 1.1.2 VideoRoom (config generated by the bench) runs in a private network namespace joined by a veth pair, since libnice ignores loopback; a bench-only page publishes the same fake camera with the officer page\'s constraints, and each join opens the Janus WebSocket, creates a session, attaches, joins as subscriber, answers and starts; TTFF runs from opening the WebSocket to the first requestVideoFrameCallback.',
+        'Joins alternate between the two servers (order flipped every round) in one Chromium, so both see the same load.',
+        '"Setup" is the part before media negotiation: for Sightline, join start → `join` sent (router capabilities fetch, mediasoup-client Device load, WebSocket open); for Janus, WebSocket open → subscriber offer received (session, attach, join).',
+      ],
+      notes,
+      table: [['server', 'median ms', 'p95 ms', 'min ms', 'max ms', 'setup median ms', 'joins'], row('Sightline', s), row('Janus', j)],
+      chart: [
+        {
+          title: 'Time to first frame',
+          unit: 'ms',
+          groups: ['median', 'p95', 'min', 'max'],
+          series: [
+            { name: 'Sightline', values: [s.ttffMs.median, s.ttffMs.p95, s.ttffMs.min, s.ttffMs.max] },
+            ...(j ? [{ name: 'Janus', values: [j.ttffMs.median, j.ttffMs.p95, j.ttffMs.min, j.ttffMs.max] }] : []),
+          ],
+          target: { value: 150, label: 'target 150 ms' },
+        },
+      ],
+    };
+  },
+};
+
+await benchMain(import.meta.url, ttff);
