@@ -2,7 +2,7 @@
 import type { Device, types } from 'mediasoup-client';
 import type { GeoLocation, PresenceEntry } from '../../signaling/protocol/messages.ts';
 import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
-import { asWire, closeTransport, createSendTransport, loadDevice, type ProduceAppData } from './media-device.ts';
+import { asWire, closeTransport, createSendTransport, deviceAndSocket, type ProduceAppData } from './media-device.ts';
 import { MediaReceiver, rejoinMedia } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
 
@@ -40,8 +40,7 @@ export class OfficerStream {
 
   /** Connect, authenticate, start the incident and publish the camera + microphone tracks. */
   static async start(sessionToken: string, media: MediaStream, events: OfficerStreamEvents): Promise<OfficerStream> {
-    const device = await loadDevice();
-    const signal = await SignalClient.connect();
+    const [device, signal] = await deviceAndSocket(() => SignalClient.connect());
     // Listen before starting so that no notification sent right after the reply is missed.
     const stream = new OfficerStream(signal, device, events);
     stream.listen();

@@ -3,7 +3,7 @@ import type { types } from 'mediasoup-client';
 import type { PresenceEntry } from '../../signaling/protocol/messages.ts';
 import { ServerClock } from './clock.ts';
 import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
-import { asWire, closeTransport, createSendTransport, loadDevice } from './media-device.ts';
+import { asWire, closeTransport, createSendTransport, deviceAndSocket, type loadDevice } from './media-device.ts';
 import { MediaReceiver, rejoinMedia, type JoinInfo, type ReceiverEvents } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
 
@@ -34,8 +34,7 @@ export class ViewerSession {
 
   /** Load the device, open the socket and join (one round trip; no `auth` message). */
   static async join(incidentId: string, grantToken: string, events: ViewerEvents): Promise<ViewerSession> {
-    const device = await loadDevice();
-    const signal = await SignalClient.connect();
+    const [device, signal] = await deviceAndSocket(() => SignalClient.connect());
     const session = new ViewerSession(signal, events, device);
     session.listen();
     try {
