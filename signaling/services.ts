@@ -134,7 +134,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
         source: by?.source ?? source(null, null),
         reason: code,
       });
-      await grantService.endAllForIncident(incidentId, by?.source ?? source(null, null));
+      await grantService.endAllForIncident(incidentId);
     },
   });
   const cluster = new Cluster({

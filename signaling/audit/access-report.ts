@@ -1,6 +1,7 @@
 // "Everyone who saw or heard incident X, with start, end and authority", derived from the audit
 // entries about the incident: incident.start/end (the officer), grant.create (who granted what),
-// join (a clinician came in), talk.start/stop, and leave / grant.expire / incident.end (the end).
+// join (a clinician came in), talk.start/stop, and leave / grant.expire / grant.revoke /
+// incident.end (the end).
 // Entries of one signalling connection share `source.connection`; entries written before that
 // field existed are matched by user and grant instead. Pure.
 import type { AccessReport, AccessSession, AuditActorView } from '../protocol/audit.ts';
@@ -152,6 +153,11 @@ export function buildAccessReport(
         if (session) close(session, entry);
         break;
       }
+      case 'grant.revoke':
+        // Revoking a grant (a supervisor, or a withdrawn agreement) cuts whoever watches with it.
+        if (entry.outcome === 'denied' || !entry.target.grantId) break;
+        for (const session of open()) if (session.authority === 'grant' && session.grantId === entry.target.grantId) close(session, entry);
+        break;
       case 'incident.end':
         endedAt ??= entry.at;
         endReason ??= entry.reason ?? null;

@@ -117,17 +117,13 @@ export class GrantService {
 
   async extend(actor: User, grantId: string, ttlSeconds: number, source: AuditSource): Promise<Grant> {
     const grant = await this.#manageable(actor, grantId, 'grant.extend', source);
+    const event = { action: 'grant.extend', actor: actorOf(actor), target: { incidentId: grant.incidentId, grantId, userId: grant.clinicianId }, source };
     if (ttlSeconds > this.deps.maxTtlSeconds) {
+      await this.deps.audit.note({ ...event, outcome: 'denied', reason: 'GRANT_TTL_TOO_LONG' });
       throw new SightlineError('GRANT_TTL_TOO_LONG', `access may be granted for at most ${this.deps.maxTtlSeconds} seconds`);
     }
     const expiresAt = this.#now() + ttlSeconds * 1000;
-    await this.deps.audit.allow({
-      action: 'grant.extend',
-      actor: actorOf(actor),
-      target: { incidentId: grant.incidentId, grantId, userId: grant.clinicianId },
-      source,
-      detail: { expiresAt, previousExpiresAt: grant.expiresAt },
-    });
+    await this.deps.audit.allow({ ...event, detail: { expiresAt, previousExpiresAt: grant.expiresAt } });
     const extended = await this.deps.grants.extend(grantId, expiresAt);
     await this.deps.bus.publish({ type: 'grant.extended', grantId, expiresAt });
     await this.#announce(extended);
@@ -146,17 +142,12 @@ export class GrantService {
     return this.#revoke(grant, actor.id, 'GRANT_REVOKED');
   }
 
-  /** Ending an incident ends every grant on it. */
-  async endAllForIncident(incidentId: string, source: AuditSource): Promise<void> {
+  /**
+   * Ending an incident ends every grant on it. Not audited per grant: the incident's one
+   * `incident.end` entry records it, and ends every access to the incident.
+   */
+  async endAllForIncident(incidentId: string): Promise<void> {
     for (const grant of await this.deps.grants.list({ incidentId, activeOnly: true })) {
-      await this.deps.audit.note({
-        action: 'grant.revoke',
-        outcome: 'info',
-        actor: null,
-        target: { incidentId, grantId: grant.id, userId: grant.clinicianId },
-        source,
-        reason: 'INCIDENT_ENDED',
-      });
       await this.#revoke(grant, 'system', 'INCIDENT_ENDED');
     }
   }

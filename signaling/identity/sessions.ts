@@ -1,6 +1,7 @@
 // Signed-in sessions: opaque random tokens, stored (in the shared Store) only as their SHA-256,
-// with an idle timeout and an absolute lifetime. A record is kept until the absolute lifetime so
-// that an idle timeout is noticed (and reported) rather than silently forgotten.
+// with an idle timeout and an absolute lifetime. A record is kept until one idle period past the
+// absolute lifetime so that either timeout is noticed (on use or by the sweep, which runs more
+// often than that) and reported rather than silently forgotten.
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
@@ -39,7 +40,7 @@ export class SessionStore {
   }
 
   #keep(session: Session): { ttlMs: number } {
-    return { ttlMs: Math.max(1, session.createdAt + this.limits.maxMs - this.now()) };
+    return { ttlMs: Math.max(1, session.createdAt + this.limits.maxMs + this.limits.idleMs - this.now()) };
   }
 
   async create(userId: string, deviceId: string | null = null): Promise<string> {

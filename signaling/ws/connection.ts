@@ -88,28 +88,29 @@ export class SignalingConnection implements ParticipantChannel {
   }
 
   /**
-   * Closes the connection. A clinician leaving is audited; an officer disconnecting ends the
-   * incident, since nobody is streaming it any more.
+   * Closes the connection. A viewer (clinician or supervisor) leaving is audited; an officer
+   * disconnecting ends the incident, since nobody is streaming it any more.
    */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     const incident = this.incident;
-    const isOfficer = incident?.participant(this.peerId)?.isOfficer === true;
-    if (incident && isOfficer) {
+    const participant = incident?.participant(this.peerId);
+    if (incident && participant?.isOfficer) {
       this.incident = null;
       this.#clearExpiry();
       void this.services.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor: this.actor, source: this.source });
     } else {
       this.leaveIncident();
     }
-    // A clinician still in a live incident leaves now; one cut off earlier (expiry, incident end) was audited then.
-    if (incident && this.viewer && !incident.ended) {
+    // A viewer still in a live incident leaves now; one cut off earlier (expiry, revocation,
+    // incident end, incident.leave) is no longer a participant: that ending was audited then.
+    if (incident && participant && !participant.isOfficer && !incident.ended) {
       void this.services.audit.note({
         action: 'leave',
         outcome: 'info',
         actor: this.actor,
-        target: { incidentId: incident.incident.id, grantId: this.viewer.grant.grantId },
+        target: { incidentId: incident.incident.id, grantId: participant.grantId ?? undefined },
         source: this.source,
       });
     }

@@ -8,11 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page, WebSocket as PageSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueViewingToken } from '../../signaling/tokens/viewing-token.ts';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { signIn, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { storedGrant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
 
 const WRONG_PASSWORD = 'Wrong-Password-7731!';
@@ -82,12 +82,14 @@ describe('application logs carry no credentials or media keys', () => {
     const incident = supervisor.getByTestId('incident').filter({ hasText: 'Reyes' }).first();
     await incident.waitFor({ timeout: 10_000 });
     secrets.add(await sessionToken(supervisor));
+    await incident.getByTestId('incident-grant').click();
     await incident.getByTestId('grant-clinician').selectOption(DEMO.clinician.id);
     await incident.getByTestId('grant-talk').check();
     await incident.getByTestId('grant-duration').fill('10');
     await incident.getByTestId('grant-submit').click();
     const link = await until(async () => (await incident.getByTestId('grant-link').inputValue()) || undefined, 10_000, 'the grant link');
     secrets.add(decodeURIComponent(/token=([^&]+)/.exec(link)![1]!));
+    await incident.getByTestId('grant-done').click();
 
     const clinician = await browser.page(relay.url);
     collectSignallingSecrets(clinician, secrets);
@@ -99,18 +101,12 @@ describe('application logs carry no credentials or media keys', () => {
     await until(async () => ((await stats(officer)).inbound.find((s) => s.kind === 'audio')?.packetsReceived ?? 0) > 0, 15_000, 'talk-back at the officer');
     await clinician.mouse.up();
 
-    // A grant that expires while watching.
-    const { token } = await issueViewingToken(relay.services.keys, relay.services.config.TOKEN_ISSUER, {
-      clinicianId: 'u-clin-silva',
-      incidentId,
-      permissions: ['view'],
-      notBefore: Date.now() - 1000,
-      expiresAt: (Math.floor(Date.now() / 1000) + 5) * 1000,
-    });
-    secrets.add(token);
+    // A grant that expires while watching (shorter than the API allows, so stored directly).
+    const expiringGrant = await storedGrant(relay, { clinicianId: 'u-clin-silva', incidentId, permissions: ['view'], expiresAt: (Math.floor(Date.now() / 1000) + 5) * 1000 });
+    secrets.add(expiringGrant.token);
     const expiring = await browser.page(relay.url);
     collectSignallingSecrets(expiring, secrets);
-    await expiring.goto(`${relay.url}/watch.html#incident=${encodeURIComponent(incidentId)}&token=${encodeURIComponent(token)}`);
+    await expiring.goto(expiringGrant.link);
     await waitForState(expiring, 'joined');
     await waitForState(expiring, 'ended', 10_000);
 

@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../../signaling/audit/audit-entry.ts';
 import { verifyAudit } from '../../../../signaling/audit/audit-verify.ts';
 import type { GrantResponse, LoginResponse } from '../../../../signaling/protocol/http.ts';
-import { issueViewingToken, VIEWING_AUDIENCE } from '../../../../signaling/tokens/viewing-token.ts';
+import { VIEWING_AUDIENCE } from '../../../../signaling/tokens/viewing-token.ts';
 import { startRedis, type TestRedis } from '../../../helpers/redis-server.ts';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
-import { capabilities } from '../../../helpers/scenario.ts';
+import { capabilities, storedGrant } from '../../../helpers/scenario.ts';
 import { NORTH, writeTwoAgencySeed } from '../../../helpers/seed.ts';
 import { until } from '../../../helpers/until.ts';
 import { FAKE_RTP, TestSocket } from '../../../helpers/ws-client.ts';
@@ -220,8 +220,8 @@ describe.each(['file', 'redis'] as const)('audit coverage (%s store)', (store) =
       actor: actor.clinician,
       target: { ...target(), grantId: grant.grantId },
       source: wsSource,
-      // The token's exp has second precision.
-      detail: { permissions: 'view,talk', expiresAt: Math.floor(grant.expiresAt / 1000) * 1000 },
+      // The grant record, not the token, is authoritative.
+      detail: { permissions: 'view,talk', expiresAt: grant.expiresAt },
     });
     const sendTransportId = joined.result.sendTransport.id;
     const talkParams = { ...FAKE_RTP.audio, encodings: [{ ssrc: 44444444 }] };
@@ -246,18 +246,67 @@ describe.each(['file', 'redis'] as const)('audit coverage (%s store)', (store) =
   });
 
   it('a grant expiring cuts access: one grant.expire, no leave afterwards', async () => {
-    const { token, grant: issued } = await issueViewingToken(relay.services.keys, relay.services.config.TOKEN_ISSUER, {
-      clinicianId: 'u-clin-silva',
-      incidentId,
-      permissions: ['view'],
-      notBefore: Date.now() - 1000,
-      expiresAt: Date.now() + 1500,
-    });
+    const issued = await storedGrant(relay, { incidentId, clinicianId: 'u-clin-silva', permissions: ['view'], expiresAt: Date.now() + 1500 });
+    const token = issued.token;
     const viewer = await socket();
     await one(async () => viewer.request('join', { incidentId, grantToken: token, rtpCapabilities: await capabilities(relay) }));
     const expired = await one(() => viewer.notification('access.ended'));
     expect(expired.entry).toMatchObject({ action: 'grant.expire', outcome: 'info', reason: 'GRANT_EXPIRED', actor: actor.silva, target: { ...target(), grantId: issued.grantId } });
     await audited(0, async () => viewer.close());
+  });
+
+  it('extending a grant, refused and allowed; a revoked grant cuts access: one grant.revoke, no leave afterwards', async () => {
+    const granted = await http<GrantResponse>('POST', `/api/incidents/${incidentId}/grants`, {
+      token: supervisorToken,
+      body: { clinicianId: DEMO.clinician.id, permissions: ['view'], ttlSeconds: 600 },
+    });
+    const viewer = await socket();
+    await one(async () => viewer.request('join', { incidentId, grantToken: granted.body.token, rtpCapabilities: await capabilities(relay) }));
+    const grantTarget = { ...target(), grantId: granted.body.grantId, userId: DEMO.clinician.id };
+
+    const tooLong = await one(() => http('POST', `/api/grants/${granted.body.grantId}/extend`, { token: supervisorToken, body: { ttlSeconds: 7200 } }));
+    expect(tooLong.result.status).toBe(422);
+    expect(tooLong.entry).toMatchObject({ action: 'grant.extend', outcome: 'denied', reason: 'GRANT_TTL_TOO_LONG', actor: actor.supervisor, target: grantTarget, source: httpSource });
+    const foreign = await one(() => http('POST', `/api/grants/${granted.body.grantId}/extend`, { token: northToken, body: { ttlSeconds: 1200 } }));
+    expect(foreign.entry).toMatchObject({ action: 'grant.extend', outcome: 'denied', reason: 'FORBIDDEN', actor: actor.north, target: grantTarget });
+    const extended = await one(() => http<{ expiresAt: number }>('POST', `/api/grants/${granted.body.grantId}/extend`, { token: supervisorToken, body: { ttlSeconds: 1200 } }));
+    expect(extended.result.status).toBe(200);
+    expect(extended.entry).toMatchObject({
+      action: 'grant.extend',
+      outcome: 'allowed',
+      actor: actor.supervisor,
+      target: grantTarget,
+      source: httpSource,
+      detail: { expiresAt: extended.result.body.expiresAt, previousExpiresAt: granted.body.expiresAt },
+    });
+    expect((await viewer.notification('grant.updated')).expiresAt).toBe(extended.result.body.expiresAt);
+    const revoked = await one(() => http('POST', `/api/grants/${granted.body.grantId}/revoke`, { token: supervisorToken }));
+    expect(revoked.result.status).toBe(200);
+    expect(revoked.entry).toMatchObject({
+      action: 'grant.revoke',
+      outcome: 'allowed',
+      reason: 'GRANT_REVOKED',
+      actor: actor.supervisor,
+      target: { ...target(), grantId: granted.body.grantId, userId: DEMO.clinician.id },
+      source: httpSource,
+    });
+    expect((await viewer.notification('access.ended')).code).toBe('GRANT_REVOKED');
+    await audited(0, async () => viewer.close());
+  });
+
+  it('a supervisor watches and leaves: one watch, one leave per access', async () => {
+    const watcher = await socket();
+    await audited(0, () => watcher.request('auth', { token: supervisorToken }));
+    const watched = await one(async () => watcher.request('watch', { incidentId, rtpCapabilities: await capabilities(relay) }));
+    expect(watched.result.grantId).toBeNull();
+    expect(watched.entry).toMatchObject({ action: 'watch', outcome: 'allowed', actor: actor.supervisor, target: target(), source: wsSource });
+    const stopped = await one(() => watcher.request('incident.leave'));
+    expect(stopped.entry).toMatchObject({ action: 'leave', outcome: 'info', actor: actor.supervisor, target: target(), source: wsSource });
+    await one(async () => watcher.request('watch', { incidentId, rtpCapabilities: await capabilities(relay) }));
+    const left = await one(async () => watcher.close());
+    expect(left.entry).toMatchObject({ action: 'leave', outcome: 'info', actor: actor.supervisor, target: target(), source: wsSource });
+    expect(left.entry.target.grantId).toBeUndefined();
+    expect(left.entry.source.connection).toBe(watched.entry.source.connection);
   });
 
   it('reading the audit is audited; another agency’s audit and reports are refused', async () => {

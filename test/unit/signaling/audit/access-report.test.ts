@@ -109,6 +109,24 @@ describe('buildAccessReport', () => {
     expect(result.sessions.map((s) => s.endedBy)).toEqual(['incident.end', 'leave', 'grant.expire', 'incident.end']);
   });
 
+  it('ends the sessions of a revoked grant at the revocation, and only those', () => {
+    const revoked = log([
+      ['10:00:00', { action: 'incident.start', actor: officer, ...conn('c-off') }],
+      ['10:01:00', { action: 'join', actor: clin, target: { grantId: 'g-1' }, detail: { permissions: 'view,talk' }, ...conn('c-1') }],
+      ['10:01:30', { action: 'talk.start', actor: clin, target: { grantId: 'g-1' }, ...conn('c-1') }],
+      ['10:02:00', { action: 'join', actor: clin2, target: { grantId: 'g-2' }, detail: { permissions: 'view' }, ...conn('c-2') }],
+      ['10:03:00', { action: 'grant.revoke', outcome: 'denied', actor: clin2, target: { grantId: 'g-1' }, reason: 'FORBIDDEN' }],
+      ['10:04:00', { action: 'grant.revoke', actor: sup, target: { grantId: 'g-1', userId: clin.id }, reason: 'GRANT_REVOKED', ...conn('c-http') }],
+    ]);
+    const result = buildAccessReport('inc-1', revoked, { facts: { agencyId: 'police' } });
+    expect(result.sessions.map((s) => [s.userId, s.leftAt?.slice(11, 19) ?? null, s.endedBy, s.endReason])).toEqual([
+      ['u-off', null, null, null],
+      ['u-clin', '10:04:00', 'grant.revoke', 'GRANT_REVOKED'],
+      ['u-clin2', null, null, null],
+    ]);
+    expect(result.sessions[1]!.talk).toEqual([{ from: '2030-01-01T10:01:30.000Z', to: '2030-01-01T10:04:00.000Z' }]);
+  });
+
   it('exports one CSV row per session', () => {
     const csv = accessReportCsv(report, new Date('2030-01-01T12:00:00Z')).split('\r\n');
     expect(csv[0]).toMatch(/^incident_id,incident_agency,user_id,name,role,agency,authority,joined_at,left_at/);

@@ -43,7 +43,7 @@ describe('SessionStore', () => {
     const b = await sessions.create('u-1');
     expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(a).not.toBe(b);
-    expect(await sessions.touch(a)).toEqual({ userId: 'u-1', createdAt: clock.now, lastSeenAt: clock.now, deviceId: null });
+    expect(await sessions.touch(a)).toEqual({ key: sessionDigest(a), userId: 'u-1', createdAt: clock.now, lastSeenAt: clock.now, deviceId: null });
     expect((await sessions.touch(b)).userId).toBe('u-1');
   });
 
@@ -67,7 +67,7 @@ describe('SessionStore', () => {
     const start = clock.now;
     const token = await sessions.create('u-1');
     clock.advance(5_000);
-    expect(await sessions.touch(token)).toEqual({ userId: 'u-1', createdAt: start, lastSeenAt: start + 5_000, deviceId: null });
+    expect(await sessions.touch(token)).toEqual({ key: sessionDigest(token), userId: 'u-1', createdAt: start, lastSeenAt: start + 5_000, deviceId: null });
   });
 
   it('unknown tokens are SESSION_INVALID', async () => {
@@ -77,22 +77,25 @@ describe('SessionStore', () => {
     expect(await codeOf(sessions.touch(''))).toBe('SESSION_INVALID');
   });
 
-  it('lives through just under the idle timeout and is gone after it', async () => {
+  it('lives through exactly the idle timeout and is expired after it (strictly longer than idleMs)', async () => {
     const { sessions, clock } = setup();
     const token = await sessions.create('u-1');
     clock.advance(IDLE - 1);
     expect((await sessions.touch(token)).userId).toBe('u-1');
     clock.advance(IDLE);
-    // The store's TTL has dropped the idle session: afterwards it is simply unknown.
-    expect(await codeOf(sessions.touch(token))).toBe('SESSION_INVALID');
+    expect((await sessions.touch(token)).userId).toBe('u-1');
+    clock.advance(IDLE + 1);
+    // The record outlives the idle timeout, so the expiry is noticed once; then the session is gone.
+    expect(await codeOf(sessions.touch(token))).toBe('SESSION_EXPIRED');
     expect(await codeOf(sessions.touch(token))).toBe('SESSION_INVALID');
   });
 
-  it('an idle session is refused once idleMs has passed', async () => {
-    const { sessions, clock } = setup();
+  it('an idle session is refused as expired once idleMs has passed, then removed', async () => {
+    const { sessions, store, clock } = setup();
     const token = await sessions.create('u-1');
     clock.advance(IDLE + 1);
-    expect(['SESSION_INVALID', 'SESSION_EXPIRED']).toContain(await codeOf(sessions.touch(token)));
+    expect(await codeOf(sessions.touch(token))).toBe('SESSION_EXPIRED');
+    expect(await store.collection('sessions', z.unknown()).get(sessionDigest(token))).toBeUndefined();
     expect(await codeOf(sessions.touch(token))).toBe('SESSION_INVALID');
   });
 
@@ -179,5 +182,27 @@ describe('SessionStore', () => {
     now = 15_001;
     expect(await codeOf(sessions.touch(active))).toBe('SESSION_EXPIRED');
     expect(expired).toEqual([['u-active', 'lifetime']]);
+  });
+
+  it('a session past its lifetime and never used again is still reported by the sweep, then dropped by the store', async () => {
+    let now = 0;
+    const expired: Array<[string, string]> = [];
+    const store = new MemoryStore(() => now);
+    const sessions = new SessionStore(store, { idleMs: 1000, maxMs: 5000 }, () => now, (session, cause) => expired.push([session.userId, cause]));
+    const raw = store.collection('sessions', z.unknown());
+    const swept = await sessions.create('u-swept');
+    for (now = 900; now <= 5000; now += 900) await sessions.touch(swept);
+    now = 5000 + 999;
+    await sessions.sweep();
+    expect(expired).toEqual([['u-swept', 'lifetime']]);
+    expect(await raw.get(sessionDigest(swept))).toBeUndefined();
+
+    // Never swept nor used: the store forgets it one idle period after its lifetime, not before.
+    now = 10_000;
+    const forgotten = await sessions.create('u-forgotten');
+    now = 10_000 + 5000 + 999;
+    expect(await raw.get(sessionDigest(forgotten))).toBeDefined();
+    now = 10_000 + 5000 + 1000;
+    expect(await raw.get(sessionDigest(forgotten))).toBeUndefined();
   });
 });
