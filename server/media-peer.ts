@@ -11,6 +11,8 @@ export interface MediaPeerEvents {
   producerStateChanged: [ProducerDescription];
   /** A consumer closed by the server side (its producer went away). */
   consumerClosed: [consumerId: string];
+  /** A video producer's stream came back after RTP inactivity (a network drop): viewers need a keyframe. */
+  producerRevived: [producerId: string];
   closed: [];
 }
 
@@ -101,6 +103,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     );
     this.#producers.set(producer.id, producer);
     producer.observer.once('close', () => this.#producers.delete(producer.id));
+    if (producer.kind === 'video') this.#watchRevival(producer);
     const description = this.#describeProducer(producer);
     this.emit('producerAdded', description);
     return description;
@@ -115,8 +118,11 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return description;
   }
 
-  /** Creates a paused consumer of another peer's producer on this peer's receive transport. */
-  async consume(producerId: string, rtpCapabilities: unknown): Promise<ConsumerDescription> {
+  /**
+   * Creates a consumer (paused unless told otherwise) of another peer's producer on this peer's
+   * receive transport. `mid` pins the consumer's MID (an SDP answer's m-line).
+   */
+  async consume(producerId: string, rtpCapabilities: unknown, options: { mid?: string; paused?: boolean } = {}): Promise<ConsumerDescription> {
     this.#assertOpen();
     const found = this.findProducer(producerId);
     if (!found) throw new MediaError('PRODUCER_NOT_FOUND', `no producer ${producerId} in this room`);
@@ -127,7 +133,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const transport = [...this.#transports.values()].find((t) => t.appData.direction === 'recv');
     if (!transport) throw new MediaError('TRANSPORT_NOT_FOUND', 'this peer has no receive transport');
     const consumer = await mediaCall('consume', () =>
-      transport.consume({ producerId, rtpCapabilities: capabilities, paused: true }),
+      transport.consume({ producerId, rtpCapabilities: capabilities, paused: options.paused ?? true, ...(options.mid === undefined ? {} : { mid: options.mid }) }),
     );
     this.#consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
@@ -159,6 +165,28 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
         if (consumer.kind === 'video') await mediaCall('requestKeyFrame', () => consumer.requestKeyFrame());
       }),
     );
+  }
+
+  /**
+   * Restarts ICE on one transport (new local ufrag and password; DTLS and media state are kept)
+   * and returns the new ICE parameters for the client's `restartIce`.
+   */
+  async restartIce(transportId: string): Promise<unknown> {
+    const transport = this.#transport(transportId);
+    return mediaCall('restartIce', () => transport.restartIce());
+  }
+
+  /** The peer's transports, for restarting ICE on all of them. */
+  transports(): Array<{ id: string; direction: Direction }> {
+    return [...this.#transports.values()].map((transport) => ({ id: transport.id, direction: transport.appData.direction }));
+  }
+
+  /** Asks for a keyframe on this peer's running video consumers (of one producer, or all). */
+  async requestKeyFrames(producerId?: string): Promise<void> {
+    const consumers = [...this.#consumers.values()].filter(
+      (c) => c.kind === 'video' && !c.paused && !c.closed && (producerId === undefined || c.producerId === producerId),
+    );
+    await Promise.all(consumers.map((c) => c.requestKeyFrame().catch(() => undefined)));
   }
 
   producers(): ProducerDescription[] {
@@ -194,6 +222,19 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const transport = this.#transports.get(transportId);
     if (!transport) throw new MediaError('TRANSPORT_NOT_FOUND', `no transport ${transportId} on this peer`);
     return transport;
+  }
+
+  /** mediasoup drops a stream's score to 0 after 1.5 s without RTP; the first packet back revives it. */
+  #watchRevival(producer: types.Producer<{ source: string }>): void {
+    let silent = false;
+    producer.on('score', (scores) => {
+      const live = scores.some((s) => s.score > 0);
+      if (!live) silent = true;
+      else if (silent) {
+        silent = false;
+        this.emit('producerRevived', producer.id);
+      }
+    });
   }
 
   #describeProducer(producer: types.Producer<{ source: string }>): ProducerDescription {

@@ -21,6 +21,9 @@ import type { Bus } from './state/bus.ts';
 import { createState } from './state/create-state.ts';
 import type { Store } from './state/store.ts';
 import { loadOrCreateSigningKeys, type SigningKeys } from './tokens/signing-keys.ts';
+import { turnSettings, type TurnSettings } from './turn/turn-credentials.ts';
+import { ResumeRegistry } from './ws/resume-registry.ts';
+import type { SignalingConnection } from './ws/connection.ts';
 
 export interface Services {
   config: Config;
@@ -39,6 +42,10 @@ export interface Services {
   live: LiveIncidents;
   consoles: ConsoleHub;
   audit: Auditor;
+  /** Seats of dropped signalling connections that may still be resumed (this node). */
+  resumes: ResumeRegistry<SignalingConnection>;
+  /** TURN REST credentials are minted with these; null without TURN. */
+  turn: TurnSettings | null;
   /** True once shutdown began: no new incidents are taken. */
   draining: boolean;
   /** Set once the HTTP server listens: the base of links handed out. */
@@ -139,6 +146,8 @@ export async function createServices(config: Config, log: FastifyBaseLogger): Pr
     live,
     consoles,
     audit,
+    resumes: new ResumeRegistry<SignalingConnection>(),
+    turn: turnSettings(config),
     draining: false,
     publicUrl: `http://127.0.0.1:${config.PORT}`,
     source,

@@ -116,6 +116,12 @@ export class LiveIncident {
     this.#broadcastPresence();
   }
 
+  /** A resumed connection takes over a participant: messages for it go to `channel` from now on. */
+  rebind(peerId: string, channel: ParticipantChannel): void {
+    const participant = this.#participants.get(peerId);
+    if (participant) participant.channel = channel;
+  }
+
   byGrant(grantId: string): Participant | undefined {
     return this.participants().find((p) => p.grantId === grantId);
   }
@@ -143,6 +149,8 @@ export class LiveIncident {
   /** Officers receive clinicians' talk-back; viewers with `view` receive the camera. */
   #receives(participant: Participant, producer: ProducerDescription): boolean {
     if (producer.peerId === participant.info.peerId) return false;
+    // Send-only participants (a WHIP encoder) have no receive capabilities.
+    if (!participant.rtpCapabilities) return false;
     const source = producer.source as MediaSource;
     if (source === 'camera') return participant.permissions.has('view');
     if (source === 'talkback') return participant.isOfficer;

@@ -54,6 +54,14 @@ export const clientMessage = z.discriminatedUnion('type', [
   /** Resume consumers once the client has set up its receivers. */
   request('consumers.resume', { consumerIds: z.array(id).min(1).max(16) }),
   request('ping', {}),
+  /**
+   * After a dropped connection: take back this connection's seat (same grant, same incident, no
+   * new token) with the resume token of the `incident.start`/`join`/`watch` reply. The reply
+   * restarts ICE on the seat's transports.
+   */
+  request('resume', { resumeToken: z.string().min(16).max(256) }),
+  /** Restart ICE on one transport (the network changed; or fresh TURN credentials are due). */
+  request('transport.restartIce', { transportId: id }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -75,6 +83,21 @@ export interface ConsumerInfo {
   source: MediaSource;
   /** Who the media comes from, for display. */
   from: ParticipantInfo;
+}
+
+/** One RTCConfiguration.iceServers entry: TURN with a time-limited TURN REST credential. */
+export interface IceServerInfo {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+
+/** What every reply that seats a connection in an incident may add. */
+export interface SeatExtras {
+  /** TURN servers for the transports; absent when the relay has no TURN configured. */
+  iceServers?: IceServerInfo[];
+  /** Single-use token for `resume` after a dropped connection. */
+  resumeToken?: string;
 }
 
 export interface ParticipantInfo {
@@ -157,7 +180,7 @@ export interface UserInfo {
 /** Replies, keyed by request type. */
 export interface ResponseData {
   auth: { user: UserInfo };
-  'incident.start': {
+  'incident.start': SeatExtras & {
     incidentId: string;
     routerRtpCapabilities: unknown;
     sendTransport: TransportInfo;
@@ -167,7 +190,7 @@ export interface ResponseData {
   'incident.help': { incidentId: string; helpRequested: boolean };
   'incident.location': { incidentId: string };
   watch: ResponseData['join'];
-  join: {
+  join: SeatExtras & {
     incidentId: string;
     permissions: Permission[];
     expiresAt: number;
@@ -183,6 +206,17 @@ export interface ResponseData {
   'producer.resume': Record<string, never>;
   'consumers.resume': Record<string, never>;
   ping: { serverTime: number };
+  resume: {
+    incidentId: string;
+    /** The next resume token (each one is single-use). */
+    resumeToken: string;
+    /** Every transport of the seat, with the ICE parameters of its restarted ICE. */
+    transports: Array<{ id: string; iceParameters: unknown }>;
+    iceServers?: IceServerInfo[];
+    /** When the seat's access ends (grant expiry), or null. */
+    expiresAt: number | null;
+  };
+  'transport.restartIce': { iceParameters: unknown; iceServers?: IceServerInfo[] };
 }
 
 export interface ProtocolError {

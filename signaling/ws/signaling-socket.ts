@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../services.ts';
 import { SignalingConnection } from './connection.ts';
+import { keepAlive } from './heartbeat.ts';
 
 export const SIGNALING_PATH = '/ws';
 
@@ -39,6 +40,7 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
         const source = services.source(request.socket.remoteAddress ?? null, request.headers['user-agent']?.slice(0, 256) ?? null);
         const connection = new SignalingConnection(ws, source, services, app.log);
         connections.add(connection);
+        keepAlive(ws, services.config.WS_HEARTBEAT_SECONDS * 1000);
         ws.once('close', () => connections.delete(connection));
       });
     // New connections per client address per minute, counted in the shared store (all nodes).

@@ -12,7 +12,9 @@ import { join } from './join.ts';
 import { ping } from './ping.ts';
 import { produce } from './produce.ts';
 import { producerPause, producerResume } from './producer-pause.ts';
+import { resume } from './resume.ts';
 import { transportConnect } from './transport-connect.ts';
+import { transportRestartIce } from './transport-restart-ice.ts';
 import { watch } from './watch.ts';
 
 const handlers: { [T in ClientMessageType]: Handler<T> } = {
@@ -29,6 +31,8 @@ const handlers: { [T in ClientMessageType]: Handler<T> } = {
   'producer.resume': producerResume,
   'consumers.resume': consumersResume,
   ping,
+  resume,
+  'transport.restartIce': transportRestartIce,
 };
 
 export function dispatch(connection: SignalingConnection, message: ClientMessage): Promise<unknown> {
