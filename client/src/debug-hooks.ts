@@ -14,6 +14,7 @@
 // The state is mirrored on <body data-state="..."> so tests (and CSS) can wait on it.
 // mediasoup-client's RTP probation receiver is left out of `inbound`.
 import type { types } from 'mediasoup-client';
+import { selectedCandidatePairs, type CandidatePairStat } from './network-debug.ts';
 
 export interface InboundStat {
   kind: string;
@@ -34,6 +35,12 @@ export interface SightlineDebug {
   state: string;
   code?: string;
   stats: () => Promise<MediaStats>;
+  /** Signalling link: 'ok', or 'reconnecting' while a dropped connection is being resumed. */
+  link?: string;
+  /** Completed resumes of this page's seat. */
+  resumes?: number;
+  /** Each transport's selected ICE candidate pair (local and remote candidate types). */
+  candidatePairs?: () => Promise<CandidatePairStat[]>;
 }
 
 declare global {
@@ -45,7 +52,13 @@ declare global {
 type TransportSource = () => Array<types.Transport | null | undefined>;
 let transports: TransportSource = () => [];
 
-window.sightline = { state: 'idle', stats: () => collectStats(transports()) };
+window.sightline = { state: 'idle', stats: () => collectStats(transports()), candidatePairs: () => selectedCandidatePairs(transports()) };
+
+export function setLinkState(state: string, resumes?: number): void {
+  window.sightline.link = state;
+  if (resumes !== undefined) window.sightline.resumes = resumes;
+  document.body.dataset.link = state;
+}
 
 export function setState(state: string, code?: string): void {
   window.sightline.state = state;

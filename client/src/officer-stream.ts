@@ -12,6 +12,9 @@ import {
   type ProduceAppData,
 } from './media-device.ts';
 import { SignalClient } from './signal-client.ts';
+import { setLinkState } from './debug-hooks.ts';
+import { iceOptions } from './ice-config.ts';
+import { LinkResilience, type LinkState } from './link-resilience.ts';
 
 export interface OfficerStreamEvents {
   presence(entries: PresenceEntry[]): void;
@@ -20,6 +23,8 @@ export interface OfficerStreamEvents {
   talkbackRemoved(consumer: types.Consumer): void;
   /** The stream ended without the officer pressing Stop (server ended it, disconnect, ...). */
   ended(code: AnyErrorCode, message: string | undefined): void;
+  /** The signalling link dropped ('reconnecting') or was resumed ('ok'). */
+  link?(state: LinkState): void;
 }
 
 export class OfficerStream {
@@ -31,6 +36,7 @@ export class OfficerStream {
   /** Until start() resolves, failures surface as its rejection rather than as `ended`. */
   private started = false;
   private endCode: AnyErrorCode = 'DISCONNECTED';
+  private resilience: LinkResilience | null = null;
 
   private constructor(
     private readonly signal: SignalClient,
@@ -49,9 +55,23 @@ export class OfficerStream {
       await signal.request('auth', { token: sessionToken });
       const started = await signal.request('incident.start', { rtpCapabilities: asWire(device.rtpCapabilities) });
       stream.incidentId = started.incidentId;
-      stream.recvTransport = createRecvTransport(device, signal, started.recvTransport);
-      stream.sendTransport = createSendTransport(device, signal, started.sendTransport);
+      stream.recvTransport = createRecvTransport(device, signal, started.recvTransport, iceOptions(started.iceServers));
+      stream.sendTransport = createSendTransport(device, signal, started.sendTransport, iceOptions(started.iceServers));
       await stream.publish(media);
+      if (started.resumeToken) {
+        stream.resilience = new LinkResilience({
+          signal,
+          resumeToken: started.resumeToken,
+          graceMs: (started.resumeGraceSeconds ?? 0) * 1000,
+          iceServers: started.iceServers,
+          transports: () => stream.transports(),
+          onLinkState: (state) => {
+            setLinkState(state, stream.resilience?.resumes);
+            events.link?.(state);
+          },
+          onGiveUp: (code) => stream.finish(code, undefined),
+        });
+      }
     } catch (error) {
       // Do not leave a half-started incident live on the server.
       if (stream.incidentId) await signal.request('incident.end', {}).catch(() => undefined);
@@ -118,9 +138,10 @@ export class OfficerStream {
     signal.on('server.shutdown', ({ message }) => {
       shutdownMessage = message;
     });
-    signal.onClose(() =>
-      this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage),
-    );
+    signal.onClose(() => {
+      if (!shutdownMessage && this.started && this.resilience?.resume()) return;
+      this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage);
+    });
   }
 
   private async addConsumer(info: Parameters<typeof consume>[1]): Promise<void> {
@@ -159,6 +180,7 @@ export class OfficerStream {
 
   private teardown(): void {
     this.finished = true;
+    this.resilience?.stop();
     for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
     closeTransport(this.sendTransport);
     closeTransport(this.recvTransport);

@@ -4,6 +4,9 @@ import type { ConsumerInfo, PresenceEntry, ResponseData } from '../../signaling/
 import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
 import { asWire, closeTransport, consume, createRecvTransport, createSendTransport, loadDevice } from './media-device.ts';
 import { SignalClient } from './signal-client.ts';
+import { setLinkState } from './debug-hooks.ts';
+import { iceOptions } from './ice-config.ts';
+import { LinkResilience, type LinkState } from './link-resilience.ts';
 
 export type JoinInfo = ResponseData['join'];
 
@@ -14,6 +17,8 @@ export interface ViewerEvents {
   presence(entries: PresenceEntry[]): void;
   /** Access ended (expired, revoked, incident over) or the connection dropped. Media is already closed. */
   ended(code: AnyErrorCode, message: string | undefined): void;
+  /** The signalling link dropped ('reconnecting') or was resumed ('ok'). */
+  link?(state: LinkState): void;
 }
 
 const RESUME_BATCH = 16;
@@ -28,6 +33,7 @@ export class ViewerSession {
   private finished = false;
   private started = false;
   private endCode: AnyErrorCode = 'DISCONNECTED';
+  private resilience: LinkResilience | null = null;
 
   private constructor(
     readonly signal: SignalClient,
@@ -48,10 +54,11 @@ export class ViewerSession {
         rtpCapabilities: asWire(device.rtpCapabilities),
       });
       session.info = info;
-      session.recvTransport = createRecvTransport(device, signal, info.recvTransport);
-      if (info.sendTransport) session.sendTransport = createSendTransport(device, signal, info.sendTransport);
+      session.recvTransport = createRecvTransport(device, signal, info.recvTransport, iceOptions(info.iceServers));
+      if (info.sendTransport) session.sendTransport = createSendTransport(device, signal, info.sendTransport, iceOptions(info.iceServers));
       await session.addConsumers([...info.consumers, ...session.early.splice(0)]);
       void session.syncClock();
+      if (info.resumeToken) session.keepAlive(info.resumeToken, info.resumeGraceSeconds ?? 0, info.iceServers);
     } catch (error) {
       session.teardown();
       throw error;
@@ -92,9 +99,30 @@ export class ViewerSession {
     this.signal.on('server.shutdown', ({ message }) => {
       shutdownMessage = message;
     });
-    this.signal.onClose(() =>
-      this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage),
-    );
+    this.signal.onClose(() => {
+      if (!shutdownMessage && this.resilience?.resume()) return;
+      this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage);
+    });
+  }
+
+  /** Resume the seat after drops; after an ICE restart, ask for a keyframe by resuming the consumers again. */
+  private keepAlive(resumeToken: string, graceSeconds: number, iceServers: JoinInfo['iceServers']): void {
+    this.resilience = new LinkResilience({
+      signal: this.signal,
+      resumeToken,
+      graceMs: graceSeconds * 1000,
+      iceServers,
+      transports: () => this.transports(),
+      onMediaRestored: () => {
+        const ids = [...this.consumers.keys()];
+        if (ids.length) void this.signal.request('consumers.resume', { consumerIds: ids.slice(0, RESUME_BATCH) }).catch(() => undefined);
+      },
+      onLinkState: (state) => {
+        setLinkState(state, this.resilience?.resumes);
+        this.events.link?.(state);
+      },
+      onGiveUp: (code) => this.finish(code, undefined),
+    });
   }
 
   /** Create client consumers, hand them to the page, then resume them in as few requests as possible. */
@@ -148,6 +176,7 @@ export class ViewerSession {
   }
 
   private teardown(): void {
+    this.resilience?.stop();
     for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
     closeTransport(this.sendTransport);
     closeTransport(this.recvTransport);

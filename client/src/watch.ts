@@ -179,6 +179,7 @@ async function main(): Promise<void> {
       trackRemoved: onTrackRemoved,
       presence: (entries) => renderPresence(presenceList, entries),
       ended: onEnded,
+      link: (state) => setStatus(state === 'ok' ? 'Reconnected.' : 'Connection lost. Reconnecting…', state === 'ok' ? 'ok' : 'warn'),
     });
   } catch (error) {
     const e = toSightlineError(error);

@@ -98,6 +98,8 @@ export interface SeatExtras {
   iceServers?: IceServerInfo[];
   /** Single-use token for `resume` after a dropped connection. */
   resumeToken?: string;
+  /** How long the relay keeps the seat after the connection drops. */
+  resumeGraceSeconds?: number;
 }
 
 export interface ParticipantInfo {

@@ -14,7 +14,11 @@ export function seatIceServers(connection: SignalingConnection): IceServerInfo[]
 
 export function seatExtras(connection: SignalingConnection): SeatExtras {
   const iceServers = seatIceServers(connection);
-  return { ...(iceServers ? { iceServers } : {}), resumeToken: connection.services.resumes.issue(connection) };
+  return {
+    ...(iceServers ? { iceServers } : {}),
+    resumeToken: connection.services.resumes.issue(connection),
+    resumeGraceSeconds: connection.services.config.RESUME_GRACE_SECONDS,
+  };
 }
 
 /** When the seat's access ends by itself (a clinician's grant), or null. */

@@ -1,0 +1,45 @@
+// When to try again after the signalling connection dropped: jittered exponential backoff, and
+// which refusals of `resume` are final. Pure, so that it is unit-tested.
+import type { AnyErrorCode } from './errors.ts';
+
+export interface BackoffOptions {
+  /** Ceiling of the first delay. */
+  baseMs: number;
+  /** Ceiling of every delay. */
+  maxMs: number;
+  factor: number;
+  /** Share of each ceiling that is random: 0 = none, 1 = "full jitter". */
+  jitter: number;
+}
+
+/**
+ * Reconnect quickly (a phone losing its network for seconds is the normal case) but spread
+ * thousands of clients out after a relay restart: delays grow 100, 200, 400, 800 ms to 1 s,
+ * each drawn from its upper half.
+ */
+export const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 100, maxMs: 1000, factor: 2, jitter: 0.5 };
+
+/** How long one connection attempt may take before the next one starts. */
+export const CONNECT_ATTEMPT_TIMEOUT_MS = 1500;
+
+/** Delay before attempt `attempt` (0-based). */
+export function backoffDelay(attempt: number, options: BackoffOptions = RECONNECT_BACKOFF, random: () => number = Math.random): number {
+  const ceiling = Math.min(options.maxMs, options.baseMs * options.factor ** Math.max(0, attempt));
+  return Math.round(ceiling * (1 - options.jitter) + ceiling * options.jitter * random());
+}
+
+/** `resume` refusals that no retry can fix: the seat, grant or session is gone. */
+export function isFinalRefusal(code: AnyErrorCode): boolean {
+  return (
+    code === 'RESUME_FAILED' ||
+    code === 'ALREADY_JOINED' ||
+    code.startsWith('TOKEN_') ||
+    code.startsWith('GRANT_') ||
+    code.startsWith('SESSION_') ||
+    code === 'INCIDENT_NOT_FOUND' ||
+    code === 'INCIDENT_ENDED'
+  );
+}
+
+/** Keep trying while the server may still hold the seat (its grace period, measured from the drop). */
+export const withinGrace = (droppedAt: number, now: number, graceMs: number): boolean => now - droppedAt < graceMs;
