@@ -11,8 +11,8 @@ export interface MediaPeerEvents {
   producerStateChanged: [ProducerDescription];
   /** A consumer closed by the server side (its producer went away). */
   consumerClosed: [consumerId: string];
-  /** A video producer's stream came back after RTP inactivity (a network drop): viewers need a keyframe. */
-  producerRevived: [producerId: string];
+  /** A video producer's RTP flows again after its sender's ICE restart: its viewers need a keyframe. */
+  producerFlowing: [producerId: string];
   closed: [];
 }
 
@@ -103,7 +103,6 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     );
     this.#producers.set(producer.id, producer);
     producer.observer.once('close', () => this.#producers.delete(producer.id));
-    if (producer.kind === 'video') this.#watchRevival(producer);
     const description = this.#describeProducer(producer);
     this.emit('producerAdded', description);
     return description;
@@ -181,11 +180,41 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return [...this.#transports.values()].map((transport) => ({ id: transport.id, direction: transport.appData.direction }));
   }
 
-  /** Asks for a keyframe on this peer's running video consumers (of one producer, or all). */
-  async requestKeyFrames(producerId?: string): Promise<void> {
-    const consumers = [...this.#consumers.values()].filter(
-      (c) => c.kind === 'video' && !c.paused && !c.closed && (producerId === undefined || c.producerId === producerId),
+  /**
+   * After a sender's network dropped (on resume or ICE restart): as soon as its video flows
+   * again, get a keyframe from it at once. Frames after the gap depend on what was lost, and a
+   * plain keyframe request sits behind the one made while the sender was unreachable (mediasoup
+   * re-sends that only after 1 s, once). Pausing and resuming the producer makes mediasoup send a
+   * forced keyframe request now, and makes its consumers wait for that keyframe instead of
+   * forwarding undecodable frames. A producer the sender paused itself (camera off) is left
+   * alone. Gives up after `timeoutMs`.
+   */
+  async keyFramesOnceFlowing(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const videos = [...this.#producers.values()].filter((p) => p.kind === 'video');
+    await Promise.all(
+      videos.map(async (producer) => {
+        const packets = async () => (await producer.getStats()).reduce((n, s) => n + s.packetCount, 0);
+        try {
+          const before = await packets();
+          while (!producer.closed && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 40));
+            if ((await packets()) > before) break;
+          }
+          if (producer.closed || producer.paused || Date.now() >= deadline) return;
+          await producer.pause();
+          await producer.resume();
+          this.emit('producerFlowing', producer.id);
+        } catch {
+          // Closed meanwhile.
+        }
+      }),
     );
+  }
+
+  /** Asks for a keyframe on this peer's running video consumers of one producer. */
+  async requestKeyFrames(producerId: string): Promise<void> {
+    const consumers = [...this.#consumers.values()].filter((c) => c.kind === 'video' && c.producerId === producerId && !c.paused && !c.closed);
     await Promise.all(consumers.map((c) => c.requestKeyFrame().catch(() => undefined)));
   }
 
@@ -222,19 +251,6 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const transport = this.#transports.get(transportId);
     if (!transport) throw new MediaError('TRANSPORT_NOT_FOUND', `no transport ${transportId} on this peer`);
     return transport;
-  }
-
-  /** mediasoup drops a stream's score to 0 after 1.5 s without RTP; the first packet back revives it. */
-  #watchRevival(producer: types.Producer<{ source: string }>): void {
-    let silent = false;
-    producer.on('score', (scores) => {
-      const live = scores.some((s) => s.score > 0);
-      if (!live) silent = true;
-      else if (silent) {
-        silent = false;
-        this.emit('producerRevived', producer.id);
-      }
-    });
   }
 
   #describeProducer(producer: types.Producer<{ source: string }>): ProducerDescription {

@@ -42,7 +42,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.#peers.set(peerId, peer);
     peer.on('producerAdded', (producer) => this.emit('producerAdded', producer));
     peer.on('producerStateChanged', (producer) => this.emit('producerStateChanged', producer));
-    peer.on('producerRevived', (producerId) => void this.requestKeyFrames(producerId));
+    peer.on('producerFlowing', (producerId) => void this.requestKeyFrames(producerId));
     peer.once('closed', () => {
       if (this.#peers.get(peerId) === peer) this.#peers.delete(peerId);
     });
@@ -57,7 +57,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.#peers.get(peerId)?.close();
   }
 
-  /** Every consumer of the producer asks its sender for a keyframe (after a sender's network came back). */
+  /** Every viewer of the producer asks its sender for a keyframe. */
   async requestKeyFrames(producerId: string): Promise<void> {
     await Promise.all([...this.#peers.values()].map((peer) => peer.requestKeyFrames(producerId)));
   }

@@ -37,8 +37,11 @@ export interface SightlineDebug {
   stats: () => Promise<MediaStats>;
   /** Signalling link: 'ok', or 'reconnecting' while a dropped connection is being resumed. */
   link?: string;
-  /** Completed resumes of this page's seat. */
+  /** Completed resumes of this page's seat, and ICE restarts of its transports. */
   resumes?: number;
+  iceRestarts?: number;
+  /** When `link` last changed (ms since the epoch). */
+  linkAt?: number;
   /** Each transport's selected ICE candidate pair (local and remote candidate types). */
   candidatePairs?: () => Promise<CandidatePairStat[]>;
 }
@@ -54,9 +57,14 @@ let transports: TransportSource = () => [];
 
 window.sightline = { state: 'idle', stats: () => collectStats(transports()), candidatePairs: () => selectedCandidatePairs(transports()) };
 
-export function setLinkState(state: string, resumes?: number): void {
+export function setLinkCounts(counts: { resumes: number; iceRestarts: number }): void {
+  window.sightline.resumes = counts.resumes;
+  window.sightline.iceRestarts = counts.iceRestarts;
+}
+
+export function setLinkState(state: string): void {
   window.sightline.link = state;
-  if (resumes !== undefined) window.sightline.resumes = resumes;
+  window.sightline.linkAt = Date.now();
   document.body.dataset.link = state;
 }
 

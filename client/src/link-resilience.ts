@@ -8,7 +8,7 @@ import type { types } from 'mediasoup-client';
 import type { IceServerInfo } from '../../signaling/protocol/messages.ts';
 import { toSightlineError, type AnyErrorCode } from './errors.ts';
 import { credentialsExpireAt } from './ice-config.ts';
-import { backoffDelay, CONNECT_ATTEMPT_TIMEOUT_MS, isFinalRefusal, withinGrace } from './reconnect-policy.ts';
+import { backoffDelay, CONNECT_ATTEMPT_TIMEOUT_MS, isFinalRefusal, MAX_PENDING_ATTEMPTS, withinGrace } from './reconnect-policy.ts';
 import type { SignalClient } from './signal-client.ts';
 
 export type LinkState = 'ok' | 'reconnecting';
@@ -23,6 +23,8 @@ export interface ResilienceOptions {
   /** ICE is connected again after a restart (viewers ask for a keyframe here). */
   onMediaRestored?: () => void;
   onLinkState?: (state: LinkState) => void;
+  /** Resumes and ICE restarts so far (debug hooks). */
+  onCounts?: (counts: { resumes: number; iceRestarts: number }) => void;
   /** The seat could not be resumed: the page ends the stream with this code. */
   onGiveUp: (code: AnyErrorCode) => void;
 }
@@ -55,8 +57,9 @@ export class LinkResilience {
   readonly #stalls = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #watched = new WeakSet<types.Transport>();
   #refresh: ReturnType<typeof setTimeout> | null = null;
-  /** Completed resumes, for the debug hooks. */
+  /** Completed resumes and ICE restarts, for the debug hooks. */
   resumes = 0;
+  iceRestarts = 0;
 
   constructor(private readonly options: ResilienceOptions) {
     this.#token = options.resumeToken;
@@ -110,20 +113,23 @@ export class LinkResilience {
     this.#resuming = true;
     this.options.onLinkState?.('reconnecting');
     const droppedAt = Date.now();
-    for (let attempt = 0; !this.#stopped; attempt++) {
-      if (!withinGrace(droppedAt, Date.now(), this.options.graceMs)) return this.#giveUp('DISCONNECTED');
-      await sleep(backoffDelay(attempt));
-      if (this.#stopped) return;
+    while (!this.#stopped) {
+      const socket = await this.#connect(droppedAt);
+      if (this.#stopped) return socket?.close();
+      if (!socket) return this.#giveUp('DISCONNECTED');
+      signal.adopt(socket);
       try {
-        await signal.reopen(CONNECT_ATTEMPT_TIMEOUT_MS);
-      } catch {
-        continue;
-      }
-      try {
-        const reply = await withTimeout(signal.request('resume', { resumeToken: this.#token }), RESUME_TIMEOUT_MS);
+        // ICE restarts only where the path has not come back by itself: restarting a working
+        // path makes the browser switch to new ports, re-probe bandwidth and drop frames.
+        const restartIce = this.options
+          .transports()
+          .filter((t): t is types.Transport => t !== null && !t.closed && t.connectionState !== 'connected')
+          .map((t) => t.id);
+        const reply = await withTimeout(signal.request('resume', { resumeToken: this.#token, restartIce }), RESUME_TIMEOUT_MS);
         this.#token = reply.resumeToken;
         this.#resuming = false;
         this.resumes += 1;
+        this.#counted();
         this.options.onLinkState?.('ok');
         await this.#restartIce(reply.transports, reply.iceServers);
         return;
@@ -131,8 +137,67 @@ export class LinkResilience {
         const code = toSightlineError(error).code;
         if (isFinalRefusal(code)) return this.#giveUp(code);
         if (signal.isOpen) signal.abandon();
+        await sleep(backoffDelay(0));
       }
     }
+  }
+
+  /**
+   * Opens a new socket: attempts start after growing, jittered delays and overlap (a new one
+   * starts while earlier ones hang on a lost SYN); the first to open wins, the rest are closed.
+   * Null once the seat's grace period is over or the link was stopped.
+   */
+  #connect(droppedAt: number): Promise<WebSocket | null> {
+    const { signal, graceMs } = this.options;
+    return new Promise((resolve) => {
+      const pending = new Set<WebSocket>();
+      let settled = false;
+      let attempt = 0;
+      let timer: ReturnType<typeof setTimeout>;
+      const finish = (winner: WebSocket | null) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        for (const socket of pending) if (socket !== winner) socket.close();
+        resolve(winner);
+      };
+      const launch = () => {
+        if (settled) return;
+        if (this.#stopped || !withinGrace(droppedAt, Date.now(), graceMs)) return finish(null);
+        // Keep the freshest attempts: an old one waits on TCP's slow SYN retries.
+        if (pending.size >= MAX_PENDING_ATTEMPTS) {
+          const oldest = pending.values().next().value;
+          if (oldest) {
+            pending.delete(oldest);
+            oldest.close();
+          }
+        }
+        {
+          const socket = new WebSocket(signal.url);
+          pending.add(socket);
+          const giveUp = setTimeout(() => {
+            pending.delete(socket);
+            socket.close();
+          }, CONNECT_ATTEMPT_TIMEOUT_MS);
+          socket.addEventListener('open', () => {
+            clearTimeout(giveUp);
+            pending.delete(socket);
+            if (settled) socket.close();
+            else finish(socket);
+          }, { once: true });
+          socket.addEventListener('error', () => {
+            clearTimeout(giveUp);
+            pending.delete(socket);
+          }, { once: true });
+        }
+        timer = setTimeout(launch, backoffDelay(attempt++));
+      };
+      timer = setTimeout(launch, backoffDelay(attempt++));
+    });
+  }
+
+  #counted(): void {
+    this.options.onCounts?.({ resumes: this.resumes, iceRestarts: this.iceRestarts });
   }
 
   #giveUp(code: AnyErrorCode): void {
@@ -151,6 +216,8 @@ export class LinkResilience {
         if (iceServers) await transport.updateIceServers({ iceServers });
         await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
         restarted.push(transport);
+        this.iceRestarts += 1;
+        this.#counted();
       } catch (error) {
         console.warn('[link] ICE restart failed', error);
       }
@@ -170,6 +237,8 @@ export class LinkResilience {
         this.#scheduleRefresh(iceServers);
       }
       await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+      this.iceRestarts += 1;
+      this.#counted();
       void this.#whenConnected([transport]).then(() => this.options.onMediaRestored?.());
     } catch (error) {
       console.warn('[link] ICE restart request failed', error);

@@ -9,6 +9,8 @@ export interface CandidatePairStat {
   remoteType: string;
   localProtocol: string;
   localAddress: string;
+  /** The sender's bandwidth estimate on this pair, bits per second (send transports). */
+  availableOutgoingBitrate?: number;
 }
 
 export async function selectedCandidatePairs(list: Array<types.Transport | null | undefined>): Promise<CandidatePairStat[]> {
@@ -32,6 +34,7 @@ export async function selectedCandidatePairs(list: Array<types.Transport | null 
       remoteType: String(remote?.candidateType ?? ''),
       localProtocol: String(local?.protocol ?? ''),
       localAddress: String(local?.address ?? ''),
+      ...(typeof pair.availableOutgoingBitrate === 'number' ? { availableOutgoingBitrate: pair.availableOutgoingBitrate } : {}),
     });
   }
   return result;

@@ -12,7 +12,7 @@ import {
   type ProduceAppData,
 } from './media-device.ts';
 import { SignalClient } from './signal-client.ts';
-import { setLinkState } from './debug-hooks.ts';
+import { setLinkCounts, setLinkState } from './debug-hooks.ts';
 import { iceOptions } from './ice-config.ts';
 import { LinkResilience, type LinkState } from './link-resilience.ts';
 
@@ -66,9 +66,10 @@ export class OfficerStream {
           iceServers: started.iceServers,
           transports: () => stream.transports(),
           onLinkState: (state) => {
-            setLinkState(state, stream.resilience?.resumes);
+            setLinkState(state);
             events.link?.(state);
           },
+          onCounts: setLinkCounts,
           onGiveUp: (code) => stream.finish(code, undefined),
         });
       }

@@ -13,14 +13,22 @@ export interface BackoffOptions {
 }
 
 /**
- * Reconnect quickly (a phone losing its network for seconds is the normal case) but spread
- * thousands of clients out after a relay restart: delays grow 100, 200, 400, 800 ms to 1 s,
- * each drawn from its upper half.
+ * Reconnect quickly (a phone losing its network for seconds is the normal case; the stream
+ * should be back within 2 s of the network) but spread thousands of clients out after a relay
+ * restart: delays grow 100, 200, 400 ms to 500 ms, each drawn from the upper half of its ceiling.
+ * Attempts stop with the seat's grace period (30 s by default).
  */
-export const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 100, maxMs: 1000, factor: 2, jitter: 0.5 };
+export const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 100, maxMs: 500, factor: 2, jitter: 0.5 };
 
-/** How long one connection attempt may take before the next one starts. */
-export const CONNECT_ATTEMPT_TIMEOUT_MS = 1500;
+/**
+ * Connection attempts overlap: a new one starts after each backoff delay while earlier ones are
+ * still pending, and the first to open wins. An attempt whose SYN was lost while the network was
+ * down would otherwise hold up recovery until TCP's own retry (1 s, then 3 s...), while a slow
+ * network (high latency, TLS) still gets up to this long to connect.
+ */
+export const CONNECT_ATTEMPT_TIMEOUT_MS = 5000;
+/** Attempts pending at once, at most. */
+export const MAX_PENDING_ATTEMPTS = 4;
 
 /** Delay before attempt `attempt` (0-based). */
 export function backoffDelay(attempt: number, options: BackoffOptions = RECONNECT_BACKOFF, random: () => number = Math.random): number {

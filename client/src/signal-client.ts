@@ -37,7 +37,7 @@ export class SignalClient {
 
   private constructor(
     socket: WebSocket,
-    private readonly url: string,
+    private readonly socketUrl: string,
   ) {
     this.socket = socket;
     this.attach(socket);
@@ -48,32 +48,20 @@ export class SignalClient {
     socket.addEventListener('close', (event) => socket === this.socket && this.handleClose(event));
   }
 
+  /** Where this client connects; a resume opens new sockets here. */
+  get url(): string {
+    return this.socketUrl;
+  }
+
   /**
-   * After the socket dropped: open a new one to the same URL, keeping notification and close
-   * handlers. Rejects with NETWORK if it is not open within `timeoutMs`.
+   * After the socket dropped: carry on over `socket`, a new open socket to the same URL.
+   * Notification and close handlers are kept.
    */
-  reopen(timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(this.url);
-      const fail = () => {
-        clearTimeout(timer);
-        socket.removeEventListener('open', onOpen);
-        socket.close();
-        reject(new SightlineError('NETWORK', 'WebSocket connection failed'));
-      };
-      const onOpen = () => {
-        clearTimeout(timer);
-        socket.removeEventListener('error', fail);
-        this.socket = socket;
-        this.closed = false;
-        this.closedByClient = false;
-        this.attach(socket);
-        resolve();
-      };
-      const timer = setTimeout(fail, timeoutMs);
-      socket.addEventListener('open', onOpen, { once: true });
-      socket.addEventListener('error', fail, { once: true });
-    });
+  adopt(socket: WebSocket): void {
+    this.socket = socket;
+    this.closed = false;
+    this.closedByClient = false;
+    this.attach(socket);
   }
 
   /**

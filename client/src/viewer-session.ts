@@ -4,7 +4,7 @@ import type { ConsumerInfo, PresenceEntry, ResponseData } from '../../signaling/
 import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
 import { asWire, closeTransport, consume, createRecvTransport, createSendTransport, loadDevice } from './media-device.ts';
 import { SignalClient } from './signal-client.ts';
-import { setLinkState } from './debug-hooks.ts';
+import { setLinkCounts, setLinkState } from './debug-hooks.ts';
 import { iceOptions } from './ice-config.ts';
 import { LinkResilience, type LinkState } from './link-resilience.ts';
 
@@ -118,9 +118,10 @@ export class ViewerSession {
         if (ids.length) void this.signal.request('consumers.resume', { consumerIds: ids.slice(0, RESUME_BATCH) }).catch(() => undefined);
       },
       onLinkState: (state) => {
-        setLinkState(state, this.resilience?.resumes);
+        setLinkState(state);
         this.events.link?.(state);
       },
+      onCounts: setLinkCounts,
       onGiveUp: (code) => this.finish(code, undefined),
     });
   }

@@ -59,7 +59,11 @@ export const clientMessage = z.discriminatedUnion('type', [
    * new token) with the resume token of the `incident.start`/`join`/`watch` reply. The reply
    * restarts ICE on the seat's transports.
    */
-  request('resume', { resumeToken: z.string().min(16).max(256) }),
+  request('resume', {
+    resumeToken: z.string().min(16).max(256),
+    /** Transports to restart ICE on; all of the seat's when absent. A path that recovered by itself is left alone. */
+    restartIce: z.array(id).max(8).optional(),
+  }),
   /** Restart ICE on one transport (the network changed; or fresh TURN credentials are due). */
   request('transport.restartIce', { transportId: id }),
 ]);
@@ -212,7 +216,7 @@ export interface ResponseData {
     incidentId: string;
     /** The next resume token (each one is single-use). */
     resumeToken: string;
-    /** Every transport of the seat, with the ICE parameters of its restarted ICE. */
+    /** The restarted transports (`restartIce`, or all), with their new ICE parameters. */
     transports: Array<{ id: string; iceParameters: unknown }>;
     iceServers?: IceServerInfo[];
     /** When the seat's access ends (grant expiry), or null. */

@@ -23,7 +23,9 @@ export interface TestRelay {
 
 let portBase = 42000;
 
-export async function startRelay(overrides: Partial<Record<keyof ConfigInput, string>> = {}): Promise<TestRelay> {
+/** `host` is where HTTP/WebSocket listen (a test namespace's veth address instead of loopback). */
+export async function startRelay(overrides: Partial<Record<keyof ConfigInput, string>> = {}, options: { host?: string } = {}): Promise<TestRelay> {
+  const host = options.host ?? '127.0.0.1';
   const dataDir = await mkdtemp(join(tmpdir(), 'sightline-test-'));
   // Each relay gets its own RTC port range so that relays in one run never collide.
   const rtcMin = portBase;
@@ -41,10 +43,10 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
   const log = createLogger(config);
   const services = await createServices(config, log);
   const { app } = await buildApp({ services, logger: log });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host, port: 0 });
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('relay did not bind');
-  const url = `http://127.0.0.1:${address.port}`;
+  const url = `http://${host}:${address.port}`;
   services.publicUrl = url;
 
   const api: TestRelay['api'] = async (method, path, options = {}) => {
@@ -62,7 +64,7 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
 
   return {
     url,
-    wsUrl: `ws://127.0.0.1:${address.port}/ws`,
+    wsUrl: `ws://${host}:${address.port}/ws`,
     app,
     services,
     dataDir,

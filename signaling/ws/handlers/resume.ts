@@ -47,9 +47,15 @@ export const resume: Handler<'resume'> = async (connection, message) => {
   });
   connection.takeOver(old);
   const participant = incident.participant(connection.peerId)!;
+  const wanted = message.restartIce ? new Set(message.restartIce) : null;
   const transports = await Promise.all(
-    participant.media.transports().map(async ({ id }) => ({ id, iceParameters: await participant.media.restartIce(id) })),
+    participant.media
+      .transports()
+      .filter(({ id }) => !wanted || wanted.has(id))
+      .map(async ({ id }) => ({ id, iceParameters: await participant.media.restartIce(id) })),
   );
+  // The sender's video is undecodable for viewers until a keyframe follows the gap.
+  void participant.media.keyFramesOnceFlowing();
   const iceServers = seatIceServers(connection);
   return {
     incidentId: incident.incident.id,

@@ -8,6 +8,7 @@ import { requireParticipant, type Handler } from './context.ts';
 export const transportRestartIce: Handler<'transport.restartIce'> = async (connection, message) => {
   const { participant } = requireParticipant(connection);
   const iceParameters = await participant.media.restartIce(message.transportId);
+  void participant.media.keyFramesOnceFlowing();
   const iceServers = seatIceServers(connection);
   return { iceParameters, ...(iceServers ? { iceServers } : {}) };
 };
