@@ -48,7 +48,8 @@ describe('body camera → clinician and back, in Chromium', () => {
     await incident.getByTestId('grant-talk').check();
     await incident.getByTestId('grant-duration').fill('10');
     await incident.getByTestId('grant-submit').click();
-    const link = await incident.getByTestId('grant-link').inputValue({ timeout: 10_000 });
+    // The link field exists (empty) before the grant answers: wait for its value.
+    const link = await until(async () => (await incident.getByTestId('grant-link').inputValue()) || undefined, 10_000, 'the grant link');
     expect(link).toContain(`/watch.html#incident=${incidentId}&token=`);
 
     const clinician = await browser.page(relay.url);
