@@ -13,6 +13,8 @@ export interface MediaPeerEvents {
   consumerClosed: [consumerId: string];
   /** A video producer's RTP flows again after its sender's ICE restart: its viewers need a keyframe. */
   producerFlowing: [producerId: string];
+  /** A transport's ICE/DTLS state: `disconnected` after consent was lost, `failed` on a DTLS failure or close. */
+  transportState: [transportId: string, state: 'connected' | 'disconnected' | 'failed'];
   closed: [];
 }
 
@@ -69,6 +71,13 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     }
     this.#transports.set(transport.id, transport);
     transport.observer.once('close', () => this.#transports.delete(transport.id));
+    transport.on('icestatechange', (state) => {
+      if (state === 'connected' || state === 'completed') this.emit('transportState', transport.id, 'connected');
+      else if (state === 'disconnected') this.emit('transportState', transport.id, 'disconnected');
+    });
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') this.emit('transportState', transport.id, 'failed');
+    });
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
@@ -173,6 +182,13 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   async restartIce(transportId: string): Promise<unknown> {
     const transport = this.#transport(transportId);
     return mediaCall('restartIce', () => transport.restartIce());
+  }
+
+  /** A transport's current ICE and DTLS parameters and candidates (an SDP answer needs them). */
+  transportDescription(transportId: string): TransportDescription | undefined {
+    const transport = this.#transports.get(transportId);
+    if (!transport) return undefined;
+    return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
   }
 
   /** The peer's transports, for restarting ICE on all of them. */
