@@ -34,6 +34,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       'listenIp' | 'announcedAddress' | 'portRange' | 'maxTransportsPerPeer' | 'initialAvailableOutgoingBitrate'
     >,
     private readonly findProducer: (producerId: string) => { producer: types.Producer<{ source: string }>; peerId: string } | undefined,
+    /** On a router of its own (WHEP), the room's producers appear under other ids. */
+    private readonly producerAlias: (producerId: string) => string | undefined = () => undefined,
   ) {
     super();
   }
@@ -135,13 +137,14 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const found = this.findProducer(producerId);
     if (!found) throw new MediaError('PRODUCER_NOT_FOUND', `no producer ${producerId} in this room`);
     const capabilities = rtpCapabilities as types.RtpCapabilities;
-    if (!this.router.canConsume({ producerId, rtpCapabilities: capabilities })) {
+    const localId = this.producerAlias(producerId) ?? producerId;
+    if (!this.router.canConsume({ producerId: localId, rtpCapabilities: capabilities })) {
       throw new MediaError('CANNOT_CONSUME', 'the receiver does not support the producer codec');
     }
     const transport = [...this.#transports.values()].find((t) => t.appData.direction === 'recv');
     if (!transport) throw new MediaError('TRANSPORT_NOT_FOUND', 'this peer has no receive transport');
     const consumer = await mediaCall('consume', () =>
-      transport.consume({ producerId, rtpCapabilities: capabilities, paused: options.paused ?? true, ...(options.mid === undefined ? {} : { mid: options.mid }) }),
+      transport.consume({ producerId: localId, rtpCapabilities: capabilities, paused: options.paused ?? true, ...(options.mid === undefined ? {} : { mid: options.mid }) }),
     );
     this.#consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
@@ -230,7 +233,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
 
   /** Asks for a keyframe on this peer's running video consumers of one producer. */
   async requestKeyFrames(producerId: string): Promise<void> {
-    const consumers = [...this.#consumers.values()].filter((c) => c.kind === 'video' && c.producerId === producerId && !c.paused && !c.closed);
+    const consumers = [...this.#consumers.values()].filter((c) => c.kind === 'video' && c.producerId === (this.producerAlias(producerId) ?? producerId) && !c.paused && !c.closed);
     await Promise.all(consumers.map((c) => c.requestKeyFrame().catch(() => undefined)));
   }
 

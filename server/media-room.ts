@@ -1,7 +1,7 @@
 // The media of one live incident: a router on one worker, and the peers in it.
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import { MediaError } from './media-errors.ts';
+import { MediaError, mediaCall } from './media-errors.ts';
 import type { MediaPlaneOptions } from './media-options.ts';
 import { MediaPeer } from './media-peer.ts';
 import type { ProducerDescription, RoomCloseReason } from './media-types.ts';
@@ -37,8 +37,49 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   /** Adds a peer; a peer with the same id is replaced (its media closed first). */
   addPeer(peerId: string): MediaPeer {
     if (this.#closed) throw new MediaError('ROOM_CLOSED', `incident ${this.incidentId} has no media room`);
+    return this.#register(new MediaPeer(peerId, this.router, this.options, (producerId) => this.#findProducer(producerId)));
+  }
+
+  /**
+   * Adds a receive-only peer on a router of its own whose payload types are fixed by
+   * `mediaCodecs` (a WHEP player's offer fixes the payload types it receives, and consumers take
+   * their router's), fed by piping the room's current producers into that router over a pipe
+   * transport pair on this worker (loopback). The router closes with the peer.
+   */
+  async addPeerWithPayloadTypes(peerId: string, mediaCodecs: types.RouterRtpCodecCapability[]): Promise<MediaPeer> {
+    if (this.#closed) throw new MediaError('ROOM_CLOSED', `incident ${this.incidentId} has no media room`);
+    const router = await mediaCall('createRouter', () => this.worker.createRouter({ mediaCodecs }));
+    const aliases = new Map<string, string>();
+    try {
+      await mediaCall('pipe', async () => {
+        // pipeToRouter() keeps producer ids, which collide within one worker: pipe by hand.
+        const listenInfo = { protocol: 'udp' as const, ip: '127.0.0.1' };
+        const [from, to] = await Promise.all([this.router.createPipeTransport({ listenInfo }), router.createPipeTransport({ listenInfo })]);
+        await from.connect({ ip: to.tuple.localAddress, port: to.tuple.localPort });
+        await to.connect({ ip: from.tuple.localAddress, port: from.tuple.localPort });
+        for (const producer of this.producers()) {
+          const pipeConsumer = await from.consume({ producerId: producer.producerId });
+          const pipeProducer = await to.produce({ kind: pipeConsumer.kind, rtpParameters: pipeConsumer.rtpParameters, paused: pipeConsumer.producerPaused });
+          pipeConsumer.observer.once('close', () => pipeProducer.close());
+          pipeConsumer.on('producerpause', () => void pipeProducer.pause().catch(() => undefined));
+          pipeConsumer.on('producerresume', () => void pipeProducer.resume().catch(() => undefined));
+          aliases.set(producer.producerId, pipeProducer.id);
+        }
+        router.observer.once('close', () => from.close());
+      });
+      if (this.#closed) throw new MediaError('ROOM_CLOSED', `incident ${this.incidentId} has no media room`);
+    } catch (error) {
+      router.close();
+      throw error;
+    }
+    const peer = this.#register(new MediaPeer(peerId, router, this.options, (producerId) => this.#findProducer(producerId), (producerId) => aliases.get(producerId)));
+    peer.once('closed', () => router.close());
+    return peer;
+  }
+
+  #register(peer: MediaPeer): MediaPeer {
+    const peerId = peer.peerId;
     this.#peers.get(peerId)?.close();
-    const peer = new MediaPeer(peerId, this.router, this.options, (producerId) => this.#findProducer(producerId));
     this.#peers.set(peerId, peer);
     peer.on('producerAdded', (producer) => this.emit('producerAdded', producer));
     peer.on('producerStateChanged', (producer) => this.emit('producerStateChanged', producer));

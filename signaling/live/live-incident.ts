@@ -71,13 +71,15 @@ export class LiveIncident {
   async add(
     entry: Omit<Participant, 'media'>,
     directions: { send: boolean; recv: boolean },
+    /** A peer the room already made for this participant (one on its own router, for WHEP). */
+    prepared?: MediaPeer,
   ): Promise<{
     participant: Participant;
     sendTransport: TransportDescription | null;
     recvTransport: TransportDescription | null;
     consumers: ConsumerInfo[];
   }> {
-    const media = this.room.addPeer(entry.info.peerId);
+    const media = prepared ?? this.room.addPeer(entry.info.peerId);
     const participant: Participant = { ...entry, media };
     this.#participants.set(entry.info.peerId, participant);
     media.on('consumerClosed', (consumerId) => participant.channel.send({ type: 'consumer.closed', consumerId }));

@@ -105,6 +105,33 @@ export function producerRtpParameters(media: OfferMedia, caps: RouterCapabilitie
 }
 
 /**
+ * The router codecs (relay's codecs, player's payload types) for a WHEP player's own router:
+ * consumers take their router's payload types, and a player decodes only the payload types of
+ * its own offer. Only codecs both sides have; RTX is left out (its payload type would be the
+ * router's), so repairs go as plain retransmissions.
+ */
+export function playerRouterCodecs(media: readonly OfferMedia[], caps: RouterCapabilities): RouterCodec[] {
+  const codecs: RouterCodec[] = [];
+  for (const router of caps.codecs ?? []) {
+    if (router.mimeType.toLowerCase().endsWith('/rtx')) continue;
+    const offered = media
+      .filter((m) => m.kind === router.kind && (m.direction === 'recvonly' || m.direction === 'sendrecv'))
+      .flatMap((m) => m.codecs)
+      .find((c) => matches(c, router));
+    if (!offered || codecs.some((c) => c.preferredPayloadType === offered.payloadType)) continue;
+    codecs.push({
+      kind: router.kind,
+      mimeType: router.mimeType,
+      clockRate: router.clockRate,
+      ...(router.channels === undefined ? {} : { channels: router.channels }),
+      parameters: router.parameters ?? {},
+      preferredPayloadType: offered.payloadType,
+    });
+  }
+  return codecs;
+}
+
+/**
  * What a WHEP player can receive, as mediasoup RTP capabilities: its offered codecs with its
  * payload types (so consumers use them), its RTX, and its header extensions except MID.
  */

@@ -16,7 +16,7 @@ import { participantInfo } from '../ws/handlers/context.ts';
 import { HttpMediaSession } from './http-session.ts';
 import { buildAnswer, type AnswerSection, type LocalTransport } from './sdp-answer.ts';
 import { parseOffer, remoteDtlsRole } from './sdp-offer.ts';
-import { receiveCapabilities, type RtpParameters } from './sdp-rtp.ts';
+import { playerRouterCodecs, receiveCapabilities, type RouterCapabilities, type RtpParameters } from './sdp-rtp.ts';
 
 export async function play(
   services: Services,
@@ -53,15 +53,20 @@ export async function play(
   if (!claims.permissions.includes('view') || !grant.permissions.includes('view')) return refuse('PERMISSION_DENIED', grant.id);
 
   const offer = parseOffer(sdp);
-  const capabilities = receiveCapabilities(offer.media);
-  if (capabilities.codecs.length === 0) throw new SightlineError('SDP_UNSUPPORTED', 'The offer receives no audio or video.');
+  const routerCodecs = playerRouterCodecs(offer.media, services.media.rtpCapabilities as RouterCapabilities);
+  if (routerCodecs.length === 0) throw new SightlineError('SDP_UNSUPPORTED', 'The offer receives no Opus, VP8 or H.264 constrained baseline.');
+  const received = receiveCapabilities(offer.media);
+  // Without RTX: the player's RTX payload types cannot be given to its router.
+  const capabilities = { ...received, codecs: received.codecs.filter((c) => !String((c as { mimeType: string }).mimeType).toLowerCase().endsWith('/rtx')) };
 
   await services.audit.allow({ action: 'join', actor, target: { incidentId, grantId: grant.id }, source, detail: { via: 'whep', expiresAt: grant.expiresAt } });
   const session = new HttpMediaSession('whep', live, services, registry, { actor, source, grantId: grant.id }, false);
   try {
+    const peer = await live.room.addPeerWithPayloadTypes(session.peerId, routerCodecs as never);
     const { recvTransport, consumers } = await live.add(
       { info: participantInfo(session.peerId, clinician), isOfficer: false, grantId: grant.id, permissions: new Set(['view']), rtpCapabilities: capabilities, channel: session },
       { send: false, recv: true },
+      peer,
     );
     const media = live.participant(session.peerId)!.media;
     const transport = recvTransport as unknown as LocalTransport & { id: string };
