@@ -15,6 +15,10 @@ const valid: Record<string, Record<string, unknown>> = {
   'producer.resume': { id: 9, type: 'producer.resume', producerId: 'p-1' },
   'consumers.resume': { id: 10, type: 'consumers.resume', consumerIds: ['c-1', 'c-2'] },
   ping: { id: 0, type: 'ping' },
+  'incident.location': { id: 11, type: 'incident.location', location: { lat: 43.65, lon: -79.38, accuracy: 15 } },
+  watch: { id: 12, type: 'watch', incidentId: 'inc-1', rtpCapabilities: caps },
+  resume: { id: 13, type: 'resume', resumeToken: 'r'.repeat(43), restartIce: ['t-1'] },
+  'transport.restartIce': { id: 14, type: 'transport.restartIce', transportId: 't-1' },
 };
 
 const refused = (value: unknown) => expect(clientMessage.safeParse(value).success).toBe(false);
@@ -59,6 +63,14 @@ describe('clientMessage', () => {
 
   it.each(Object.entries(valid))('refuses extra keys on %s (strict)', (_type, message) => {
     refused({ ...message, extra: true });
+  });
+
+  it('resume takes a token of 16-256 characters; restartIce is optional', () => {
+    const { restartIce: _restartIce, ...plain } = valid.resume!;
+    expect(clientMessage.safeParse(plain).success).toBe(true);
+    refused({ ...plain, resumeToken: 'short' });
+    refused({ ...plain, resumeToken: 'x'.repeat(257) });
+    refused({ ...plain, restartIce: Array.from({ length: 9 }, (_, i) => `t-${i}`) });
   });
 
   it('refuses a role smuggled into auth', () => {
