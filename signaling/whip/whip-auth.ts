@@ -11,7 +11,11 @@ import { bearerToken, requestSource } from '../http/request-auth.ts';
 
 const DEVICE_CREDENTIAL = /^([a-z0-9-]{2,64}):(\S{1,256})$/;
 
-export async function whipPublisher(services: Services, request: FastifyRequest): Promise<{ officer: User; deviceId: string | null }> {
+/** The publishing officer, the device, and when its session ends (null for a device key: no session). */
+export async function whipPublisher(
+  services: Services,
+  request: FastifyRequest,
+): Promise<{ officer: User; deviceId: string | null; sessionEndsAt: number | null }> {
   const source = requestSource(services, request);
   const refuse = async (code: ErrorCode, user?: User, detail?: Record<string, string>): Promise<never> => {
     await services.audit.note({ action: 'whip.publish', outcome: 'denied', actor: user ? actorOf(user) : null, target: {}, source, reason: code, ...(detail ? { detail } : {}) });
@@ -26,7 +30,7 @@ export async function whipPublisher(services: Services, request: FastifyRequest)
     const matches = await verifySecret(key, record?.keyHash ?? DUMMY_HASH);
     const officer = record && matches ? await services.directory.userById(record.officerId) : undefined;
     if (!officer || officer.role !== 'officer') return refuse('DEVICE_LOGIN_FAILED', undefined, { deviceId });
-    return { officer, deviceId };
+    return { officer, deviceId, sessionEndsAt: null };
   }
   let session;
   try {
@@ -37,5 +41,5 @@ export async function whipPublisher(services: Services, request: FastifyRequest)
   const user = await services.directory.userById(session.userId);
   if (!user) return refuse('SESSION_INVALID');
   if (user.role !== 'officer') return refuse('FORBIDDEN', user);
-  return { officer: user, deviceId: session.deviceId };
+  return { officer: user, deviceId: session.deviceId, sessionEndsAt: session.createdAt + services.config.SESSION_MAX_SECONDS * 1000 };
 }

@@ -19,7 +19,7 @@ export async function publish(
   request: FastifyRequest,
   sdp: string,
 ): Promise<{ session: HttpMediaSession; answer: string; iceUserId: string; iceNotAfter: number | null }> {
-  const { officer, deviceId } = await whipPublisher(services, request);
+  const { officer, deviceId, sessionEndsAt } = await whipPublisher(services, request);
   const source = requestSource(services, request);
   const offer = parseOffer(sdp);
   const caps = services.media.rtpCapabilities as RouterCapabilities;
@@ -77,7 +77,8 @@ export async function publish(
     session.firstMedia = offer.media.find((m, i) => sections[i]?.accepted) ?? null;
     session.watchTransport(transport.id);
     const answer = buildAnswer(transport, sections, offer.setup === 'passive' ? 'active' : 'passive', Date.now());
-    return { session, answer, iceUserId: officer.id, iceNotAfter: null };
+    // TURN credentials end with the officer's session (a device key has none: the TTL bounds them).
+    return { session, answer, iceUserId: officer.id, iceNotAfter: sessionEndsAt };
   } catch (error) {
     await session.end('INCIDENT_ENDED', null);
     throw error;

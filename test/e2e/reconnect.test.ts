@@ -11,6 +11,7 @@ import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
 import { startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
+import { until } from '../helpers/until.ts';
 
 const CUT_MS = 5000;
 const framesDecoded = async (page: Page) => (await stats(page)).inbound.find((s) => s.kind === 'video')?.framesDecoded ?? 0;
@@ -91,5 +92,25 @@ describe('the officer’s network drops for 5 s', () => {
     expect(audit.filter((e) => e.action === 'resume' && e.outcome === 'allowed' && e.actor?.id === DEMO.officer.id).length).toBeGreaterThanOrEqual(3);
     expect(audit.some((e) => e.action === 'incident.end')).toBe(false);
     expect(await clinician.evaluate(() => window.sightline.state)).toBe('joined');
+  });
+
+  it('survives a network switch (new address during the drop): the same incident resumes and ICE restarts onto the new address', async () => {
+    const resumesBefore = await officer.evaluate(() => window.sightline.resumes ?? 0);
+    const restartsBefore = await officer.evaluate(() => window.sightline.iceRestarts ?? 0);
+    ns.cut(true);
+    const newIp = ns.renumber();
+    await sleep(CUT_MS);
+    const before = await framesDecoded(clinician);
+    ns.cut(false);
+    const upAt = Date.now();
+    await until(async () => (await framesDecoded(clinician)) >= before + 3, 10_000, 'video after the network switch');
+    const recoveredMs = Date.now() - upAt;
+    await officer.waitForFunction((n) => (window.sightline.resumes ?? 0) > n, resumesBefore, { timeout: 10_000 });
+    expect(await officer.evaluate(() => window.sightline.iceRestarts ?? 0)).toBeGreaterThan(restartsBefore);
+    // The officer's media now leaves from the new address.
+    const pairs = await officer.evaluate(() => window.sightline.candidatePairs!());
+    expect(pairs.some((p) => p.state === 'succeeded' && p.localAddress === newIp)).toBe(true);
+    expect(relay.services.live.all().map((l) => l.incident.id)).toEqual([incidentId]);
+    console.log(JSON.stringify({ networkSwitchLinkUpToVideoMs: recoveredMs }));
   });
 });

@@ -17,12 +17,17 @@ export interface TestNamespace {
   name: string;
   /** The host's end of the link: where the relay listens for the namespace's peers. */
   hostIp: string;
-  /** The peer's own address. */
+  /** The peer's own address (it changes with `renumber()`). */
   peerIp: string;
   /** argv prefix that runs a command inside the peer's namespace. */
   exec: string[];
   /** Cuts the host's link (true: `ip link set <host end> down`) or restores it (false). */
   cut(down: boolean): void;
+  /**
+   * With `router`: moves the peer to another address on its link, as a phone switching networks
+   * gets a new address (its old ICE candidates and TCP connections are dead). Returns the new one.
+   */
+  renumber(): string;
   /** A Chromium launcher script that runs the browser inside the peer's namespace. */
   chromiumLauncher(): Promise<string>;
   close(): Promise<void>;
@@ -52,7 +57,7 @@ export async function createNamespace(options: { router?: boolean } = {}): Promi
   const peerIf = `sl${tag}n`;
   const [hostLink, peerLink] = unusedSubnets(2);
   const hostIp = hostLink!.a;
-  const peerIp = routerNs ? peerLink!.b : hostLink!.b;
+  let peerIp = routerNs ? peerLink!.b : hostLink!.b;
   const inNs = (ns: string, ...args: string[]) => ip('netns', 'exec', ns, 'ip', ...args);
   let dir: string | null = null;
 
@@ -102,13 +107,14 @@ export async function createNamespace(options: { router?: boolean } = {}): Promi
     if (routerNs) {
       const routerPeerIf = `sl${tag}s`;
       ip('link', 'add', routerPeerIf, 'netns', routerNs, 'type', 'veth', 'peer', 'name', peerIf, 'netns', peerNs);
-      inNs(routerNs, 'addr', 'add', `${peerLink!.a}/30`, 'dev', routerPeerIf);
+      // A /29 on this link, so that the peer can move to another address (renumber).
+      inNs(routerNs, 'addr', 'add', `${peerLink!.a}/29`, 'dev', routerPeerIf);
       inNs(routerNs, 'link', 'set', routerPeerIf, 'up');
-      inNs(peerNs, 'addr', 'add', `${peerIp}/30`, 'dev', peerIf);
+      inNs(peerNs, 'addr', 'add', `${peerIp}/29`, 'dev', peerIf);
       inNs(peerNs, 'link', 'set', peerIf, 'up');
       inNs(peerNs, 'route', 'add', 'default', 'via', peerLink!.a);
       run(['ip', 'netns', 'exec', routerNs, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
-      ip('route', 'add', `${peerLink!.a.replace(/\d+$/, '0')}/30`, 'via', hostLink!.b, 'dev', hostIf);
+      ip('route', 'add', `${peerLink!.a.replace(/\d+$/, '0')}/29`, 'via', hostLink!.b, 'dev', hostIf);
       links.push({ aNs: routerNs, aIf: routerPeerIf, aIp: peerLink!.a, bNs: peerNs, bIf: peerIf, bIp: peerIp });
     }
     pin();
@@ -120,15 +126,35 @@ export async function createNamespace(options: { router?: boolean } = {}): Promi
   return {
     name: peerNs,
     hostIp,
-    peerIp,
+    get peerIp() {
+      return peerIp;
+    },
     exec: ['ip', 'netns', 'exec', peerNs],
     cut(down) {
       ip('link', 'set', hostIf, down ? 'down' : 'up');
       if (!down) {
         // Bringing the link up again does not restore the routes through it.
-        if (routerNs) ip('route', 'replace', `${peerLink!.a.replace(/\d+$/, '0')}/30`, 'via', hostLink!.b, 'dev', hostIf);
+        if (routerNs) ip('route', 'replace', `${peerLink!.a.replace(/\d+$/, '0')}/29`, 'via', hostLink!.b, 'dev', hostIf);
         pin();
       }
+    },
+    renumber() {
+      if (!routerNs) throw new Error('renumber() needs a namespace created with { router: true }');
+      const link = links[1]!;
+      const next = peerIp.endsWith('.2') ? peerIp.replace(/\.2$/, '.3') : peerIp.replace(/\.\d+$/, '.2');
+      // Old address first: deleting a primary address also deletes the secondaries of its subnet.
+      inNs(peerNs, 'addr', 'del', `${peerIp}/29`, 'dev', peerIf);
+      inNs(peerNs, 'addr', 'add', `${next}/29`, 'dev', peerIf);
+      inNs(peerNs, 'route', 'replace', 'default', 'via', peerLink!.a);
+      try {
+        inNs(routerNs, 'neigh', 'del', peerIp, 'dev', link.aIf);
+      } catch {
+        // Not there.
+      }
+      peerIp = next;
+      link.bIp = next;
+      pin();
+      return next;
     },
     async chromiumLauncher() {
       dir ??= await mkdtemp(join(tmpdir(), 'sightline-netns-'));
