@@ -5,6 +5,8 @@ set -euo pipefail
 
 packages_for() {
   case "$1" in
+    # WHIP interop tests: Debian's GStreamer WHIP client, and gcc for its libgupnp-igd stand-in (test/helpers/whip-client.ts).
+    interop) echo "simple-whip-client gcc libc6-dev iproute2" ;;
     worker-build) echo "meson ninja-build pkg-config g++ python3 libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler liburing-dev" ;;
     test) echo "chromium redis-server coturn ffmpeg iproute2 util-linux" ;;
     # Benchmarks: Janus is the reference SFU they measure Sightline against.

@@ -11,6 +11,10 @@ export interface MediaPeerEvents {
   producerStateChanged: [ProducerDescription];
   /** A consumer closed by the server side (its producer went away). */
   consumerClosed: [consumerId: string];
+  /** A video producer's RTP flows again after its sender's ICE restart: its viewers need a keyframe. */
+  producerFlowing: [producerId: string];
+  /** A transport's ICE/DTLS state: `disconnected` after consent was lost, `failed` on a DTLS failure or close. */
+  transportState: [transportId: string, state: 'connected' | 'disconnected' | 'failed'];
   closed: [];
 }
 
@@ -30,6 +34,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       'listenIp' | 'announcedAddress' | 'portRange' | 'maxTransportsPerPeer' | 'initialAvailableOutgoingBitrate'
     >,
     private readonly findProducer: (producerId: string) => { producer: types.Producer<{ source: string }>; peerId: string } | undefined,
+    /** On a router of its own (WHEP), the room's producers appear under other ids. */
+    private readonly producerAlias: (producerId: string) => string | undefined = () => undefined,
   ) {
     super();
   }
@@ -67,6 +73,13 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     }
     this.#transports.set(transport.id, transport);
     transport.observer.once('close', () => this.#transports.delete(transport.id));
+    transport.on('icestatechange', (state) => {
+      if (state === 'connected' || state === 'completed') this.emit('transportState', transport.id, 'connected');
+      else if (state === 'disconnected') this.emit('transportState', transport.id, 'disconnected');
+    });
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') this.emit('transportState', transport.id, 'failed');
+    });
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
@@ -115,19 +128,23 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return description;
   }
 
-  /** Creates a paused consumer of another peer's producer on this peer's receive transport. */
-  async consume(producerId: string, rtpCapabilities: unknown): Promise<ConsumerDescription> {
+  /**
+   * Creates a consumer (paused unless told otherwise) of another peer's producer on this peer's
+   * receive transport. `mid` pins the consumer's MID (an SDP answer's m-line).
+   */
+  async consume(producerId: string, rtpCapabilities: unknown, options: { mid?: string; paused?: boolean } = {}): Promise<ConsumerDescription> {
     this.#assertOpen();
     const found = this.findProducer(producerId);
     if (!found) throw new MediaError('PRODUCER_NOT_FOUND', `no producer ${producerId} in this room`);
     const capabilities = rtpCapabilities as types.RtpCapabilities;
-    if (!this.router.canConsume({ producerId, rtpCapabilities: capabilities })) {
+    const localId = this.producerAlias(producerId) ?? producerId;
+    if (!this.router.canConsume({ producerId: localId, rtpCapabilities: capabilities })) {
       throw new MediaError('CANNOT_CONSUME', 'the receiver does not support the producer codec');
     }
     const transport = [...this.#transports.values()].find((t) => t.appData.direction === 'recv');
     if (!transport) throw new MediaError('TRANSPORT_NOT_FOUND', 'this peer has no receive transport');
     const consumer = await mediaCall('consume', () =>
-      transport.consume({ producerId, rtpCapabilities: capabilities, paused: true }),
+      transport.consume({ producerId: localId, rtpCapabilities: capabilities, paused: options.paused ?? true, ...(options.mid === undefined ? {} : { mid: options.mid }) }),
     );
     this.#consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
@@ -159,6 +176,65 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
         if (consumer.kind === 'video') await mediaCall('requestKeyFrame', () => consumer.requestKeyFrame());
       }),
     );
+  }
+
+  /**
+   * Restarts ICE on one transport (new local ufrag and password; DTLS and media state are kept)
+   * and returns the new ICE parameters for the client's `restartIce`.
+   */
+  async restartIce(transportId: string): Promise<unknown> {
+    const transport = this.#transport(transportId);
+    return mediaCall('restartIce', () => transport.restartIce());
+  }
+
+  /** A transport's current ICE and DTLS parameters and candidates (an SDP answer needs them). */
+  transportDescription(transportId: string): TransportDescription | undefined {
+    const transport = this.#transports.get(transportId);
+    if (!transport) return undefined;
+    return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
+  }
+
+  /** The peer's transports, for restarting ICE on all of them. */
+  transports(): Array<{ id: string; direction: Direction }> {
+    return [...this.#transports.values()].map((transport) => ({ id: transport.id, direction: transport.appData.direction }));
+  }
+
+  /**
+   * After a sender's network dropped (on resume or ICE restart): as soon as its video flows
+   * again, get a keyframe from it at once. Frames after the gap depend on what was lost, and a
+   * plain keyframe request sits behind the one made while the sender was unreachable (mediasoup
+   * re-sends that only after 1 s, once). Pausing and resuming the producer makes mediasoup send a
+   * forced keyframe request now, and makes its consumers wait for that keyframe instead of
+   * forwarding undecodable frames. A producer the sender paused itself (camera off) is left
+   * alone. Gives up after `timeoutMs`.
+   */
+  async keyFramesOnceFlowing(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const videos = [...this.#producers.values()].filter((p) => p.kind === 'video');
+    await Promise.all(
+      videos.map(async (producer) => {
+        const packets = async () => (await producer.getStats()).reduce((n, s) => n + s.packetCount, 0);
+        try {
+          const before = await packets();
+          while (!producer.closed && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 40));
+            if ((await packets()) > before) break;
+          }
+          if (producer.closed || producer.paused || Date.now() >= deadline) return;
+          await producer.pause();
+          await producer.resume();
+          this.emit('producerFlowing', producer.id);
+        } catch {
+          // Closed meanwhile.
+        }
+      }),
+    );
+  }
+
+  /** Asks for a keyframe on this peer's running video consumers of one producer. */
+  async requestKeyFrames(producerId: string): Promise<void> {
+    const consumers = [...this.#consumers.values()].filter((c) => c.kind === 'video' && c.producerId === (this.producerAlias(producerId) ?? producerId) && !c.paused && !c.closed);
+    await Promise.all(consumers.map((c) => c.requestKeyFrame().catch(() => undefined)));
   }
 
   producers(): ProducerDescription[] {

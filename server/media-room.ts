@@ -76,17 +76,66 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
 
   async #place(peerId: string, role: 'publisher' | 'viewer'): Promise<MediaPeer> {
     this.#assertOpen();
-    this.#peers.get(peerId)?.peer.close();
     const slot = role === 'viewer' ? await this.#slotForViewer() : this.#slots[0]!;
     this.#assertOpen();
     const peer = new MediaPeer(peerId, slot.router, this.options, (producerId) => this.#findProducer(producerId));
-    this.#peers.set(peerId, { peer, slot, viewer: role === 'viewer' });
+    return this.#register(peer, slot, role === 'viewer');
+  }
+
+  /**
+   * Adds a receive-only peer on a router of its own whose payload types are fixed by
+   * `mediaCodecs` (a WHEP player's offer fixes the payload types it receives, and consumers take
+   * their router's), fed by piping the room's current producers into that router over a pipe
+   * transport pair on the camera's worker (loopback). The router closes with the peer.
+   */
+  async addPeerWithPayloadTypes(peerId: string, mediaCodecs: types.RouterRtpCodecCapability[]): Promise<MediaPeer> {
+    this.#assertOpen();
+    const primary = this.#slots[0]!;
+    const router = await mediaCall('createRouter', () => primary.worker.createRouter({ mediaCodecs }));
+    const aliases = new Map<string, string>();
+    try {
+      await mediaCall('pipe', async () => {
+        // pipeToRouter() keeps producer ids, which collide within one worker: pipe by hand.
+        const listenInfo = { protocol: 'udp' as const, ip: '127.0.0.1' };
+        const [from, to] = await Promise.all([primary.router.createPipeTransport({ listenInfo }), router.createPipeTransport({ listenInfo })]);
+        await from.connect({ ip: to.tuple.localAddress, port: to.tuple.localPort });
+        await to.connect({ ip: from.tuple.localAddress, port: from.tuple.localPort });
+        for (const producer of this.producers()) {
+          const pipeConsumer = await from.consume({ producerId: producer.producerId });
+          const pipeProducer = await to.produce({ kind: pipeConsumer.kind, rtpParameters: pipeConsumer.rtpParameters, paused: pipeConsumer.producerPaused });
+          pipeConsumer.observer.once('close', () => pipeProducer.close());
+          pipeConsumer.on('producerpause', () => void pipeProducer.pause().catch(() => undefined));
+          pipeConsumer.on('producerresume', () => void pipeProducer.resume().catch(() => undefined));
+          aliases.set(producer.producerId, pipeProducer.id);
+        }
+        router.observer.once('close', () => from.close());
+      });
+      this.#assertOpen();
+    } catch (error) {
+      router.close();
+      throw error;
+    }
+    const peer = new MediaPeer(peerId, router, this.options, (producerId) => this.#findProducer(producerId), (producerId) => aliases.get(producerId));
+    peer.once('closed', () => router.close());
+    return this.#register(peer, primary, true);
+  }
+
+  #register(peer: MediaPeer, slot: RouterSlot, viewer: boolean): MediaPeer {
+    const peerId = peer.peerId;
+    this.#peers.get(peerId)?.peer.close();
+    this.#peers.set(peerId, { peer, slot, viewer });
     peer.on('producerAdded', (producer) => void this.#spread(producer));
     peer.on('producerStateChanged', (producer) => this.emit('producerStateChanged', producer));
+    peer.on('producerFlowing', (producerId) => void this.requestKeyFrames(producerId));
     peer.once('closed', () => {
       if (this.#peers.get(peerId)?.peer === peer) this.#peers.delete(peerId);
     });
     return peer;
+  }
+
+  /** Every viewer of the producer asks its sender for a keyframe. */
+  async requestKeyFrames(producerId: string): Promise<void> {
+    await Promise.all(this.peers().map((peer) => peer.requestKeyFrames(producerId)));
   }
 
   peer(peerId: string): MediaPeer | undefined {

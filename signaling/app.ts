@@ -14,6 +14,7 @@ import { healthRoutes } from './http/health-routes.ts';
 import { incidentRoutes } from './http/incident-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
 import { auditRoutes } from './http/audit-routes.ts';
+import { httpMediaRoutes } from './whip/http-media-routes.ts';
 import type { Services } from './services.ts';
 import { attachSignaling } from './ws/signaling-socket.ts';
 
@@ -77,6 +78,7 @@ export async function buildApp({ services, logger, servePages = true }: AppOptio
   await app.register(grantRoutes, { services });
   await app.register(agreementRoutes, { services });
   await app.register(adminRoutes, { services });
+  await app.register(httpMediaRoutes, { services });
   if (servePages && existsSync(CLIENT_DIST)) {
     await app.register(fastifyStatic, { root: CLIENT_DIST, index: ['index.html'] });
   }

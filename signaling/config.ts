@@ -6,6 +6,10 @@ const bool = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 const port = z.coerce.number().int().min(1).max(65535);
+const turnUrls = z
+  .string()
+  .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^turns?:[^\s,]+$/, 'each URL must start with turn: or turns:')).min(1, 'must name at least one URL'));
 
 export const configSchema = z
   .object({
@@ -26,6 +30,16 @@ export const configSchema = z
     /** Viewers per router before an incident's streams are piped to a router on another worker. */
     MEDIA_VIEWERS_PER_ROUTER: z.coerce.number().int().min(1).default(250),
     MEDIA_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+    /** TURN REST API shared secret (coturn `static-auth-secret`); with TURN_URLS, clients get TURN credentials. */
+    TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Comma-separated turn:/turns: URLs handed to clients, e.g. `turn:turn.example.org:3478?transport=udp,turns:turn.example.org:443?transport=tcp`. */
+    TURN_URLS: turnUrls.optional(),
+    /** Longest lifetime of one TURN credential; never past the grant (clinicians) or the session (officers). */
+    TURN_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(4 * 3600),
+    /** How long a dropped signalling connection keeps its seat (and an officer's incident) for `resume`. */
+    RESUME_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(30),
+    /** Server-side WebSocket ping interval; a socket silent for two intervals is dropped (then resumable). */
+    WS_HEARTBEAT_SECONDS: z.coerce.number().min(1).max(300).default(10),
 
     SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(1800).default(1800),
     SESSION_MAX_SECONDS: z.coerce.number().int().min(60).default(12 * 3600),
@@ -64,7 +78,11 @@ export const configSchema = z
     WS_CONNECTS_PER_MINUTE: z.coerce.number().int().positive().default(60),
   })
   .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT' })
-  .refine((c) => c.NODE_TIMEOUT_MS > c.NODE_HEARTBEAT_MS, { message: 'NODE_TIMEOUT_MS must exceed NODE_HEARTBEAT_MS' });
+  .refine((c) => c.NODE_TIMEOUT_MS > c.NODE_HEARTBEAT_MS, { message: 'NODE_TIMEOUT_MS must exceed NODE_HEARTBEAT_MS' })
+  .refine((c) => (c.TURN_SECRET === undefined) === (c.TURN_URLS === undefined), {
+    message: 'TURN_SECRET and TURN_URLS must be set together',
+    path: ['TURN_URLS'],
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -25,7 +25,9 @@ import type { Bus } from './state/bus.ts';
 import { createState } from './state/create-state.ts';
 import type { Store } from './state/store.ts';
 import { loadOrCreateSigningKeys, type SigningKeys } from './tokens/signing-keys.ts';
+import { turnSettings, type TurnSettings } from './turn/turn-credentials.ts';
 import { SignalingConnection } from './ws/connection.ts';
+import { ResumeRegistry } from './ws/resume-registry.ts';
 
 const pick = ({ consumers, workers }: { consumers: number; workers: number }) => ({ consumers, workers });
 
@@ -50,6 +52,10 @@ export interface Services {
   audit: Auditor;
   /** Metadata of live and ended incidents, kept for INCIDENT_RETENTION_DAYS (access reports). */
   incidentHistory: IncidentHistory;
+  /** Seats of dropped signalling connections that may still be resumed (this node). */
+  resumes: ResumeRegistry<SignalingConnection>;
+  /** TURN REST credentials are minted with these; null without TURN. */
+  turn: TurnSettings | null;
   /** True once shutdown began: no new incidents are taken. */
   draining: boolean;
   /** Set once the HTTP server listens: the base of links handed out. */
@@ -217,6 +223,8 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     metrics,
     audit,
     incidentHistory,
+    resumes: new ResumeRegistry<SignalingConnection>(nodeId),
+    turn: turnSettings(config),
     draining: false,
     publicUrl: `http://127.0.0.1:${config.PORT}`,
     source,

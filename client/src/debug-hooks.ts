@@ -19,6 +19,7 @@
 // The state is mirrored on <body data-state="..."> so tests (and CSS) can wait on it.
 // mediasoup-client's RTP probation receiver is left out of `inbound`.
 import type { types } from 'mediasoup-client';
+import { selectedCandidatePairs, type CandidatePairStat } from './network-debug.ts';
 
 export interface InboundStat {
   kind: string;
@@ -39,6 +40,15 @@ export interface SightlineDebug {
   state: string;
   code?: string;
   stats: () => Promise<MediaStats>;
+  /** Signalling link: 'ok', or 'reconnecting' while a dropped connection is being resumed. */
+  link?: string;
+  /** Completed resumes of this page's seat, and ICE restarts of its transports. */
+  resumes?: number;
+  iceRestarts?: number;
+  /** When `link` last changed (ms since the epoch). */
+  linkAt?: number;
+  /** Each transport's selected ICE candidate pair (local and remote candidate types). */
+  candidatePairs?: () => Promise<CandidatePairStat[]>;
 }
 
 declare global {
@@ -50,7 +60,18 @@ declare global {
 type TransportSource = () => Array<types.Transport | null | undefined>;
 let transports: TransportSource = () => [];
 
-window.sightline = { state: 'idle', stats: () => collectStats(transports()) };
+window.sightline = { state: 'idle', stats: () => collectStats(transports()), candidatePairs: () => selectedCandidatePairs(transports()) };
+
+export function setLinkCounts(counts: { resumes: number; iceRestarts: number }): void {
+  window.sightline.resumes = counts.resumes;
+  window.sightline.iceRestarts = counts.iceRestarts;
+}
+
+export function setLinkState(state: string): void {
+  window.sightline.link = state;
+  window.sightline.linkAt = Date.now();
+  document.body.dataset.link = state;
+}
 
 export function setState(state: string, code?: string): void {
   window.sightline.state = state;

@@ -31,12 +31,20 @@ export async function loadDevice(): Promise<Device> {
   return device;
 }
 
-function transportOptions(info: TransportInfo): types.TransportOptions {
+/** TURN servers from the relay, and the ICE transport policy ('relay' forces TURN). */
+export interface IceOptions {
+  iceServers?: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+}
+
+function transportOptions(info: TransportInfo, ice: IceOptions = {}): types.TransportOptions {
   return {
     id: info.id,
     iceParameters: info.iceParameters as types.IceParameters,
     iceCandidates: info.iceCandidates as types.IceCandidate[],
     dtlsParameters: info.dtlsParameters as types.DtlsParameters,
+    ...(ice.iceServers ? { iceServers: ice.iceServers } : {}),
+    ...(ice.iceTransportPolicy ? { iceTransportPolicy: ice.iceTransportPolicy } : {}),
   };
 }
 
@@ -48,14 +56,14 @@ function wireConnect(transport: types.Transport, signal: SignalClient): void {
   });
 }
 
-export function createRecvTransport(device: Device, signal: SignalClient, info: TransportInfo): types.Transport {
-  const transport = device.createRecvTransport(transportOptions(info));
+export function createRecvTransport(device: Device, signal: SignalClient, info: TransportInfo, ice?: IceOptions): types.Transport {
+  const transport = device.createRecvTransport(transportOptions(info, ice));
   wireConnect(transport, signal);
   return transport;
 }
 
-export function createSendTransport(device: Device, signal: SignalClient, info: TransportInfo): types.Transport {
-  const transport = device.createSendTransport(transportOptions(info));
+export function createSendTransport(device: Device, signal: SignalClient, info: TransportInfo, ice?: IceOptions): types.Transport {
+  const transport = device.createSendTransport(transportOptions(info, ice));
   wireConnect(transport, signal);
   transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
     const data = appData as Partial<ProduceAppData>;

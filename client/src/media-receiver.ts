@@ -4,7 +4,8 @@
 // Works on a socket it does not own (the supervisor console's): close() only unsubscribes.
 import type { Device, types } from 'mediasoup-client';
 import type { ConsumerInfo, ResponseData, TransportInfo } from '../../signaling/protocol/messages.ts';
-import { asWire, closeTransport, consume, createRecvTransport, createSendTransport } from './media-device.ts';
+import { iceOptions } from './ice-config.ts';
+import { asWire, closeTransport, consume, createRecvTransport, createSendTransport, type IceOptions } from './media-device.ts';
 import type { SignalClient } from './signal-client.ts';
 
 export type JoinInfo = ResponseData['join'];
@@ -55,7 +56,7 @@ export class MediaReceiver {
     const receiver = new MediaReceiver(signal, events);
     try {
       const info = await request();
-      await receiver.start(device, info.recvTransport, info.consumers);
+      await receiver.start(device, info.recvTransport, info.consumers, iceOptions(info.iceServers));
       return { info, receiver };
     } catch (error) {
       receiver.close();
@@ -68,9 +69,9 @@ export class MediaReceiver {
   }
 
   /** Create the receive transport, then consume `initial` and whatever arrived meanwhile. */
-  async start(device: Device, info: TransportInfo, initial: ConsumerInfo[] = []): Promise<void> {
+  async start(device: Device, info: TransportInfo, initial: ConsumerInfo[] = [], ice?: IceOptions): Promise<void> {
     if (this.closed) return;
-    this.transport = createRecvTransport(device, this.signal, info);
+    this.transport = createRecvTransport(device, this.signal, info, ice);
     await this.add([...initial, ...this.early.splice(0)]);
   }
 
@@ -84,6 +85,11 @@ export class MediaReceiver {
     closeTransport(this.transport);
     this.transport = null;
     await this.start(device, info, consumers);
+  }
+
+  /** Ids of the consumers being received now. */
+  consumerIds(): string[] {
+    return [...this.consumers.keys()];
   }
 
   /** Stop receiving: closes the consumers and the transport, and stops listening. */

@@ -5,6 +5,9 @@ import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
 import { asWire, closeTransport, createSendTransport, deviceAndSocket, type ProduceAppData } from './media-device.ts';
 import { MediaReceiver, rejoinMedia } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
+import { setLinkCounts, setLinkState } from './debug-hooks.ts';
+import { iceOptions } from './ice-config.ts';
+import { LinkResilience, type LinkState } from './link-resilience.ts';
 
 export interface OfficerStreamEvents {
   presence(entries: PresenceEntry[]): void;
@@ -13,6 +16,8 @@ export interface OfficerStreamEvents {
   talkbackRemoved(consumer: types.Consumer): void;
   /** The stream ended without the officer pressing Stop (server ended it, disconnect, ...). */
   ended(code: AnyErrorCode, message: string | undefined): void;
+  /** The signalling link dropped ('reconnecting') or was resumed ('ok'). */
+  link?(state: LinkState): void;
 }
 
 export class OfficerStream {
@@ -24,6 +29,7 @@ export class OfficerStream {
   private started = false;
   private endCode: AnyErrorCode = 'DISCONNECTED';
   private media: MediaStream | null = null;
+  private resilience: LinkResilience | null = null;
 
   private constructor(
     private readonly signal: SignalClient,
@@ -48,10 +54,25 @@ export class OfficerStream {
       await signal.request('auth', { token: sessionToken });
       const started = await signal.request('incident.start', { rtpCapabilities: asWire(device.rtpCapabilities) });
       stream.incidentId = started.incidentId;
-      await stream.receiver.start(device, started.recvTransport);
-      stream.sendTransport = createSendTransport(device, signal, started.sendTransport);
+      await stream.receiver.start(device, started.recvTransport, [], iceOptions(started.iceServers));
+      stream.sendTransport = createSendTransport(device, signal, started.sendTransport, iceOptions(started.iceServers));
       stream.media = media;
       await stream.publish(media);
+      if (started.resumeToken) {
+        stream.resilience = new LinkResilience({
+          signal,
+          resumeToken: started.resumeToken,
+          graceMs: (started.resumeGraceSeconds ?? 0) * 1000,
+          iceServers: started.iceServers,
+          transports: () => stream.transports(),
+          onLinkState: (state) => {
+            setLinkState(state);
+            events.link?.(state);
+          },
+          onCounts: setLinkCounts,
+          onGiveUp: (code) => stream.finish(code, undefined),
+        });
+      }
     } catch (error) {
       // Do not leave a half-started incident live on the server.
       if (stream.incidentId) await signal.request('incident.end', {}).catch(() => undefined);
@@ -123,9 +144,10 @@ export class OfficerStream {
     signal.on('server.shutdown', ({ message }) => {
       shutdownMessage = message;
     });
-    signal.onClose(() =>
-      this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage),
-    );
+    signal.onClose(() => {
+      if (!shutdownMessage && this.started && this.resilience?.resume()) return;
+      this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage);
+    });
   }
 
   private async rejoin(): Promise<void> {
@@ -143,6 +165,7 @@ export class OfficerStream {
 
   private teardown(): void {
     this.finished = true;
+    this.resilience?.stop();
     this.receiver.close();
     closeTransport(this.sendTransport);
     this.signal.close();

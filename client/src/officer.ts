@@ -136,6 +136,7 @@ async function start(): Promise<void> {
       talkbackAdded: onTalkbackAdded,
       talkbackRemoved: onTalkbackRemoved,
       ended: onEnded,
+      link: (state) => setStatus(state === 'ok' ? 'Reconnected. You are live.' : 'Connection lost. Reconnecting…', state === 'ok' ? 'ok' : 'warn'),
     });
   } catch (error) {
     if (!meter) void audioContext.close();

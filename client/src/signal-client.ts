@@ -26,7 +26,8 @@ export const defaultSocketUrl = (): string =>
   `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
 
 export class SignalClient {
-  private readonly socket: WebSocket;
+  /** The current socket; `reopen` replaces it after a drop, keeping handlers. */
+  private socket: WebSocket;
   private readonly pending = new Map<number, Pending>();
   private readonly handlers = new Map<NotificationType, Set<(message: Notification) => void>>();
   private readonly closeHandlers = new Set<(event: CloseEvent) => void>();
@@ -34,17 +35,50 @@ export class SignalClient {
   private closed = false;
   private closedByClient = false;
 
-  private constructor(socket: WebSocket) {
+  private constructor(
+    socket: WebSocket,
+    private readonly socketUrl: string,
+  ) {
     this.socket = socket;
-    socket.addEventListener('message', (event) => this.onMessage(event));
-    socket.addEventListener('close', (event) => this.handleClose(event));
+    this.attach(socket);
+  }
+
+  private attach(socket: WebSocket): void {
+    socket.addEventListener('message', (event) => socket === this.socket && this.onMessage(event));
+    socket.addEventListener('close', (event) => socket === this.socket && this.handleClose(event));
+  }
+
+  /** Where this client connects; a resume opens new sockets here. */
+  get url(): string {
+    return this.socketUrl;
+  }
+
+  /**
+   * After the socket dropped: carry on over `socket`, a new open socket to the same URL.
+   * Notification and close handlers are kept.
+   */
+  adopt(socket: WebSocket): void {
+    this.socket = socket;
+    this.closed = false;
+    this.closedByClient = false;
+    this.attach(socket);
+  }
+
+  /**
+   * The socket is dead though the browser has not noticed (no answer to heartbeats): pending
+   * requests fail and close handlers run now, as on a drop.
+   */
+  abandon(): void {
+    const socket = this.socket;
+    this.handleClose(new CloseEvent('close', { code: 4000, reason: 'no heartbeat' }));
+    socket.close();
   }
 
   /** Open the socket; resolves once connected, rejects with NETWORK if it cannot connect. */
   static connect(url: string = defaultSocketUrl()): Promise<SignalClient> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url);
-      const client = new SignalClient(socket);
+      const client = new SignalClient(socket, url);
       const onOpen = () => {
         socket.removeEventListener('error', onError);
         resolve(client);

@@ -6,6 +6,9 @@ import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
 import { asWire, closeTransport, createSendTransport, deviceAndSocket, type loadDevice } from './media-device.ts';
 import { MediaReceiver, rejoinMedia, type JoinInfo, type ReceiverEvents } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
+import { setLinkCounts, setLinkState } from './debug-hooks.ts';
+import { iceOptions } from './ice-config.ts';
+import { LinkResilience, type LinkState } from './link-resilience.ts';
 
 export type { JoinInfo };
 
@@ -15,6 +18,8 @@ export interface ViewerEvents extends ReceiverEvents {
   grantUpdated(expiresAt: number): void;
   /** Access ended (expired, revoked, incident over) or the connection dropped. Media is already closed. */
   ended(code: AnyErrorCode, message: string | undefined): void;
+  /** The signalling link dropped ('reconnecting') or was resumed ('ok'). */
+  link?(state: LinkState): void;
 }
 
 export class ViewerSession {
@@ -25,6 +30,7 @@ export class ViewerSession {
   private finished = false;
   private started = false;
   private endCode: AnyErrorCode = 'DISCONNECTED';
+  private resilience: LinkResilience | null = null;
 
   private constructor(
     readonly signal: SignalClient,
@@ -43,8 +49,9 @@ export class ViewerSession {
       );
       session.info = info;
       session.receiver = receiver;
-      if (info.sendTransport) session.sendTransport = createSendTransport(device, signal, info.sendTransport);
+      if (info.sendTransport) session.sendTransport = createSendTransport(device, signal, info.sendTransport, iceOptions(info.iceServers));
       void session.clock.sync(signal);
+      if (info.resumeToken) session.keepAlive(info.resumeToken, info.resumeGraceSeconds ?? 0, info.iceServers);
     } catch (error) {
       session.teardown();
       throw error;
@@ -89,9 +96,31 @@ export class ViewerSession {
     this.signal.on('server.shutdown', ({ message }) => {
       shutdownMessage = message;
     });
-    this.signal.onClose(() =>
-      this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage),
-    );
+    this.signal.onClose(() => {
+      if (!shutdownMessage && this.resilience?.resume()) return;
+      this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage);
+    });
+  }
+
+  /** Resume the seat after drops; after an ICE restart, ask for a keyframe by resuming the consumers again. */
+  private keepAlive(resumeToken: string, graceSeconds: number, iceServers: JoinInfo['iceServers']): void {
+    this.resilience = new LinkResilience({
+      signal: this.signal,
+      resumeToken,
+      graceMs: graceSeconds * 1000,
+      iceServers,
+      transports: () => this.transports(),
+      onMediaRestored: () => {
+        const ids = this.receiver?.consumerIds() ?? [];
+        if (ids.length) void this.signal.request('consumers.resume', { consumerIds: ids.slice(0, 16) }).catch(() => undefined);
+      },
+      onLinkState: (state) => {
+        setLinkState(state);
+        this.events.link?.(state);
+      },
+      onCounts: setLinkCounts,
+      onGiveUp: (code) => this.finish(code, undefined),
+    });
   }
 
   private async rejoin(): Promise<void> {
@@ -107,6 +136,7 @@ export class ViewerSession {
   }
 
   private teardown(): void {
+    this.resilience?.stop();
     this.receiver?.close();
     closeTransport(this.sendTransport);
     this.signal.close();

@@ -143,6 +143,7 @@ async function main(): Promise<void> {
       presence: (entries) => renderPresence(presenceList, entries),
       grantUpdated: onGrantUpdated,
       ended: onEnded,
+      link: (state) => setStatus(state === 'ok' ? 'Reconnected.' : 'Connection lost. Reconnecting…', state === 'ok' ? 'ok' : 'warn'),
     });
   } catch (error) {
     const e = toSightlineError(error);

@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AuditSource } from '../audit/audit-entry.ts';
 import type { IncidentRepository } from '../incidents/incident-repository.ts';
 import type { ClientSocket } from '../ws/client-socket.ts';
+import { resumeTokenNode } from '../ws/resume-registry.ts';
 import type { LinkFrame, NodeLink } from './node-link.ts';
 import { placeIncident, type NodeRegistry } from './node-registry.ts';
 
@@ -57,9 +58,16 @@ export class Cluster {
     this.#watch.unref();
   }
 
-  /** The node that should serve a request: the incident's host for join/watch, placement by load for a new incident. */
-  async servingNode(type: string, incidentId: string | undefined): Promise<string> {
+  /**
+   * The node that should serve a request: the incident's host for join/watch, the seat's node
+   * for resume, placement by load for a new incident.
+   */
+  async servingNode(type: string, incidentId: string | undefined, resumeToken?: string): Promise<string> {
     const self = this.deps.nodeId;
+    if (type === 'resume' && resumeToken) {
+      const node = resumeTokenNode(resumeToken);
+      return node && node !== self && (await this.deps.registry.isLive(node)) ? node : self;
+    }
     if ((type === 'join' || type === 'watch') && incidentId) {
       const incident = await this.deps.incidents.find(incidentId);
       if (incident && incident.nodeId !== self && (await this.deps.registry.isLive(incident.nodeId))) return incident.nodeId;
@@ -147,6 +155,12 @@ export class Cluster {
       },
       send: (text) => {
         if (open) void link.send(from, { kind: 'data', sessionId, data: text }).catch(() => undefined);
+      },
+      terminate: () => {
+        if (!open) return;
+        open = false;
+        served.delete(sessionId);
+        void link.send(from, { kind: 'close', sessionId, code: 1006, reason: 'terminated' }).catch(() => undefined);
       },
       close: (code, reason) => {
         if (!open) return;

@@ -120,13 +120,15 @@ export class LiveIncident {
   async add(
     entry: Omit<Participant, 'media'>,
     directions: { send: boolean; recv: boolean },
+    /** A peer the room already made for this participant (one on its own router, for WHEP). */
+    prepared?: MediaPeer,
   ): Promise<{
     participant: Participant;
     sendTransport: TransportDescription | null;
     recvTransport: TransportDescription | null;
     consumers: ConsumerInfo[];
   }> {
-    const media = await this.#room.addPeer(entry.info.peerId, entry.isOfficer ? 'publisher' : 'viewer');
+    const media = prepared ?? (await this.#room.addPeer(entry.info.peerId, entry.isOfficer ? 'publisher' : 'viewer'));
     const participant: Participant = { ...entry, media };
     this.#participants.set(entry.info.peerId, participant);
     this.#watchConsumers(participant);
@@ -156,6 +158,12 @@ export class LiveIncident {
     this.#broadcastPresence();
   }
 
+  /** A resumed connection takes over a participant: messages for it go to `channel` from now on. */
+  reseat(peerId: string, channel: ParticipantChannel): void {
+    const participant = this.#participants.get(peerId);
+    if (participant) participant.channel = channel;
+  }
+
   byGrant(grantId: string): Participant | undefined {
     return this.participants().find((p) => p.grantId === grantId);
   }
@@ -183,6 +191,8 @@ export class LiveIncident {
   /** Officers receive clinicians' talk-back; viewers with `view` receive the camera. */
   #receives(participant: Participant, producer: ProducerDescription): boolean {
     if (producer.peerId === participant.info.peerId) return false;
+    // Send-only participants (a WHIP encoder) have no receive capabilities.
+    if (!participant.rtpCapabilities) return false;
     const source = producer.source as MediaSource;
     if (source === 'camera') return participant.permissions.has('view');
     if (source === 'talkback') return participant.isOfficer;

@@ -42,8 +42,9 @@ export class LiveIncidents {
       if (reason === 'worker-died') void this.#recover(incidentId);
     });
     bus.subscribe((event) => {
-      if (event.type === 'grant.revoked') this.#forGrant(event.grantId)?.channel.endAccess(event.code);
-      if (event.type === 'grant.extended') this.#forGrant(event.grantId)?.channel.extendAccess(event.expiresAt);
+      // A grant may hold several seats (a signalling connection and a WHEP player).
+      if (event.type === 'grant.revoked') for (const p of this.#forGrant(event.grantId)) p.channel.endAccess(event.code);
+      if (event.type === 'grant.extended') for (const p of this.#forGrant(event.grantId)) p.channel.extendAccess(event.expiresAt);
     });
   }
 
@@ -137,11 +138,7 @@ export class LiveIncidents {
   }
 
   #forGrant(grantId: string) {
-    for (const live of this.#live.values()) {
-      const participant = live.byGrant(grantId);
-      if (participant) return participant;
-    }
-    return undefined;
+    return [...this.#live.values()].flatMap((live) => live.participants().filter((p) => p.grantId === grantId));
   }
 
   async #storePresence(incidentId: string, presence: PresenceEntry[]): Promise<void> {

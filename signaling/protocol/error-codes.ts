@@ -59,6 +59,15 @@ export const ERROR_CODES = {
   CONSUMER_NOT_FOUND: 'No such consumer on this connection.',
   CANNOT_CONSUME: 'The receiver cannot decode this stream.',
   MEDIA_ERROR: 'The media server refused the request.',
+  RESUME_FAILED: 'The connection could not be resumed; its seat is gone. Join again.',
+
+  // WHIP/WHEP (HTTP ingest and playback)
+  METHOD_NOT_ALLOWED: 'This method is not allowed on this resource.',
+  MEDIA_TYPE_UNSUPPORTED: 'The request body has a content type this endpoint does not take.',
+  SDP_MALFORMED: 'The SDP could not be parsed.',
+  SDP_UNSUPPORTED: 'The SDP offer names no codec, transport or direction this relay can take.',
+  PRECONDITION_FAILED: 'If-Match does not name the current ICE session of this resource.',
+  PRECONDITION_REQUIRED: 'An ICE restart needs an If-Match header.',
 
   // Why access ended (sent in access.ended)
   GRANT_EXPIRED: 'Your access to this incident has expired.',

@@ -58,6 +58,18 @@ export const clientMessage = z.discriminatedUnion('type', [
   /** After `media.reset`: new transports in the incident's rebuilt media room. */
   request('media.rejoin', { rtpCapabilities: mediaObject }),
   request('ping', {}),
+  /**
+   * After a dropped connection: take back this connection's seat (same grant, same incident, no
+   * new token) with the resume token of the `incident.start`/`join`/`watch` reply. The reply
+   * restarts ICE on the seat's transports.
+   */
+  request('resume', {
+    resumeToken: z.string().min(16).max(256),
+    /** Transports to restart ICE on; all of the seat's when absent. A path that recovered by itself is left alone. */
+    restartIce: z.array(id).max(8).optional(),
+  }),
+  /** Restart ICE on one transport (the network changed; or fresh TURN credentials are due). */
+  request('transport.restartIce', { transportId: id }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -79,6 +91,23 @@ export interface ConsumerInfo {
   source: MediaSource;
   /** Who the media comes from, for display. */
   from: ParticipantInfo;
+}
+
+/** One RTCConfiguration.iceServers entry: TURN with a time-limited TURN REST credential. */
+export interface IceServerInfo {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+
+/** What every reply that seats a connection in an incident may add. */
+export interface SeatExtras {
+  /** TURN servers for the transports; absent when the relay has no TURN configured. */
+  iceServers?: IceServerInfo[];
+  /** Single-use token for `resume` after a dropped connection. */
+  resumeToken?: string;
+  /** How long the relay keeps the seat after the connection drops. */
+  resumeGraceSeconds?: number;
 }
 
 export interface ParticipantInfo {
@@ -163,7 +192,7 @@ export interface UserInfo {
 /** Replies, keyed by request type. */
 export interface ResponseData {
   auth: { user: UserInfo };
-  'incident.start': {
+  'incident.start': SeatExtras & {
     incidentId: string;
     routerRtpCapabilities: unknown;
     sendTransport: TransportInfo;
@@ -173,7 +202,7 @@ export interface ResponseData {
   'incident.help': { incidentId: string; helpRequested: boolean };
   'incident.location': { incidentId: string };
   watch: ResponseData['join'];
-  join: {
+  join: SeatExtras & {
     incidentId: string;
     /** The grant this access rests on; null when a supervisor watches. */
     grantId: string | null;
@@ -198,6 +227,17 @@ export interface ResponseData {
     consumers: ConsumerInfo[];
   };
   ping: { serverTime: number };
+  resume: {
+    incidentId: string;
+    /** The next resume token (each one is single-use). */
+    resumeToken: string;
+    /** The restarted transports (`restartIce`, or all), with their new ICE parameters. */
+    transports: Array<{ id: string; iceParameters: unknown }>;
+    iceServers?: IceServerInfo[];
+    /** When the seat's access ends (grant expiry), or null. */
+    expiresAt: number | null;
+  };
+  'transport.restartIce': { iceParameters: unknown; iceServers?: IceServerInfo[] };
 }
 
 export interface ProtocolError {

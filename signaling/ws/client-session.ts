@@ -14,7 +14,7 @@ import { TokenBucket } from './token-bucket.ts';
 /** Refused messages in a row after which a flooding socket is closed (policy violation). */
 const FLOOD_CLOSE_AFTER = 200;
 /** Requests whose incident may live on another node. */
-const ROUTED = new Set(['join', 'watch', 'incident.start']);
+const ROUTED = new Set(['join', 'watch', 'incident.start', 'resume']);
 
 export class ClientSession {
   readonly local: SignalingConnection;
@@ -47,8 +47,9 @@ export class ClientSession {
     if (this.#proxy) void this.cluster.closeProxy(this.#proxy);
   }
 
+  /** The server closes the socket (flood, shutdown, lost node): no resume grace period. */
   terminate(code: number, reason: string): void {
-    this.#socket.close(code, reason);
+    this.local.terminate(code, reason);
     this.close();
   }
 
@@ -82,7 +83,7 @@ export class ClientSession {
     if (this.#proxy) return this.cluster.forward(this.#proxy, text);
     const peek = peekRequest(text);
     if (peek && ROUTED.has(peek.type) && !this.local.incident) {
-      const nodeId = await this.cluster.servingNode(peek.type, peek.incidentId);
+      const nodeId = await this.cluster.servingNode(peek.type, peek.incidentId, peek.resumeToken);
       if (nodeId !== this.cluster.nodeId) {
         this.#proxy = await this.cluster.openProxy(nodeId, this.local.user?.id ?? null, this.source, {
           deliver: (reply) => this.#socket.send(reply),
@@ -101,14 +102,15 @@ export class ClientSession {
 }
 
 /** The type and incident of a request, without validating it (the serving node does). */
-function peekRequest(text: string): { id: number | null; type: string; incidentId?: string } | null {
+function peekRequest(text: string): { id: number | null; type: string; incidentId?: string; resumeToken?: string } | null {
   try {
-    const json = JSON.parse(text) as { id?: unknown; type?: unknown; incidentId?: unknown };
+    const json = JSON.parse(text) as { id?: unknown; type?: unknown; incidentId?: unknown; resumeToken?: unknown };
     if (typeof json?.type !== 'string') return null;
     return {
       id: typeof json.id === 'number' ? json.id : null,
       type: json.type,
       incidentId: typeof json.incidentId === 'string' ? json.incidentId : undefined,
+      resumeToken: typeof json.resumeToken === 'string' ? json.resumeToken : undefined,
     };
   } catch {
     return null;

@@ -5,6 +5,8 @@ import { WebSocket } from 'ws';
 export interface ClientSocket {
   send(text: string): void;
   close(code: number, reason: string): void;
+  /** Drops the connection at once, without a closing handshake (a peer that went silent). */
+  terminate(): void;
   readonly isOpen: boolean;
 }
 
@@ -17,6 +19,10 @@ export class WsClientSocket implements ClientSocket {
 
   close(code: number, reason: string): void {
     if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
   }
 
   get isOpen(): boolean {

@@ -16,8 +16,25 @@ import { toSightlineError } from './error-mapping.ts';
 import { dispatch } from './handlers/index.ts';
 import type { ClientSocket } from './client-socket.ts';
 
+/** Messages kept for a dropped connection's seat during its grace period, at most. */
+const BACKLOG_LIMIT = 500;
+
+/** What a resumed connection takes over from the dropped one. */
+interface Seat {
+  peerId: string;
+  user: User | null;
+  viewer: { user: User; grant: ViewingGrant } | null;
+  incident: LiveIncident;
+  session: { token: string; endsAt: number } | null;
+  expiry: { at: number; code: ErrorCode; onEnd: () => void } | null;
+  backlog: ServerMessage[];
+}
+
 export class SignalingConnection implements ParticipantChannel {
-  readonly peerId = `peer-${randomUUID()}`;
+  /** The seat's participant id; a resumed connection takes the dropped one's. */
+  peerId = `peer-${randomUUID()}`;
+  /** The session this socket authenticated with (`auth`), to re-check it on `resume`. */
+  session: { token: string; endsAt: number } | null = null;
   /** The signed-in officer or supervisor, after `auth`. */
   user: User | null = null;
   /** The clinician and their verified grant, after `join`. */
@@ -25,7 +42,12 @@ export class SignalingConnection implements ParticipantChannel {
   incident: LiveIncident | null = null;
   #queue: Promise<void> = Promise.resolve();
   #expiry: NodeJS.Timeout | null = null;
+  #expiryAt: { at: number; code: ErrorCode } | null = null;
   #onExpiry: () => void = () => undefined;
+  /** Set while the socket is gone but the seat is kept for `resume`. */
+  #detached: { timer: NodeJS.Timeout; backlog: ServerMessage[] } | null = null;
+  /** False once the server itself closed the socket (shutdown, flood): no grace period then. */
+  #resumable = true;
   #subscription: ConsoleSubscriber | null = null;
   #closed = false;
 
@@ -45,6 +67,11 @@ export class SignalingConnection implements ParticipantChannel {
   }
 
   send(message: ServerMessage): void {
+    if (this.#detached) {
+      this.#detached.backlog.push(message);
+      if (this.#detached.backlog.length > BACKLOG_LIMIT) this.#endDetached();
+      return;
+    }
     if (this.socket.isOpen) this.socket.send(JSON.stringify(message));
   }
 
@@ -52,6 +79,7 @@ export class SignalingConnection implements ParticipantChannel {
   scheduleAccessEnd(at: number, code: ErrorCode, onEnd: () => void): void {
     this.#clearExpiry();
     this.#onExpiry = onEnd;
+    this.#expiryAt = { at, code };
     this.#expiry = setTimeout(() => {
       this.#expiry = null;
       this.leaveIncident(code);
@@ -82,18 +110,95 @@ export class SignalingConnection implements ParticipantChannel {
   /** Leaves the current incident, cutting this connection's media. */
   leaveIncident(code?: ErrorCode): void {
     this.#clearExpiry();
+    this.#clearDetached();
+    this.services.resumes.forget(this);
     const incident = this.incident;
     this.incident = null;
     incident?.remove(this.peerId, code);
   }
 
   /**
-   * Closes the connection. A viewer (clinician or supervisor) leaving is audited; an officer
-   * disconnecting ends the incident, since nobody is streaming it any more.
+   * Closes the connection. A connection seated in an incident keeps its seat for the resume
+   * grace period (an officer's incident stays live, viewers keep their consumers) unless the
+   * server closed it; then the seat ends: a viewer leaving is audited, an officer gone for good
+   * ends the incident.
    */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#subscription) this.services.consoles.remove(this.#subscription);
+    this.#subscription = null;
+    const graceMs = this.services.config.RESUME_GRACE_SECONDS * 1000;
+    if (this.incident && this.#resumable && graceMs > 0 && !this.incident.ended) {
+      const timer = setTimeout(() => this.#endDetached(), graceMs);
+      timer.unref();
+      this.#detached = { timer, backlog: [] };
+      this.log.debug({ peerId: this.peerId, graceMs }, 'signalling socket dropped; seat kept for resume');
+    } else {
+      this.#endSeat();
+    }
+    this.socket.close(1000, '');
+  }
+
+  /**
+   * `resume`: this fresh connection takes over `old`'s seat (participant id, identity, incident,
+   * expiry timer), and the messages the seat missed while dropped are delivered after the reply.
+   */
+  takeOver(old: SignalingConnection): void {
+    const seat = old.#handOver();
+    this.peerId = seat.peerId;
+    this.user = seat.user;
+    this.viewer = seat.viewer;
+    this.session = seat.session;
+    this.incident = seat.incident;
+    seat.incident.reseat(seat.peerId, this);
+    if (seat.expiry) this.scheduleAccessEnd(seat.expiry.at, seat.expiry.code, seat.expiry.onEnd);
+    const user = this.user;
+    setImmediate(() => {
+      for (const message of seat.backlog) this.send(message);
+      if (user && (user.role === 'supervisor' || user.role === 'clinician')) void this.subscribeConsole(user);
+    });
+  }
+
+  /** Gives this connection's seat to a resuming connection; this one goes quiet for good. */
+  #handOver(): Seat {
+    const incident = this.incident;
+    if (!incident) throw new SightlineError('RESUME_FAILED');
+    const seat: Seat = {
+      peerId: this.peerId,
+      user: this.user,
+      viewer: this.viewer,
+      incident,
+      session: this.session,
+      expiry: this.#expiryAt ? { ...this.#expiryAt, onEnd: this.#onExpiry } : null,
+      backlog: this.#detached?.backlog ?? [],
+    };
+    this.#closed = true;
+    this.#clearExpiry();
+    this.#clearDetached();
+    this.incident = null;
+    if (this.#subscription) this.services.consoles.remove(this.#subscription);
+    this.#subscription = null;
+    // The old socket may still look open (the network dropped without a FIN): close it quietly.
+    this.socket.terminate();
+    return seat;
+  }
+
+  /** The grace period ran out (or the backlog overflowed): the seat ends as on a final close. */
+  #endDetached(): void {
+    if (!this.#detached) return;
+    this.#clearDetached();
+    this.#endSeat();
+  }
+
+  #clearDetached(): void {
+    if (this.#detached) clearTimeout(this.#detached.timer);
+    this.#detached = null;
+  }
+
+  /** A clinician leaving is audited; an officer gone for good ends the incident, since nobody streams it. */
+  #endSeat(): void {
+    this.services.resumes.forget(this);
     const incident = this.incident;
     const participant = incident?.participant(this.peerId);
     if (incident && participant?.isOfficer) {
@@ -114,11 +219,10 @@ export class SignalingConnection implements ParticipantChannel {
         source: this.source,
       });
     }
-    if (this.#subscription) this.services.consoles.remove(this.#subscription);
-    this.socket.close(1000, '');
   }
 
   terminate(code: number, reason: string): void {
+    this.#resumable = false;
     this.socket.close(code, reason);
     this.close();
   }
@@ -126,6 +230,7 @@ export class SignalingConnection implements ParticipantChannel {
   #clearExpiry(): void {
     if (this.#expiry) clearTimeout(this.#expiry);
     this.#expiry = null;
+    this.#expiryAt = null;
   }
 
   /** Handles one client message (already within size and rate limits). */

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../services.ts';
 import { ClientSession } from './client-session.ts';
+import { keepAlive } from './heartbeat.ts';
 
 export const SIGNALING_PATH = '/ws';
 
@@ -43,6 +44,7 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
         };
         const connection = new ClientSession(ws, source, services, services.cluster, app.log);
         connections.add(connection);
+        keepAlive(ws, services.config.WS_HEARTBEAT_SECONDS * 1000);
         ws.once('close', () => connections.delete(connection));
       });
     // New connections per client address per minute, counted in the shared store (all nodes).

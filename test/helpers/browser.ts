@@ -9,10 +9,11 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+/** `executablePath` may be a launcher (Chromium in a network namespace); `args` are added. */
+export async function launchBrowser(options: { executablePath?: string; args?: string[] } = {}): Promise<TestBrowser> {
   // playwright gives every launch a fresh, temporary profile directory.
   const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
     args: [
       '--no-sandbox',
@@ -26,13 +27,15 @@ export async function launchBrowser(): Promise<TestBrowser> {
       '--no-first-run',
       '--disable-quic',
       '--allow-loopback-in-peer-connection',
+      ...(options.args ?? []),
     ],
   });
   const contexts: BrowserContext[] = [];
   return {
     async page(origin) {
       const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 390, height: 844 } });
-      await context.grantPermissions(['camera', 'microphone'], { origin });
+      // Refused for plain-http origins other than localhost; --use-fake-ui-for-media-stream covers those.
+      await context.grantPermissions(['camera', 'microphone'], { origin }).catch(() => undefined);
       contexts.push(context);
       const page = await context.newPage();
       page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));

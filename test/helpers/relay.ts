@@ -32,9 +32,12 @@ export interface RelayOptions {
   now?: () => number;
   /** Use this data directory (kept on close) instead of a fresh temporary one. */
   dataDir?: string;
+  /** Where HTTP/WebSocket listen (a test namespace's veth address instead of loopback). */
+  host?: string;
 }
 
 export async function startRelay(overrides: Partial<Record<keyof ConfigInput, string>> = {}, options: RelayOptions = {}): Promise<TestRelay> {
+  const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'sightline-test-')));
   // Each relay gets its own RTC port range so that relays in one run never collide.
   const rtcMin = portBase;
@@ -52,17 +55,17 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
   const log = createLogger(config, options.logStream);
   const services = await createServices(config, log, { now: options.now });
   const { app } = await buildApp({ services, logger: log });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host, port: 0 });
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('relay did not bind');
-  const url = `http://127.0.0.1:${address.port}`;
+  const url = `http://${host}:${address.port}`;
   services.publicUrl = url;
 
   const api: TestRelay['api'] = (method, path, options = {}) => httpApi(url, method, path, options);
 
   return {
     url,
-    wsUrl: `ws://127.0.0.1:${address.port}/ws`,
+    wsUrl: `ws://${host}:${address.port}/ws`,
     app,
     services,
     dataDir,

@@ -1,6 +1,7 @@
 import { canStartIncident } from '../../access/policy.ts';
 import { actorOf } from '../../identity/directory.ts';
 import { SightlineError } from '../../errors.ts';
+import { seatExtras } from '../seat-extras.ts';
 import { assertNotInIncident, participantInfo, requireUser, type Handler } from './context.ts';
 
 /** The officer goes live: incident, media room, and both transports in one round trip. */
@@ -36,6 +37,7 @@ export const incidentStart: Handler<'incident.start'> = async (connection, messa
       routerRtpCapabilities: live.room.rtpCapabilities,
       sendTransport: sendTransport!,
       recvTransport: recvTransport!,
+      ...seatExtras(connection),
     };
   } catch (error) {
     connection.incident = null;

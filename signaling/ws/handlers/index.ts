@@ -14,7 +14,9 @@ import { mediaRejoin } from './media-rejoin.ts';
 import { ping } from './ping.ts';
 import { produce } from './produce.ts';
 import { producerPause, producerResume } from './producer-pause.ts';
+import { resume } from './resume.ts';
 import { transportConnect } from './transport-connect.ts';
+import { transportRestartIce } from './transport-restart-ice.ts';
 import { watch } from './watch.ts';
 
 const handlers: { [T in ClientMessageType]: Handler<T> } = {
@@ -33,6 +35,8 @@ const handlers: { [T in ClientMessageType]: Handler<T> } = {
   'consumers.resume': consumersResume,
   'media.rejoin': mediaRejoin,
   ping,
+  resume,
+  'transport.restartIce': transportRestartIce,
 };
 
 export function dispatch(connection: SignalingConnection, message: ClientMessage): Promise<unknown> {

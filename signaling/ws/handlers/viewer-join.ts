@@ -5,6 +5,7 @@ import type { User } from '../../identity/directory.ts';
 import type { LiveIncident } from '../../live/live-incident.ts';
 import type { Permission, ResponseData } from '../../protocol/messages.ts';
 import type { SignalingConnection } from '../connection.ts';
+import { seatExtras } from '../seat-extras.ts';
 import { participantInfo } from './context.ts';
 
 export async function addViewer(
@@ -37,5 +38,6 @@ export async function addViewer(
     recvTransport,
     sendTransport,
     consumers,
+    ...seatExtras(connection),
   };
 }

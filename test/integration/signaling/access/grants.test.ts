@@ -8,7 +8,8 @@ describe('grants: revoke, extend, incident end, console and inbox in real time',
   let relay: TestRelay;
   let supervisorToken: string;
   beforeAll(async () => {
-    relay = await startRelay();
+    // These tests end officers' incidents by closing their sockets: no resume grace period here.
+    relay = await startRelay({ RESUME_GRACE_SECONDS: '0' });
     ({ token: supervisorToken } = await relay.login(DEMO.supervisor.username, DEMO.supervisor.password));
   });
   afterAll(async () => relay.close());

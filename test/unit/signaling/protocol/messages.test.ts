@@ -19,6 +19,8 @@ const valid: Record<string, Record<string, unknown>> = {
   'media.rejoin': { id: 13, type: 'media.rejoin', rtpCapabilities: caps },
   'incident.leave': { id: 14, type: 'incident.leave' },
   ping: { id: 0, type: 'ping' },
+  resume: { id: 15, type: 'resume', resumeToken: 'r'.repeat(43), restartIce: ['t-1'] },
+  'transport.restartIce': { id: 16, type: 'transport.restartIce', transportId: 't-1' },
 };
 
 const refused = (value: unknown) => expect(clientMessage.safeParse(value).success).toBe(false);
@@ -63,6 +65,14 @@ describe('clientMessage', () => {
 
   it.each(Object.entries(valid))('refuses extra keys on %s (strict)', (_type, message) => {
     refused({ ...message, extra: true });
+  });
+
+  it('resume takes a token of 16-256 characters; restartIce is optional', () => {
+    const { restartIce: _restartIce, ...plain } = valid.resume!;
+    expect(clientMessage.safeParse(plain).success).toBe(true);
+    refused({ ...plain, resumeToken: 'short' });
+    refused({ ...plain, resumeToken: 'x'.repeat(257) });
+    refused({ ...plain, restartIce: Array.from({ length: 9 }, (_, i) => `t-${i}`) });
   });
 
   it('refuses a role smuggled into auth', () => {

@@ -1,0 +1,134 @@
+// WHIP (RFC 9725) ingest and WHEP playback over HTTP:
+//   POST   /whip[/<anything>]        application/sdp offer → 201, SDP answer, Location, ETag, Link (ice-server)
+//   POST   /whep/<incidentId>        the same for a player, with a clinician's viewing token
+//   PATCH  /{whip,whep}/resource/<id> application/trickle-ice-sdpfrag: trickle (204) or ICE restart (200 + sdpfrag)
+//   DELETE /{whip,whep}/resource/<id> ends the session (a WHIP session that started the incident ends it)
+// Refusals use the RFC's status codes with the usual JSON error body.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { SightlineError } from '../errors.ts';
+import { requestSource } from '../http/request-auth.ts';
+import type { Services } from '../services.ts';
+import { iceServersFor } from '../turn/turn-credentials.ts';
+import type { HttpMediaSession } from './http-session.ts';
+import { buildIceFragment, parseIceFragment, type LocalTransport } from './sdp-answer.ts';
+import { play } from './whep-play.ts';
+import { publish } from './whip-publish.ts';
+
+const SDP = 'application/sdp';
+const SDPFRAG = 'application/trickle-ice-sdpfrag';
+
+const contentType = (request: FastifyRequest) => (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
+function requireBody(request: FastifyRequest, type: string): string {
+  if (contentType(request) !== type) throw new SightlineError('MEDIA_TYPE_UNSUPPORTED', `The body must be ${type}.`);
+  if (typeof request.body !== 'string' || request.body.length === 0) throw new SightlineError('SDP_MALFORMED', 'The body is empty.');
+  return request.body;
+}
+
+/** `Link: <turn:...>; rel="ice-server"; username=...; credential=...` for each TURN URL. */
+function iceServerLinks(services: Services, userId: string, notAfter: number | null): string[] {
+  const servers = iceServersFor(services.turn, userId, notAfter) ?? [];
+  const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
+  return servers.flatMap((server) =>
+    server.urls.map((url) => `<${url}>; rel="ice-server"; username=${quote(server.username)}; credential=${quote(server.credential)}; credential-type="password"`),
+  );
+}
+
+export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const sessions = new Map<string, HttpMediaSession>();
+  const rateLimit = { rateLimit: { max: services.config.AUTH_RATE_PER_MINUTE, timeWindow: '1 minute' } };
+
+  // SDP bodies arrive as text; any other type is taken as text too and refused by the handler with 415.
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: services.config.HTTP_BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  // 401 answers name the scheme.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="sightline"');
+    return payload;
+  });
+
+  const created = async (reply: FastifyReply, result: Awaited<ReturnType<typeof publish>>) => {
+    const { session, answer, iceUserId, iceNotAfter } = result;
+    const links = iceServerLinks(services, iceUserId, iceNotAfter);
+    reply.code(201).header('content-type', SDP).header('location', session.path).header('etag', session.etag).header('accept-patch', SDPFRAG);
+    if (links.length) reply.header('link', links);
+    return answer;
+  };
+
+  const publishHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const sdp = requireBody(request, SDP);
+    return created(reply, await publish(services, sessions, request, sdp));
+  };
+  app.post('/whip', { config: rateLimit }, publishHandler);
+  app.post('/whip/*', { config: rateLimit }, publishHandler);
+
+  app.post<{ Params: { incidentId: string } }>('/whep/:incidentId', { config: rateLimit }, async (request, reply) => {
+    const sdp = requireBody(request, SDP);
+    if (!/^[\w-]{1,128}$/.test(request.params.incidentId)) throw new SightlineError('NOT_FOUND');
+    return created(reply, await play(services, sessions, request, request.params.incidentId, sdp));
+  });
+
+  for (const protocol of ['whip', 'whep'] as const) {
+    const find = (id: string) => {
+      const session = sessions.get(id);
+      if (!session || session.protocol !== protocol || session.ended) throw new SightlineError('NOT_FOUND', 'No such WHIP/WHEP session.');
+      return session;
+    };
+
+    app.patch<{ Params: { id: string } }>(`/${protocol}/resource/:id`, async (request, reply) => {
+      const session = find(request.params.id);
+      const body = requireBody(request, SDPFRAG);
+      let fragment;
+      try {
+        fragment = parseIceFragment(body);
+      } catch {
+        throw new SightlineError('SDP_MALFORMED', 'The body is not an SDP fragment.');
+      }
+      const ifMatch = request.headers['if-match'];
+      const restart = fragment.iceUfrag !== undefined && fragment.icePwd !== undefined;
+      if (restart) {
+        // RFC 9725 §4.3.2: an ICE restart carries If-Match ("*" or the current entity tag).
+        if (ifMatch === undefined) throw new SightlineError('PRECONDITION_REQUIRED');
+        if (ifMatch !== '*' && ifMatch !== session.etag) throw new SightlineError('PRECONDITION_FAILED');
+        const media = session.live.participant(session.peerId)?.media;
+        if (!media || !session.firstMedia) throw new SightlineError('NOT_FOUND');
+        const iceParameters = (await media.restartIce(session.transportId)) as LocalTransport['iceParameters'];
+        if (session.protocol === 'whip') void media.keyFramesOnceFlowing();
+        const description = media.transportDescription(session.transportId) as LocalTransport | undefined;
+        const etag = session.renewEtag();
+        reply.code(200).header('content-type', SDPFRAG).header('etag', etag);
+        return buildIceFragment({ ...(description as LocalTransport), iceParameters }, session.firstMedia);
+      }
+      // Trickle: the relay is ICE-lite and learns the client's addresses from its checks.
+      if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== session.etag) throw new SightlineError('PRECONDITION_FAILED');
+      return reply.code(204).send();
+    });
+
+    app.delete<{ Params: { id: string } }>(`/${protocol}/resource/:id`, async (request, reply) => {
+      const session = find(request.params.id);
+      await session.end(protocol === 'whip' ? 'INCIDENT_ENDED' : 'GRANT_REVOKED', { actor: session.who.actor, source: requestSource(services, request) });
+      if (protocol === 'whip') {
+        await services.audit.note({ action: 'whip.end', outcome: 'info', actor: session.who.actor, target: { incidentId: session.live.incident.id }, source: requestSource(services, request) });
+      }
+      return reply.code(200).send();
+    });
+
+    const notAllowed = (allow: string) => async (_request: FastifyRequest, reply: FastifyReply) => {
+      reply.header('allow', allow);
+      throw new SightlineError('METHOD_NOT_ALLOWED');
+    };
+    app.route({ method: ['GET', 'HEAD', 'PUT', 'POST'], url: `/${protocol}/resource/:id`, handler: notAllowed('PATCH, DELETE, OPTIONS') });
+    app.options(`/${protocol}/resource/:id`, async (_request, reply) => reply.code(204).header('allow', 'PATCH, DELETE, OPTIONS').header('accept-patch', SDPFRAG).send());
+  }
+
+  const endpointNotAllowed = async (_request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('allow', 'POST, OPTIONS');
+    throw new SightlineError('METHOD_NOT_ALLOWED');
+  };
+  for (const url of ['/whip', '/whip/*', '/whep/:incidentId']) {
+    app.route({ method: ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'], url, handler: endpointNotAllowed });
+    app.options(url, async (_request, reply) => reply.code(204).header('allow', 'POST, OPTIONS').header('accept-post', SDP).send());
+  }
+};

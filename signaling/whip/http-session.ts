@@ -1,0 +1,137 @@
+// A WHIP or WHEP session: one participant of a live incident driven over HTTP instead of a
+// signalling socket. It has no socket to watch, so its media transport is: a transport that
+// loses ICE consent gets the same grace period as a dropped socket, a DTLS failure ends it at
+// once. A WHEP session also ends with its grant (expiry, revocation).
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
+import type { LiveIncident, ParticipantChannel } from '../live/live-incident.ts';
+import type { ErrorCode } from '../protocol/error-codes.ts';
+import type { Services } from '../services.ts';
+import type { OfferMedia } from './sdp-offer.ts';
+
+export type HttpMediaProtocol = 'whip' | 'whep';
+
+export class HttpMediaSession implements ParticipantChannel {
+  readonly id = randomUUID();
+  readonly peerId: string;
+  /** Entity tag of the current ICE session; a new one after each ICE restart. */
+  etag = newEtag();
+  transportId = '';
+  /** The first m-line of the offer, for sdpfrag answers. */
+  firstMedia: OfferMedia | null = null;
+  #graceTimer: NodeJS.Timeout | null = null;
+  #expiryTimer: NodeJS.Timeout | null = null;
+  #ended = false;
+
+  constructor(
+    readonly protocol: HttpMediaProtocol,
+    readonly live: LiveIncident,
+    private readonly services: Services,
+    private readonly registry: Map<string, HttpMediaSession>,
+    readonly who: { actor: AuditActor; source: AuditSource; grantId: string | null },
+    /** WHIP: this session started the incident, so ending it ends the incident. */
+    readonly ownsIncident: boolean,
+  ) {
+    this.peerId = `${protocol}-${randomUUID()}`;
+    registry.set(this.id, this);
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  get path(): string {
+    return `/${this.protocol}/resource/${this.id}`;
+  }
+
+  /** Watch the media transport: no connection within the grace period, or consent lost for longer, ends the session. */
+  watchTransport(transportId: string): void {
+    this.transportId = transportId;
+    const media = this.live.participant(this.peerId)?.media;
+    if (!media) return;
+    const graceMs = Math.max(1, this.services.config.RESUME_GRACE_SECONDS) * 1000;
+    this.#arm(graceMs);
+    media.on('transportState', (id, state) => {
+      if (id !== transportId) return;
+      if (state === 'connected') this.#disarm();
+      else if (state === 'disconnected') this.#arm(graceMs);
+      else void this.end('INCIDENT_ENDED', null);
+    });
+  }
+
+  /** A WHEP session's access ends with its grant. */
+  expireAt(at: number): void {
+    if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
+    this.#expiryTimer = setTimeout(() => {
+      void this.services.audit.note({
+        action: 'grant.expire',
+        outcome: 'info',
+        actor: this.who.actor,
+        target: { incidentId: this.live.incident.id, grantId: this.who.grantId ?? undefined },
+        source: this.who.source,
+        reason: 'GRANT_EXPIRED',
+      });
+      void this.end('GRANT_EXPIRED', null);
+    }, Math.max(0, at - Date.now()));
+    this.#expiryTimer.unref();
+  }
+
+  // ParticipantChannel: nothing is pushed to an HTTP client; access cut elsewhere ends the session.
+  send(): void {}
+
+  endAccess(code: ErrorCode): void {
+    void this.end(code, null);
+  }
+
+  extendAccess(expiresAt: number): void {
+    if (this.protocol === 'whep') this.expireAt(expiresAt);
+  }
+
+  /**
+   * Ends the session: its participant leaves (a WHIP session that started the incident, with
+   * no other camera on it, ends the incident). `by` is who asked (DELETE), null for the system.
+   */
+  async end(code: ErrorCode, by: { actor: AuditActor | null; source: AuditSource } | null): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#disarm();
+    if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
+    this.registry.delete(this.id);
+    const otherCamera = this.live.participants().some((p) => p.isOfficer && p.info.peerId !== this.peerId);
+    if (this.protocol === 'whip' && this.ownsIncident && !otherCamera && !this.live.ended) {
+      await this.services.live.end(this.live.incident.id, 'INCIDENT_ENDED', by ?? null);
+    } else {
+      this.live.remove(this.peerId);
+    }
+    if (this.protocol === 'whep') {
+      await this.services.audit.note({
+        action: 'leave',
+        outcome: 'info',
+        actor: this.who.actor,
+        target: { incidentId: this.live.incident.id, grantId: this.who.grantId ?? undefined },
+        source: by?.source ?? this.who.source,
+        reason: code,
+        detail: { via: 'whep' },
+      });
+    }
+  }
+
+  /** A new ICE session after a restart. */
+  renewEtag(): string {
+    this.etag = newEtag();
+    return this.etag;
+  }
+
+  #arm(ms: number): void {
+    this.#disarm();
+    this.#graceTimer = setTimeout(() => void this.end('INCIDENT_ENDED', null), ms);
+    this.#graceTimer.unref();
+  }
+
+  #disarm(): void {
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    this.#graceTimer = null;
+  }
+}
+
+const newEtag = () => `"${randomBytes(12).toString('base64url')}"`;

@@ -1,0 +1,67 @@
+import { grantStatus } from '../../grants/grant-repository.ts';
+import { SightlineError } from '../../errors.ts';
+import type { ErrorCode } from '../../protocol/error-codes.ts';
+import { accessEndsAt, seatIceServers } from '../seat-extras.ts';
+import type { Handler } from './context.ts';
+
+/**
+ * A client whose socket dropped takes its seat back: same participant, same incident, same
+ * grant, no new viewing token. The resume token is single-use and names one seat; the seat's
+ * identity must still hold (the grant active, the session alive). ICE restarts on every
+ * transport of the seat, and the reply carries the new ICE parameters and fresh TURN credentials.
+ */
+export const resume: Handler<'resume'> = async (connection, message) => {
+  const { services } = connection;
+  const refuse = async (code: ErrorCode, target: { incidentId?: string; grantId?: string } = {}): Promise<never> => {
+    await services.audit.note({ action: 'resume', outcome: 'denied', actor: connection.actor, target, source: connection.source, reason: code });
+    throw new SightlineError(code);
+  };
+  if (connection.incident || connection.user || connection.viewer) return refuse('ALREADY_JOINED');
+  const old = services.resumes.take(message.resumeToken);
+  const incident = old?.incident;
+  if (!old || !incident || incident.ended || !incident.participant(old.peerId)) return refuse('RESUME_FAILED');
+  const target = { incidentId: incident.incident.id, grantId: old.viewer?.grant.grantId };
+
+  if (old.viewer) {
+    const grant = await services.grants.find(old.viewer.grant.grantId);
+    const status = grant ? grantStatus(grant, Date.now()) : 'revoked';
+    if (status !== 'active') {
+      const code = status === 'expired' ? 'GRANT_EXPIRED' : 'GRANT_REVOKED';
+      old.endAccess(code);
+      return refuse(status === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_REVOKED', target);
+    }
+  } else if (old.session) {
+    try {
+      await services.sessions.touch(old.session.token);
+    } catch (error) {
+      return refuse(error instanceof SightlineError ? error.code : 'SESSION_INVALID', target);
+    }
+  }
+
+  await services.audit.allow({
+    action: 'resume',
+    actor: old.actor,
+    target,
+    source: connection.source,
+    detail: { previousIp: old.source.ip },
+  });
+  connection.takeOver(old);
+  const participant = incident.participant(connection.peerId)!;
+  const wanted = message.restartIce ? new Set(message.restartIce) : null;
+  const transports = await Promise.all(
+    participant.media
+      .transports()
+      .filter(({ id }) => !wanted || wanted.has(id))
+      .map(async ({ id }) => ({ id, iceParameters: await participant.media.restartIce(id) })),
+  );
+  // The sender's video is undecodable for viewers until a keyframe follows the gap.
+  void participant.media.keyFramesOnceFlowing();
+  const iceServers = seatIceServers(connection);
+  return {
+    incidentId: incident.incident.id,
+    resumeToken: services.resumes.issue(connection),
+    transports,
+    ...(iceServers ? { iceServers } : {}),
+    expiresAt: accessEndsAt(connection),
+  };
+};
