@@ -6,11 +6,11 @@
 //   npm run bench:latency            (BENCH_QUICK=1 for a smoke run)
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { issueViewingToken } from '../../signaling/tokens/viewing-token.ts';
 import { launchBrowser, waitForState } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { startStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay } from '../helpers/relay.ts';
+import { grant } from '../helpers/scenario.ts';
 import { isQuick, log } from './lib/machine.ts';
 import { onTeardown, sleep, waitUntil } from './lib/processes.ts';
 import { benchMain, target, type BenchDefinition, type BenchOutcome } from './lib/report.ts';
@@ -84,13 +84,8 @@ export const latency: BenchDefinition = {
     await officer.addInitScript({ path: PROBE });
     await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
     const incidentId = relay.services.live.all()[0]!.incident.id;
-    const { token } = await issueViewingToken(relay.services.keys, relay.services.config.TOKEN_ISSUER, {
-      clinicianId: DEMO.clinician.id,
-      incidentId,
-      permissions: ['view'],
-      notBefore: Date.now() - 1000,
-      expiresAt: Date.now() + 3600_000,
-    });
+    // A supervisor grants the clinician view access through the HTTP API, as in production.
+    const { token } = await grant(relay, incidentId, { permissions: ['view'], ttlSeconds: 3600, clinicianId: DEMO.clinician.id });
     const viewer = await browser.page(relay.url);
     await viewer.addInitScript({ path: PROBE });
     await viewer.goto(`${relay.url}/watch.html#incident=${encodeURIComponent(incidentId)}&token=${encodeURIComponent(token)}`);

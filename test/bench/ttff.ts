@@ -4,11 +4,11 @@
 //
 //   npm run bench:ttff               (BENCH_QUICK=1 for a smoke run)
 import type { Page } from 'playwright-core';
-import { issueViewingToken } from '../../signaling/tokens/viewing-token.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { startStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { storedGrant } from '../helpers/scenario.ts';
 import { JANUS_ROOM, startJanus, type JanusServer } from './lib/janus.ts';
 import { isQuick, log, withJanus } from './lib/machine.ts';
 import { createVethNamespace } from './lib/netns.ts';
@@ -54,11 +54,11 @@ interface Join {
 }
 
 async function sightlineJoin(browser: TestBrowser, relay: TestRelay, incidentId: string): Promise<Join> {
-  const { token } = await issueViewingToken(relay.services.keys, relay.services.config.TOKEN_ISSUER, {
-    clinicianId: DEMO.clinician.id,
+  // A real grant record per join (tokens are only accepted while their grant is in the store).
+  const { token } = await storedGrant(relay, {
     incidentId,
+    clinicianId: DEMO.clinician.id,
     permissions: ['view', 'talk'],
-    notBefore: Date.now() - 1000,
     expiresAt: Date.now() + 600_000,
   });
   const page = await browser.page(relay.url);
