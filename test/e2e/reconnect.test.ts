@@ -29,7 +29,7 @@ describe('the officer’s network drops for 5 s', () => {
   beforeAll(async () => {
     ensureClientBuilt();
     ns = await createNamespace({ router: true });
-    relay = await startRelay({ MEDIA_LISTEN_IP: ns.hostIp }, { host: ns.hostIp });
+    relay = await startRelay({ MEDIA_LISTEN_IP: ns.hostIp, RESUME_GRACE_SECONDS: '30' }, { host: ns.hostIp });
     officerBrowser = await launchBrowser({
       executablePath: await ns.chromiumLauncher(),
       // getUserMedia needs a secure context; the relay is plain http on the veth address here.

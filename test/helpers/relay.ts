@@ -50,6 +50,8 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
     RTC_MIN_PORT: String(rtcMin),
     RTC_MAX_PORT: String(rtcMin + 199),
     WS_CONNECTS_PER_MINUTE: '1000',
+    // A closed socket ends its seat at once unless a test is about resuming it.
+    RESUME_GRACE_SECONDS: '0',
     ...overrides,
   });
   const log = createLogger(config, options.logStream);

@@ -44,6 +44,8 @@ describe.each(['file', 'redis'] as const)('audit coverage (%s store)', (store) =
         SEED_FILE: await writeTwoAgencySeed(dir),
         GRANT_MAX_TTL_SECONDS: '3600',
         AUDIT_CHECKPOINT_EVERY: '10',
+        // A closed socket ends its seat at once, so each access's end is recorded in the test.
+        RESUME_GRACE_SECONDS: '0',
         ...(redis ? { REDIS_URL: redis.url } : {}),
       },
       { now: () => Date.now() + clockOffset },

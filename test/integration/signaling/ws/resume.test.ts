@@ -20,7 +20,7 @@ describe('resume after a dropped signalling connection', () => {
 
   it('keeps an officer’s incident through a drop; resume restarts ICE and the seat works as before', async () => {
     const live = await goLive(relay);
-    expect(live.started.resumeToken).toMatch(/^[\w-]{40,}$/);
+    expect(live.started.resumeToken).toMatch(/^[^~]+~[\w-]{40,}$/);
     live.socket.close();
     await closed(live.socket);
     await new Promise((resolve) => setTimeout(resolve, 300));
