@@ -13,7 +13,7 @@ describe('resume after a dropped signalling connection', () => {
   let relay: TestRelay;
   let supervisorToken: string;
   beforeAll(async () => {
-    relay = await startRelay();
+    relay = await startRelay({ RESUME_GRACE_SECONDS: '30' });
     ({ token: supervisorToken } = await relay.login(DEMO.supervisor.username, DEMO.supervisor.password));
   });
   afterAll(async () => relay.close());
