@@ -34,6 +34,12 @@ const HEARTBEAT_TIMEOUT_MS = 2000;
 const RESUME_TIMEOUT_MS = 4000;
 /** A transport disconnected this long while signalling works gets an ICE restart. */
 const ICE_STALL_MS = 2500;
+/**
+ * After a resume, a transport that is merely `disconnected` gets this long to come back by itself
+ * (the browser's own checks find the old path within ~0.5 s when the network returns unchanged)
+ * before it is restarted; restarting a path that is about to recover costs a second or more.
+ */
+const SELF_HEAL_MS = 700;
 /** Renew TURN credentials this long before they expire. */
 const CREDENTIAL_MARGIN_MS = 60_000;
 
@@ -119,12 +125,11 @@ export class LinkResilience {
       if (!socket) return this.#giveUp('DISCONNECTED');
       signal.adopt(socket);
       try {
-        // ICE restarts only where the path has not come back by itself: restarting a working
-        // path makes the browser switch to new ports, re-probe bandwidth and drop frames.
-        const restartIce = this.options
-          .transports()
-          .filter((t): t is types.Transport => t !== null && !t.closed && t.connectionState !== 'connected')
-          .map((t) => t.id);
+        // ICE restarts at once only where the path is gone (failed, or never up); a working path
+        // is left alone, and a disconnected one gets SELF_HEAL_MS to recover before its restart.
+        const open = this.options.transports().filter((t): t is types.Transport => t !== null && !t.closed);
+        const restartIce = open.filter((t) => t.connectionState !== 'connected' && t.connectionState !== 'disconnected').map((t) => t.id);
+        const waiting = open.filter((t) => t.connectionState === 'disconnected');
         const reply = await withTimeout(signal.request('resume', { resumeToken: this.#token, restartIce }), RESUME_TIMEOUT_MS);
         this.#token = reply.resumeToken;
         this.#resuming = false;
@@ -132,6 +137,11 @@ export class LinkResilience {
         this.#counted();
         this.options.onLinkState?.('ok');
         await this.#restartIce(reply.transports, reply.iceServers);
+        for (const transport of waiting) {
+          setTimeout(() => {
+            if (!transport.closed && transport.connectionState !== 'connected') void this.#restartOne(transport);
+          }, SELF_HEAL_MS);
+        }
         return;
       } catch (error) {
         const code = toSightlineError(error).code;

@@ -125,7 +125,9 @@ export class OfficerStream {
         track: video,
         stopTracks: false,
         appData,
-        codecOptions: { videoGoogleStartBitrate: 1000 },
+        // A floor under the bandwidth estimate: after a network drop the estimate collapses, and
+        // the keyframe viewers need would trickle out for seconds.
+        codecOptions: { videoGoogleStartBitrate: 1000, videoGoogleMinBitrate: 600 },
       });
     }
   }

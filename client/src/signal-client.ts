@@ -26,7 +26,7 @@ export const defaultSocketUrl = (): string =>
   `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/ws`;
 
 export class SignalClient {
-  /** The current socket; `reopen` replaces it after a drop, keeping handlers. */
+  /** The current socket; `adopt` replaces it after a drop, keeping handlers. */
   private socket: WebSocket;
   private readonly pending = new Map<number, Pending>();
   private readonly handlers = new Map<NotificationType, Set<(message: Notification) => void>>();

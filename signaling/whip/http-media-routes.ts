@@ -108,7 +108,8 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
 
     app.delete<{ Params: { id: string } }>(`/${protocol}/resource/:id`, async (request, reply) => {
       const session = find(request.params.id);
-      await session.end(protocol === 'whip' ? 'INCIDENT_ENDED' : 'GRANT_REVOKED', { actor: session.who.actor, source: requestSource(services, request) });
+      // The client left: no refusal or expiry code to record.
+      await session.end(protocol === 'whip' ? 'INCIDENT_ENDED' : null, { actor: session.who.actor, source: requestSource(services, request) });
       if (protocol === 'whip') {
         await services.audit.note({ action: 'whip.end', outcome: 'info', actor: session.who.actor, target: { incidentId: session.live.incident.id }, source: requestSource(services, request) });
       }

@@ -91,7 +91,7 @@ export class HttpMediaSession implements ParticipantChannel {
    * Ends the session: its participant leaves (a WHIP session that started the incident, with
    * no other camera on it, ends the incident). `by` is who asked (DELETE), null for the system.
    */
-  async end(code: ErrorCode, by: { actor: AuditActor | null; source: AuditSource } | null): Promise<void> {
+  async end(code: ErrorCode | null, by: { actor: AuditActor | null; source: AuditSource } | null): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
     this.#disarm();
@@ -110,7 +110,7 @@ export class HttpMediaSession implements ParticipantChannel {
         actor: this.who.actor,
         target: { incidentId: this.live.incident.id, grantId: this.who.grantId ?? undefined },
         source: by?.source ?? this.who.source,
-        reason: code,
+        ...(code ? { reason: code } : {}),
         detail: { via: 'whep' },
       });
     }

@@ -47,7 +47,11 @@ export async function startCoturn(options: { listenIp?: string; allowedPeerIp: s
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
+  // Never outlive the test process, even when it dies before its afterAll.
+  const onExit = () => child.kill('SIGKILL');
+  process.once('exit', onExit);
   const stop = async () => {
+    process.off('exit', onExit);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

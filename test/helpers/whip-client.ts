@@ -45,6 +45,10 @@ export function startWhipClient(exec: string[], url: string, token: string): Whi
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
+  // Never outlive the test process, even when it dies before its afterAll.
+  const onExit = () => child.kill('SIGKILL');
+  process.once('exit', onExit);
+  child.once('exit', () => process.off('exit', onExit));
   return {
     process: child,
     output: () => output,
