@@ -103,13 +103,35 @@ async function fail(error: unknown): Promise<void> {
   const e = toSightlineError(error);
   console.error('[officer]', e);
   cleanup();
+  // Going live again after a lost node: the incident is still on the dead node's record until
+  // the cluster notices the node is gone (a few seconds); try again shortly.
+  if (restarts > 0 && restarts < 8 && e.code === 'INCIDENT_ALREADY_LIVE') {
+    restarts += 1;
+    setStatus('The relay lost your stream. Going live again…', 'warn');
+    setTimeout(() => void start(), 2000);
+    return;
+  }
   if (isSessionError(e)) return sessionLost(e);
   setErrorState(e.code);
   setStatus(humanMessage(e.code, e.message), 'error');
 }
 
+/**
+ * The relay lost this stream's seat (the node serving it stopped, or the drop outlasted the
+ * grace period): go live again at once. Any live node takes over the incident, with the same id
+ * and grants, when its old node is gone.
+ */
+const GO_LIVE_AGAIN: readonly AnyErrorCode[] = ['RESUME_FAILED', 'NODE_LOST'];
+let restarts = 0;
+
 function onEnded(code: AnyErrorCode, message: string | undefined): void {
   cleanup();
+  if (GO_LIVE_AGAIN.includes(code) && restarts < 3) {
+    restarts += 1;
+    setStatus('The relay lost your stream. Going live again…', 'warn');
+    void start();
+    return;
+  }
   if (FAILURE_STATES.includes(code)) setErrorState(code);
   else setState('ended', code);
   setStatus(`Streaming stopped. ${humanMessage(code, message)}`, 'error');
@@ -143,6 +165,7 @@ async function start(): Promise<void> {
     await fail(error);
     return;
   }
+  restarts = 0;
   setLiveUi(true);
   setState('live');
   setStatus(`You are live. Incident ${stream.incidentId}.`, 'ok');
