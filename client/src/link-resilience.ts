@@ -10,6 +10,7 @@ import { toSightlineError, type AnyErrorCode } from './errors.ts';
 import { credentialsExpireAt } from './ice-config.ts';
 import { backoffDelay, CONNECT_ATTEMPT_TIMEOUT_MS, isFinalRefusal, MAX_PENDING_ATTEMPTS, withinGrace } from './reconnect-policy.ts';
 import type { SignalClient } from './signal-client.ts';
+import { setLinkCounts, setLinkState } from './debug-hooks.ts';
 
 export type LinkState = 'ok' | 'reconnecting';
 
@@ -298,4 +299,25 @@ export class LinkResilience {
       ),
     ).then(() => undefined);
   }
+}
+
+/**
+ * A page's seat kept alive: the resume token and grace period from the reply that seated it,
+ * with the debug hooks following the link state and counts.
+ */
+export function seatResilience(
+  seat: { resumeToken: string; resumeGraceSeconds?: number; iceServers?: IceServerInfo[] },
+  options: Pick<ResilienceOptions, 'signal' | 'transports' | 'onMediaRestored' | 'onGiveUp'> & { link?: (state: LinkState) => void },
+): LinkResilience {
+  return new LinkResilience({
+    ...options,
+    resumeToken: seat.resumeToken,
+    graceMs: (seat.resumeGraceSeconds ?? 0) * 1000,
+    iceServers: seat.iceServers,
+    onLinkState: (state) => {
+      setLinkState(state);
+      options.link?.(state);
+    },
+    onCounts: setLinkCounts,
+  });
 }

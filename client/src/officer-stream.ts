@@ -5,9 +5,8 @@ import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
 import { asWire, closeTransport, createSendTransport, deviceAndSocket, type ProduceAppData } from './media-device.ts';
 import { MediaReceiver, rejoinMedia } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
-import { setLinkCounts, setLinkState } from './debug-hooks.ts';
 import { iceOptions } from './ice-config.ts';
-import { LinkResilience, type LinkState } from './link-resilience.ts';
+import { seatResilience, type LinkResilience, type LinkState } from './link-resilience.ts';
 
 export interface OfficerStreamEvents {
   presence(entries: PresenceEntry[]): void;
@@ -59,19 +58,10 @@ export class OfficerStream {
       stream.media = media;
       await stream.publish(media);
       if (started.resumeToken) {
-        stream.resilience = new LinkResilience({
-          signal,
-          resumeToken: started.resumeToken,
-          graceMs: (started.resumeGraceSeconds ?? 0) * 1000,
-          iceServers: started.iceServers,
-          transports: () => stream.transports(),
-          onLinkState: (state) => {
-            setLinkState(state);
-            events.link?.(state);
-          },
-          onCounts: setLinkCounts,
-          onGiveUp: (code) => stream.finish(code, undefined),
-        });
+        stream.resilience = seatResilience(
+          { ...started, resumeToken: started.resumeToken },
+          { signal, transports: () => stream.transports(), link: events.link, onGiveUp: (code) => stream.finish(code, undefined) },
+        );
       }
     } catch (error) {
       // Do not leave a half-started incident live on the server.

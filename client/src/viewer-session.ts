@@ -6,9 +6,8 @@ import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
 import { asWire, closeTransport, createSendTransport, deviceAndSocket, type loadDevice } from './media-device.ts';
 import { MediaReceiver, rejoinMedia, type JoinInfo, type ReceiverEvents } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
-import { setLinkCounts, setLinkState } from './debug-hooks.ts';
 import { iceOptions } from './ice-config.ts';
-import { LinkResilience, type LinkState } from './link-resilience.ts';
+import { seatResilience, type LinkResilience, type LinkState } from './link-resilience.ts';
 
 export type { JoinInfo };
 
@@ -51,7 +50,7 @@ export class ViewerSession {
       session.receiver = receiver;
       if (info.sendTransport) session.sendTransport = createSendTransport(device, signal, info.sendTransport, iceOptions(info.iceServers));
       void session.clock.sync(signal);
-      if (info.resumeToken) session.keepAlive(info.resumeToken, info.resumeGraceSeconds ?? 0, info.iceServers);
+      if (info.resumeToken) session.keepAlive({ ...info, resumeToken: info.resumeToken });
     } catch (error) {
       session.teardown();
       throw error;
@@ -103,22 +102,15 @@ export class ViewerSession {
   }
 
   /** Resume the seat after drops; after an ICE restart, ask for a keyframe by resuming the consumers again. */
-  private keepAlive(resumeToken: string, graceSeconds: number, iceServers: JoinInfo['iceServers']): void {
-    this.resilience = new LinkResilience({
+  private keepAlive(seat: { resumeToken: string; resumeGraceSeconds?: number; iceServers?: JoinInfo['iceServers'] }): void {
+    this.resilience = seatResilience(seat, {
       signal: this.signal,
-      resumeToken,
-      graceMs: graceSeconds * 1000,
-      iceServers,
       transports: () => this.transports(),
       onMediaRestored: () => {
         const ids = this.receiver?.consumerIds() ?? [];
         if (ids.length) void this.signal.request('consumers.resume', { consumerIds: ids.slice(0, 16) }).catch(() => undefined);
       },
-      onLinkState: (state) => {
-        setLinkState(state);
-        this.events.link?.(state);
-      },
-      onCounts: setLinkCounts,
+      link: this.events.link,
       onGiveUp: (code) => this.finish(code, undefined),
     });
   }
