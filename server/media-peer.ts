@@ -6,6 +6,9 @@ import { MediaError, mediaCall } from './media-errors.ts';
 import type { MediaPlaneOptions } from './media-options.ts';
 import type { ConsumerDescription, MediaKind, ProducerDescription, StreamSample, TransportDescription } from './media-types.ts';
 
+/** A keyframe forced this recently after a gap covers another request for the same gap. */
+const RECENT_FORCED_KEYFRAME_MS = 2000;
+
 export interface MediaPeerEvents {
   producerAdded: [ProducerDescription];
   producerStateChanged: [ProducerDescription];
@@ -24,6 +27,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #transports = new Map<string, types.WebRtcTransport<{ direction: Direction }>>();
   readonly #producers = new Map<string, types.Producer<{ source: string }>>();
   readonly #consumers = new Map<string, types.Consumer>();
+  /** When each video producer was last made to send a keyframe after a gap. */
+  readonly #keyFrameForcedAt = new Map<string, number>();
   #closed = false;
 
   constructor(
@@ -113,7 +118,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       }),
     );
     this.#producers.set(producer.id, producer);
-    producer.observer.once('close', () => this.#producers.delete(producer.id));
+    producer.observer.once('close', () => {
+      this.#producers.delete(producer.id);
+      this.#keyFrameForcedAt.delete(producer.id);
+    });
     const description = this.#describeProducer(producer);
     this.emit('producerAdded', description);
     return description;
@@ -200,30 +208,46 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   }
 
   /**
+   * Pausing and resuming the producer makes mediasoup send a forced keyframe request now, and
+   * makes its consumers wait for that keyframe instead of forwarding undecodable frames. A
+   * producer the sender paused itself (camera off) is left alone.
+   */
+  async #forceKeyFrame(producer: types.Producer<{ source: string }>): Promise<void> {
+    if (producer.closed || producer.paused) return;
+    this.#keyFrameForcedAt.set(producer.id, Date.now());
+    try {
+      await producer.pause();
+      await producer.resume();
+      this.emit('producerFlowing', producer.id);
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+
+  /**
    * After a sender's network dropped (on resume or ICE restart): as soon as its video flows
    * again, get a keyframe from it at once. Frames after the gap depend on what was lost, and a
    * plain keyframe request sits behind the one made while the sender was unreachable (mediasoup
-   * re-sends that only after 1 s, once). Pausing and resuming the producer makes mediasoup send a
-   * forced keyframe request now, and makes its consumers wait for that keyframe instead of
-   * forwarding undecodable frames. A producer the sender paused itself (camera off) is left
-   * alone. Gives up after `timeoutMs`.
+   * re-sends that only after 1 s, once). Skipped where one was forced just before (a resume and
+   * the ICE restart after it): a second would make viewers wait for yet another keyframe. Gives up
+   * after `timeoutMs`.
    */
   async keyFramesOnceFlowing(timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const videos = [...this.#producers.values()].filter((p) => p.kind === 'video');
     await Promise.all(
       videos.map(async (producer) => {
-        const packets = async () => (await producer.getStats()).reduce((n, s) => n + s.packetCount, 0);
+        // Retransmissions count: after a drop the sender answers the relay's NACKs first, and its
+        // new media waits behind them, while a keyframe request can already reach it.
+        const packets = async () => (await producer.getStats()).reduce((n, s) => n + s.packetCount + (s.packetsRetransmitted ?? 0), 0);
         try {
           const before = await packets();
           while (!producer.closed && Date.now() < deadline) {
             await new Promise((resolve) => setTimeout(resolve, 40));
             if ((await packets()) > before) break;
           }
-          if (producer.closed || producer.paused || Date.now() >= deadline) return;
-          await producer.pause();
-          await producer.resume();
-          this.emit('producerFlowing', producer.id);
+          if (Date.now() >= deadline || Date.now() - (this.#keyFrameForcedAt.get(producer.id) ?? 0) < RECENT_FORCED_KEYFRAME_MS) return;
+          await this.#forceKeyFrame(producer);
         } catch {
           // Closed meanwhile.
         }

@@ -8,6 +8,7 @@ import type { types } from 'mediasoup-client';
 import type { IceServerInfo } from '../../signaling/protocol/messages.ts';
 import { toSightlineError, type AnyErrorCode } from './errors.ts';
 import { credentialsExpireAt } from './ice-config.ts';
+import { quietForMs } from './ice-path.ts';
 import { backoffDelay, CONNECT_ATTEMPT_TIMEOUT_MS, isFinalRefusal, MAX_PENDING_ATTEMPTS, withinGrace } from './reconnect-policy.ts';
 import type { SignalClient } from './signal-client.ts';
 import { setLinkCounts, setLinkState } from './debug-hooks.ts';
@@ -36,11 +37,16 @@ const RESUME_TIMEOUT_MS = 4000;
 /** A transport disconnected this long while signalling works gets an ICE restart. */
 const ICE_STALL_MS = 2500;
 /**
- * After a resume, a transport that is merely `disconnected` gets this long to come back by itself
- * (the browser's own checks find the old path within ~0.5 s when the network returns unchanged)
- * before it is restarted; restarting a path that is about to recover costs a second or more.
+ * After a resume, a transport whose ICE still looks up (`connected`, or merely `disconnected`)
+ * gets this long to show that its path works, by receiving anything, before it is restarted: the
+ * path comes back by itself when the network returns unchanged (and restarting a path about to
+ * recover costs a second or more), while after a switch of network the browser keeps calling the
+ * dead path `connected` for seconds.
  */
-const SELF_HEAL_MS = 700;
+const SELF_HEAL_MS = 500;
+/** A path that received something this recently works. */
+const PATH_ALIVE_MS = 250;
+const PATH_CHECK_EVERY_MS = 100;
 /** Renew TURN credentials this long before they expire. */
 const CREDENTIAL_MARGIN_MS = 60_000;
 
@@ -126,11 +132,12 @@ export class LinkResilience {
       if (!socket) return this.#giveUp('DISCONNECTED');
       signal.adopt(socket);
       try {
-        // ICE restarts at once only where the path is gone (failed, or never up); a working path
-        // is left alone, and a disconnected one gets SELF_HEAL_MS to recover before its restart.
+        // ICE restarts at once only where the path is gone (failed, or never up); the others get
+        // SELF_HEAL_MS to show their path works before their restart.
         const open = this.options.transports().filter((t): t is types.Transport => t !== null && !t.closed);
-        const restartIce = open.filter((t) => t.connectionState !== 'connected' && t.connectionState !== 'disconnected').map((t) => t.id);
-        const waiting = open.filter((t) => t.connectionState === 'disconnected');
+        const looksUp = (t: types.Transport) => t.connectionState === 'connected' || t.connectionState === 'disconnected';
+        const restartIce = open.filter((t) => !looksUp(t)).map((t) => t.id);
+        const waiting = open.filter(looksUp);
         const reply = await withTimeout(signal.request('resume', { resumeToken: this.#token, restartIce }), RESUME_TIMEOUT_MS);
         this.#token = reply.resumeToken;
         this.#resuming = false;
@@ -138,11 +145,7 @@ export class LinkResilience {
         this.#counted();
         this.options.onLinkState?.('ok');
         await this.#restartIce(reply.transports, reply.iceServers);
-        for (const transport of waiting) {
-          setTimeout(() => {
-            if (!transport.closed && transport.connectionState !== 'connected') void this.#restartOne(transport);
-          }, SELF_HEAL_MS);
-        }
+        for (const transport of waiting) void this.#restartUnlessAlive(transport);
         return;
       } catch (error) {
         const code = toSightlineError(error).code;
@@ -235,6 +238,17 @@ export class LinkResilience {
     }
     if (iceServers) this.#scheduleRefresh(iceServers);
     void this.#whenConnected(restarted).then(() => this.options.onMediaRestored?.());
+  }
+
+  /** Restarts ICE on a transport whose path receives nothing within SELF_HEAL_MS. */
+  async #restartUnlessAlive(transport: types.Transport): Promise<void> {
+    const deadline = Date.now() + SELF_HEAL_MS;
+    while (!this.#stopped && !transport.closed) {
+      const quiet = await quietForMs(transport).catch(() => null);
+      if (quiet !== null && quiet < PATH_ALIVE_MS) return;
+      if (Date.now() >= deadline) return this.#restartOne(transport);
+      await sleep(PATH_CHECK_EVERY_MS);
+    }
   }
 
   /** ICE restart on one transport over working signalling (stalled ICE, or TURN credentials due). */

@@ -1,6 +1,7 @@
 // Which ICE candidate pair each transport uses (host, srflx, relay...), for tests and diagnostics:
 // it proves, for example, that media really flows through TURN.
 import type { types } from 'mediasoup-client';
+import { selectedPair } from './ice-path.ts';
 
 export interface CandidatePairStat {
   transportId: string;
@@ -17,13 +18,7 @@ export async function selectedCandidatePairs(list: Array<types.Transport | null 
   const result: CandidatePairStat[] = [];
   for (const transport of list) {
     if (!transport || transport.closed) continue;
-    const report = await transport.getStats();
-    const stats = new Map<string, Record<string, unknown>>();
-    report.forEach((stat: Record<string, unknown>) => stats.set(String(stat.id), stat));
-    const selectedIds = [...stats.values()].filter((s) => s.type === 'transport').map((s) => s.selectedCandidatePairId);
-    const pair =
-      [...stats.values()].find((s) => s.type === 'candidate-pair' && selectedIds.includes(s.id)) ??
-      [...stats.values()].find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
+    const { stats, pair } = selectedPair(await transport.getStats());
     if (!pair) continue;
     const local = stats.get(String(pair.localCandidateId));
     const remote = stats.get(String(pair.remoteCandidateId));
