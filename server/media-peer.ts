@@ -152,7 +152,13 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const transport = [...this.#transports.values()].find((t) => t.appData.direction === 'recv');
     if (!transport) throw new MediaError('TRANSPORT_NOT_FOUND', 'this peer has no receive transport');
     const consumer = await mediaCall('consume', () =>
-      transport.consume({ producerId: localId, rtpCapabilities: capabilities, paused: options.paused ?? true, ...(options.mid === undefined ? {} : { mid: options.mid }) }),
+      transport.consume({
+        producerId: localId,
+        rtpCapabilities: capabilities,
+        paused: options.paused ?? true,
+        appData: { producerId },
+        ...(options.mid === undefined ? {} : { mid: options.mid }),
+      }),
     );
     this.#consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
@@ -169,6 +175,21 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       source: found.producer.appData.source,
       rtpParameters: consumer.rtpParameters,
     };
+  }
+
+  /**
+   * Replaces one of this peer's consumers with a fresh one (paused) of the same producer, for a
+   * receiver whose playout buffer has run away from live: a new receiver starts at live.
+   */
+  async renewConsumer(consumerId: string, rtpCapabilities: unknown): Promise<ConsumerDescription> {
+    const consumer = this.#consumers.get(consumerId);
+    if (!consumer) throw new MediaError('CONSUMER_NOT_FOUND', `no consumer ${consumerId} on this peer`);
+    const { producerId } = consumer.appData as { producerId?: string };
+    if (!producerId) throw new MediaError('CONSUMER_NOT_FOUND', `consumer ${consumerId} has no producer`);
+    const renewed = await this.consume(producerId, rtpCapabilities);
+    consumer.close();
+    this.#consumers.delete(consumerId);
+    return renewed;
   }
 
   /** Resumes consumers once the client is ready, asking the sender for a keyframe for video. */

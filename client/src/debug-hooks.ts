@@ -26,6 +26,9 @@ export interface InboundStat {
   packetsReceived: number;
   framesDecoded?: number;
   totalAudioEnergy?: number;
+  /** Playout (jitter-buffer) delay counters, for how far behind live the receiver plays. */
+  jitterBufferDelay?: number;
+  jitterBufferEmittedCount?: number;
 }
 export interface OutboundStat {
   kind: string;
@@ -102,6 +105,8 @@ export async function collectStats(list: Array<types.Transport | null | undefine
         const entry: InboundStat = { kind, packetsReceived: Number(stat.packetsReceived ?? 0) };
         if (typeof stat.framesDecoded === 'number') entry.framesDecoded = stat.framesDecoded;
         if (typeof stat.totalAudioEnergy === 'number') entry.totalAudioEnergy = stat.totalAudioEnergy;
+        if (typeof stat.jitterBufferDelay === 'number') entry.jitterBufferDelay = stat.jitterBufferDelay;
+        if (typeof stat.jitterBufferEmittedCount === 'number') entry.jitterBufferEmittedCount = stat.jitterBufferEmittedCount;
         result.inbound.push(entry);
       } else if (stat.type === 'outbound-rtp') {
         result.outbound.push({ kind, packetsSent: Number(stat.packetsSent ?? 0) });

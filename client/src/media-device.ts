@@ -80,13 +80,19 @@ export function createSendTransport(device: Device, signal: SignalClient, info: 
   return transport;
 }
 
-/** Create a client consumer for a consumer the server already made (paused). Resume it afterwards. */
+/**
+ * Create a client consumer for a consumer the server already made (paused). Resume it afterwards.
+ * Each stream plays on its own (its own stream id: no lip sync between a camera's audio and
+ * video): a receiving browser that syncs them holds the video back to match the audio's playout
+ * delay, and after a network drop that delay can be seconds until the audio receiver is renewed.
+ */
 export function consume(transport: types.Transport, info: ConsumerInfo): Promise<types.Consumer> {
   return transport.consume({
     id: info.id,
     producerId: info.producerId,
     kind: info.kind,
     rtpParameters: info.rtpParameters as types.RtpParameters,
+    streamId: info.producerId,
     appData: { source: info.source, from: info.from },
   });
 }

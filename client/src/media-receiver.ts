@@ -6,6 +6,7 @@ import type { Device, types } from 'mediasoup-client';
 import type { ConsumerInfo, ResponseData, TransportInfo } from '../../signaling/protocol/messages.ts';
 import { iceOptions } from './ice-config.ts';
 import { asWire, closeTransport, consume, createRecvTransport, createSendTransport, type IceOptions } from './media-device.ts';
+import { PlayoutGuard } from './playout-guard.ts';
 import type { SignalClient } from './signal-client.ts';
 
 export type JoinInfo = ResponseData['join'];
@@ -23,6 +24,10 @@ export class MediaReceiver {
   private readonly consumers = new Map<string, types.Consumer>();
   private readonly early: ConsumerInfo[] = [];
   private readonly unsubscribe: Array<() => void>;
+  private readonly guard = new PlayoutGuard(
+    () => [...this.consumers.values()],
+    (consumerId) => this.renew(consumerId),
+  );
   private closed = false;
 
   /**
@@ -87,6 +92,14 @@ export class MediaReceiver {
     await this.start(device, info, consumers);
   }
 
+  /** Replaces one consumer with a fresh one of the same stream (its playout fell behind live). */
+  async renew(consumerId: string): Promise<void> {
+    if (this.closed || !this.consumers.has(consumerId)) return;
+    const { consumer } = await this.signal.request('consumer.renew', { consumerId });
+    this.removeConsumer(consumerId);
+    await this.add([consumer]);
+  }
+
   /** Ids of the consumers being received now. */
   consumerIds(): string[] {
     return [...this.consumers.keys()];
@@ -96,6 +109,7 @@ export class MediaReceiver {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.guard.stop();
     for (const off of this.unsubscribe) off();
     for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
     closeTransport(this.transport);

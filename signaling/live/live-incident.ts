@@ -92,6 +92,11 @@ export class LiveIncident {
     return { sendTransport, recvTransport, consumers };
   }
 
+  /** A fresh consumer in place of one of the participant's (its receiver fell behind live). */
+  async renewConsumer(participant: Participant, consumerId: string): Promise<ConsumerInfo> {
+    return this.#consumerInfo(await participant.media.renewConsumer(consumerId, participant.rtpCapabilities));
+  }
+
   #listen(room: MediaRoom): void {
     room.on('producerAdded', (producer) => void this.#deliver(producer));
     room.on('producerStateChanged', () => this.#broadcastPresence());

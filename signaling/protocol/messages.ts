@@ -53,6 +53,11 @@ export const clientMessage = z.discriminatedUnion('type', [
   request('producer.resume', { producerId: id }),
   /** Resume consumers once the client has set up its receivers. */
   request('consumers.resume', { consumerIds: z.array(id).min(1).max(16) }),
+  /**
+   * A receiver whose playout buffer ran away from live (seconds of audio queued after a drop):
+   * replace its consumer with a fresh, paused one of the same stream.
+   */
+  request('consumer.renew', { consumerId: id }),
   /** A viewer (clinician or supervisor) stops watching; the socket stays open. */
   request('incident.leave', {}),
   /** After `media.reset`: new transports in the incident's rebuilt media room. */
@@ -219,6 +224,7 @@ export interface ResponseData {
   'producer.pause': Record<string, never>;
   'producer.resume': Record<string, never>;
   'consumers.resume': Record<string, never>;
+  'consumer.renew': { consumer: ConsumerInfo };
   'incident.leave': { incidentId: string };
   'media.rejoin': {
     routerRtpCapabilities: unknown;

@@ -98,4 +98,13 @@ describe('benchmarks, quick mode', () => {
     }
     expect(JSON.stringify(r)).not.toMatch(/pending/);
   }, 120_000);
+
+  it('reconnect reports link up → video for the relay and a direct connection', async () => {
+    const r = (await quickReport('reconnect')).results as Record<string, any>;
+    expectSummary(r.relay);
+    expectSummary(r.direct);
+    expectSummary(r.officerResumedMs);
+    expect(r.samples.length).toBe(r.rounds);
+    expect(typeof r.sameIncidentThroughout).toBe('boolean');
+  }, 120_000);
 });

@@ -7,10 +7,11 @@ import { fanout } from './fanout.ts';
 import { latency } from './latency.ts';
 import { ensureBenchPackages, log } from './lib/machine.ts';
 import { runTeardowns } from './lib/processes.ts';
+import { reconnect } from './reconnect.ts';
 import { executeBench, writeResults, type BenchDefinition } from './lib/report.ts';
 import { ttff } from './ttff.ts';
 
-const BENCHES: BenchDefinition[] = [ttff, latency, fanout, control];
+const BENCHES: BenchDefinition[] = [ttff, latency, fanout, control, reconnect];
 
 try {
   ensureBenchPackages();

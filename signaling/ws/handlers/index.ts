@@ -2,6 +2,7 @@
 import type { ClientMessage, ClientMessageType } from '../../protocol/messages.ts';
 import type { SignalingConnection } from '../connection.ts';
 import { auth } from './auth.ts';
+import { consumerRenew } from './consumer-renew.ts';
 import { consumersResume } from './consumers-resume.ts';
 import type { Handler } from './context.ts';
 import { incidentEnd } from './incident-end.ts';
@@ -33,6 +34,7 @@ const handlers: { [T in ClientMessageType]: Handler<T> } = {
   'producer.pause': producerPause,
   'producer.resume': producerResume,
   'consumers.resume': consumersResume,
+  'consumer.renew': consumerRenew,
   'media.rejoin': mediaRejoin,
   ping,
   resume,

@@ -129,4 +129,28 @@ describe('live path over real mediasoup and WebSocket', () => {
     expect(join?.source.ip).toBe('127.0.0.1');
     entries.forEach((entry, index) => expect(entry.seq).toBe(index + 1));
   });
+
+  it('renews a consumer that fell behind live: a fresh paused consumer of the same stream replaces it', async () => {
+    const live = await goLive(relay);
+    const granted = await grant(relay, live.incidentId, { permissions: ['view'] });
+    const { socket, reply } = await joinWith(relay, live.incidentId, granted.token);
+    const joined = reply.ok ? reply.data : null;
+    const audio = joined.consumers.find((c: { kind: string }) => c.kind === 'audio');
+    await socket.request('consumers.resume', { consumerIds: joined.consumers.map((c: { id: string }) => c.id) });
+    const room = relay.services.media.room(live.incidentId)!;
+    const peerId = relay.services.live.get(live.incidentId)!.participants().find((p) => !p.isOfficer)!.info.peerId;
+
+    const { consumer } = await socket.request('consumer.renew', { consumerId: audio.id });
+    expect(consumer.id).not.toBe(audio.id);
+    expect(consumer).toMatchObject({ kind: 'audio', source: 'camera', producerId: audio.producerId });
+    expect(consumer.from.userId).toBe(DEMO.officer.id);
+    expect(room.peer(peerId)!.consumerCount()).toBe(2);
+    await socket.request('consumers.resume', { consumerIds: [consumer.id] });
+    // The old one is gone, and only this connection's own consumers can be renewed.
+    expect(await socket.send('consumer.renew', { consumerId: audio.id })).toMatchObject({ ok: false, error: { code: 'CONSUMER_NOT_FOUND' } });
+    expect(await socket.send('consumer.renew', { consumerId: 'not-a-consumer' })).toMatchObject({ ok: false, error: { code: 'CONSUMER_NOT_FOUND' } });
+    await live.socket.request('incident.end');
+    socket.close();
+    live.socket.close();
+  });
 });

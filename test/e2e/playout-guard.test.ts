@@ -1,0 +1,84 @@
+// A clinician's audio that falls seconds behind live (as after the burst a camera's browser sends
+// when its network returns) is put back at live: the watch page notices its audio receiver's
+// playout delay staying above the limit and renews that receiver. Here the delay is forced with
+// the receiver's own jitterBufferTarget (2 s), so the test does not depend on a drop happening to
+// leave a backlog.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { delayBetween, MAX_AUDIO_DELAY_MS } from '../../client/src/playout-guard.ts';
+import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { startStreaming, stats } from '../helpers/pages.ts';
+import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { grant } from '../helpers/scenario.ts';
+import { until } from '../helpers/until.ts';
+
+/** Every peer connection the page makes, so that the test can reach the audio receiver. */
+const KEEP_CONNECTIONS = () => {
+  const kept: RTCPeerConnection[] = [];
+  const Native = window.RTCPeerConnection;
+  const Wrapped = function (this: unknown, ...args: ConstructorParameters<typeof RTCPeerConnection>) {
+    const pc = new Native(...args);
+    kept.push(pc);
+    return pc;
+  } as unknown as typeof RTCPeerConnection;
+  Wrapped.prototype = Native.prototype;
+  window.RTCPeerConnection = Wrapped;
+  (window as unknown as { __connections: RTCPeerConnection[] }).__connections = kept;
+};
+
+/** Audio receivers the page has had (a renewed receiver is a new one; the old one is stopped). */
+const audioReceivers = (page: Page) =>
+  page.evaluate(() =>
+    (window as unknown as { __connections: RTCPeerConnection[] }).__connections.flatMap((pc) => pc.getTransceivers()).filter((t) => t.receiver.track.kind === 'audio').length,
+  );
+
+async function audioDelay(page: Page): Promise<number | null> {
+  const read = async () => {
+    const audio = (await stats(page)).inbound.filter((s) => s.kind === 'audio');
+    return { jitterBufferDelay: audio.reduce((n, s) => n + (s.jitterBufferDelay ?? 0), 0), jitterBufferEmittedCount: audio.reduce((n, s) => n + (s.jitterBufferEmittedCount ?? 0), 0) };
+  };
+  const before = await read();
+  await page.waitForTimeout(1000);
+  return delayBetween(before, await read());
+}
+
+describe('clinician audio held behind live', () => {
+  let relay: TestRelay;
+  let browser: TestBrowser;
+  let clinician: Page;
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    relay = await startRelay();
+    browser = await launchBrowser();
+    const officer = await browser.page(relay.url);
+    await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
+    const incidentId = relay.services.live.all()[0]!.incident.id;
+    clinician = await browser.page(relay.url);
+    await clinician.addInitScript(KEEP_CONNECTIONS);
+    await clinician.goto((await grant(relay, incidentId, { permissions: ['view'] })).link);
+    await waitForState(clinician, 'joined');
+    await until(async () => ((await audioDelay(clinician)) ?? Infinity) < MAX_AUDIO_DELAY_MS, 15_000, 'live audio');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await relay?.close();
+  });
+
+  it('is renewed back to live by the watch page', async () => {
+    const before = await audioReceivers(clinician);
+    await clinician.evaluate(() => {
+      for (const pc of (window as unknown as { __connections: RTCPeerConnection[] }).__connections) {
+        for (const receiver of pc.getReceivers()) if (receiver.track.kind === 'audio') receiver.jitterBufferTarget = 2000;
+      }
+    });
+    // The hold takes effect (the audio plays more than the limit behind)...
+    await until(async () => ((await audioDelay(clinician)) ?? 0) > MAX_AUDIO_DELAY_MS, 20_000, 'the audio held behind live');
+    // ...and the page renews the receiver: its audio is live again, still playing.
+    await until(async () => ((await audioDelay(clinician)) ?? Infinity) < MAX_AUDIO_DELAY_MS, 20_000, 'the audio back at live');
+    expect(await audioReceivers(clinician)).toBe(before + 1);
+    expect(await clinician.evaluate(() => window.sightline.state)).toBe('joined');
+  });
+});
