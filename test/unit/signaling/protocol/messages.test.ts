@@ -14,6 +14,7 @@ const valid: Record<string, Record<string, unknown>> = {
   'producer.pause': { id: 8, type: 'producer.pause', producerId: 'p-1' },
   'producer.resume': { id: 9, type: 'producer.resume', producerId: 'p-1' },
   'consumers.resume': { id: 10, type: 'consumers.resume', consumerIds: ['c-1', 'c-2'] },
+  'consumer.renew': { id: 21, type: 'consumer.renew', consumerId: 'c-1' },
   'incident.location': { id: 11, type: 'incident.location', location: { lat: 43.65, lon: -79.38, accuracy: 12 } },
   watch: { id: 12, type: 'watch', incidentId: 'inc-1', rtpCapabilities: caps },
   'media.rejoin': { id: 13, type: 'media.rejoin', rtpCapabilities: caps },
