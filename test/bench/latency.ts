@@ -140,8 +140,8 @@ export const latency: BenchDefinition = {
       method: [
         'The real officer page streams through the relay, but its camera is a 640x480 canvas (captureStream, 30 fps) that paints the wall clock (ms, 32 bits + checksum) as black/white blocks on every frame; audio is Chromium\'s fake microphone.',
         'The real watch page (view grant) receives it; on every presented frame (requestVideoFrameCallback) the probe draws the <video> into a small canvas, reads the blocks back (getImageData) and records now − painted time; frames failing the checksum are counted, not used.',
-        `At the same time the same two pages hold a direct RTCPeerConnection (VP8, like the relay path) carrying the same canvas track and microphone as one stream, read the same way; both paths are recorded together for ${seconds} s after a settling period, on one machine clock.`,
-        'On both paths the receiver synchronises video with the camera\'s audio (lip sync), as the watch page plays them; the JSON breaks each path down into encode, pacer, jitter-buffer and decode time from WebRTC statistics.',
+        `At the same time the same two pages hold a direct RTCPeerConnection (VP8, like the relay path) carrying the same canvas track and microphone, read the same way; both paths are recorded together for ${seconds} s after a settling period, on one machine clock.`,
+        'On both paths video and audio are separate streams (no lip sync), as the watch page plays them; the JSON breaks each path down into encode, pacer, jitter-buffer and decode time from WebRTC statistics.',
       ],
       notes: [],
       table: [

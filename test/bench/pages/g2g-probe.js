@@ -120,15 +120,15 @@
       readFrames(document.getElementById('video'), 'relay');
     },
     /**
-     * Officer page: offer the painted camera and the microphone on a direct connection, as one
-     * stream (so the receiver synchronises them, as it does for the relay path) and VP8 like it.
+     * Officer page: offer the painted camera and the microphone on a direct connection, each as
+     * its own stream (the watch page plays the relay's streams unsynchronised too), VP8 like the
+     * relay path.
      */
     async directOffer() {
       directPc = new RTCPeerConnection();
       const video = paintedCamera().getVideoTracks()[0];
-      const stream = new MediaStream(microphone ? [microphone, video] : [video]);
-      if (microphone) directPc.addTransceiver(microphone, { direction: 'sendonly', streams: [stream] });
-      vp8Only(directPc.addTransceiver(video, { direction: 'sendonly', streams: [stream] }));
+      if (microphone) directPc.addTransceiver(microphone, { direction: 'sendonly', streams: [new MediaStream([microphone])] });
+      vp8Only(directPc.addTransceiver(video, { direction: 'sendonly', streams: [new MediaStream([video])] }));
       await directPc.setLocalDescription(await directPc.createOffer());
       await gathered(directPc);
       return directPc.localDescription.sdp;
