@@ -1,5 +1,9 @@
 // mediasoup-client glue: load the Device, build transports wired to signalling, consume streams.
-import { Device, type types } from 'mediasoup-client';
+import { Device, detectDevice, type types } from 'mediasoup-client';
+import { Chrome111 } from 'mediasoup-client/handlers/Chrome111';
+import { Chrome74 } from 'mediasoup-client/handlers/Chrome74';
+import { Firefox120 } from 'mediasoup-client/handlers/Firefox120';
+import { Safari12 } from 'mediasoup-client/handlers/Safari12';
 import type { ConsumerInfo, MediaSource, TransportInfo } from '../../signaling/protocol/messages.ts';
 import { api, type MediaCapabilitiesResponse } from './api.ts';
 import { SightlineError, toSightlineError } from './errors.ts';
@@ -17,12 +21,67 @@ export const asWire = (value: unknown): Record<string, unknown> => value as Reco
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
-/** Fetch the router capabilities and load a Device for this browser. */
-export async function loadDevice(): Promise<Device> {
-  const { routerRtpCapabilities } = await api.get<MediaCapabilitiesResponse>('/api/media/capabilities');
+const BROWSER_HANDLERS: Partial<Record<types.BuiltinHandlerName, () => types.HandlerFactory>> = {
+  Chrome111: () => Chrome111.createFactory(),
+  Chrome74: () => Chrome74.createFactory(),
+  Firefox120: () => Firefox120.createFactory(),
+  Safari12: () => Safari12.createFactory(),
+};
+
+let handler: types.HandlerFactory | null | undefined;
+
+/**
+ * This browser's mediasoup handler, with its native capabilities probed once per page. The probe
+ * opens throwaway RTCPeerConnections (tens of milliseconds in a fresh page) and does not need the
+ * router's capabilities, so it runs while those are fetched. A failed probe is tried again next
+ * time. Null when the browser is not recognised (the Device then reports it).
+ */
+function browserHandler(): types.HandlerFactory | null {
+  if (handler !== undefined) return handler;
+  const name = detectDevice();
+  const base = name ? BROWSER_HANDLERS[name]?.() : undefined;
+  if (!base) return (handler = null);
+  const rtp = new Map<string, Promise<types.RtpCapabilities>>();
+  let sctp: Promise<types.SctpCapabilities> | undefined;
+  handler = {
+    name: base.name,
+    factory: base.factory,
+    getNativeRtpCapabilities: (options) => {
+      let capabilities = rtp.get(options.direction);
+      if (!capabilities) {
+        capabilities = base.getNativeRtpCapabilities(options);
+        rtp.set(options.direction, capabilities);
+        capabilities.catch(() => rtp.delete(options.direction));
+      }
+      return capabilities;
+    },
+    getNativeSctpCapabilities: () => (sctp ??= base.getNativeSctpCapabilities()),
+  };
+  return handler;
+}
+
+/** Start probing this browser's receive and send capabilities (both at once), if not done yet. */
+function probeBrowser(): void {
+  const factory = browserHandler();
+  if (!factory) return;
+  for (const direction of ['recvonly', 'sendonly'] as const) void factory.getNativeRtpCapabilities({ direction }).catch(() => undefined);
+}
+
+function routerCapabilities(): Promise<MediaCapabilitiesResponse> {
+  return api.get<MediaCapabilitiesResponse>('/api/media/capabilities');
+}
+
+/**
+ * Load a Device for this browser: the router capabilities are fetched (unless given, already on
+ * their way) while the browser's own are probed.
+ */
+export async function loadDevice(router: Promise<MediaCapabilitiesResponse> = routerCapabilities()): Promise<Device> {
+  probeBrowser();
+  const { routerRtpCapabilities } = await router;
   let device: Device;
   try {
-    device = new Device();
+    const handlerFactory = browserHandler();
+    device = handlerFactory ? new Device({ handlerFactory }) : new Device();
     await device.load({ routerRtpCapabilities: routerRtpCapabilities as types.RtpCapabilities });
   } catch (error) {
     const e = toSightlineError(error);
@@ -56,9 +115,25 @@ function wireConnect(transport: types.Transport, signal: SignalClient): void {
   });
 }
 
+/**
+ * A receive transport does not wait for the reply to `transport.connect`: the relay needs the
+ * browser's DTLS parameters only for the handshake, which starts once ICE has connected, and the
+ * request reaches it on the signalling socket before the first ICE check can. Waiting would hold
+ * back ICE, and so the first frame, by a round trip. A refusal is logged; the transport then never
+ * connects (its ICE fails), as when the reply was awaited.
+ */
+function wireConnectAhead(transport: types.Transport, signal: SignalClient): void {
+  transport.on('connect', ({ dtlsParameters }, callback) => {
+    signal
+      .request('transport.connect', { transportId: transport.id, dtlsParameters: asWire(dtlsParameters) })
+      .catch((error: unknown) => console.error('[media] transport connect refused', error));
+    callback();
+  });
+}
+
 export function createRecvTransport(device: Device, signal: SignalClient, info: TransportInfo, ice?: IceOptions): types.Transport {
   const transport = device.createRecvTransport(transportOptions(info, ice));
-  wireConnect(transport, signal);
+  wireConnectAhead(transport, signal);
   return transport;
 }
 
@@ -119,7 +194,10 @@ export function closeTransport(transport: types.Transport | null | undefined): v
  * other), so a join costs one wait less. A socket opened for a device that failed is closed.
  */
 export async function deviceAndSocket<S extends { close(): void }>(connect: () => Promise<S>): Promise<[Device, S]> {
-  const [device, signal] = await Promise.allSettled([loadDevice(), connect()]);
+  // Network first (capabilities fetch, socket), then the browser probe, which blocks for a moment.
+  const router = routerCapabilities();
+  const socket = connect();
+  const [device, signal] = await Promise.allSettled([loadDevice(router), socket]);
   if (device.status === 'fulfilled' && signal.status === 'fulfilled') return [device.value, signal.value];
   if (signal.status === 'fulfilled') signal.value.close();
   throw device.status === 'rejected' ? device.reason : (signal as PromiseRejectedResult).reason;

@@ -118,22 +118,26 @@ export class MediaReceiver {
   private async add(list: ConsumerInfo[]): Promise<void> {
     const transport = this.transport;
     if (!transport || transport.closed) return;
+    // All in the same tick: the transport takes them in one offer/answer, so the first one's
+    // ICE and DTLS do not wait for the others' negotiations.
+    const wanted = list.filter(this.accept);
+    const created = await Promise.allSettled(wanted.map((info) => consume(transport, info)));
     const ids: string[] = [];
-    for (const info of list.filter(this.accept)) {
-      try {
-        const consumer = await consume(transport, info);
-        if (this.closed) {
-          consumer.close();
-          return;
-        }
-        this.consumers.set(consumer.id, consumer);
-        consumer.on('transportclose', () => this.removeConsumer(consumer.id));
-        this.events.trackAdded(consumer);
-        ids.push(consumer.id);
-      } catch (error) {
-        console.error('[media] cannot consume', info.kind, error);
+    created.forEach((result, i) => {
+      if (result.status === 'rejected') {
+        console.error('[media] cannot consume', wanted[i]!.kind, result.reason);
+        return;
       }
-    }
+      const consumer = result.value;
+      if (this.closed) {
+        consumer.close();
+        return;
+      }
+      this.consumers.set(consumer.id, consumer);
+      consumer.on('transportclose', () => this.removeConsumer(consumer.id));
+      this.events.trackAdded(consumer);
+      ids.push(consumer.id);
+    });
     for (let i = 0; i < ids.length; i += RESUME_BATCH) {
       await this.signal.request('consumers.resume', { consumerIds: ids.slice(i, i + RESUME_BATCH) });
     }

@@ -71,3 +71,19 @@ export function showFlash(): void {
   sessionStorage.removeItem(FLASH_KEY);
   setStatus(message, 'warn');
 }
+
+/**
+ * Resolves once the browser has painted what the page shows now (a frame, then the task after
+ * it), or after `latestMs` (a hidden tab paints nothing).
+ */
+export function afterPaint(latestMs = 100): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, latestMs);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(timer);
+        resolve();
+      }, 0),
+    );
+  });
+}

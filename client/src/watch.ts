@@ -8,7 +8,7 @@ import { MediaView } from './media-view.ts';
 import { renderPresence } from './presence-view.ts';
 import { TalkbackController, bindPushToTalk } from './push-to-talk.ts';
 import { useStoredSession } from './session.ts';
-import { byId, formatTime, setStatus, show, toEpochMs } from './ui.ts';
+import { afterPaint, byId, formatTime, setStatus, show, toEpochMs } from './ui.ts';
 import { ViewerSession } from './viewer-session.ts';
 
 const connecting = byId('connecting');
@@ -136,6 +136,9 @@ async function main(): Promise<void> {
 
   setState('joining');
   setStatus('Connecting to the incident…');
+  // "Connecting…" is painted before the join's WebRTC work takes the main thread: the page shows
+  // sooner, and the join no longer competes with the page's first layout and paint.
+  await afterPaint();
   try {
     viewer = await ViewerSession.join(incidentId, grantToken, {
       trackAdded: (consumer) => media.trackAdded(consumer),

@@ -83,13 +83,10 @@ export class LiveIncident {
       directions.send ? media.createTransport('send') : null,
       directions.recv ? media.createTransport('recv') : null,
     ]);
-    const consumers: ConsumerInfo[] = [];
-    for (const producer of this.#room.producers()) {
-      if (this.#receives(participant, producer)) {
-        consumers.push(this.#consumerInfo(await media.consume(producer.producerId, participant.rtpCapabilities)));
-      }
-    }
-    return { sendTransport, recvTransport, consumers };
+    // All at once: each is a round trip to the media worker.
+    const wanted = this.#room.producers().filter((producer) => this.#receives(participant, producer));
+    const created = await Promise.all(wanted.map((producer) => media.consume(producer.producerId, participant.rtpCapabilities)));
+    return { sendTransport, recvTransport, consumers: created.map((consumer) => this.#consumerInfo(consumer)) };
   }
 
   /** A fresh consumer in place of one of the participant's (its receiver fell behind live). */

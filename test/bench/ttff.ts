@@ -18,9 +18,13 @@ import { serveBenchPages } from './lib/static-pages.ts';
 import { ratio, round, summarize, type Summary } from './lib/stats.ts';
 
 /**
- * Injected into the watch page before its own scripts: notes when the join starts (the page
- * fetches the router capabilities to load its device), when `join` is sent, and the first
- * video frame presented (requestVideoFrameCallback on the element the page attaches it to).
+ * Injected into the watch page before its own scripts: notes when the join starts (the first of
+ * the router capabilities fetch, the WebSocket and the RTCPeerConnections that probe the
+ * browser, whichever the page begins with), when `join` is sent, and the first video frame
+ * presented (requestVideoFrameCallback on the element the page attaches it to).
+ * The figures are handed out through a binding once the frame is shown, so that nothing runs
+ * in the page while it joins (polling from outside would inject a helper script into the page
+ * in the middle of the join).
  */
 const WATCH_PROBE = `(() => {
   const probe = { start: null, joinSent: null, firstFrame: null };
@@ -28,9 +32,17 @@ const WATCH_PROBE = `(() => {
   const fetch0 = window.fetch;
   window.fetch = function (input, init) {
     const url = typeof input === 'string' ? input : input instanceof Request ? input.url : String(input);
-    if (probe.start === null && url.includes('/api/media/capabilities')) probe.start = performance.now();
+    if (url.includes('/api/media/capabilities')) probe.start ??= performance.now();
     return fetch0.call(this, input, init);
   };
+  for (const name of ['WebSocket', 'RTCPeerConnection']) {
+    window[name] = new Proxy(window[name], {
+      construct(target, args, newTarget) {
+        probe.start ??= performance.now();
+        return Reflect.construct(target, args, newTarget);
+      },
+    });
+  }
   const send0 = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     if (probe.joinSent === null && typeof data === 'string' && data.includes('"type":"join"')) probe.joinSent = performance.now();
@@ -42,7 +54,11 @@ const WATCH_PROBE = `(() => {
     get() { return src.get.call(this); },
     set(value) {
       src.set.call(this, value);
-      if (value && this instanceof HTMLVideoElement) this.requestVideoFrameCallback((now) => { probe.firstFrame ??= now; });
+      if (value && this instanceof HTMLVideoElement) this.requestVideoFrameCallback((now) => {
+        if (probe.firstFrame !== null) return;
+        probe.firstFrame = now;
+        if (probe.start !== null) window.__ttffReport(probe);
+      });
     },
   });
 })();`;
@@ -51,6 +67,8 @@ interface Join {
   ttffMs: number;
   /** Sightline: join start → `join` sent (device load + socket). Janus: start → subscriber offer. */
   setupMs: number;
+  /** Sightline: the page's navigation start → the same first frame (page load included). */
+  sinceNavigationMs?: number;
 }
 
 async function sightlineJoin(browser: TestBrowser, relay: TestRelay, incidentId: string): Promise<Join> {
@@ -62,20 +80,22 @@ async function sightlineJoin(browser: TestBrowser, relay: TestRelay, incidentId:
     expiresAt: Date.now() + 600_000,
   });
   const page = await browser.page(relay.url);
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
+    type Probe = { start: number; joinSent: number | null; firstFrame: number };
+    let report: (p: Probe) => void = () => undefined;
+    const reported = new Promise<Probe>((resolve, reject) => {
+      report = resolve;
+      timer = setTimeout(() => reject(new Error('no video frame within 20 s')), 20_000);
+    });
+    await page.exposeBinding('__ttffReport', (_source, p: Probe) => report(p));
     await page.addInitScript(WATCH_PROBE);
     await page.goto(`${relay.url}/watch.html#incident=${encodeURIComponent(incidentId)}&token=${encodeURIComponent(token)}`);
-    const probe = await page.waitForFunction(
-      () => {
-        const p = (window as unknown as { __ttff: { start: number | null; joinSent: number | null; firstFrame: number | null } }).__ttff;
-        return p.firstFrame !== null && p.start !== null ? p : null;
-      },
-      undefined,
-      { timeout: 20_000, polling: 50 },
-    );
-    const p = (await probe.jsonValue())!;
-    return { ttffMs: p.firstFrame! - p.start!, setupMs: (p.joinSent ?? p.start!) - p.start! };
+    const p = await reported;
+    // performance.now() counts from the page's navigation start.
+    return { ttffMs: p.firstFrame - p.start, setupMs: (p.joinSent ?? p.start) - p.start, sinceNavigationMs: p.firstFrame };
   } finally {
+    clearTimeout(timer);
     await page.context().close();
   }
 }
@@ -157,7 +177,11 @@ export const ttff: BenchDefinition = {
     return {
       results: {
         joins,
-        sightline: { flow: 'real watch page (client/dist/watch.html) with a view+talk grant link', ...s },
+        sightline: {
+          flow: 'real watch page (client/dist/watch.html) with a view+talk grant link',
+          ...s,
+          sinceNavigationMs: summarize(ours.map((o) => o.sinceNavigationMs ?? 0)),
+        },
         janus: j ? { flow: 'bench page test/bench/pages/janus.html: VideoRoom subscriber over the WebSocket API, trickle ICE', ...j } : { skipped: 'quick mode' },
         medianRatio,
       },
@@ -166,7 +190,7 @@ export const ttff: BenchDefinition = {
         target('median TTFF vs Janus', '≤ 0.5×', medianRatio, '×', (v) => v <= 0.5),
       ],
       method: [
-        `Sightline: the real watch page (built client) opens a grant link (view+talk) against an in-process relay (1 mediasoup worker, loopback) while the real officer page streams Chromium's fake camera; TTFF runs from the page's capabilities fetch (the start of its join) to the first requestVideoFrameCallback on the page's <video>, timed inside the page. ${joins} joins after ${warmup} warm-up joins, a fresh browser context each.`,
+        `Sightline: the real watch page (built client) opens a grant link (view+talk) against an in-process relay (1 mediasoup worker, loopback) while the real officer page streams Chromium's fake camera; TTFF runs from the start of the page's join (the first of its capabilities fetch, its WebSocket and the RTCPeerConnections that probe the browser) to the first requestVideoFrameCallback on the page's <video>, timed inside the page and handed out through a binding once the frame is shown (nothing is evaluated in the page while it joins). The page paints its "Connecting…" state before it starts the join; "sinceNavigationMs" runs from the page's navigation start to the same frame (page load included), so work moved ahead of the join's start shows there. ${joins} joins after ${warmup} warm-up joins, a fresh browser context each.`,
         'Janus 1.1.2 VideoRoom (config generated by the bench) runs in a private network namespace joined by a veth pair, since libnice ignores loopback; a bench-only page publishes the same fake camera with the officer page\'s constraints, and each join opens the Janus WebSocket, creates a session, attaches, joins as subscriber, answers and starts; TTFF runs from opening the WebSocket to the first requestVideoFrameCallback.',
         'Joins alternate between the two servers (order flipped every round) in one Chromium, so both see the same load.',
         '"Setup" is the part before media negotiation: for Sightline, join start → `join` sent (router capabilities fetch, mediasoup-client Device load, WebSocket open); for Janus, WebSocket open → subscriber offer received (session, attach, join).',
