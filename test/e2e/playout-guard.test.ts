@@ -5,10 +5,10 @@
 // leave a backlog.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delayBetween, MAX_AUDIO_DELAY_MS } from '../../client/src/playout-guard.ts';
+import { MAX_AUDIO_DELAY_MS } from '../../client/src/playout-guard.ts';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { startStreaming, stats } from '../helpers/pages.ts';
+import { audioDelayOverASecond, startStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
@@ -33,16 +33,6 @@ const audioReceivers = (page: Page) =>
     (window as unknown as { __connections: RTCPeerConnection[] }).__connections.flatMap((pc) => pc.getTransceivers()).filter((t) => t.receiver.track.kind === 'audio').length,
   );
 
-async function audioDelay(page: Page): Promise<number | null> {
-  const read = async () => {
-    const audio = (await stats(page)).inbound.filter((s) => s.kind === 'audio');
-    return { jitterBufferDelay: audio.reduce((n, s) => n + (s.jitterBufferDelay ?? 0), 0), jitterBufferEmittedCount: audio.reduce((n, s) => n + (s.jitterBufferEmittedCount ?? 0), 0) };
-  };
-  const before = await read();
-  await page.waitForTimeout(1000);
-  return delayBetween(before, await read());
-}
-
 describe('clinician audio held behind live', () => {
   let relay: TestRelay;
   let browser: TestBrowser;
@@ -59,7 +49,7 @@ describe('clinician audio held behind live', () => {
     await clinician.addInitScript(KEEP_CONNECTIONS);
     await clinician.goto((await grant(relay, incidentId, { permissions: ['view'] })).link);
     await waitForState(clinician, 'joined');
-    await until(async () => ((await audioDelay(clinician)) ?? Infinity) < MAX_AUDIO_DELAY_MS, 15_000, 'live audio');
+    await until(async () => ((await audioDelayOverASecond(clinician)) ?? Infinity) < MAX_AUDIO_DELAY_MS, 15_000, 'live audio');
   }, 120_000);
 
   afterAll(async () => {
@@ -77,7 +67,7 @@ describe('clinician audio held behind live', () => {
     // Once the held receiver plays more than the limit behind, the page replaces it (a new audio
     // receiver; nothing else would make one here) and its audio is live again, still playing.
     await until(async () => (await audioReceivers(clinician)) > before, 30_000, 'the held audio receiver renewed');
-    await until(async () => ((await audioDelay(clinician)) ?? Infinity) < MAX_AUDIO_DELAY_MS, 20_000, 'the audio back at live');
+    await until(async () => ((await audioDelayOverASecond(clinician)) ?? Infinity) < MAX_AUDIO_DELAY_MS, 20_000, 'the audio back at live');
     expect(await audioReceivers(clinician)).toBe(before + 1);
     expect(await clinician.evaluate(() => window.sightline.state)).toBe('joined');
   });

@@ -8,25 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
-import { startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { audioDelayOverASecond, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
-import { delayBetween, MAX_AUDIO_DELAY_MS } from '../../client/src/playout-guard.ts';
+import { MAX_AUDIO_DELAY_MS } from '../../client/src/playout-guard.ts';
 
 const CUT_MS = 5000;
 const framesDecoded = async (page: Page) => (await stats(page)).inbound.find((s) => s.kind === 'video')?.framesDecoded ?? 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** The clinician's audio playout delay over the next second (ms), summed over its audio receivers' counters. */
-async function audioDelayOverASecond(page: Page): Promise<number | null> {
-  const read = async () => {
-    const audio = (await stats(page)).inbound.filter((s) => s.kind === 'audio');
-    return { jitterBufferDelay: audio.reduce((n, s) => n + (s.jitterBufferDelay ?? 0), 0), jitterBufferEmittedCount: audio.reduce((n, s) => n + (s.jitterBufferEmittedCount ?? 0), 0) };
-  };
-  const before = await read();
-  await sleep(1000);
-  return delayBetween(before, await read());
-}
 
 describe('the officer’s network drops for 5 s', () => {
   let ns: TestNamespace;

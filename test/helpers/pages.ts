@@ -1,6 +1,7 @@
 // Page-level steps of the end-to-end tests, through the real UI.
 import type { Page } from 'playwright-core';
 import type { MediaStats } from '../../client/src/debug-hooks.ts';
+import { delayBetween } from '../../client/src/playout-guard.ts';
 import { waitForState } from './browser.ts';
 
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
@@ -10,6 +11,20 @@ export async function signIn(page: Page, username: string, password: string): Pr
 }
 
 export const stats = (page: Page): Promise<MediaStats> => page.evaluate(() => window.sightline.stats());
+
+/** The page's audio playout delay (ms) over the next second, over all its audio receivers; null if none played. */
+export async function audioDelayOverASecond(page: Page): Promise<number | null> {
+  const read = async () => {
+    const audio = (await stats(page)).inbound.filter((s) => s.kind === 'audio');
+    return {
+      jitterBufferDelay: audio.reduce((n, s) => n + (s.jitterBufferDelay ?? 0), 0),
+      jitterBufferEmittedCount: audio.reduce((n, s) => n + (s.jitterBufferEmittedCount ?? 0), 0),
+    };
+  };
+  const before = await read();
+  await page.waitForTimeout(1000);
+  return delayBetween(before, await read());
+}
 
 /** Waits until the page has decoded video frames and its <video> has a size. */
 export async function waitForDecodedVideo(page: Page, timeoutMs = 20_000): Promise<{ framesDecoded: number; videoWidth: number }> {
