@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startRelay, type TestRelay } from '../../helpers/relay.ts';
 import { goLive, grant, joinWith, storedGrant } from '../../helpers/scenario.ts';
+import { until } from '../../helpers/until.ts';
 import { FAKE_RTP } from '../../helpers/ws-client.ts';
 
 describe('live path over real mediasoup and WebSocket', () => {
@@ -108,8 +109,12 @@ describe('live path over real mediasoup and WebSocket', () => {
     expect(cutAt).toBeLessThan(expiresAt + 1000);
     expect(peerId && room?.peer(peerId)).toBeUndefined();
     expect(room?.consumerCount()).toBe(0);
-    const entries = await relay.services.audit.log.entries();
-    expect(entries.some((e) => e.action === 'grant.expire' && e.target.grantId === grantId)).toBe(true);
+    // The media is cut first; the expiry's audit entry is appended right after.
+    await until(
+      async () => (await relay.services.audit.log.entries()).some((e) => e.action === 'grant.expire' && e.target.grantId === grantId),
+      2000,
+      'the grant.expire audit entry',
+    );
     // The socket stays usable, but the grant is over.
     expect((await socket.send('ping')).ok).toBe(true);
     expect(await socket.send('consumers.resume', { consumerIds: ['x'] })).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
