@@ -4,7 +4,6 @@
 // RTCPeerConnection, so the relay's cost is the difference.
 //
 //   npm run bench:latency            (BENCH_QUICK=1 for a smoke run)
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchBrowser, waitForState } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
@@ -13,25 +12,10 @@ import { DEMO, startRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { isQuick, log } from './lib/machine.ts';
 import { onTeardown, sleep, waitUntil } from './lib/processes.ts';
+import { connectDirect, pathStats, PROBE, type PathStat, type WithProbe } from './lib/g2g.ts';
 import { benchMain, target, type BenchDefinition, type BenchOutcome } from './lib/report.ts';
 import { ratio, summarize } from './lib/stats.ts';
 
-const PROBE = fileURLToPath(new URL('./pages/g2g-probe.js', import.meta.url));
-
-interface Probe {
-  readRelay(): void;
-  directOffer(): Promise<string>;
-  directAccept(sdp: string): Promise<void>;
-  directAnswer(sdp: string): Promise<string>;
-  pathStats(): Promise<PathStat[]>;
-  record(on: boolean): void;
-  counts(): { relay: number; direct: number };
-  results(): { samples: { relay: number[]; direct: number[] }; undecodable: { relay: number; direct: number } };
-}
-type WithProbe = Window & { __g2g: Probe };
-type PathStat = { path: 'relay' | 'direct'; dir: 'in' | 'out' } & Record<string, number | string | null>;
-
-const pathStats = (page: Page) => page.evaluate(() => (window as unknown as WithProbe).__g2g.pathStats());
 
 /** Where each path's time goes over the window, from the senders' and receivers' WebRTC stats. */
 function breakdown(before: PathStat[], after: PathStat[], path: 'relay' | 'direct', seconds: number) {
@@ -61,12 +45,6 @@ function breakdown(before: PathStat[], after: PathStat[], path: 'relay' | 'direc
   };
 }
 
-/** Connects the officer page straight to the watch page (SDP exchanged through the bench). */
-async function connectDirect(officer: Page, viewer: Page): Promise<void> {
-  const offer = await officer.evaluate(() => (window as unknown as WithProbe).__g2g.directOffer());
-  const answer = await viewer.evaluate((sdp) => (window as unknown as WithProbe).__g2g.directAnswer(sdp), offer);
-  await officer.evaluate((sdp) => (window as unknown as WithProbe).__g2g.directAccept(sdp), answer);
-}
 
 export const latency: BenchDefinition = {
   name: 'latency',

@@ -6,7 +6,6 @@
 // RTCPeerConnection between the same two pages, which recovers by the browsers' own means.
 //
 //   npm run bench:reconnect          (BENCH_QUICK=1 for a smoke run)
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchBrowser, waitForState } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
@@ -16,10 +15,10 @@ import { DEMO, startRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { isQuick, log } from './lib/machine.ts';
 import { onTeardown, sleep, waitUntil } from './lib/processes.ts';
+import { connectDirect, pathStats, PROBE } from './lib/g2g.ts';
 import { benchMain, target, type BenchDefinition, type BenchOutcome } from './lib/report.ts';
 import { ratio, summarize } from './lib/stats.ts';
 
-const PROBE = fileURLToPath(new URL('./pages/g2g-probe.js', import.meta.url));
 const CUT_MS = 5000;
 const SETTLE_MS = 3000;
 /** Frames decoded after the link returns that count as "video is back". */
@@ -27,19 +26,10 @@ const FRAMES_BACK = 3;
 const GIVE_UP_MS = 15_000;
 const TARGET_MS = 2000;
 
-interface Probe {
-  readRelay(): void;
-  directOffer(): Promise<string>;
-  directAccept(sdp: string): Promise<void>;
-  directAnswer(sdp: string): Promise<string>;
-  pathStats(): Promise<Array<{ path: 'relay' | 'direct'; dir: 'in' | 'out'; framesDecoded?: number }>>;
-}
-type WithProbe = Window & { __g2g: Probe };
-
 /** Frames decoded so far on each path of the watch page. */
 async function decoded(viewer: Page): Promise<{ relay: number; direct: number }> {
-  const stats = await viewer.evaluate(() => (window as unknown as WithProbe).__g2g.pathStats());
-  const frames = (path: 'relay' | 'direct') => stats.filter((s) => s.path === path && s.dir === 'in').reduce((n, s) => n + (s.framesDecoded ?? 0), 0);
+  const stats = await pathStats(viewer);
+  const frames = (path: 'relay' | 'direct') => stats.filter((s) => s.path === path && s.dir === 'in').reduce((n, s) => n + Number(s.framesDecoded ?? 0), 0);
   return { relay: frames('relay'), direct: frames('direct') };
 }
 
@@ -103,9 +93,7 @@ export const reconnect: BenchDefinition = {
     await viewer.addInitScript({ path: PROBE });
     await viewer.goto(`${relay.url}/watch.html#incident=${encodeURIComponent(incidentId)}&token=${encodeURIComponent(token)}`);
     await waitForState(viewer, 'joined');
-    const offer = await officer.evaluate(() => (window as unknown as WithProbe).__g2g.directOffer());
-    const answer = await viewer.evaluate((sdp) => (window as unknown as WithProbe).__g2g.directAnswer(sdp), offer);
-    await officer.evaluate((sdp) => (window as unknown as WithProbe).__g2g.directAccept(sdp), answer);
+    await connectDirect(officer, viewer);
     await waitUntil(
       async () => {
         const d = await decoded(viewer);
