@@ -2,6 +2,8 @@
 # Installs the Debian packages a Sightline task needs, only when some are missing.
 # Usage: ensure-system-packages.sh GROUP...   (groups: worker-build, test, bench)
 set -euo pipefail
+# Progress and apt's own output go to stderr: callers (benches, CLIs) keep stdout for their report.
+exec 1>&2
 
 packages_for() {
   case "$1" in
@@ -37,8 +39,10 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "    sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
   exit 1
 fi
-echo "[sightline:system] installing them with apt-get"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
-apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-echo "[sightline:system] installed: ${missing[*]}"
+started=$SECONDS
+echo "[sightline:system] apt-get update"
+apt-get update -q
+echo "[sightline:system] apt-get install ${missing[*]} (with their dependencies; a few minutes on a fresh machine)"
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "[sightline:system] installed ${missing[*]} in $((SECONDS - started)) s"

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const recipeDir = join(root, 'scripts', 'mediasoup-worker');
-const log = (msg) => console.log(`[sightline:worker] ${msg}`);
+const log = (msg) => console.error(`[sightline:worker] ${msg}`);
 const fail = (msg) => {
   console.error(`[sightline:worker] ERROR: ${msg}`);
   process.exit(1);
@@ -57,7 +57,7 @@ function ensurePackage() {
   log(`installing mediasoup@${pinned} without its download step`);
   execFileSync('npm', ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', `mediasoup@${pinned}`], {
     cwd: root,
-    stdio: 'inherit',
+    stdio: ['ignore', process.stderr, process.stderr],
   });
 }
 
@@ -80,9 +80,9 @@ if (workerRuns(cached)) {
   log(`using cached build ${cached}`);
 } else {
   log(`no runnable worker for mediasoup ${pinned}: building it (cache: ${cached})`);
-  const system = spawnSync('bash', [join(root, 'scripts', 'ensure-system-packages.sh'), 'worker-build'], { stdio: 'inherit' });
+  const system = spawnSync('bash', [join(root, 'scripts', 'ensure-system-packages.sh'), 'worker-build'], { stdio: ['ignore', process.stderr, process.stderr] });
   if (system.status !== 0) fail('the build packages are missing; see the message above');
-  const build = spawnSync('bash', [join(recipeDir, 'build-worker.sh'), pinned, cached], { stdio: 'inherit' });
+  const build = spawnSync('bash', [join(recipeDir, 'build-worker.sh'), pinned, cached], { stdio: ['ignore', process.stderr, process.stderr] });
   if (build.status !== 0) fail(`building mediasoup-worker ${pinned} failed; see the output above`);
   if (!workerRuns(cached)) fail(`the freshly built worker at ${cached} does not run on this machine`);
 }

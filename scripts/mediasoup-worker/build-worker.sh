@@ -6,6 +6,7 @@
 # Needs (apt): meson ninja-build pkg-config g++ python3 libssl-dev libuv1-dev libsrtp2-dev
 #              libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler liburing-dev
 set -euo pipefail
+exec 1>&2 # build output is progress, never a result
 VERSION=${1:?usage: build-worker.sh VERSION OUTPUT_BINARY}
 OUTPUT=${2:?usage: build-worker.sh VERSION OUTPUT_BINARY}
 RECIPE=$(cd "$(dirname "$0")" && pwd)

@@ -49,7 +49,7 @@ export function describeMachine(): Machine {
  */
 export function ensureBenchPackages(): void {
   try {
-    execFileSync('bash', [`${REPO_ROOT}scripts/ensure-system-packages.sh`, 'bench'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync('bash', [`${REPO_ROOT}scripts/ensure-system-packages.sh`, 'bench'], { stdio: ['ignore', process.stderr, process.stderr] });
   } catch (error) {
     if (!isQuick()) throw error;
     log('bench packages missing; quick mode continues without them');
