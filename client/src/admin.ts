@@ -7,6 +7,7 @@ import { agencyName, loadAgencies } from './agencies.ts';
 import { api } from './api.ts';
 import { setErrorState, setState } from './debug-hooks.ts';
 import { describeError, isSessionError, toSightlineError } from './errors.ts';
+import { ADMIN_ROLES } from '../../signaling/protocol/roles.ts';
 import { requireSession, sessionLost, showAccount, type Session } from './session.ts';
 import { byId, setStatus, show, showFlash } from './ui.ts';
 
@@ -57,7 +58,7 @@ async function load(section: string, loader: () => Promise<void>): Promise<boole
 
 async function main(): Promise<void> {
   showFlash();
-  session = await requireSession('admin');
+  session = await requireSession(ADMIN_ROLES);
   showAccount(session);
   show(byId('admin'));
   setState('loading');

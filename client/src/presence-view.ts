@@ -8,6 +8,7 @@ export const ROLE_LABELS: Record<PresenceEntry['role'], string> = {
   clinician: 'Clinician',
   supervisor: 'Supervisor',
   admin: 'Administrator',
+  'platform-admin': 'Platform administrator',
 };
 
 /**

@@ -22,6 +22,7 @@ const ROLE_NAMES: Record<Role, string> = {
   supervisor: 'supervisors',
   clinician: 'clinicians',
   admin: 'administrators',
+  'platform-admin': 'administrators',
 };
 
 function loadStored(): Session | null {
@@ -41,9 +42,9 @@ function store(session: Session | null): void {
 }
 
 /** Re-use a stored session if the server still knows it and the role fits. */
-async function resumeStored(role: Role): Promise<Session | null> {
+async function resumeStored(roles: readonly Role[]): Promise<Session | null> {
   const stored = loadStored();
-  if (!stored || stored.user.role !== role) return null;
+  if (!stored || !roles.includes(stored.user.role)) return null;
   setAuthToken(stored.token);
   try {
     const { user } = await api.get<{ user: UserInfo }>('/api/me');
@@ -59,7 +60,9 @@ async function resumeStored(role: Role): Promise<Session | null> {
 }
 
 /** Resolves with a session for `role`, showing the sign-in form until one exists. */
-export async function requireSession(role: Role): Promise<Session> {
+export async function requireSession(accepted: Role | readonly Role[]): Promise<Session> {
+  const roles: readonly Role[] = typeof accepted === 'string' ? [accepted] : accepted;
+  const role = roles[0]!;
   const section = byId('signin');
   buildSignInForm(section);
   const errorBox = byId('signin-error');
@@ -69,7 +72,7 @@ export async function requireSession(role: Role): Promise<Session> {
   };
 
   try {
-    const resumed = await resumeStored(role);
+    const resumed = await resumeStored(roles);
     if (resumed) return resumed;
   } catch (error) {
     showError(humanMessage(toSightlineError(error).code));
@@ -97,7 +100,7 @@ export async function requireSession(role: Role): Promise<Session> {
           username: username.value.trim(),
           password: password.value,
         });
-        if (login.user.role !== role) {
+        if (!roles.includes(login.user.role)) {
           setAuthToken(login.token);
           await api.delete('/api/session').catch(() => undefined);
           setAuthToken(null);

@@ -2,8 +2,9 @@
 // Every refusal names a stable code; every cross-agency allowance names the agreement it rests on.
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { MediaSource, Permission } from '../protocol/messages.ts';
+import type { Role } from '../protocol/roles.ts';
 
-export type Role = 'officer' | 'clinician' | 'supervisor' | 'admin';
+export type { Role } from '../protocol/roles.ts';
 
 export interface Actor {
   id: string;
@@ -110,7 +111,33 @@ export function canManageAgreement(actor: Actor, agreement: Pick<AgreementFacts,
   return actor.role === 'admin' && actor.agencyId === agreement.fromAgencyId ? allow() : deny('FORBIDDEN');
 }
 
-export const canAdminister = (actor: Actor): Decision => (actor.role === 'admin' ? allow() : deny('FORBIDDEN'));
+/** Who may open the administration console at all: agency admins and platform admins. */
+export const canAdminister = (actor: Actor): Decision => (actor.role === 'admin' || actor.role === 'platform-admin' ? allow() : deny('FORBIDDEN'));
+
+/**
+ * Administering an agency's directory (its users, its officers' cameras): an admin of that agency,
+ * or a platform admin. An agency admin never reaches into another agency.
+ */
+export function canAdministerAgency(actor: Actor, agencyId: string): Decision {
+  if (actor.role === 'platform-admin') return allow();
+  return actor.role === 'admin' && actor.agencyId === agencyId ? allow() : deny('FORBIDDEN');
+}
+
+/** Giving a user a role in an agency: as administering it, and only a platform admin makes platform admins. */
+export function canAssignRole(actor: Actor, agencyId: string, role: Role): Decision {
+  const administers = canAdministerAgency(actor, agencyId);
+  if (!administers.allowed) return administers;
+  return role === 'platform-admin' && actor.role !== 'platform-admin' ? deny('FORBIDDEN') : administers;
+}
+
+/** Agencies are created by platform admins only. */
+export const canCreateAgency = (actor: Actor): Decision => (actor.role === 'platform-admin' ? allow() : deny('FORBIDDEN'));
+
+/** The agencies whose directory an administrator may read: every agency (`all`) or their own. */
+export function administeredScope(actor: Actor): 'all' | { agencyId: string } | null {
+  if (actor.role === 'platform-admin') return 'all';
+  return actor.role === 'admin' ? { agencyId: actor.agencyId } : null;
+}
 
 /** Which permission a participant needs to send a stream from this source. */
 export function permissionToSend(source: MediaSource, kind: 'audio' | 'video'): Permission | 'officer' | null {

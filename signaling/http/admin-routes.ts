@@ -1,7 +1,11 @@
-// Administration of the directory: agencies, users and camera devices. Every change is audited.
+// Administration of the directory: agencies, users and camera devices. An agency admin administers
+// their own agency only; a platform admin administers every agency and alone creates agencies.
+// Every change, and every refusal, is audited with the agency it touches, so that agency's own
+// audit view shows it.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { canAdminister } from '../access/policy.ts';
+import { administeredScope, canAdminister, canAdministerAgency, canAssignRole, canCreateAgency, type Decision } from '../access/policy.ts';
+import type { AuditTarget } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import { publicUser, type User } from '../identity/directory.ts';
 import { hashSecret } from '../identity/passwords.ts';
@@ -9,14 +13,24 @@ import { adminAgencyBody, adminDeviceBody, adminUserBody, type AgencyInfo } from
 import type { Services } from '../services.ts';
 import { actorOf, parseWith, requestSource, requireUser } from './request-auth.ts';
 
+type AuditDetail = Record<string, string | number | boolean | null>;
+
 export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  /** Audits the decision about `action` on `target` and refuses with its code, or returns. */
+  const enforce = async (request: FastifyRequest, user: User, action: string, decision: Decision, target: AuditTarget, detail?: AuditDetail): Promise<void> => {
+    const event = { action, actor: actorOf(user), target, source: requestSource(services, request), detail };
+    if (decision.allowed) {
+      await services.audit.allow(event);
+      return;
+    }
+    await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
+    throw new SightlineError(decision.code);
+  };
+
   const requireAdmin = async (request: FastifyRequest, action: string): Promise<User> => {
     const user = await requireUser(services, request);
     const decision = canAdminister(actorOf(user));
-    if (!decision.allowed) {
-      await services.audit.note({ action, outcome: 'denied', actor: actorOf(user), target: {}, source: requestSource(services, request), reason: decision.code });
-      throw new SightlineError(decision.code);
-    }
+    if (!decision.allowed) await enforce(request, user, action, decision, { agencyId: user.agencyId });
     return user;
   };
 
@@ -28,22 +42,27 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
   app.post('/api/admin/agencies', async (request, reply) => {
     const admin = await requireAdmin(request, 'admin.agency.create');
     const body = parseWith(adminAgencyBody, request.body);
-    await services.audit.allow({ action: 'admin.agency.create', actor: actorOf(admin), target: {}, source: requestSource(services, request), detail: { agencyId: body.id } });
+    await enforce(request, admin, 'admin.agency.create', canCreateAgency(actorOf(admin)), { agencyId: body.id }, { agencyId: body.id });
     const agency = await services.directory.createAgency(body);
     reply.code(201);
     return { id: agency.id, name: agency.name, oidc: agency.oidc ? { issuer: agency.oidc.issuer } : null };
   });
 
+  /** An agency admin lists their own agency's users; a platform admin lists everyone, and that read is audited. */
   app.get('/api/admin/users', async (request) => {
-    await requireAdmin(request, 'admin.user.list');
-    return (await services.directory.users()).map((u) => ({ ...publicUser(u), onCall: u.onCall, sso: u.externalId !== undefined }));
+    const admin = await requireAdmin(request, 'admin.user.list');
+    const scope = administeredScope(actorOf(admin));
+    if (scope === 'all') await enforce(request, admin, 'admin.user.list', { allowed: true, agreementId: null }, {}, { scope: 'all' });
+    const users = await services.directory.users(scope === 'all' || scope === null ? {} : { agencyId: scope.agencyId });
+    return users.map((u) => ({ ...publicUser(u), onCall: u.onCall, sso: u.externalId !== undefined }));
   });
 
   app.post('/api/admin/users', async (request, reply) => {
     const admin = await requireAdmin(request, 'admin.user.create');
     const body = parseWith(adminUserBody, request.body);
     const id = `u-${randomUUID()}`;
-    await services.audit.allow({ action: 'admin.user.create', actor: actorOf(admin), target: { userId: id }, source: requestSource(services, request), detail: { username: body.username, role: body.role, agencyId: body.agencyId } });
+    const detail = { username: body.username, role: body.role, agencyId: body.agencyId };
+    await enforce(request, admin, 'admin.user.create', canAssignRole(actorOf(admin), body.agencyId, body.role), { userId: id, agencyId: body.agencyId }, detail);
     const user = await services.directory.createUser({
       id,
       username: body.username,
@@ -57,10 +76,14 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     return { ...publicUser(user), onCall: user.onCall };
   });
 
+  /** A camera is registered to an officer of an agency the admin administers. */
   app.post('/api/admin/devices', async (request, reply) => {
     const admin = await requireAdmin(request, 'admin.device.create');
     const body = parseWith(adminDeviceBody, request.body);
-    await services.audit.allow({ action: 'admin.device.create', actor: actorOf(admin), target: { userId: body.officerId }, source: requestSource(services, request), detail: { deviceId: body.id } });
+    const officer = await services.directory.userById(body.officerId);
+    // An unknown officer is refused as a foreign one would be: the answer says nothing about other agencies.
+    const decision: Decision = officer ? canAdministerAgency(actorOf(admin), officer.agencyId) : { allowed: false, code: 'FORBIDDEN' };
+    await enforce(request, admin, 'admin.device.create', decision, { userId: body.officerId, agencyId: officer?.agencyId }, { deviceId: body.id });
     const device = await services.directory.createDevice({ id: body.id, officerId: body.officerId, keyHash: await hashSecret(body.key) });
     reply.code(201);
     return { id: device.id, officerId: device.officerId };

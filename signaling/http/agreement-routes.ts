@@ -11,9 +11,10 @@ import { actorOf, parseWith, requestSource, requireUser } from './request-auth.t
 const agreementParams = z.object({ agreementId: z.string().min(1).max(128) });
 
 export const agreementRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  /** Admins and supervisors see the agreements their agency is party to. */
+  /** Admins and supervisors see the agreements their agency is party to; a platform admin sees all of them. */
   app.get('/api/agreements', async (request): Promise<AgreementInfo[]> => {
     const user = await requireUser(services, request);
+    if (user.role === 'platform-admin') return services.agreements.list();
     if (user.role !== 'admin' && user.role !== 'supervisor') throw new SightlineError('FORBIDDEN');
     return (await services.agreements.list()).filter((a) => a.fromAgencyId === user.agencyId || a.toAgencyId === user.agencyId);
   });
@@ -22,7 +23,7 @@ export const agreementRoutes: FastifyPluginAsync<{ services: Services }> = async
     const admin = await requireUser(services, request);
     const body = parseWith(agreementBody, request.body);
     const source = requestSource(services, request);
-    const event = { action: 'agreement.create', actor: actorOf(admin), target: {}, source, detail: { fromAgencyId: admin.agencyId, toAgencyId: body.toAgencyId, scope: body.scope } };
+    const event = { action: 'agreement.create', actor: actorOf(admin), target: { agencyId: body.toAgencyId }, source, detail: { fromAgencyId: admin.agencyId, toAgencyId: body.toAgencyId, scope: body.scope } };
     const decision = canManageAgreement(actorOf(admin), { fromAgencyId: admin.agencyId });
     const code = !decision.allowed ? decision.code : !(await services.directory.agency(body.toAgencyId)) ? 'AGENCY_NOT_FOUND' : null;
     if (code) {
@@ -43,7 +44,7 @@ export const agreementRoutes: FastifyPluginAsync<{ services: Services }> = async
     const source = requestSource(services, request);
     const agreement = await services.agreements.get(agreementId);
     const decision = canManageAgreement(actorOf(admin), agreement);
-    const event = { action: 'agreement.revoke', actor: actorOf(admin), target: {}, source, detail: { agreementId, fromAgencyId: agreement.fromAgencyId, toAgencyId: agreement.toAgencyId } };
+    const event = { action: 'agreement.revoke', actor: actorOf(admin), target: { agencyId: agreement.toAgencyId }, source, detail: { agreementId, fromAgencyId: agreement.fromAgencyId, toAgencyId: agreement.toAgencyId } };
     if (!decision.allowed) {
       await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
       throw new SightlineError(decision.code);

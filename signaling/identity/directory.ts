@@ -3,10 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
+import { agencyRoleSchema, roleSchema as role, type Role } from '../protocol/roles.ts';
 import type { Collection, Store } from '../state/store.ts';
 
-export const role = z.enum(['officer', 'clinician', 'supervisor', 'admin']);
-export type Role = z.infer<typeof role>;
+export { role, type Role };
 
 export const oidcSettings = z.object({
   issuer: z.string().min(1),
@@ -14,7 +14,7 @@ export const oidcSettings = z.object({
   audience: z.string().min(1),
   roleClaim: z.string().min(1).default('roles'),
   /** Claim value → Sightline role. */
-  roleMap: z.record(z.string(), role),
+  roleMap: z.record(z.string(), agencyRoleSchema),
 });
 export type OidcSettings = z.infer<typeof oidcSettings>;
 

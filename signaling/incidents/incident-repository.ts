@@ -2,13 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
+import { roleSchema } from '../protocol/roles.ts';
 import type { Collection, Store } from '../state/store.ts';
 
 const participant = z.object({
   peerId: z.string(),
   userId: z.string(),
   name: z.string(),
-  role: z.enum(['officer', 'clinician', 'supervisor', 'admin']),
+  role: roleSchema,
   agencyId: z.string(),
   watching: z.boolean(),
   talking: z.boolean(),

@@ -1,6 +1,7 @@
 // HTTP API bodies, shared by the control plane and the browser client.
 // Every error response is { error: { code, message } } with a stable code from error-codes.ts.
 import { z } from 'zod';
+import { agencyRoleSchema, roleSchema } from './roles.ts';
 import { permission, type GrantInfo, type InboxEntry, type IncidentSummary, type UserInfo, type Permission } from './messages.ts';
 export type { GrantInfo, InboxEntry, IncidentSummary };
 
@@ -93,14 +94,14 @@ export const adminAgencyBody = z.strictObject({
       jwksUrl: z.url(),
       audience: z.string().min(1),
       roleClaim: z.string().min(1).default('roles'),
-      roleMap: z.record(z.string(), z.enum(['officer', 'clinician', 'supervisor', 'admin'])),
+      roleMap: z.record(z.string(), agencyRoleSchema),
     })
     .optional(),
 });
 export const adminUserBody = z.strictObject({
   username: z.string().regex(/^[a-z0-9._-]{2,64}$/),
   name: z.string().min(1).max(120),
-  role: z.enum(['officer', 'clinician', 'supervisor', 'admin']),
+  role: roleSchema,
   agencyId: z.string().min(1),
   password: z.string().min(12).max(256),
   onCall: z.boolean().default(false),

@@ -2,6 +2,7 @@
 // Shared by the control plane and the browser client; depends only on zod.
 import { z } from 'zod';
 import type { ErrorCode } from './error-codes.ts';
+import type { Role } from './roles.ts';
 
 const id = z.string().min(1).max(128);
 /** mediasoup parameter objects are validated by mediasoup itself; here they must be objects. */
@@ -119,7 +120,7 @@ export interface ParticipantInfo {
   peerId: string;
   userId: string;
   name: string;
-  role: 'officer' | 'clinician' | 'supervisor' | 'admin';
+  role: Role;
   agencyId: string;
 }
 

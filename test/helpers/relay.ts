@@ -94,4 +94,5 @@ export const DEMO = {
   durhamClinician: { username: 'clin.durand', password: 'demo-clinician', id: 'u-clin-durand' },
   admin: { username: 'admin', password: 'demo-admin', id: 'u-admin' },
   durhamAdmin: { username: 'admin.durham', password: 'demo-admin', id: 'u-admin-durham' },
+  operator: { username: 'operator', password: 'demo-operator', id: 'u-operator' },
 } as const;

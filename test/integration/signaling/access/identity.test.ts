@@ -15,7 +15,7 @@ describe('identity: devices, OIDC, administration, rate limits', () => {
 
   beforeAll(async () => {
     relay = await startRelay({ AUTH_RATE_PER_MINUTE: '30' });
-    ({ token: adminToken } = await relay.login(DEMO.admin.username, DEMO.admin.password));
+    ({ token: adminToken } = await relay.login(DEMO.operator.username, DEMO.operator.password));
     // The agency's identity provider: a JWKS served by the test itself.
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     idpKey = privateKey;
@@ -38,7 +38,7 @@ describe('identity: devices, OIDC, administration, rate limits', () => {
     socket.close();
   });
 
-  it('admins create agencies, users and devices; others are refused and audited', async () => {
+  it('the platform admin creates agencies, users and devices; others are refused and audited', async () => {
     const agency = await relay.api('POST', '/api/admin/agencies', {
       token: adminToken,
       body: { id: 'lakeshore-police', name: 'Lakeshore Police', oidc: { issuer: 'https://idp.lakeshore.example', jwksUrl: `${idpUrl}/jwks`, audience: 'sightline', roleClaim: 'groups', roleMap: { 'bwc-supervisors': 'supervisor', 'bwc-officers': 'officer' } } },
@@ -89,7 +89,7 @@ describe('identity: devices, OIDC, administration, rate limits', () => {
 
   it('the admin CLI drives the same API', async () => {
     const run = promisify(execFile);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'signaling/cli/admin.ts', 'create-user', '--url', relay.url, '--user', 'admin', '--password', 'demo-admin', '--username', 'clin.cli', '--name', 'Dr. Cli', '--role', 'clinician', '--agency', 'harbour-health', '--new-password', 'cli-password-123456', '--on-call']);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'signaling/cli/admin.ts', 'create-user', '--url', relay.url, '--user', 'operator', '--password', 'demo-operator', '--username', 'clin.cli', '--name', 'Dr. Cli', '--role', 'clinician', '--agency', 'harbour-health', '--new-password', 'cli-password-123456', '--on-call']);
     expect(JSON.parse(stdout)).toMatchObject({ username: 'clin.cli', role: 'clinician', onCall: true });
     const failed = await run(process.execPath, ['--import', 'tsx', 'signaling/cli/admin.ts', 'create-agency', '--url', relay.url, '--user', 'admin', '--password', 'wrong']).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 2 });

@@ -17,12 +17,19 @@
 //  - Only officers start incidents.
 //  - The incident's officer, or a supervisor of the incident's agency, marks it shared.
 //  - Only an admin of the sharing (from) agency manages an agreement.
-//  - Only admins administer.
+//  - Agency admins and platform admins open the administration console. An agency admin
+//    administers (users, cameras) only their own agency; a platform admin administers every
+//    agency, alone creates agencies, and alone makes platform admins. A platform admin sees no
+//    incident, grants nothing, marks nothing shared and manages no agreement.
 import { describe, expect, it } from 'vitest';
 import {
+  administeredScope,
   agencyAccess,
   canAcceptHelp,
   canAdminister,
+  canAdministerAgency,
+  canAssignRole,
+  canCreateAgency,
   canGrant,
   canManageAgreement,
   canManageGrant,
@@ -46,7 +53,7 @@ const METRO = 'metro';
 const HARBOUR = 'harbour';
 const DURHAM = 'durham';
 
-const ROLES: readonly Role[] = ['officer', 'clinician', 'supervisor', 'admin'];
+const ROLES: readonly Role[] = ['officer', 'clinician', 'supervisor', 'admin', 'platform-admin'];
 type Side = 'own' | 'partner' | 'unrelated';
 const SIDES: readonly Side[] = ['own', 'partner', 'unrelated'];
 const AGENCY_OF: Record<Side, string> = { own: METRO, partner: HARBOUR, unrelated: DURHAM };
@@ -127,7 +134,8 @@ const VARIANTS: Variant[] = [
       supervisor  unrelated  FORBIDDEN
       officer     *          FORBIDDEN
       clinician   *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
 
   // Grants. For an own (METRO) supervisor: METRO = same agency, HARBOUR = partner, DURHAM = unrelated.
@@ -141,7 +149,8 @@ const VARIANTS: Variant[] = [
       supervisor  unrelated  FORBIDDEN
       officer     *          FORBIDDEN
       clinician   *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
   {
     action: 'grant to a HARBOUR clinician',
@@ -152,7 +161,8 @@ const VARIANTS: Variant[] = [
       supervisor  unrelated  FORBIDDEN
       officer     *          FORBIDDEN
       clinician   *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
   {
     action: 'grant to a DURHAM clinician',
@@ -163,7 +173,8 @@ const VARIANTS: Variant[] = [
       supervisor  unrelated  FORBIDDEN
       officer     *          FORBIDDEN
       clinician   *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
   {
     action: 'grant to a non-clinician (METRO officer)',
@@ -174,7 +185,8 @@ const VARIANTS: Variant[] = [
       supervisor  unrelated  FORBIDDEN
       officer     *          FORBIDDEN
       clinician   *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
 
   // Managing a grant, by who made it.
@@ -187,7 +199,8 @@ const VARIANTS: Variant[] = [
       supervisor  unrelated  FORBIDDEN
       officer     *          FORBIDDEN
       clinician   *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
   {
     action: 'manage a grant made by HARBOUR',
@@ -198,7 +211,8 @@ const VARIANTS: Variant[] = [
       supervisor  unrelated  FORBIDDEN
       officer     *          FORBIDDEN
       clinician   *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
   {
     action: 'manage a grant made by DURHAM',
@@ -209,7 +223,8 @@ const VARIANTS: Variant[] = [
       supervisor  unrelated  FORBIDDEN
       officer     *          FORBIDDEN
       clinician   *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
 
   // Accepting a "watch me".
@@ -224,7 +239,8 @@ const VARIANTS: Variant[] = [
       clinician   unrelated  FORBIDDEN
       officer     *          FORBIDDEN
       supervisor  *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
   {
     action: 'accept help (not on call, help requested)',
@@ -237,7 +253,8 @@ const VARIANTS: Variant[] = [
       clinician   unrelated  FORBIDDEN
       officer     *          FORBIDDEN
       supervisor  *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
   {
     action: 'accept help (on call, help not requested)',
@@ -250,7 +267,8 @@ const VARIANTS: Variant[] = [
       clinician   unrelated  HELP_NOT_REQUESTED
       officer     *          FORBIDDEN
       supervisor  *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
 
   {
@@ -260,7 +278,8 @@ const VARIANTS: Variant[] = [
       officer     *          ok
       clinician   *          FORBIDDEN
       supervisor  *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
 
   // Marking shared. The own-side officer's id is `officer-own`.
@@ -276,7 +295,8 @@ const VARIANTS: Variant[] = [
       supervisor  partner    FORBIDDEN
       supervisor  unrelated  FORBIDDEN
       clinician   *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
   {
     action: 'mark shared (incident of another METRO officer)',
@@ -290,7 +310,8 @@ const VARIANTS: Variant[] = [
       supervisor  partner    FORBIDDEN
       supervisor  unrelated  FORBIDDEN
       clinician   *          FORBIDDEN
-      admin       *          FORBIDDEN`),
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
 
   // Agreements: METRO→HARBOUR is managed by METRO's admin (from), not HARBOUR's (to).
@@ -303,7 +324,8 @@ const VARIANTS: Variant[] = [
       admin       unrelated  FORBIDDEN
       supervisor  *          FORBIDDEN
       officer     *          FORBIDDEN
-      clinician   *          FORBIDDEN`),
+      clinician   *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
   {
     action: 'manage agreement HARBOUR→METRO',
@@ -314,7 +336,8 @@ const VARIANTS: Variant[] = [
       admin       unrelated  FORBIDDEN
       supervisor  *          FORBIDDEN
       officer     *          FORBIDDEN
-      clinician   *          FORBIDDEN`),
+      clinician   *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
   },
 
   {
@@ -324,7 +347,65 @@ const VARIANTS: Variant[] = [
       admin       *          ok
       supervisor  *          FORBIDDEN
       officer     *          FORBIDDEN
-      clinician   *          FORBIDDEN`),
+      clinician   *          FORBIDDEN
+      platform-admin  *     ok`),
+  },
+  // Administering METRO's directory (its users and its officers' cameras).
+  {
+    action: 'administer METRO',
+    decide: (actor) => canAdministerAgency(actor, METRO),
+    expected: table(`${H}
+      admin           own        ok
+      admin           partner    FORBIDDEN
+      admin           unrelated  FORBIDDEN
+      platform-admin  *          ok
+      supervisor      *          FORBIDDEN
+      officer         *          FORBIDDEN
+      clinician       *          FORBIDDEN`),
+  },
+  {
+    action: 'make a METRO supervisor',
+    decide: (actor) => canAssignRole(actor, METRO, 'supervisor'),
+    expected: table(`${H}
+      admin           own        ok
+      admin           partner    FORBIDDEN
+      admin           unrelated  FORBIDDEN
+      platform-admin  *          ok
+      supervisor      *          FORBIDDEN
+      officer         *          FORBIDDEN
+      clinician       *          FORBIDDEN`),
+  },
+  {
+    action: 'make a METRO admin',
+    decide: (actor) => canAssignRole(actor, METRO, 'admin'),
+    expected: table(`${H}
+      admin           own        ok
+      admin           partner    FORBIDDEN
+      admin           unrelated  FORBIDDEN
+      platform-admin  *          ok
+      supervisor      *          FORBIDDEN
+      officer         *          FORBIDDEN
+      clinician       *          FORBIDDEN`),
+  },
+  {
+    action: 'make a platform admin (in METRO)',
+    decide: (actor) => canAssignRole(actor, METRO, 'platform-admin'),
+    expected: table(`${H}
+      admin           *          FORBIDDEN
+      platform-admin  *          ok
+      supervisor      *          FORBIDDEN
+      officer         *          FORBIDDEN
+      clinician       *          FORBIDDEN`),
+  },
+  {
+    action: 'create an agency',
+    decide: (actor) => canCreateAgency(actor),
+    expected: table(`${H}
+      platform-admin  *          ok
+      admin           *          FORBIDDEN
+      supervisor      *          FORBIDDEN
+      officer         *          FORBIDDEN
+      clinician       *          FORBIDDEN`),
   },
 ];
 
@@ -454,5 +535,13 @@ describe('permissionToSend', () => {
     ['talkback', 'video', null],
   ] as const)('%s %s needs %s', (source, kind, needed) => {
     expect(permissionToSend(source, kind)).toBe(needed);
+  });
+});
+
+describe('administeredScope', () => {
+  it('a platform admin reads every agency, an agency admin their own, anyone else none', () => {
+    expect(administeredScope({ id: 'p', role: 'platform-admin', agencyId: METRO })).toBe('all');
+    expect(administeredScope({ id: 'a', role: 'admin', agencyId: DURHAM })).toEqual({ agencyId: DURHAM });
+    for (const role of ['officer', 'clinician', 'supervisor'] as const) expect(administeredScope({ id: 'x', role, agencyId: METRO })).toBeNull();
   });
 });
