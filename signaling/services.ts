@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { MediaPlane } from '../server/media-plane.ts';
-import { canSeeIncident } from './access/policy.ts';
+import { recheckSeatsWhenAccessNarrows } from './access/seat-recheck.ts';
 import { AgreementRepository } from './agreements/agreement-repository.ts';
 import type { AuditSource } from './audit/audit-entry.ts';
 import { Auditor } from './audit/auditor.ts';
@@ -15,7 +15,7 @@ import { ConsoleHub } from './console/console-hub.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { GrantRepository } from './grants/grant-repository.ts';
 import { GrantService } from './grants/grant-service.ts';
-import { actorOf, Directory } from './identity/directory.ts';
+import { Directory } from './identity/directory.ts';
 import { LoginLockout } from './identity/login-lockout.ts';
 import { SessionStore } from './identity/sessions.ts';
 import type { IncidentHistory } from './incidents/incident-history.ts';
@@ -159,21 +159,15 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
   observeAuditWrite = (seconds) => metrics.auditWrite.observe(seconds);
   const consoles = new ConsoleHub({ directory, grants, grantService, incidents, agreements }, bus, log);
 
-  // A withdrawn agreement also ends supervisors' cross-agency watching on this node.
-  bus.subscribe((event) => {
-    if (event.type !== 'agreements.changed') return;
-    void (async () => {
-      const active = await agreements.active();
-      for (const incident of live.all()) {
-        const record = await incidents.find(incident.incident.id);
-        if (!record) continue;
-        for (const participant of incident.participants()) {
-          if (participant.info.role !== 'supervisor') continue;
-          const user = await directory.userById(participant.info.userId);
-          if (!user || !canSeeIncident(actorOf(user), record, active).allowed) participant.channel.endAccess('GRANT_REVOKED');
-        }
-      }
-    })().catch((error) => log.error({ err: error }, 'agreement re-check failed'));
+  recheckSeatsWhenAccessNarrows({
+    bus,
+    live,
+    incidents,
+    agreements,
+    directory,
+    audit,
+    source: source(null, null),
+    onError: (error) => log.error({ err: error }, 'seat re-check failed'),
   });
 
   const sessions = new SessionStore(

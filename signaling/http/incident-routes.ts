@@ -36,8 +36,12 @@ export const incidentRoutes: FastifyPluginAsync<{ services: Services }> = async 
     await services.audit.allow(event);
     await services.incidents.update(incidentId, () => ({ shared }));
     await services.bus.publish({ type: 'incidents.changed', incidentId });
-    // Withdrawing the mark may take the incident away from partner agencies' clinicians.
-    if (!shared) await services.grantService.endUncovered(event.source);
+    // Withdrawing the mark may take the incident away from partner agencies: their clinicians'
+    // grants end here, and every node cuts the partner supervisors watching it.
+    if (!shared) {
+      await services.grantService.endUncovered(event.source);
+      await services.bus.publish({ type: 'access.narrowed', reason: 'incident.unshared', incidentId });
+    }
     return { incidentId, shared };
   });
 

@@ -72,7 +72,9 @@ export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const { agencyId, idToken } = parseWith(oidcLoginBody, request.body);
     const source = requestSource(services, request);
     try {
-      const user = await verifyOidcIdToken(services.directory, agencyId, idToken);
+      const user = await verifyOidcIdToken(services.directory, agencyId, idToken, (changed) =>
+        services.bus.publish({ type: 'access.narrowed', reason: 'role.changed' }).then(() => void changed),
+      );
       return await startSession(user, source, 'oidc');
     } catch (error) {
       if (error instanceof SightlineError && error.code !== 'AUDIT_UNAVAILABLE') return deny(source, error.code, undefined, { agencyId: agencyId.slice(0, 64) });

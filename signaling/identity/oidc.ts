@@ -23,7 +23,8 @@ export function mappedRole(payload: JWTPayload, settings: Pick<OidcSettings, 'ro
   return undefined;
 }
 
-export async function verifyOidcIdToken(directory: Directory, agencyId: string, idToken: string): Promise<User> {
+/** `onRoleChanged` runs when a known person comes back with another role (their live seats are then re-checked). */
+export async function verifyOidcIdToken(directory: Directory, agencyId: string, idToken: string, onRoleChanged?: (user: User) => Promise<void>): Promise<User> {
   const agency = await directory.agency(agencyId);
   if (!agency?.oidc) throw new SightlineError('OIDC_NOT_CONFIGURED');
   const settings = agency.oidc;
@@ -44,7 +45,9 @@ export async function verifyOidcIdToken(directory: Directory, agencyId: string, 
   const existing = await directory.userByExternalId(agencyId, subject);
   if (existing) {
     if (existing.role === role) return existing;
-    return directory.updateUser({ ...existing, role });
+    const updated = await directory.updateUser({ ...existing, role });
+    await onRoleChanged?.(updated);
+    return updated;
   }
   const name = typeof payload.name === 'string' ? payload.name : typeof payload.preferred_username === 'string' ? payload.preferred_username : subject;
   const login = typeof payload.preferred_username === 'string' ? payload.preferred_username : subject;

@@ -72,6 +72,7 @@ export const ERROR_CODES = {
   // Why access ended (sent in access.ended)
   GRANT_EXPIRED: 'Your access to this incident has expired.',
   GRANT_REVOKED: 'Your access to this incident was revoked.',
+  ACCESS_WITHDRAWN: 'Your agency may no longer see this incident: sharing was withdrawn or your role changed.',
   INCIDENT_ENDED: 'The incident has ended.',
   MEDIA_WORKER_DIED: 'The media server handling this incident failed; the incident was ended.',
   SERVER_SHUTTING_DOWN: 'The server is restarting; reconnect shortly.',

@@ -13,6 +13,8 @@ export const busEvent = z.discriminatedUnion('type', [
   /** "Watch me": the officer asked for help. */
   z.object({ type: z.literal('help.requested'), incidentId: z.string(), agencyId: z.string(), officerName: z.string(), at: z.number() }),
   z.object({ type: z.literal('agreements.changed') }),
+  /** Something narrowed who may see what (an incident unmarked, a role changed): every node re-checks its live seats. */
+  z.object({ type: z.literal('access.narrowed'), reason: z.enum(['incident.unshared', 'role.changed']), incidentId: z.string().optional() }),
 ]);
 export type BusEvent = z.infer<typeof busEvent>;
 
