@@ -4,6 +4,8 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { MediaError, mediaCall } from './media-errors.ts';
 import type { MediaPlaneOptions } from './media-options.ts';
+import type { PortBudget, PortClaimant } from './port-budget.ts';
+import { producerParametersProblem } from './producer-parameters.ts';
 import type { ConsumerDescription, MediaKind, ProducerDescription, StreamSample, TransportDescription } from './media-types.ts';
 
 /** A keyframe forced this recently after a gap covers another request for the same gap. */
@@ -37,7 +39,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     private readonly options: Pick<
       MediaPlaneOptions,
       'listenIp' | 'announcedAddress' | 'portRange' | 'maxTransportsPerPeer' | 'initialAvailableOutgoingBitrate'
-    >,
+    > & { ports: PortBudget; claimant: PortClaimant },
     private readonly findProducer: (producerId: string) => { producer: types.Producer<{ source: string }>; peerId: string } | undefined,
     /** On a router of its own (WHEP), the room's producers appear under other ids. */
     private readonly producerAlias: (producerId: string) => string | undefined = () => undefined,
@@ -59,6 +61,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       announcedAddress: this.options.announcedAddress,
       portRange: this.options.portRange,
     };
+    const release = this.options.ports.claim(this.options.claimant);
     const transport = await mediaCall('createWebRtcTransport', () =>
       this.router.createWebRtcTransport<{ direction: Direction }>({
         listenInfos: [
@@ -71,7 +74,11 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
         initialAvailableOutgoingBitrate: this.options.initialAvailableOutgoingBitrate,
         appData: { direction },
       }),
-    );
+    ).catch((error: unknown) => {
+      release();
+      throw error;
+    });
+    transport.observer.once('close', release);
     if (this.#closed) {
       transport.close();
       throw new MediaError('ROOM_CLOSED', 'the peer closed while its transport was being created');
@@ -108,6 +115,13 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const transport = this.#transport(request.transportId);
     if (transport.appData.direction !== 'send') {
       throw new MediaError('TRANSPORT_NOT_FOUND', 'media can only be sent on the send transport');
+    }
+    // Refused here, not at the first viewer's join: a stream no viewer could receive is not taken.
+    const problem = producerParametersProblem(request.kind, request.rtpParameters);
+    if (problem) throw new MediaError('PRODUCER_UNSUPPORTED', problem);
+    // One stream per kind and source: a camera sends one audio and one video, talk-back one audio.
+    if ([...this.#producers.values()].some((p) => p.kind === request.kind && p.appData.source === request.source)) {
+      throw new MediaError('PRODUCER_LIMIT', `this peer already sends ${request.kind} as ${request.source}`);
     }
     const producer = await mediaCall('produce', () =>
       transport.produce<{ source: string }>({

@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { MediaError, mediaCall } from './media-errors.ts';
 import { MEDIA_CODECS, type MediaPlaneOptions } from './media-options.ts';
+import { PortBudget } from './port-budget.ts';
 import { MediaRoom, type RouterSupply } from './media-room.ts';
 import type { RoomCloseReason, StreamSample, WorkerSample } from './media-types.ts';
 import { WorkerPool } from './worker-pool.ts';
@@ -29,6 +30,8 @@ export interface MediaSample extends MediaPlaneStats {
 
 export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
   readonly #rooms = new Map<string, MediaRoom>();
+  /** The node's WebRTC ports: every room's transports draw on them. */
+  readonly ports: PortBudget;
   #closed = false;
 
   private constructor(
@@ -37,6 +40,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     readonly rtpCapabilities: unknown,
   ) {
     super();
+    this.ports = PortBudget.forRange(options.portRange);
     pool.on('workerDied', (worker, error) => {
       // A router's observer closes with its worker; rooms also check here in case the
       // worker died before their router was observed.
@@ -74,7 +78,7 @@ export class MediaPlane extends EventEmitter<MediaPlaneEvents> {
     if (existing) return existing;
     const primary = await this.#supply.acquire([]);
     if (!primary) throw new MediaError('MEDIA_ERROR', 'no live mediasoup worker');
-    const room = new MediaRoom(incidentId, primary, this.options, this.#supply);
+    const room = new MediaRoom(incidentId, primary, this.options, this.#supply, this.ports);
     this.#rooms.set(incidentId, room);
     room.once('closed', (reason) => {
       this.#rooms.delete(incidentId);

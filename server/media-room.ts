@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { MediaError, mediaCall } from './media-errors.ts';
+import type { PortBudget } from './port-budget.ts';
 import type { MediaPlaneOptions } from './media-options.ts';
 import { MediaPeer } from './media-peer.ts';
 import type { ProducerDescription, RoomCloseReason } from './media-types.ts';
@@ -37,6 +38,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     primary: RouterSlot,
     private readonly options: MediaPlaneOptions,
     private readonly supply: RouterSupply,
+    /** The node's WebRTC ports, shared by every room. */
+    private readonly ports: PortBudget,
   ) {
     super();
     this.#slots = [primary];
@@ -78,7 +81,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.#assertOpen();
     const slot = role === 'viewer' ? await this.#slotForViewer() : this.#slots[0]!;
     this.#assertOpen();
-    const peer = new MediaPeer(peerId, slot.router, this.options, (producerId) => this.#findProducer(producerId));
+    const peer = new MediaPeer(peerId, slot.router, { ...this.options, ports: this.ports, claimant: role }, (producerId) => this.#findProducer(producerId));
     return this.#register(peer, slot, role === 'viewer');
   }
 
@@ -115,7 +118,13 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       router.close();
       throw error;
     }
-    const peer = new MediaPeer(peerId, router, this.options, (producerId) => this.#findProducer(producerId), (producerId) => aliases.get(producerId));
+    const peer = new MediaPeer(
+      peerId,
+      router,
+      { ...this.options, ports: this.ports, claimant: 'viewer' },
+      (producerId) => this.#findProducer(producerId),
+      (producerId) => aliases.get(producerId),
+    );
     peer.once('closed', () => router.close());
     return this.#register(peer, primary, true);
   }

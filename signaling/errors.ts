@@ -40,6 +40,9 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   SDP_UNSUPPORTED: 422,
   PRECONDITION_FAILED: 412,
   PRECONDITION_REQUIRED: 428,
+  PRODUCER_UNSUPPORTED: 422,
+  PRODUCER_LIMIT: 409,
+  NODE_AT_CAPACITY: 503,
 };
 
 export class SightlineError extends Error {

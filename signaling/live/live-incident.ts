@@ -1,5 +1,6 @@
 // One live incident in the control plane: its participants and the policy of who receives
 // which stream. It drives the incident's media room; it never sees tokens.
+import { MediaError } from '../../server/media-errors.ts';
 import type { MediaPeer } from '../../server/media-peer.ts';
 import type { MediaRoom } from '../../server/media-room.ts';
 import type { ConsumerDescription, ProducerDescription, TransportDescription } from '../../server/media-types.ts';
@@ -83,10 +84,17 @@ export class LiveIncident {
       directions.send ? media.createTransport('send') : null,
       directions.recv ? media.createTransport('recv') : null,
     ]);
-    // All at once: each is a round trip to the media worker.
+    // All at once: each is a round trip to the media worker. A stream this receiver cannot take
+    // is left out (reported, not fatal): the seat gets every stream it can receive.
     const wanted = this.#room.producers().filter((producer) => this.#receives(participant, producer));
-    const created = await Promise.all(wanted.map((producer) => media.consume(producer.producerId, participant.rtpCapabilities)));
-    return { sendTransport, recvTransport, consumers: created.map((consumer) => this.#consumerInfo(consumer)) };
+    const settled = await Promise.allSettled(wanted.map((producer) => media.consume(producer.producerId, participant.rtpCapabilities)));
+    const consumers: ConsumerInfo[] = [];
+    settled.forEach((result, index) => {
+      if (result.status === 'fulfilled') consumers.push(this.#consumerInfo(result.value));
+      else this.hooks.onError(result.reason as Error, `consume ${wanted[index]!.producerId} for ${participant.info.peerId}`);
+    });
+    if (media.closed) throw new MediaError('ROOM_CLOSED', 'the seat closed while its streams were being set up');
+    return { sendTransport, recvTransport, consumers };
   }
 
   /** A fresh consumer in place of one of the participant's (its receiver fell behind live). */
@@ -129,15 +137,20 @@ export class LiveIncident {
     sendTransport: TransportDescription | null;
     recvTransport: TransportDescription | null;
     consumers: ConsumerInfo[];
+    /** The seat this grant held until now: one grant holds one seat, and the newest takes it over. */
+    replaced: ParticipantInfo | null;
   }> {
     const media = prepared ?? (await this.#room.addPeer(entry.info.peerId, entry.isOfficer ? 'publisher' : 'viewer'));
     const participant: Participant = { ...entry, media };
+    // Checked and replaced with no await in between, so two joins with one grant never both hold a seat.
+    const previous = entry.grantId ? this.byGrant(entry.grantId) : undefined;
+    if (previous) previous.channel.endAccess('SEAT_TAKEN_OVER');
     this.#participants.set(entry.info.peerId, participant);
     this.#watchConsumers(participant);
     try {
       const connected = await this.connectMedia(participant, directions);
       this.#broadcastPresence();
-      return { participant, ...connected };
+      return { participant, ...connected, replaced: previous?.info ?? null };
     } catch (error) {
       this.remove(entry.info.peerId);
       throw error;

@@ -58,6 +58,9 @@ export const ERROR_CODES = {
   PRODUCER_NOT_FOUND: 'No such producer on this connection.',
   CONSUMER_NOT_FOUND: 'No such consumer on this connection.',
   CANNOT_CONSUME: 'The receiver cannot decode this stream.',
+  PRODUCER_UNSUPPORTED: 'The stream parameters are not ones the relay can give its viewers.',
+  PRODUCER_LIMIT: 'This seat already sends a stream of this kind from this source.',
+  NODE_AT_CAPACITY: 'This relay node has no media capacity left for this request; try again shortly.',
   MEDIA_ERROR: 'The media server refused the request.',
   RESUME_FAILED: 'The connection could not be resumed; its seat is gone. Join again.',
 
@@ -72,6 +75,7 @@ export const ERROR_CODES = {
   // Why access ended (sent in access.ended)
   GRANT_EXPIRED: 'Your access to this incident has expired.',
   GRANT_REVOKED: 'Your access to this incident was revoked.',
+  SEAT_TAKEN_OVER: 'This access was opened again elsewhere with the same grant; this window was closed.',
   ACCESS_WITHDRAWN: 'Your agency may no longer see this incident: sharing was withdrawn or your role changed.',
   INCIDENT_ENDED: 'The incident has ended.',
   MEDIA_WORKER_DIED: 'The media server handling this incident failed; the incident was ended.',

@@ -63,11 +63,14 @@ export async function play(
   const session = new HttpMediaSession('whep', live, services, registry, { actor, source, grantId: grant.id }, false);
   try {
     const peer = await live.room.addPeerWithPayloadTypes(session.peerId, routerCodecs as never);
-    const { recvTransport, consumers } = await live.add(
+    const { recvTransport, consumers, replaced } = await live.add(
       { info: participantInfo(session.peerId, clinician), isOfficer: false, grantId: grant.id, permissions: new Set(['view']), rtpCapabilities: capabilities, channel: session },
       { send: false, recv: true },
       peer,
     );
+    if (replaced) {
+      await services.audit.note({ action: 'seat.takeover', outcome: 'info', actor, target: { incidentId, grantId: grant.id }, source, reason: 'SEAT_TAKEN_OVER', detail: { via: 'whep', previousSeat: replaced.peerId } });
+    }
     const media = live.participant(session.peerId)!.media;
     const transport = recvTransport as unknown as LocalTransport & { id: string };
     await media.connectTransport(transport.id, { role: remoteDtlsRole(offer.setup), fingerprints: offer.fingerprints });

@@ -3,6 +3,7 @@ import { grantStatus } from '../../grants/grant-repository.ts';
 import { SightlineError } from '../../errors.ts';
 import { verifyViewingToken } from '../../tokens/viewing-token.ts';
 import type { SignalingConnection } from '../connection.ts';
+import { toSightlineError } from '../error-mapping.ts';
 import type { Handler } from './context.ts';
 import { addViewer } from './viewer-join.ts';
 
@@ -53,18 +54,43 @@ export const join: Handler<'join'> = async (connection, message) => {
 
   // The grant may have narrowed since the token was issued; the grant record is authoritative.
   const permissions = new Set(token.permissions.filter((p) => grant.permissions.includes(p)));
-  await services.audit.allow({
-    action: 'join',
-    actor: { id: clinician.id, role: clinician.role, agencyId: clinician.agencyId },
-    target: { incidentId, grantId: grant.id },
-    source: connection.source,
-    detail: { permissions: [...permissions].join(','), expiresAt: grant.expiresAt, agreementId: grant.agreementId },
-  });
+  const actor = { id: clinician.id, role: clinician.role, agencyId: clinician.agencyId };
+  // The seat first, then its audit entry: "joined" is written only for access that exists. Its
+  // consumers are paused, so nothing is seen or heard before the entry is written; if it cannot
+  // be written, the seat goes again.
   connection.viewer = { user: clinician, grant: { ...token, permissions: [...permissions], expiresAt: grant.expiresAt } };
-  const reply = await addViewer(connection, live, { user: clinician, permissions, grantId: grant.id, expiresAt: grant.expiresAt }, message.rtpCapabilities);
+  let seated;
+  try {
+    seated = await addViewer(connection, live, { user: clinician, permissions, grantId: grant.id, expiresAt: grant.expiresAt }, message.rtpCapabilities);
+    if (seated.replaced) await auditTakeover(connection, incidentId, grant.id, seated.replaced.peerId);
+    await services.audit.allow({
+      action: 'join',
+      actor,
+      target: { incidentId, grantId: grant.id },
+      source: connection.source,
+      detail: { permissions: [...permissions].join(','), expiresAt: grant.expiresAt, agreementId: grant.agreementId },
+    });
+  } catch (error) {
+    connection.leaveIncident();
+    connection.viewer = null;
+    return refuse(toSightlineError(error), grant.id, clinician.id);
+  }
   scheduleExpiry(connection, incidentId, grant.id, grant.expiresAt);
-  return reply;
+  return seated.reply;
 };
+
+/** One grant holds one seat: this join took it over from another connection, which was told and cut. */
+async function auditTakeover(connection: SignalingConnection, incidentId: string, grantId: string, previousPeerId: string): Promise<void> {
+  await connection.services.audit.note({
+    action: 'seat.takeover',
+    outcome: 'info',
+    actor: connection.actor,
+    target: { incidentId, grantId },
+    source: connection.source,
+    reason: 'SEAT_TAKEN_OVER',
+    detail: { previousSeat: previousPeerId },
+  });
+}
 
 function scheduleExpiry(connection: SignalingConnection, incidentId: string, grantId: string, expiresAt: number): void {
   connection.scheduleAccessEnd(expiresAt, 'GRANT_EXPIRED', () => {

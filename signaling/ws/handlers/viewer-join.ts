@@ -3,7 +3,7 @@
 import { SightlineError } from '../../errors.ts';
 import type { User } from '../../identity/directory.ts';
 import type { LiveIncident } from '../../live/live-incident.ts';
-import type { Permission, ResponseData } from '../../protocol/messages.ts';
+import type { ParticipantInfo, Permission, ResponseData } from '../../protocol/messages.ts';
 import type { SignalingConnection } from '../connection.ts';
 import { seatExtras } from '../seat-extras.ts';
 import { participantInfo } from './context.ts';
@@ -13,8 +13,8 @@ export async function addViewer(
   live: LiveIncident,
   viewer: { user: User; permissions: Set<Permission>; grantId: string | null; expiresAt: number | null },
   rtpCapabilities: unknown,
-): Promise<ResponseData['join']> {
-  const { recvTransport, sendTransport, consumers } = await live.add(
+): Promise<{ reply: ResponseData['join']; replaced: ParticipantInfo | null }> {
+  const { recvTransport, sendTransport, consumers, replaced } = await live.add(
     {
       info: participantInfo(connection.peerId, viewer.user),
       isOfficer: false,
@@ -28,7 +28,7 @@ export async function addViewer(
   connection.incident = live;
   const officer = live.officer?.info;
   if (!officer || !recvTransport) throw new SightlineError('INCIDENT_NOT_FOUND', 'the incident has no officer connected');
-  return {
+  const reply: ResponseData['join'] = {
     incidentId: live.incident.id,
     grantId: viewer.grantId,
     permissions: [...viewer.permissions],
@@ -40,4 +40,5 @@ export async function addViewer(
     consumers,
     ...seatExtras(connection),
   };
+  return { reply, replaced };
 }

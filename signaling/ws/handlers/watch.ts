@@ -24,12 +24,20 @@ export const watch: Handler<'watch'> = async (connection, message) => {
     });
     throw new SightlineError(decision.code);
   }
-  await services.audit.allow({
-    action: 'watch',
-    actor: connection.actor,
-    target: { incidentId },
-    source: connection.source,
-    detail: { agreementId: decision.agreementId },
-  });
-  return addViewer(connection, live!, { user: supervisor, permissions: new Set(['view']), grantId: null, expiresAt: null }, message.rtpCapabilities);
+  // The seat first, then its audit entry (its consumers are paused until then); if the entry
+  // cannot be written, the seat goes again.
+  try {
+    const { reply } = await addViewer(connection, live!, { user: supervisor, permissions: new Set(['view']), grantId: null, expiresAt: null }, message.rtpCapabilities);
+    await services.audit.allow({
+      action: 'watch',
+      actor: connection.actor,
+      target: { incidentId },
+      source: connection.source,
+      detail: { agreementId: decision.agreementId },
+    });
+    return reply;
+  } catch (error) {
+    connection.leaveIncident();
+    throw error;
+  }
 };
