@@ -7,6 +7,7 @@ import { MediaReceiver, rejoinMedia } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
 import { iceOptions } from './ice-config.ts';
 import { seatResilience, type LinkResilience, type LinkState } from './link-resilience.ts';
+import { cameraVideoEncodings, VIDEO_CODEC_OPTIONS, VOICE_CODEC_OPTIONS, voiceEncodings } from './send-encodings.ts';
 
 export interface OfficerStreamEvents {
   presence(entries: PresenceEntry[]): void;
@@ -108,16 +109,16 @@ export class OfficerStream {
     const video = media.getVideoTracks()[0];
     // stopTracks: false — the page owns the capture tracks (it shows a local preview).
     if (audio && this.device.canProduce('audio')) {
-      await transport.produce({ track: audio, stopTracks: false, appData });
+      await transport.produce({ track: audio, stopTracks: false, appData, encodings: voiceEncodings(), codecOptions: VOICE_CODEC_OPTIONS });
     }
     if (video && this.device.canProduce('video')) {
       await transport.produce({
         track: video,
         stopTracks: false,
         appData,
-        // A floor under the bandwidth estimate: after a network drop the estimate collapses, and
-        // the keyframe viewers need would trickle out for seconds.
-        codecOptions: { videoGoogleStartBitrate: 1000, videoGoogleMinBitrate: 600 },
+        // Simulcast: each viewer gets the layer its own downlink carries (send-encodings.ts).
+        encodings: cameraVideoEncodings(video.getSettings().height ?? 480),
+        codecOptions: VIDEO_CODEC_OPTIONS,
       });
     }
   }

@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       cameraAudio: byId<HTMLAudioElement>('audio'),
       otherAudio: byId('remote-audio'),
       startAudioButton: byId<HTMLButtonElement>('start-audio'),
+      quality: byId('link-quality'),
     },
     socket,
     (incidentId) => list.setWatching(incidentId),

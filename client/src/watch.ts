@@ -38,6 +38,7 @@ const media = new MediaView({
   cameraAudio: byId<HTMLAudioElement>('audio'),
   otherAudio: byId('remote-audio'),
   startAudioButton: byId<HTMLButtonElement>('start-audio'),
+  quality: byId('link-quality'),
 });
 
 registerTransports(() => viewer?.transports() ?? []);

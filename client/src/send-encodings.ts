@@ -1,0 +1,59 @@
+// How the camera page sends: the decisions are pure so they carry unit tests.
+//
+// Video goes as simulcast, three spatial layers (quarter, half and full resolution), each with
+// three temporal layers (L1T3): the relay gives each viewer the layer its own downlink estimate
+// carries, so one clinician on poor Wi-Fi never lowers the picture for the others, and a viewer
+// whose link cannot carry even the lowest layer still gets it at a lower frame rate (its base
+// temporal layer) rather than no picture.
+//
+// Audio goes first: Opus with in-band FEC (a lost packet is rebuilt from the next one), DTX
+// (silence costs almost nothing), and the highest send priority, so that under congestion the
+// browser's bandwidth split and the network's queues favour voice over video.
+
+/** A spatial layer: how far below the capture it is scaled, and its bitrate cap. */
+export interface CameraLayer {
+  scaleResolutionDownBy: number;
+  maxBitrate: number;
+}
+
+/** Body-camera scenes over LTE: the lowest layer fits a 200 kbit/s uplink with audio beside it. */
+export const CAMERA_LAYERS: readonly CameraLayer[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 120_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 400_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+];
+
+/** A layer smaller than this many lines shows nothing a clinician can use. */
+export const MIN_LAYER_HEIGHT = 90;
+
+/**
+ * The encodings of the camera's video for a capture `height` pixels tall: every layer of
+ * CAMERA_LAYERS at least MIN_LAYER_HEIGHT tall (at least the full-resolution one), lowest first.
+ */
+export function cameraVideoEncodings(height: number): RTCRtpEncodingParameters[] {
+  const usable = CAMERA_LAYERS.filter((layer) => height / layer.scaleResolutionDownBy >= MIN_LAYER_HEIGHT);
+  const layers = usable.length > 0 ? usable : [CAMERA_LAYERS.at(-1)!];
+  return layers.map((layer, index) => ({
+    rid: `r${index}`,
+    scaleResolutionDownBy: layer.scaleResolutionDownBy,
+    maxBitrate: layer.maxBitrate,
+    scalabilityMode: 'L1T3',
+    // The lowest layer is the one every viewer can fall back to: it keeps its share first.
+    ...(index === 0 ? { priority: 'high' as RTCPriorityType } : {}),
+  }));
+}
+
+/** Voice, the camera's or a clinician's talk-back: ahead of video on the sender and on the wire. */
+export function voiceEncodings(): RTCRtpEncodingParameters[] {
+  return [{ priority: 'high', networkPriority: 'high' }];
+}
+
+/** Opus settings for voice (mediasoup-client codecOptions). */
+export const VOICE_CODEC_OPTIONS = { opusFec: true, opusDtx: true, opusStereo: false } as const;
+
+/**
+ * The video start bitrate and floor (mediasoup-client codecOptions). The floor keeps the keyframe
+ * viewers wait for after a network drop from trickling out, and is the lowest layer's rate, so
+ * that on a 400 kbit/s uplink it never fights congestion control.
+ */
+export const VIDEO_CODEC_OPTIONS = { videoGoogleStartBitrate: 1000, videoGoogleMinBitrate: CAMERA_LAYERS[0]!.maxBitrate / 1000 } as const;
