@@ -19,6 +19,8 @@ packages_for() {
 
 wanted=()
 for group in "$@"; do
+  # Called on its own first: inside $(...) an unknown group's exit would only end the subshell.
+  packages_for "$group" >/dev/null || exit 2
   for pkg in $(packages_for "$group"); do wanted+=("$pkg"); done
 done
 
