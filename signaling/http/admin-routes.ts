@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { canAdminister } from '../access/policy.ts';
 import { SightlineError } from '../errors.ts';
 import { publicUser, type User } from '../identity/directory.ts';
-import { hashSecret } from '../identity/passwords.ts';
+import { costOf, hashSecret } from '../identity/passwords.ts';
 import { adminAgencyBody, adminDeviceBody, adminUserBody, type AgencyInfo } from '../protocol/http.ts';
 import type { Services } from '../services.ts';
 import { actorOf, parseWith, requestSource, requireUser } from './request-auth.ts';
@@ -51,7 +51,7 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
       role: body.role,
       agencyId: body.agencyId,
       onCall: body.onCall,
-      passwordHash: await hashSecret(body.password),
+      passwordHash: await hashSecret(body.password, costOf(services.config.PASSWORD_HASH_LOG2N)),
     });
     reply.code(201);
     return { ...publicUser(user), onCall: user.onCall };
@@ -61,7 +61,7 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     const admin = await requireAdmin(request, 'admin.device.create');
     const body = parseWith(adminDeviceBody, request.body);
     await services.audit.allow({ action: 'admin.device.create', actor: actorOf(admin), target: { userId: body.officerId }, source: requestSource(services, request), detail: { deviceId: body.id } });
-    const device = await services.directory.createDevice({ id: body.id, officerId: body.officerId, keyHash: await hashSecret(body.key) });
+    const device = await services.directory.createDevice({ id: body.id, officerId: body.officerId, keyHash: await hashSecret(body.key, costOf(services.config.PASSWORD_HASH_LOG2N)) });
     reply.code(201);
     return { id: device.id, officerId: device.officerId };
   });

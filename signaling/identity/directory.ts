@@ -129,6 +129,17 @@ export class Directory {
     return updated;
   }
 
+  /** Replaces a credential hash with a stronger one of the same secret (upgrade at sign-in). */
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    const user = await this.#users.get(userId);
+    if (user) await this.#users.put(userId, { ...user, passwordHash });
+  }
+
+  async setDeviceKeyHash(deviceId: string, keyHash: string): Promise<void> {
+    const device = await this.#devices.get(deviceId);
+    if (device) await this.#devices.put(deviceId, { ...device, keyHash });
+  }
+
   async createDevice(device: Device): Promise<Device> {
     if ((await this.#users.get(device.officerId))?.role !== 'officer') throw new SightlineError('BAD_REQUEST', 'a camera must belong to an officer');
     if (!(await this.#devices.create(device.id, device))) throw new SightlineError('ALREADY_EXISTS', `device ${device.id} exists`);

@@ -29,6 +29,7 @@ export async function startRelayProcess(env: Record<string, string> = {}): Promi
       MEDIA_WORKERS: '1',
       RTC_MIN_PORT: String(rtcMin),
       RTC_MAX_PORT: String(rtcMin + 199),
+      PASSWORD_HASH_LOG2N: '14',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
