@@ -32,7 +32,13 @@ const userSchema = z.object({
   onCall: z.boolean().default(false),
 });
 const deviceSchema = z.object({ id: z.string().min(1), officerId: z.string().min(1), keyHash: z.string().startsWith('scrypt$') });
+/** The demo seed's published passwords (for the home page); a seed with this section is a demo seed. */
+const demoSection = z.strictObject({
+  note: z.string().optional(),
+  accounts: z.array(z.strictObject({ role: z.string(), agency: z.string(), username: z.string(), password: z.string() })),
+});
 export const seedSchema = z.strictObject({
+  demo: demoSection.optional(),
   agencies: z.array(agencySchema.strict()),
   users: z.array(userSchema.strict()),
   devices: z.array(deviceSchema).default([]),
