@@ -12,6 +12,7 @@ import { agreementRoutes } from './http/agreement-routes.ts';
 import { grantRoutes } from './http/grant-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { incidentRoutes } from './http/incident-routes.ts';
+import { infoRoutes } from './http/info-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
 import { auditRoutes } from './http/audit-routes.ts';
 import { httpMediaRoutes } from './whip/http-media-routes.ts';
@@ -25,6 +26,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Serve the built browser client (client/dist). */
   servePages?: boolean;
+  /** PEM certificate chain and key: serve HTTPS and WSS on the same port. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface SightlineApp {
@@ -34,12 +37,15 @@ export interface SightlineApp {
   connectionCount(): number;
 }
 
-export async function buildApp({ services, logger, servePages = true }: AppOptions): Promise<SightlineApp> {
+export async function buildApp({ services, logger, servePages = true, tls }: AppOptions): Promise<SightlineApp> {
+  // An HTTPS fastify differs from the plain one only in its server's type; routes and the
+  // WebSocket upgrade are the same.
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
+    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     bodyLimit: services.config.HTTP_BODY_LIMIT_BYTES,
     trustProxy: false,
-  });
+  }) as unknown as FastifyInstance;
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof SightlineError) return reply.code(error.httpStatus).send({ error: error.toJSON() });
@@ -72,6 +78,7 @@ export async function buildApp({ services, logger, servePages = true }: AppOptio
       new SightlineError('RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`) as unknown as object,
   });
   await app.register(healthRoutes, { services });
+  await app.register(infoRoutes, { services });
   await app.register(sessionRoutes, { services });
   await app.register(auditRoutes, { services });
   await app.register(incidentRoutes, { services });

@@ -11,6 +11,15 @@ const turnUrls = z
   .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^turns?:[^\s,]+$/, 'each URL must start with turn: or turns:')).min(1, 'must name at least one URL'));
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** True when other machines may reach the relay (HOST is not a loopback name). */
+export const listensBeyondLoopback = (config: { HOST: string }): boolean => !LOOPBACK_HOSTS.has(config.HOST);
+
+/** Production rules apply (no demo accounts, no test-only settings) with NODE_ENV=production or beyond loopback. */
+export const isProductionLike = (config: { HOST: string; NODE_ENV?: string | undefined }): boolean =>
+  config.NODE_ENV === 'production' || listensBeyondLoopback(config);
+
 export const configSchema = z
   .object({
     HOST: z.string().default('127.0.0.1'),
@@ -21,6 +30,13 @@ export const configSchema = z
     SEED_FILE: z.string().default('config/demo-seed.json'),
     SIGNING_KEY_FILE: z.string().optional(),
     TOKEN_ISSUER: z.string().default('sightline'),
+    /** `production` refuses demo accounts and test-only settings (so does listening beyond loopback). */
+    NODE_ENV: z.string().optional(),
+    /** PEM certificate chain and private key: with both set, HTTPS and WSS are served on PORT. */
+    TLS_CERT_FILE: z.string().min(1).optional(),
+    TLS_KEY_FILE: z.string().min(1).optional(),
+    /** scrypt cost of new password and device-key hashes as log2(N); below OWASP's 17 for tests only. */
+    PASSWORD_HASH_LOG2N: z.coerce.number().int().min(10).max(20).default(17),
 
     MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
     MEDIA_LISTEN_IP: z.string().default('127.0.0.1'),
@@ -82,6 +98,18 @@ export const configSchema = z
   .refine((c) => (c.TURN_SECRET === undefined) === (c.TURN_URLS === undefined), {
     message: 'TURN_SECRET and TURN_URLS must be set together',
     path: ['TURN_URLS'],
+  })
+  .refine((c) => (c.TLS_CERT_FILE === undefined) === (c.TLS_KEY_FILE === undefined), {
+    message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together',
+    path: ['TLS_KEY_FILE'],
+  })
+  .refine((c) => !c.TLS_CERT_FILE || !c.PUBLIC_URL || c.PUBLIC_URL.startsWith('https:'), {
+    message: 'must be an https: URL when TLS_CERT_FILE is set (pages need a secure context for the camera)',
+    path: ['PUBLIC_URL'],
+  })
+  .refine((c) => c.PASSWORD_HASH_LOG2N >= 17 || !isProductionLike(c), {
+    message: 'below 17 (scrypt N = 2^17, OWASP) is for tests only: refused with NODE_ENV=production or a HOST beyond loopback',
+    path: ['PASSWORD_HASH_LOG2N'],
   });
 
 export type Config = z.infer<typeof configSchema>;
@@ -106,5 +134,5 @@ export function publicUrl(config: Config, listeningPort: number): string {
   if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/$/, '');
   const wildcard = config.HOST === '0.0.0.0' || config.HOST === '::';
   const host = wildcard ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
-  return `http://${host}:${listeningPort}`;
+  return `${config.TLS_CERT_FILE ? 'https' : 'http'}://${host}:${listeningPort}`;
 }

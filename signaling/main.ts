@@ -1,16 +1,32 @@
 // The Sightline process: configuration, listening, and signals. Nothing else touches the process.
 // First SIGTERM/SIGINT drains (no new incidents; live ones may finish up to SHUTDOWN_DRAIN_SECONDS),
 // a second one forces the exit.
+import { readFileSync } from 'node:fs';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig, publicUrl } from './config.ts';
+import { ConfigError, loadConfig, publicUrl, type Config } from './config.ts';
+import { DemoAccountsRefused } from './identity/demo-accounts.ts';
 import { createLogger } from './logger.ts';
 import { createServices } from './services.ts';
 
+/** The certificate and key, read once at startup; a missing file stops the start with its name. */
+function readTls(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (!config.TLS_CERT_FILE || !config.TLS_KEY_FILE) return undefined;
+  const read = (name: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new ConfigError(`invalid configuration:\n  ${name}: cannot read ${path}: ${(error as Error).message}`);
+    }
+  };
+  return { cert: read('TLS_CERT_FILE', config.TLS_CERT_FILE), key: read('TLS_KEY_FILE', config.TLS_KEY_FILE) };
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  const tls = readTls(config);
   const log = createLogger(config);
   const services = await createServices(config, log);
-  const { app, startDraining } = await buildApp({ services, logger: log });
+  const { app, startDraining } = await buildApp({ services, logger: log, tls });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -39,11 +55,12 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   services.publicUrl = publicUrl(config, port);
   log.info({ url: services.publicUrl, workers: services.media.stats().workers, node: services.nodeId }, 'Sightline relay listening');
-  console.log(`\n  Sightline is running: ${services.publicUrl}/\n  Demo accounts are listed on that page.\n`);
+  const demo = services.demoAccounts ? '\n  Demo accounts are listed on that page.' : '';
+  console.log(`\n  Sightline is running: ${services.publicUrl}/${demo}\n`);
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof DemoAccountsRefused) console.error(error.message);
   else console.error('Sightline failed to start:', error);
   process.exit(1);
 });

@@ -15,12 +15,14 @@ import { ConsoleHub } from './console/console-hub.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { GrantRepository } from './grants/grant-repository.ts';
 import { GrantService } from './grants/grant-service.ts';
+import { refuseDemoCredentials, refuseDemoSeed, publishedDemoAccounts } from './identity/demo-accounts.ts';
 import { Directory } from './identity/directory.ts';
 import { LoginLockout } from './identity/login-lockout.ts';
 import { SessionStore } from './identity/sessions.ts';
 import type { IncidentHistory } from './incidents/incident-history.ts';
 import { IncidentRepository } from './incidents/incident-repository.ts';
 import { LiveIncidents } from './live/live-incidents.ts';
+import type { DemoAccount } from './protocol/http.ts';
 import type { Bus } from './state/bus.ts';
 import { createState } from './state/create-state.ts';
 import type { Store } from './state/store.ts';
@@ -58,6 +60,8 @@ export interface Services {
   turn: TurnSettings | null;
   /** True once shutdown began: no new incidents are taken. */
   draining: boolean;
+  /** The demo seed's published accounts while it is loaded (the home page lists them); null otherwise. */
+  demoAccounts: DemoAccount[] | null;
   /** Set once the HTTP server listens: the base of links handed out. */
   publicUrl: string;
   source(ip: string | null, userAgent: string | null): AuditSource;
@@ -72,11 +76,16 @@ export interface ServicesOptions {
 export async function createServices(config: Config, log: FastifyBaseLogger, options: ServicesOptions = {}): Promise<Services> {
   const nodeId = config.NODE_ID ?? `${hostname()}:${process.pid}`;
   const source = (ip: string | null, userAgent: string | null): AuditSource => ({ ip, userAgent, node: nodeId });
+  const seed = await Directory.loadSeed(config.SEED_FILE);
+  refuseDemoSeed(config, seed);
   const { store, bus, link } = await createState(config.REDIS_URL, nodeId, (raw) => log.warn({ raw: raw.slice(0, 200) }, 'ignored a malformed bus message'));
   const directory = new Directory(store);
   const agreements = new AgreementRepository(store);
-  const seed = await Directory.loadSeed(config.SEED_FILE);
   await directory.seed(seed);
+  await refuseDemoCredentials(config, directory, await publishedDemoAccounts()).catch(async (error: unknown) => {
+    await Promise.all([bus.close(), store.close()]);
+    throw error;
+  });
   for (const agreement of seed.agreements) {
     if (!(await agreements.list()).some((a) => a.id === agreement.id)) await agreements.create({ ...agreement, createdBy: 'seed' });
   }
@@ -220,6 +229,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     resumes: new ResumeRegistry<SignalingConnection>(nodeId),
     turn: turnSettings(config),
     draining: false,
+    demoAccounts: seed.demo?.accounts ?? null,
     publicUrl: `http://127.0.0.1:${config.PORT}`,
     source,
     async close() {

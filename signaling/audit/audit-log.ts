@@ -18,6 +18,8 @@ export interface AuditLog {
   entries(): Promise<AuditEntry[]>;
   /** Entries one at a time, in seq order, without holding the whole log at once where the store allows. */
   scan(options?: ScanOptions): AsyncIterable<AuditEntry>;
+  /** Resolves when an entry could be made durable now; rejects with the reason otherwise (readiness). */
+  probe?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -45,6 +45,10 @@ export class AuditTrail implements AuditLog {
     return trail;
   }
 
+  probe(): Promise<void> {
+    return this.options.store.probe?.() ?? Promise.resolve();
+  }
+
   get store(): AuditStore {
     return this.options.store;
   }

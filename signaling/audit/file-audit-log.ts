@@ -224,6 +224,12 @@ export class FileAuditLog implements AuditStore {
     return this.#closing;
   }
 
+  /** Appends would fail now if the log is closed, or its path no longer names the file it writes. */
+  async probe(): Promise<void> {
+    if (this.#closed) throw new Error('audit log is closed');
+    await this.#assertSameFile();
+  }
+
   /** Runs `task` after every earlier append, purge and checkpoint. */
   #exclusive<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#tail.then(() => {

@@ -147,6 +147,12 @@ export class RedisAuditLog implements AuditStore {
     this.description = `redis ${safeUrl} (${this.keys.log})`;
   }
 
+  /** A real write to the audit Redis (a short-lived key beside the log), failing fast while it is unreachable. */
+  async probe(): Promise<void> {
+    if (this.#closed) throw new Error('audit log is closed');
+    await this.client.set(`${this.prefix}:ready-probe`, String(Date.now()), { PX: 10_000 });
+  }
+
   static async open(options: RedisAuditLogOptions): Promise<RedisAuditLog> {
     const warn = options.onWarning ?? (() => undefined);
     let lastError = '';

@@ -16,12 +16,23 @@ import { openAuditTrail } from '../audit/open-audit.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { signingKeysFromJwk } from '../tokens/signing-keys.ts';
-import { parseArgs } from './cli-args.ts';
+import { runCli, UsageError, type CliArgs } from './cli-args.ts';
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs(argv, { values: ['now'], flags: [] });
-  const now = values.has('now') ? Date.parse(values.get('now')!) : Date.now();
-  if (Number.isNaN(now)) throw new Error('--now must be an ISO 8601 time');
+const cli = {
+  name: 'audit:purge',
+  usage: `usage: npm run audit:purge -- [--now ISO_TIME]
+Runs the retention purge once with the relay's environment (REDIS_URL or DATA_DIR, SIGNING_KEY_FILE):
+audit entries older than AUDIT_RETENTION_DAYS become one signed summary entry, incident metadata
+older than INCIDENT_RETENTION_DAYS is removed.
+  --now ISO_TIME   purge as of this time instead of now
+Exit status: 0 done, 1 refused (the relay holds the audit file), 2 error.`,
+  options: { now: { type: 'string' } },
+} as const;
+
+async function main({ values, positionals }: CliArgs<typeof cli.options>): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const now = values.now !== undefined ? Date.parse(values.now) : Date.now();
+  if (Number.isNaN(now)) throw new UsageError('--now must be an ISO 8601 time');
   const config = loadConfig();
   const log = createLogger({ LOG_LEVEL: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, pino.destination(2));
   const keyPath = config.SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'signing-key.jwk');
@@ -47,10 +58,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`audit:purge: ${(error as Error).message}`);
-    process.exit(2);
-  },
-);
+runCli(cli, main);

@@ -15,20 +15,37 @@ import { checkpointPathFor, readLines } from '../audit/file-audit-log.ts';
 import { auditFilePath } from '../audit/open-audit.ts';
 import { connectRedis, redisKeys } from '../audit/redis-audit-log.ts';
 import { loadConfig } from '../config.ts';
-import { parseArgs } from './cli-args.ts';
+import { runCli, UsageError, type CliArgs } from './cli-args.ts';
 
-const USAGE = 'usage: npm run audit:verify -- [--file PATH | --redis URL] [--prefix PREFIX] [--key JWK_FILE] [--checkpoints PATH] [--json]';
-
-class UsageError extends Error {}
+const cli = {
+  name: 'audit:verify',
+  usage: `usage: npm run audit:verify -- [--file PATH | --redis URL] [--prefix PREFIX] [--key JWK_FILE] [--checkpoints PATH] [--json]
+Verifies the audit trail's hash chain, purge summary and signed checkpoints.
+  --file PATH          the audit file (default DATA_DIR/audit.jsonl, or REDIS_URL when set)
+  --redis URL          read the Redis store instead
+  --prefix PREFIX      its key prefix (default AUDIT_REDIS_PREFIX)
+  --key JWK_FILE       the signing key, private or public JWK (default SIGNING_KEY_FILE)
+  --checkpoints PATH   a copy of the checkpoints kept elsewhere
+  --json               machine-readable result
+Exit status: 0 intact, 1 tampered, 2 could not verify.`,
+  options: {
+    file: { type: 'string' },
+    redis: { type: 'string' },
+    prefix: { type: 'string' },
+    key: { type: 'string' },
+    checkpoints: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+} as const;
 
 async function publicKeyFrom(path: string): Promise<CryptoKey> {
   let jwk: JWK;
   try {
     jwk = JSON.parse(await readFile(path, 'utf8')) as JWK;
   } catch (error) {
-    throw new UsageError(`cannot read the signing key ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot read the signing key ${path}: ${(error as Error).message}`);
   }
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !jwk.x) throw new UsageError(`${path} is not an Ed25519 JWK`);
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !jwk.x) throw new Error(`${path} is not an Ed25519 JWK`);
   return (await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x }, 'EdDSA')) as CryptoKey;
 }
 
@@ -36,7 +53,7 @@ async function readFileStore(path: string, checkpointsPath: string) {
   try {
     await stat(path);
   } catch {
-    throw new UsageError(`no audit file at ${path}`);
+    throw new Error(`no audit file at ${path}`);
   }
   const records: StoredRecord<AuditEntry>[] = (await readLines(path)).map(({ line, text }) => ({ location: `line ${line}`, value: parseEntry(text) }));
   const checkpoints: StoredRecord<AuditCheckpoint>[] = (await readLines(checkpointsPath)).map(({ line, text }) => ({
@@ -51,7 +68,7 @@ async function readRedisStore(url: string, prefix: string) {
   try {
     client = await connectRedis(url, { commandTimeoutMs: 30_000 });
   } catch (error) {
-    throw new UsageError(`cannot reach Redis at ${url.replace(/\/\/[^@/]*@/, '//')}: ${(error as Error).message}`);
+    throw new Error(`cannot reach Redis at ${url.replace(/\/\/[^@/]*@/, '//')}: ${(error as Error).message}`);
   }
   try {
     const keys = redisKeys(prefix);
@@ -97,32 +114,21 @@ function describe(result: VerifyResult, description: string): string[] {
   return lines;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values, flags } = parseArgs(argv, { values: ['file', 'redis', 'prefix', 'key', 'checkpoints'], flags: ['json', 'help'] });
-  if (flags.has('help')) {
-    console.log(USAGE);
-    return 0;
-  }
+async function main({ values, positionals }: CliArgs<typeof cli.options>): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const config = loadConfig();
-  if (values.has('file') && values.has('redis')) throw new UsageError('give --file or --redis, not both');
-  const redisUrl = values.get('redis') ?? (values.has('file') ? undefined : config.REDIS_URL);
-  const keyPath = values.get('key') ?? config.SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'signing-key.jwk');
+  if (values.file !== undefined && values.redis !== undefined) throw new UsageError('give --file or --redis, not both');
+  const redisUrl = values.redis ?? (values.file !== undefined ? undefined : config.REDIS_URL);
+  const keyPath = values.key ?? config.SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'signing-key.jwk');
   const publicKey = await publicKeyFrom(keyPath);
-  const file = values.get('file') ?? auditFilePath(config);
+  const file = values.file ?? auditFilePath(config);
   const stored = redisUrl
-    ? await readRedisStore(redisUrl, values.get('prefix') ?? config.AUDIT_REDIS_PREFIX)
-    : await readFileStore(file, values.get('checkpoints') ?? checkpointPathFor(file));
+    ? await readRedisStore(redisUrl, values.prefix ?? config.AUDIT_REDIS_PREFIX)
+    : await readFileStore(file, values.checkpoints ?? checkpointPathFor(file));
   const result = await verifyAudit(stored.records, stored.checkpoints, publicKey);
-  if (flags.has('json')) console.log(JSON.stringify(result, null, 2));
+  if (values.json) console.log(JSON.stringify(result, null, 2));
   else for (const line of describe(result, stored.description)) console.log(line);
   return result.ok ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`audit:verify: ${(error as Error).message}`);
-    if (error instanceof UsageError || (error as Error).message.startsWith('unknown argument')) console.error(USAGE);
-    process.exit(2);
-  },
-);
+runCli(cli, main);

@@ -8,7 +8,7 @@ import { administeredScope, canAdminister, canAdministerAgency, canAssignRole, c
 import type { AuditTarget } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import { publicUser, type User } from '../identity/directory.ts';
-import { hashSecret } from '../identity/passwords.ts';
+import { costOf, hashSecret } from '../identity/passwords.ts';
 import { adminAgencyBody, adminDeviceBody, adminUserBody, type AgencyInfo } from '../protocol/http.ts';
 import type { Services } from '../services.ts';
 import { actorOf, parseWith, requestSource, requireUser } from './request-auth.ts';
@@ -70,7 +70,7 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
       role: body.role,
       agencyId: body.agencyId,
       onCall: body.onCall,
-      passwordHash: await hashSecret(body.password),
+      passwordHash: await hashSecret(body.password, costOf(services.config.PASSWORD_HASH_LOG2N)),
     });
     reply.code(201);
     return { ...publicUser(user), onCall: user.onCall };
@@ -84,7 +84,7 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     // An unknown officer is refused as a foreign one would be: the answer says nothing about other agencies.
     const decision: Decision = officer ? canAdministerAgency(actorOf(admin), officer.agencyId) : { allowed: false, code: 'FORBIDDEN' };
     await enforce(request, admin, 'admin.device.create', decision, { userId: body.officerId, agencyId: officer?.agencyId }, { deviceId: body.id });
-    const device = await services.directory.createDevice({ id: body.id, officerId: body.officerId, keyHash: await hashSecret(body.key) });
+    const device = await services.directory.createDevice({ id: body.id, officerId: body.officerId, keyHash: await hashSecret(body.key, costOf(services.config.PASSWORD_HASH_LOG2N)) });
     reply.code(201);
     return { id: device.id, officerId: device.officerId };
   });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { SightlineError } from '../errors.ts';
+import { readinessProblems } from '../health/readiness.ts';
 import type { Services } from '../services.ts';
 
 export const healthRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -11,9 +12,18 @@ export const healthRoutes: FastifyPluginAsync<{ services: Services }> = async (a
     const { contentType, body } = await services.metrics.render();
     return reply.type(contentType).send(body);
   });
+  /** 503 with the reasons while the node drains, has no media worker, or cannot write Redis or the audit store. */
   app.get('/readyz', async (_request, reply) => {
-    const ready = !services.draining && !services.media.closed && services.media.stats().workers > 0;
-    reply.code(ready ? 200 : 503);
-    return { ready, draining: services.draining, media: services.media.stats() };
+    const media = services.media.stats();
+    const problems = await readinessProblems({
+      draining: services.draining,
+      mediaClosed: services.media.closed,
+      workers: media.workers,
+      store: services.store,
+      storeKind: services.config.REDIS_URL ? 'redis' : 'memory',
+      audit: services.audit.log,
+    });
+    reply.code(problems.length === 0 ? 200 : 503);
+    return { ready: problems.length === 0, problems, draining: services.draining, media };
   });
 };

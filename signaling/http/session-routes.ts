@@ -4,7 +4,7 @@ import type { AuditSource } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import { publicUser, type User } from '../identity/directory.ts';
 import { verifyOidcIdToken } from '../identity/oidc.ts';
-import { DUMMY_HASH, verifySecret } from '../identity/passwords.ts';
+import { costOf, dummyHash, hashSecret, needsRehash, verifySecret } from '../identity/passwords.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import { deviceLoginBody, loginBody, oidcLoginBody, type LoginResponse } from '../protocol/http.ts';
 import type { Services } from '../services.ts';
@@ -12,6 +12,19 @@ import { actorOf, bearerToken, parseWith, requestSource, requireUser } from './r
 
 export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const rateLimit = { rateLimit: { max: services.config.AUTH_RATE_PER_MINUTE, timeWindow: '1 minute' } };
+  const cost = costOf(services.config.PASSWORD_HASH_LOG2N);
+  // Unknown names cost as much as known ones: the dummy is hashed at the cost new hashes get.
+  const DUMMY_HASH = dummyHash(cost);
+
+  /** A hash made at a lower cost than today's is replaced, now that the secret is known to be right. */
+  const upgrade = async (encoded: string, secret: string, store: (hash: string) => Promise<void>) => {
+    if (!needsRehash(encoded, cost)) return;
+    try {
+      await store(await hashSecret(secret, cost));
+    } catch (error) {
+      app.log.warn({ err: error }, 'could not upgrade a credential hash');
+    }
+  };
 
   const deny = async (
     source: AuditSource,
@@ -53,7 +66,9 @@ export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (
       return deny(source, locked ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED', user, locked ? { ...detail, lockedNow: true } : detail);
     }
     await services.lockout.recordSuccess(username);
-    return startSession(user, source, 'password');
+    const session = await startSession(user, source, 'password');
+    await upgrade(user.passwordHash!, password, (hash) => services.directory.setPasswordHash(user.id, hash));
+    return session;
   });
 
   /** A camera signs in with its device credential and acts for the officer it is registered to. */
@@ -64,7 +79,9 @@ export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const matches = await verifySecret(key, device?.keyHash ?? DUMMY_HASH);
     const officer = device && matches ? await services.directory.userById(device.officerId) : undefined;
     if (!officer) return deny(source, 'DEVICE_LOGIN_FAILED', undefined, { deviceId: deviceId.slice(0, 64) });
-    return startSession(officer, source, 'device', deviceId);
+    const session = await startSession(officer, source, 'device', deviceId);
+    await upgrade(device!.keyHash, key, (hash) => services.directory.setDeviceKeyHash(device!.id, hash));
+    return session;
   });
 
   /** Sign-in through the agency's own identity provider: an ID token verified against its JWKS. */

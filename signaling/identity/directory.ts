@@ -32,7 +32,13 @@ const userSchema = z.object({
   onCall: z.boolean().default(false),
 });
 const deviceSchema = z.object({ id: z.string().min(1), officerId: z.string().min(1), keyHash: z.string().startsWith('scrypt$') });
+/** The demo seed's published passwords (for the home page); a seed with this section is a demo seed. */
+const demoSection = z.strictObject({
+  note: z.string().optional(),
+  accounts: z.array(z.strictObject({ role: z.string(), agency: z.string(), username: z.string(), password: z.string() })),
+});
 export const seedSchema = z.strictObject({
+  demo: demoSection.optional(),
   agencies: z.array(agencySchema.strict()),
   users: z.array(userSchema.strict()),
   devices: z.array(deviceSchema).default([]),
@@ -127,6 +133,17 @@ export class Directory {
     const updated = { ...user, username: existing.username, externalId: existing.externalId, agencyId: existing.agencyId };
     await this.#users.put(user.id, updated);
     return updated;
+  }
+
+  /** Replaces a credential hash with a stronger one of the same secret (upgrade at sign-in). */
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    const user = await this.#users.get(userId);
+    if (user) await this.#users.put(userId, { ...user, passwordHash });
+  }
+
+  async setDeviceKeyHash(deviceId: string, keyHash: string): Promise<void> {
+    const device = await this.#devices.get(deviceId);
+    if (device) await this.#devices.put(deviceId, { ...device, keyHash });
   }
 
   async createDevice(device: Device): Promise<Device> {

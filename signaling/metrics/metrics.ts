@@ -1,5 +1,6 @@
-// Prometheus metrics for one node, read at scrape time from the media plane and the live incidents.
-import { Gauge, Histogram, Registry } from 'prom-client';
+// Prometheus metrics for one node, read at scrape time from the media plane and the live incidents,
+// with prom-client's default metrics of the Node.js process.
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { MediaPlane } from '../../server/media-plane.ts';
 import type { LiveIncidents } from '../live/live-incidents.ts';
 
@@ -14,6 +15,8 @@ export class Metrics {
   });
 
   constructor(media: MediaPlane, live: LiveIncidents, draining: () => boolean) {
+    // The relay process itself: CPU, memory, heap, event-loop lag, handles, GC (process_*, nodejs_*).
+    collectDefaultMetrics({ register: this.registry });
     const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [this.registry] });
     const incidents = gauge('sightline_incidents', 'Live incidents hosted on this node');
     const viewers = gauge('sightline_viewers', 'Clinicians and supervisors watching incidents on this node');

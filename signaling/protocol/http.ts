@@ -117,3 +117,18 @@ export const deviceLoginBody = z.strictObject({ deviceId: z.string().min(1).max(
 
 /** POST /api/session/oidc: sign in with an ID token from the agency's own identity provider. -> LoginResponse */
 export const oidcLoginBody = z.strictObject({ agencyId: z.string().min(1).max(64), idToken: z.string().min(1).max(8192) });
+
+/** One published demo account, listed on the home page while the demo seed is loaded. */
+export interface DemoAccount {
+  role: string;
+  agency: string;
+  username: string;
+  password: string;
+}
+
+/** `GET /api/info`: what the home page shows before anyone signs in. */
+export interface SiteInfo {
+  name: 'Sightline';
+  /** Present only while the demo seed is loaded (never in production). */
+  demoAccounts?: DemoAccount[];
+}

@@ -83,5 +83,7 @@ export class MemoryStore implements Store {
     },
   };
 
+  async probe(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

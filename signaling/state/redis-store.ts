@@ -96,6 +96,12 @@ export class RedisStore implements Store {
     },
   };
 
+  /** A real write (a short-lived key), so a Redis that refuses writes (MISCONF, OOM, read-only) fails too. */
+  async probe(): Promise<void> {
+    if (!this.client.isReady) throw new Error('not connected');
+    await this.client.set(`${this.prefix}:ready-probe`, String(Date.now()), { PX: 10_000 });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -22,5 +22,7 @@ export interface Counters {
 export interface Store {
   collection<T>(name: string, schema: z.ZodType<T>): Collection<T>;
   readonly counters: Counters;
+  /** Resolves when the store takes a write now; rejects with the reason otherwise (readiness). */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }

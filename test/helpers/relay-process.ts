@@ -29,6 +29,7 @@ export async function startRelayProcess(env: Record<string, string> = {}): Promi
       MEDIA_WORKERS: '1',
       RTC_MIN_PORT: String(rtcMin),
       RTC_MAX_PORT: String(rtcMin + 199),
+      PASSWORD_HASH_LOG2N: '14',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,7 +40,7 @@ export async function startRelayProcess(env: Record<string, string> = {}): Promi
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await until(() => {
     if (child.exitCode !== null) throw new Error(`relay exited early:\n${output}`);
-    return /Sightline is running: (http:\/\/[^/\s]+)/.exec(output)?.[1];
+    return /Sightline is running: (https?:\/\/[^/\s]+)/.exec(output)?.[1];
   }, 30_000, 'the relay to listen');
   return { child, url, wsUrl: `${url.replace('http', 'ws')}/ws`, dataDir, output: () => output, exited: () => exited };
 }

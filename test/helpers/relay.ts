@@ -52,6 +52,8 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
     WS_CONNECTS_PER_MINUTE: '1000',
     // A closed socket ends its seat at once unless a test is about resuming it.
     RESUME_GRACE_SECONDS: '0',
+    // The demo seed's hashes are made at 2^14; tests keep that cost so sign-ins stay fast.
+    PASSWORD_HASH_LOG2N: '14',
     ...overrides,
   });
   const log = createLogger(config, options.logStream);

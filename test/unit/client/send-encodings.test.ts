@@ -6,7 +6,7 @@ describe('camera video layers', () => {
     const encodings = cameraVideoEncodings(480);
     expect(encodings.map((e) => e.scaleResolutionDownBy)).toEqual([4, 2, 1]);
     expect(encodings.map((e) => e.rid)).toEqual(['r0', 'r1', 'r2']);
-    expect(new Set(encodings.map((e) => e.scalabilityMode))).toEqual(new Set(['L1T3']));
+    expect(new Set(encodings.map((e) => (e as { scalabilityMode?: string }).scalabilityMode))).toEqual(new Set(['L1T3']));
     // Bitrates rise with the layer; the lowest fits a few hundred kbit/s with voice beside it.
     const rates = encodings.map((e) => e.maxBitrate!);
     expect([...rates].sort((a, b) => a - b)).toEqual(rates);
@@ -24,7 +24,7 @@ describe('camera video layers', () => {
     expect(cameraVideoEncodings(120).map((e) => e.scaleResolutionDownBy)).toEqual([1]);
     expect(cameraVideoEncodings(60).map((e) => e.scaleResolutionDownBy)).toEqual([1]);
     for (const height of [180, 360, 1080]) {
-      for (const e of cameraVideoEncodings(height)) expect(height / e.scaleResolutionDownBy).toBeGreaterThanOrEqual(MIN_LAYER_HEIGHT);
+      for (const e of cameraVideoEncodings(height)) expect(height / e.scaleResolutionDownBy!).toBeGreaterThanOrEqual(MIN_LAYER_HEIGHT);
     }
   });
 

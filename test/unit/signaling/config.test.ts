@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, publicUrl } from '../../../signaling/config.ts';
+import { ConfigError, isProductionLike, loadConfig, publicUrl } from '../../../signaling/config.ts';
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       DATA_DIR: 'var',
       SEED_FILE: 'config/demo-seed.json',
       TOKEN_ISSUER: 'sightline',
+      PASSWORD_HASH_LOG2N: 17,
       MEDIA_WORKERS: availableParallelism(),
       MEDIA_LISTEN_IP: '127.0.0.1',
       RTC_MIN_PORT: 40000,
@@ -198,6 +199,26 @@ describe('loadConfig', () => {
   });
 });
 
+describe('TLS and production rules', () => {
+  it('needs TLS_CERT_FILE and TLS_KEY_FILE together, and an https PUBLIC_URL with them', () => {
+    expect(configError({ TLS_CERT_FILE: 'cert.pem' }).message).toContain('TLS_KEY_FILE: TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+    expect(configError({ TLS_CERT_FILE: 'c', TLS_KEY_FILE: 'k', PUBLIC_URL: 'http://relay.example.org' }).message).toContain('PUBLIC_URL: must be an https: URL');
+  });
+
+  it('takes a scrypt cost below OWASP only on loopback outside production', () => {
+    expect(loadConfig({ PASSWORD_HASH_LOG2N: '14' }).PASSWORD_HASH_LOG2N).toBe(14);
+    expect(configError({ PASSWORD_HASH_LOG2N: '14', NODE_ENV: 'production' }).message).toContain('PASSWORD_HASH_LOG2N: below 17');
+    expect(configError({ PASSWORD_HASH_LOG2N: '14', HOST: '0.0.0.0' }).message).toContain('PASSWORD_HASH_LOG2N: below 17');
+    expect(loadConfig({ PASSWORD_HASH_LOG2N: '17', NODE_ENV: 'production', HOST: '0.0.0.0' }).PASSWORD_HASH_LOG2N).toBe(17);
+  });
+
+  it('treats NODE_ENV=production and any HOST but 127.0.0.1, ::1 and localhost as production', () => {
+    for (const HOST of ['127.0.0.1', '::1', 'localhost']) expect(isProductionLike(loadConfig({ HOST }))).toBe(false);
+    for (const HOST of ['0.0.0.0', '::', '192.168.1.20', 'relay.local']) expect(isProductionLike(loadConfig({ HOST }))).toBe(true);
+    expect(isProductionLike(loadConfig({ NODE_ENV: 'production' }))).toBe(true);
+  });
+});
+
 describe('publicUrl', () => {
   it('uses PUBLIC_URL without its trailing slash', () => {
     expect(publicUrl(loadConfig({ PUBLIC_URL: 'https://relay.example.org/' }), 1234)).toBe('https://relay.example.org');
@@ -210,6 +231,12 @@ describe('publicUrl', () => {
   it('otherwise uses HOST and the listening port', () => {
     expect(publicUrl(loadConfig({}), 8080)).toBe('http://127.0.0.1:8080');
     expect(publicUrl(loadConfig({ HOST: 'relay.local', PORT: '0' }), 43211)).toBe('http://relay.local:43211');
+  });
+
+  it('is https when the relay serves TLS itself', () => {
+    const tls = { TLS_CERT_FILE: 'cert.pem', TLS_KEY_FILE: 'key.pem' };
+    expect(publicUrl(loadConfig(tls), 8443)).toBe('https://127.0.0.1:8443');
+    expect(publicUrl(loadConfig({ ...tls, PUBLIC_URL: 'https://relay.example.org' }), 8443)).toBe('https://relay.example.org');
   });
 
   it('maps the wildcard address 0.0.0.0 to localhost', () => {

@@ -21,4 +21,12 @@ describe('/metrics', () => {
     expect(await scrape()).toMatch(/^sightline_draining 1$/m);
     live.socket.close();
   });
+
+  it("exports prom-client's default metrics of the relay process", async () => {
+    const text = await (await fetch(`${relay.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } })).text();
+    expect(text).toMatch(/^process_cpu_seconds_total \S+$/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \S+$/m);
+    expect(text).toMatch(/^nodejs_heap_size_used_bytes \d+$/m);
+  });
 });

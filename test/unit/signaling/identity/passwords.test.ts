@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DUMMY_HASH, hashSecret, verifySecret } from '../../../../signaling/identity/passwords.ts';
+import { costOf, DUMMY_HASH, hashSecret, needsRehash, OWASP_COST, verifySecret } from '../../../../signaling/identity/passwords.ts';
 
+/** Tests not about the cost hash at a lower one, to stay quick. */
+const FAST = costOf(12);
 const zeroKey = Buffer.alloc(32).toString('base64url');
 
 describe('hashSecret / verifySecret', () => {
@@ -8,35 +10,35 @@ describe('hashSecret / verifySecret', () => {
     const encoded = await hashSecret('correct horse battery staple');
     const parts = encoded.split('$');
     expect(parts).toHaveLength(6);
-    expect(parts.slice(0, 4)).toEqual(['scrypt', '16384', '8', '1']);
+    expect(parts.slice(0, 4)).toEqual(['scrypt', '131072', '8', '1']);
     expect(Buffer.from(parts[4]!, 'base64url')).toHaveLength(16);
     expect(Buffer.from(parts[5]!, 'base64url')).toHaveLength(32);
   });
 
   it('verifies the right secret', async () => {
-    const encoded = await hashSecret('s3cret-Pa55');
+    const encoded = await hashSecret('s3cret-Pa55', FAST);
     await expect(verifySecret('s3cret-Pa55', encoded)).resolves.toBe(true);
   });
 
   it('verifies unicode and empty secrets', async () => {
-    const unicode = await hashSecret('pässwörd 🔒');
+    const unicode = await hashSecret('pässwörd 🔒', FAST);
     await expect(verifySecret('pässwörd 🔒', unicode)).resolves.toBe(true);
     await expect(verifySecret('passwort 🔒', unicode)).resolves.toBe(false);
-    const empty = await hashSecret('');
+    const empty = await hashSecret('', FAST);
     await expect(verifySecret('', empty)).resolves.toBe(true);
     await expect(verifySecret(' ', empty)).resolves.toBe(false);
   });
 
   it('refuses a wrong secret, including case and whitespace variants', async () => {
-    const encoded = await hashSecret('s3cret-Pa55');
+    const encoded = await hashSecret('s3cret-Pa55', FAST);
     for (const wrong of ['s3cret-pa55', 's3cret-Pa55 ', ' s3cret-Pa55', 's3cret-Pa5', '']) {
       await expect(verifySecret(wrong, encoded), JSON.stringify(wrong)).resolves.toBe(false);
     }
   });
 
   it('salts: two hashes of the same secret differ, and both verify', async () => {
-    const a = await hashSecret('same secret');
-    const b = await hashSecret('same secret');
+    const a = await hashSecret('same secret', FAST);
+    const b = await hashSecret('same secret', FAST);
     expect(a).not.toBe(b);
     expect(a.split('$')[4]).not.toBe(b.split('$')[4]);
     expect(a.split('$')[5]).not.toBe(b.split('$')[5]);
@@ -45,14 +47,14 @@ describe('hashSecret / verifySecret', () => {
   });
 
   it('honours the parameters stored in the hash', async () => {
-    const encoded = await hashSecret('pw');
+    const encoded = await hashSecret('pw', FAST);
     const [, , , , salt, key] = encoded.split('$');
     // Same salt and key but different cost parameters derive a different key.
     await expect(verifySecret('pw', ['scrypt', 1024, 8, 1, salt, key].join('$'))).resolves.toBe(false);
   });
 
   it('does not match when the stored key is altered', async () => {
-    const encoded = await hashSecret('pw');
+    const encoded = await hashSecret('pw', FAST);
     const parts = encoded.split('$');
     const key = Buffer.from(parts[5]!, 'base64url');
     key[31] = key[31]! ^ 1;
@@ -87,7 +89,7 @@ describe('hashSecret / verifySecret', () => {
 describe('DUMMY_HASH', () => {
   it('is well-formed', () => {
     const parts = DUMMY_HASH.split('$');
-    expect(parts.slice(0, 4)).toEqual(['scrypt', '16384', '8', '1']);
+    expect(parts.slice(0, 4)).toEqual(['scrypt', '131072', '8', '1']);
     expect(Buffer.from(parts[4]!, 'base64url').toString()).toBe('sightline-dummy');
     expect(Buffer.from(parts[5]!, 'base64url')).toEqual(Buffer.alloc(32));
   });
@@ -96,5 +98,22 @@ describe('DUMMY_HASH', () => {
     for (const secret of ['', 'password', 'sightline-dummy', 'admin', '\u0000']) {
       await expect(verifySecret(secret, DUMMY_HASH), JSON.stringify(secret)).resolves.toBe(false);
     }
+  });
+});
+
+describe('needsRehash', () => {
+  it('is true for a hash made at a lower cost than asked, false at or above it', async () => {
+    const weak = await hashSecret('pw', costOf(14));
+    expect(weak.split('$')[1]).toBe('16384');
+    await expect(verifySecret('pw', weak)).resolves.toBe(true);
+    expect(needsRehash(weak, OWASP_COST)).toBe(true);
+    expect(needsRehash(weak, costOf(14))).toBe(false);
+    expect(needsRehash(DUMMY_HASH, OWASP_COST)).toBe(false);
+    expect(needsRehash(DUMMY_HASH, costOf(14))).toBe(false);
+  });
+
+  it('is true for a hash it cannot read', () => {
+    expect(needsRehash('scrypt$abc$8$1$c2FsdA$' + zeroKey)).toBe(true);
+    expect(needsRehash('plain')).toBe(true);
   });
 });
