@@ -41,7 +41,7 @@ describe('password hashes are upgraded at sign-in', () => {
     const { token } = await relay.login(DEMO.admin.username, DEMO.admin.password);
     const created = await relay.api<{ id: string }>('POST', '/api/admin/users', {
       token,
-      body: { username: 'clin.upgrade', name: 'Dr. Upgrade', role: 'clinician', agencyId: 'harbour-health', password: 'a-long-enough-password', onCall: false },
+      body: { username: 'clin.upgrade', name: 'Dr. Upgrade', role: 'supervisor', agencyId: 'metro-police', password: 'a-long-enough-password', onCall: false },
     });
     expect(created.status).toBe(201);
     expect(costOf((await relay.services.directory.userById(created.body.id))!.passwordHash)).toBe('scrypt$131072$8$1');
