@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   ACCOUNT_LOCKED: 'Too many failed sign-ins; the account is locked for 10 minutes.',
   SESSION_INVALID: 'The session is unknown or has ended.',
   SESSION_EXPIRED: 'The session expired; sign in again.',
+  SESSION_ENDED: 'The session this connection signed in with has ended (signed out, expired or account locked); sign in again.',
   ALREADY_AUTHENTICATED: 'This connection is already authenticated.',
   FORBIDDEN: 'Your role or agency does not allow this.',
 

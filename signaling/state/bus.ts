@@ -13,6 +13,11 @@ export const busEvent = z.discriminatedUnion('type', [
   /** "Watch me": the officer asked for help. */
   z.object({ type: z.literal('help.requested'), incidentId: z.string(), agencyId: z.string(), officerName: z.string(), at: z.number() }),
   z.object({ type: z.literal('agreements.changed') }),
+  /**
+   * A signed-in session ended (sign-out, idle or lifetime expiry, account lockout): every node
+   * closes the sockets authenticated with it. `sessionKey` is the session's store key (a digest).
+   */
+  z.object({ type: z.literal('session.ended'), sessionKey: z.string(), userId: z.string(), cause: z.enum(['logout', 'idle', 'lifetime', 'locked']) }),
 ]);
 export type BusEvent = z.infer<typeof busEvent>;
 
