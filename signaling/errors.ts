@@ -41,6 +41,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   SDP_UNSUPPORTED: 422,
   PRECONDITION_FAILED: 412,
   PRECONDITION_REQUIRED: 428,
+  RESOURCE_CREDENTIAL_INVALID: 401,
 };
 
 export class SightlineError extends Error {

@@ -69,6 +69,7 @@ export const ERROR_CODES = {
   SDP_UNSUPPORTED: 'The SDP offer names no codec, transport or direction this relay can take.',
   PRECONDITION_FAILED: 'If-Match does not name the current ICE session of this resource.',
   PRECONDITION_REQUIRED: 'An ICE restart needs an If-Match header.',
+  RESOURCE_CREDENTIAL_INVALID: 'This WHIP/WHEP session takes only the Bearer credential that created it.',
 
   // Why access ended (sent in access.ended)
   GRANT_EXPIRED: 'Your access to this incident has expired.',
