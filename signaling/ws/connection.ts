@@ -194,6 +194,11 @@ export class SignalingConnection implements ParticipantChannel {
     return seat;
   }
 
+  /** True while the socket is gone and the seat is kept for `resume`. */
+  get detached(): boolean {
+    return this.#detached !== null;
+  }
+
   /** The grace period ran out (or the backlog overflowed): the seat ends as on a final close. */
   #endDetached(): void {
     if (!this.#detached) return;
@@ -238,8 +243,10 @@ export class SignalingConnection implements ParticipantChannel {
    * with no resume. Messages not handled yet are dropped.
    */
   endSession(cause: SessionEnd): Promise<void> {
-    if (this.#sessionEnded || this.#closed) return this.#queue;
+    if (this.#sessionEnded || (this.#closed && !this.#detached)) return this.#queue;
     this.#sessionEnded = true;
+    // A seat kept for resume after its socket dropped ends now rather than at the grace period's end.
+    this.#clearDetached();
     this.#queue = this.#queue.then(() => this.#endSession(cause));
     return this.#queue;
   }

@@ -25,7 +25,7 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
   const connections = new Set<ClientSession>();
   // The hard cap closes the socket (1009); smaller oversize messages get MESSAGE_TOO_LARGE and the socket stays up.
   const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.WS_MAX_MESSAGE_BYTES * 4 });
-  const stopSessionWatch = closeSocketsOfEndedSessions(services.bus, connections);
+  const stopSessionWatch = closeSocketsOfEndedSessions(services.bus, connections, services.resumes);
 
   app.server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;

@@ -19,7 +19,8 @@ describe('sockets of an ended session (one node)', () => {
   let clockOffset = 0;
 
   beforeAll(async () => {
-    relay = await startRelay({}, { now: () => Date.now() + clockOffset });
+    // Dropped sockets keep their seats for resume here, as in production.
+    relay = await startRelay({ RESUME_GRACE_SECONDS: '30' }, { now: () => Date.now() + clockOffset });
   });
   afterAll(async () => relay.close());
 
@@ -70,6 +71,21 @@ describe('sockets of an ended session (one node)', () => {
     await until(() => relay.services.live.get(live.incidentId) === undefined, 3000, 'the incident ended');
     const entry = (await sessionEnds(relay)).find((e) => e.target.incidentId === live.incidentId);
     expect(entry).toMatchObject({ actor: { id: DEMO.officer2.id }, detail: { cause: 'idle', seat: 'officer' } });
+  });
+
+  it('a seat kept for resume after its socket dropped ends at sign-out, not at the end of the grace period', async () => {
+    const live = await goLive(relay);
+    const { socket: watcher, token } = await signedInSocket(relay, DEMO.supervisor);
+    await watcher.request('watch', { incidentId: live.incidentId, rtpCapabilities: await capabilities(relay) });
+    const watching = () => relay.services.live.get(live.incidentId)!.participants().some((p) => p.info.userId === DEMO.supervisor.id);
+    watcher.close();
+    await closed(watcher);
+    expect(watching()).toBe(true);
+    expect((await relay.api('DELETE', '/api/session', { token })).status).toBe(204);
+    await until(() => !watching(), 3000, 'the kept seat to end');
+    await until(async () => (await sessionEnds(relay)).find((e) => e.target.incidentId === live.incidentId), 3000, 'the kept seat’s end audited');
+    await live.socket.request('incident.end');
+    live.socket.close();
   });
 
   it('locking the account closes the sockets of all its sessions', async () => {
