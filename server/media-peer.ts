@@ -160,9 +160,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     if (!found) throw new MediaError('PRODUCER_NOT_FOUND', `no producer ${producerId} in this room`);
     const capabilities = rtpCapabilities as types.RtpCapabilities;
     const localId = this.producerAlias(producerId) ?? producerId;
-    if (!this.router.canConsume({ producerId: localId, rtpCapabilities: capabilities })) {
-      throw new MediaError('CANNOT_CONSUME', 'the receiver does not support the producer codec');
-    }
+    if (!this.#canConsume(localId, capabilities)) throw new MediaError('CANNOT_CONSUME', 'the receiver does not support the producer codec');
     const transport = [...this.#transports.values()].find((t) => t.appData.direction === 'recv');
     if (!transport) throw new MediaError('TRANSPORT_NOT_FOUND', 'this peer has no receive transport');
     const consumer = await mediaCall('consume', () =>
@@ -335,6 +333,15 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     this.#consumers.clear();
     this.emit('closed');
     this.removeAllListeners();
+  }
+
+  /** mediasoup's check, which throws on capabilities it cannot read: a refusal like any other. */
+  #canConsume(producerId: string, rtpCapabilities: types.RtpCapabilities): boolean {
+    try {
+      return this.router.canConsume({ producerId, rtpCapabilities });
+    } catch (error) {
+      throw new MediaError('MEDIA_ERROR', `canConsume: ${(error as Error).message}`);
+    }
   }
 
   #transport(transportId: string): types.WebRtcTransport<{ direction: Direction }> {

@@ -15,6 +15,7 @@ import { incidentRoutes } from './http/incident-routes.ts';
 import { infoRoutes } from './http/info-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
 import { auditRoutes } from './http/audit-routes.ts';
+import { errorReply } from './http/error-reply.ts';
 import { httpMediaRoutes } from './whip/http-media-routes.ts';
 import type { Services } from './services.ts';
 import { attachSignaling } from './ws/signaling-socket.ts';
@@ -48,14 +49,10 @@ export async function buildApp({ services, logger, servePages = true, tls }: App
   }) as unknown as FastifyInstance;
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof SightlineError) return reply.code(error.httpStatus).send({ error: error.toJSON() });
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status === 413) return reply.code(413).send({ error: new SightlineError('MESSAGE_TOO_LARGE').toJSON() });
-    if (status >= 400 && status < 500) {
-      return reply.code(status).send({ error: new SightlineError('BAD_REQUEST', (error as Error).message).toJSON() });
-    }
-    request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send({ error: new SightlineError('INTERNAL').toJSON() });
+    const { status, error: failure, log } = errorReply(error);
+    if (log === 'error') request.log.error({ err: error }, 'request failed');
+    else if (log === 'warn') request.log.warn({ err: error }, 'media server refused a request');
+    return reply.code(status).send({ error: failure.toJSON() });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: new SightlineError('NOT_FOUND').toJSON() }));
 

@@ -12,6 +12,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ACCOUNT_LOCKED: 423,
   SESSION_INVALID: 401,
   SESSION_EXPIRED: 401,
+  SESSION_ENDED: 401,
   FORBIDDEN: 403,
   PERMISSION_DENIED: 403,
   NOT_A_CLINICIAN: 422,
@@ -43,6 +44,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   PRODUCER_UNSUPPORTED: 422,
   PRODUCER_LIMIT: 409,
   NODE_AT_CAPACITY: 503,
+  RESOURCE_CREDENTIAL_INVALID: 401,
 };
 
 export class SightlineError extends Error {

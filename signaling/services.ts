@@ -195,6 +195,11 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
           detail: { lastSeenAt: new Date(session.lastSeenAt).toISOString() },
         }),
       ),
+    // Every node closes the sockets signed in with an ended session (ws/session-sockets.ts).
+    (session, cause) =>
+      void bus
+        .publish({ type: 'session.ended', sessionKey: session.key, userId: session.userId, cause })
+        .catch((error) => log.error({ err: error, cause }, 'could not announce an ended session')),
   );
   auditLog.start();
   const sessionSweeper = setInterval(() => void sessions.sweep().catch((error) => log.warn({ err: error }, 'session sweep failed')), 60_000);

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuditSource } from '../audit/audit-entry.ts';
+import type { SessionEnd } from '../identity/sessions.ts';
 import type { IncidentRepository } from '../incidents/incident-repository.ts';
 import type { ClientSocket } from '../ws/client-socket.ts';
 import { resumeTokenNode } from '../ws/resume-registry.ts';
@@ -22,6 +23,8 @@ export interface ProxyEnd {
 export interface ServedSession {
   receive(text: string): void;
   close(): void;
+  /** The client's signed-in session ended: end the seat, then close. */
+  endSession(cause: SessionEnd): Promise<void>;
 }
 
 export interface ClusterDeps {
@@ -91,6 +94,13 @@ export class Cluster {
     return this.deps.link.send(proxy.nodeId, { kind: 'data', sessionId, data: text });
   }
 
+  /** The client's signed-in session ended: its serving node ends the seat and then closes the proxy. */
+  async endProxiedSession(sessionId: string, cause: SessionEnd): Promise<void> {
+    const proxy = this.#proxies.get(sessionId);
+    if (!proxy) return;
+    await this.deps.link.send(proxy.nodeId, { kind: 'session-ended', sessionId, cause }).catch(() => undefined);
+  }
+
   async closeProxy(sessionId: string): Promise<void> {
     const proxy = this.#proxies.get(sessionId);
     if (!proxy) return;
@@ -128,6 +138,11 @@ export class Cluster {
         const served = this.#served.get(frame.sessionId);
         if (served) void served.session.then((s) => s.receive(frame.data));
         else this.#proxies.get(frame.sessionId)?.end.deliver(frame.data);
+        return;
+      }
+      case 'session-ended': {
+        const served = this.#served.get(frame.sessionId);
+        if (served) void served.session.then((s) => s.endSession(frame.cause));
         return;
       }
       case 'close': {

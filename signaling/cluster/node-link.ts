@@ -14,6 +14,8 @@ export const linkFrame = z.discriminatedUnion('kind', [
   /** A client message (to the serving node) or a server message (back to the client's node). */
   z.object({ kind: z.literal('data'), sessionId: z.string(), data: z.string() }),
   z.object({ kind: z.literal('close'), sessionId: z.string(), code: z.number(), reason: z.string() }),
+  /** The client's signed-in session ended: the serving node ends the seat, then closes the session. */
+  z.object({ kind: z.literal('session-ended'), sessionId: z.string(), cause: z.enum(['logout', 'idle', 'lifetime', 'locked']) }),
 ]);
 export type LinkFrame = z.infer<typeof linkFrame>;
 

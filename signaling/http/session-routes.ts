@@ -63,6 +63,8 @@ export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const matches = await verifySecret(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !matches) {
       const locked = await services.lockout.recordFailure(username);
+      // A locked account is signed out everywhere: its sessions end and their sockets close.
+      if (locked && user) await services.sessions.endAllFor(user.id, 'locked');
       return deny(source, locked ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED', user, locked ? { ...detail, lockedNow: true } : detail);
     }
     await services.lockout.recordSuccess(username);

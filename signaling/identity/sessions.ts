@@ -17,6 +17,8 @@ export interface SessionLimits {
 
 /** Why a session ended without a sign-out: idle too long, or past its absolute lifetime. */
 export type SessionExpiry = 'idle' | 'lifetime';
+/** Why a session ended: signed out, timed out, or its account was locked. */
+export type SessionEnd = SessionExpiry | 'logout' | 'locked';
 
 export const sessionDigest = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -29,6 +31,8 @@ export class SessionStore {
     private readonly now: () => number = Date.now,
     /** Told once per session that times out, when that is detected (on use or by `sweep`). */
     private readonly onExpired: (session: Session, cause: SessionExpiry) => void = () => undefined,
+    /** Told once per session that ends for any reason (sockets signed in with it are closed). */
+    private readonly onEnded: (session: Session, cause: SessionEnd) => void = () => undefined,
   ) {
     this.#sessions = store.collection('sessions', sessionSchema);
   }
@@ -59,7 +63,7 @@ export class SessionStore {
     const at = this.now();
     const expiry = this.#expiry(session, at);
     if (expiry) {
-      if (await this.#sessions.delete(key)) this.onExpired(session, expiry);
+      if (await this.#sessions.delete(key)) this.#expired(session, expiry);
       throw new SightlineError('SESSION_EXPIRED');
     }
     const refreshed = { ...session, lastSeenAt: at };
@@ -67,8 +71,24 @@ export class SessionStore {
     return refreshed;
   }
 
+  /** Signs out: the session ends at once. */
   async end(token: string): Promise<boolean> {
-    return this.#sessions.delete(sessionDigest(token));
+    const key = sessionDigest(token);
+    const session = await this.#sessions.get(key);
+    if (!(await this.#sessions.delete(key))) return false;
+    if (session) this.onEnded(session, 'logout');
+    return true;
+  }
+
+  /** Ends every session of a user (their account was locked); returns how many ended. */
+  async endAllFor(userId: string, cause: Extract<SessionEnd, 'locked'>): Promise<number> {
+    let ended = 0;
+    for (const session of await this.#sessions.list()) {
+      if (session.userId !== userId || !(await this.#sessions.delete(session.key))) continue;
+      ended += 1;
+      this.onEnded(session, cause);
+    }
+    return ended;
   }
 
   /** Ends sessions past their limits; called periodically. */
@@ -76,7 +96,12 @@ export class SessionStore {
     const at = this.now();
     for (const session of await this.#sessions.list()) {
       const expiry = this.#expiry(session, at);
-      if (expiry && (await this.#sessions.delete(session.key))) this.onExpired(session, expiry);
+      if (expiry && (await this.#sessions.delete(session.key))) this.#expired(session, expiry);
     }
+  }
+
+  #expired(session: Session, cause: SessionExpiry): void {
+    this.onExpired(session, cause);
+    this.onEnded(session, cause);
   }
 }

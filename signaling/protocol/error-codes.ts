@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   ACCOUNT_LOCKED: 'Too many failed sign-ins; the account is locked for 10 minutes.',
   SESSION_INVALID: 'The session is unknown or has ended.',
   SESSION_EXPIRED: 'The session expired; sign in again.',
+  SESSION_ENDED: 'The session this connection signed in with has ended (signed out, expired or account locked); sign in again.',
   ALREADY_AUTHENTICATED: 'This connection is already authenticated.',
   FORBIDDEN: 'Your role or agency does not allow this.',
 
@@ -71,6 +72,7 @@ export const ERROR_CODES = {
   SDP_UNSUPPORTED: 'The SDP offer names no codec, transport or direction this relay can take.',
   PRECONDITION_FAILED: 'If-Match does not name the current ICE session of this resource.',
   PRECONDITION_REQUIRED: 'An ICE restart needs an If-Match header.',
+  RESOURCE_CREDENTIAL_INVALID: 'This WHIP/WHEP session takes only the Bearer credential that created it.',
 
   // Why access ended (sent in access.ended)
   GRANT_EXPIRED: 'Your access to this incident has expired.',

@@ -1,12 +1,16 @@
 // The Sightline signalling protocol: every WebSocket message, both directions.
 // Shared by the control plane and the browser client; depends only on zod.
 import { z } from 'zod';
+import { boundedJsonObject, MEDIA_OBJECT_BOUNDS } from './bounded-json.ts';
 import type { ErrorCode } from './error-codes.ts';
 import type { Role } from './roles.ts';
 
 const id = z.string().min(1).max(128);
-/** mediasoup parameter objects are validated by mediasoup itself; here they must be objects. */
-const mediaObject = z.looseObject({});
+/**
+ * mediasoup parameter objects (RTP capabilities and parameters, DTLS parameters) are validated
+ * by mediasoup itself; here they must be objects of bounded depth and size.
+ */
+const mediaObject = boundedJsonObject(MEDIA_OBJECT_BOUNDS);
 
 export const permission = z.enum(['view', 'talk']);
 export type Permission = z.infer<typeof permission>;

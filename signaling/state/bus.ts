@@ -15,6 +15,11 @@ export const busEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agreements.changed') }),
   /** Something narrowed who may see what (an incident unmarked, a role changed): every node re-checks its live seats. */
   z.object({ type: z.literal('access.narrowed'), reason: z.enum(['incident.unshared', 'role.changed']), incidentId: z.string().optional() }),
+  /**
+   * A signed-in session ended (sign-out, idle or lifetime expiry, account lockout): every node
+   * closes the sockets authenticated with it. `sessionKey` is the session's store key (a digest).
+   */
+  z.object({ type: z.literal('session.ended'), sessionKey: z.string(), userId: z.string(), cause: z.enum(['logout', 'idle', 'lifetime', 'locked']) }),
 ]);
 export type BusEvent = z.infer<typeof busEvent>;
 

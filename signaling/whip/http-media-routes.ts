@@ -3,13 +3,14 @@
 //   POST   /whep/<incidentId>        the same for a player, with a clinician's viewing token
 //   PATCH  /{whip,whep}/resource/<id> application/trickle-ice-sdpfrag: trickle (204) or ICE restart (200 + sdpfrag)
 //   DELETE /{whip,whep}/resource/<id> ends the session (a WHIP session that started the incident ends it)
+// PATCH and DELETE take only the Bearer credential that created the session (resource-auth.ts).
 // Refusals use the RFC's status codes with the usual JSON error body.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { SightlineError } from '../errors.ts';
-import { requestSource } from '../http/request-auth.ts';
 import type { Services } from '../services.ts';
 import { iceServersFor } from '../turn/turn-credentials.ts';
 import type { HttpMediaSession } from './http-session.ts';
+import { resourceCaller } from './resource-auth.ts';
 import { buildIceFragment, parseIceFragment, type LocalTransport } from './sdp-answer.ts';
 import { play } from './whep-play.ts';
 import { publish } from './whip-publish.ts';
@@ -71,14 +72,16 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
   });
 
   for (const protocol of ['whip', 'whep'] as const) {
-    const find = (id: string) => {
-      const session = sessions.get(id);
-      if (!session || session.protocol !== protocol || session.ended) throw new SightlineError('NOT_FOUND', 'No such WHIP/WHEP session.');
-      return session;
+    /** The live session at this resource, for the caller holding its credential. */
+    const authorized = async (request: FastifyRequest<{ Params: { id: string } }>, action: string) => {
+      const found = sessions.get(request.params.id);
+      const session = found && found.protocol === protocol && !found.ended ? found : undefined;
+      const source = await resourceCaller(services, request, session, action);
+      return { session: session!, source };
     };
 
     app.patch<{ Params: { id: string } }>(`/${protocol}/resource/:id`, async (request, reply) => {
-      const session = find(request.params.id);
+      const { session } = await authorized(request, `${protocol}.patch`);
       const body = requireBody(request, SDPFRAG);
       let fragment;
       try {
@@ -107,11 +110,12 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
     });
 
     app.delete<{ Params: { id: string } }>(`/${protocol}/resource/:id`, async (request, reply) => {
-      const session = find(request.params.id);
-      // The client left: no refusal or expiry code to record.
-      await session.end(protocol === 'whip' ? 'INCIDENT_ENDED' : null, { actor: session.who.actor, source: requestSource(services, request) });
+      const { session, source } = await authorized(request, `${protocol}.end`);
+      // The client left: no refusal or expiry code to record. The caller holds the session's own
+      // credential, so it acts for the session's publisher or player.
+      await session.end(protocol === 'whip' ? 'INCIDENT_ENDED' : null, { actor: session.who.actor, source });
       if (protocol === 'whip') {
-        await services.audit.note({ action: 'whip.end', outcome: 'info', actor: session.who.actor, target: { incidentId: session.live.incident.id }, source: requestSource(services, request) });
+        await services.audit.note({ action: 'whip.end', outcome: 'info', actor: session.who.actor, target: { incidentId: session.live.incident.id }, source, detail: { session: session.id } });
       }
       return reply.code(200).send();
     });

@@ -29,6 +29,8 @@ export class HttpMediaSession implements ParticipantChannel {
     private readonly services: Services,
     private readonly registry: Map<string, HttpMediaSession>,
     readonly who: { actor: AuditActor; source: AuditSource; grantId: string | null },
+    /** SHA-256 of the Bearer credential that created the session: the only one its resource takes. */
+    readonly credential: Buffer,
     /** WHIP: this session started the incident, so ending it ends the incident. */
     readonly ownsIncident: boolean,
   ) {

@@ -45,6 +45,9 @@ export interface ParsedOffer {
   media: OfferMedia[];
 }
 
+/** The DTLS fingerprint hashes mediasoup takes (RFC 8122 names; md5 and md2 are not among them). */
+const FINGERPRINT_ALGORITHMS: ReadonlySet<string> = new Set(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']);
+
 const malformed = (why: string) => new SightlineError('SDP_MALFORMED', `The SDP offer ${why}.`);
 
 export function parseOffer(sdp: string): ParsedOffer {
@@ -63,6 +66,10 @@ export function parseOffer(sdp: string): ParsedOffer {
   if (!iceUfrag || !icePwd) throw malformed('has no ICE credentials');
   const fingerprint = first.fingerprint ?? session.fingerprint;
   if (!fingerprint) throw malformed('has no DTLS fingerprint');
+  const algorithm = String(fingerprint.type).toLowerCase();
+  if (!FINGERPRINT_ALGORITHMS.has(algorithm)) {
+    throw new SightlineError('SDP_UNSUPPORTED', `The offer's DTLS fingerprint uses ${algorithm.slice(0, 16)}; this relay takes ${[...FINGERPRINT_ALGORITHMS].join(', ')}.`);
+  }
   const setup = (first.setup ?? session.setup ?? 'actpass') as string;
   if (setup !== 'actpass' && setup !== 'active' && setup !== 'passive') throw malformed(`has an invalid a=setup:${setup}`);
 
@@ -115,7 +122,7 @@ export function parseOffer(sdp: string): ParsedOffer {
   return {
     iceUfrag,
     icePwd,
-    fingerprints: [{ algorithm: fingerprint.type.toLowerCase(), value: fingerprint.hash.toUpperCase() }],
+    fingerprints: [{ algorithm, value: fingerprint.hash.toUpperCase() }],
     setup,
     media,
   };

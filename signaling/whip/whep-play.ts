@@ -14,6 +14,7 @@ import type { Services } from '../services.ts';
 import { verifyViewingToken } from '../tokens/viewing-token.ts';
 import { participantInfo } from '../ws/handlers/context.ts';
 import { HttpMediaSession } from './http-session.ts';
+import { credentialDigest } from './resource-auth.ts';
 import { buildAnswer, type AnswerSection, type LocalTransport } from './sdp-answer.ts';
 import { parseOffer, remoteDtlsRole } from './sdp-offer.ts';
 import { playerRouterCodecs, receiveCapabilities, type RouterCapabilities, type RtpParameters } from './sdp-rtp.ts';
@@ -60,7 +61,7 @@ export async function play(
   const capabilities = { ...received, codecs: received.codecs.filter((c) => !String((c as { mimeType: string }).mimeType).toLowerCase().endsWith('/rtx')) };
 
   await services.audit.allow({ action: 'join', actor, target: { incidentId, grantId: grant.id }, source, detail: { via: 'whep', expiresAt: grant.expiresAt } });
-  const session = new HttpMediaSession('whep', live, services, registry, { actor, source, grantId: grant.id }, false);
+  const session = new HttpMediaSession('whep', live, services, registry, { actor, source, grantId: grant.id }, credentialDigest(token), false);
   try {
     const peer = await live.room.addPeerWithPayloadTypes(session.peerId, routerCodecs as never);
     const { recvTransport, consumers, replaced } = await live.add(

@@ -9,7 +9,7 @@ import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { Services } from '../services.ts';
 import { bearerToken, requestSource } from '../http/request-auth.ts';
 
-const DEVICE_CREDENTIAL = /^([a-z0-9-]{2,64}):(\S{1,256})$/;
+export const DEVICE_CREDENTIAL = /^([a-z0-9-]{2,64}):(\S{1,256})$/;
 
 /** The publishing officer, the device, and when its session ends (null for a device key: no session). */
 export async function whipPublisher(

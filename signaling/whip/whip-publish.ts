@@ -4,10 +4,11 @@
 import type { FastifyRequest } from 'fastify';
 import { SightlineError } from '../errors.ts';
 import { actorOf } from '../identity/directory.ts';
-import { requestSource } from '../http/request-auth.ts';
+import { bearerToken, requestSource } from '../http/request-auth.ts';
 import type { Services } from '../services.ts';
 import { participantInfo } from '../ws/handlers/context.ts';
 import { HttpMediaSession } from './http-session.ts';
+import { credentialDigest } from './resource-auth.ts';
 import { buildAnswer, type AnswerSection, type LocalTransport } from './sdp-answer.ts';
 import { parseOffer, remoteDtlsRole } from './sdp-offer.ts';
 import { producerRtpParameters, type RouterCapabilities } from './sdp-rtp.ts';
@@ -44,7 +45,8 @@ export async function publish(
     }
   }
   const incident = live;
-  const session = new HttpMediaSession('whip', incident, services, registry, { actor: actorOf(officer), source, grantId: null }, ownsIncident);
+  const credential = credentialDigest(bearerToken(request) ?? '');
+  const session = new HttpMediaSession('whip', incident, services, registry, { actor: actorOf(officer), source, grantId: null }, credential, ownsIncident);
   try {
     await services.audit.allow({
       action: 'whip.publish',

@@ -6,6 +6,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { AuditSource } from '../audit/audit-entry.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { SightlineError } from '../errors.ts';
+import type { SessionEnd } from '../identity/sessions.ts';
 import type { Services } from '../services.ts';
 import { WsClientSocket } from './client-socket.ts';
 import { SignalingConnection } from './connection.ts';
@@ -15,6 +16,8 @@ import { TokenBucket } from './token-bucket.ts';
 const FLOOD_CLOSE_AFTER = 200;
 /** Requests whose incident may live on another node. */
 const ROUTED = new Set(['join', 'watch', 'incident.start', 'resume']);
+/** How long a proxied socket waits for its serving node to end the seat of an ended session. */
+const SESSION_END_FALLBACK_MS = 5000;
 
 export class ClientSession {
   readonly local: SignalingConnection;
@@ -24,6 +27,7 @@ export class ClientSession {
   #queue: Promise<void> = Promise.resolve();
   #proxy: string | null = null;
   #closed = false;
+  #sessionEnded = false;
 
   constructor(
     ws: WebSocket,
@@ -45,6 +49,26 @@ export class ClientSession {
     this.#closed = true;
     this.local.close();
     if (this.#proxy) void this.cluster.closeProxy(this.#proxy);
+  }
+
+  /** The store key of the session this socket signed in with (`auth`), if any. */
+  get sessionKey(): string | null {
+    return this.local.session?.key ?? null;
+  }
+
+  /**
+   * The session this socket signed in with ended. A seat served here ends at once; a seat on
+   * another node is ended there, which then closes the proxy and with it this socket.
+   */
+  endSession(cause: SessionEnd): void {
+    if (this.#closed || this.#sessionEnded) return;
+    this.#sessionEnded = true;
+    if (!this.#proxy) {
+      void this.local.endSession(cause).finally(() => this.close());
+      return;
+    }
+    void this.cluster.endProxiedSession(this.#proxy, cause);
+    setTimeout(() => this.terminate(1008, 'SESSION_ENDED'), SESSION_END_FALLBACK_MS).unref();
   }
 
   /** The server closes the socket (flood, shutdown, lost node): no resume grace period. */
@@ -79,7 +103,7 @@ export class ClientSession {
   }
 
   async #route(text: string): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || this.#sessionEnded) return;
     if (this.#proxy) return this.cluster.forward(this.#proxy, text);
     const peek = peekRequest(text);
     if (peek && ROUTED.has(peek.type) && !this.local.incident) {

@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import type { User } from '../identity/directory.ts';
+import type { SessionEnd } from '../identity/sessions.ts';
 import type { LiveIncident, ParticipantChannel } from '../live/live-incident.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import { clientMessage, type ServerMessage } from '../protocol/messages.ts';
@@ -25,16 +26,23 @@ interface Seat {
   user: User | null;
   viewer: { user: User; grant: ViewingGrant } | null;
   incident: LiveIncident;
-  session: { token: string; endsAt: number } | null;
+  session: SocketSession | null;
   expiry: { at: number; code: ErrorCode; onEnd: () => void } | null;
   backlog: ServerMessage[];
+}
+
+/** The session a socket signed in with: its token (to re-check it), store key and absolute end. */
+export interface SocketSession {
+  token: string;
+  key: string;
+  endsAt: number;
 }
 
 export class SignalingConnection implements ParticipantChannel {
   /** The seat's participant id; a resumed connection takes the dropped one's. */
   peerId = `peer-${randomUUID()}`;
   /** The session this socket authenticated with (`auth`), to re-check it on `resume`. */
-  session: { token: string; endsAt: number } | null = null;
+  session: SocketSession | null = null;
   /** The signed-in officer or supervisor, after `auth`. */
   user: User | null = null;
   /** The clinician and their verified grant, after `join`. */
@@ -50,6 +58,8 @@ export class SignalingConnection implements ParticipantChannel {
   #resumable = true;
   #subscription: ConsoleSubscriber | null = null;
   #closed = false;
+  /** Set once the session behind this connection ended: nothing more is handled. */
+  #sessionEnded = false;
 
   constructor(
     private readonly socket: ClientSocket,
@@ -184,6 +194,11 @@ export class SignalingConnection implements ParticipantChannel {
     return seat;
   }
 
+  /** True while the socket is gone and the seat is kept for `resume`. */
+  get detached(): boolean {
+    return this.#detached !== null;
+  }
+
   /** The grace period ran out (or the backlog overflowed): the seat ends as on a final close. */
   #endDetached(): void {
     if (!this.#detached) return;
@@ -221,6 +236,47 @@ export class SignalingConnection implements ParticipantChannel {
     }
   }
 
+  /**
+   * The session this connection signed in with ended (sign-out, expiry, account lockout). After
+   * any request in flight, the seat ends: a viewer is cut with SESSION_ENDED, an officer's
+   * incident ends (nobody may stream it any more); the ending is audited and the socket closed
+   * with no resume. Messages not handled yet are dropped.
+   */
+  endSession(cause: SessionEnd): Promise<void> {
+    if (this.#sessionEnded || (this.#closed && !this.#detached)) return this.#queue;
+    this.#sessionEnded = true;
+    // A seat kept for resume after its socket dropped ends now rather than at the grace period's end.
+    this.#clearDetached();
+    this.#queue = this.#queue.then(() => this.#endSession(cause));
+    return this.#queue;
+  }
+
+  async #endSession(cause: SessionEnd): Promise<void> {
+    const incident = this.incident;
+    const participant = incident?.participant(this.peerId);
+    const actor = this.actor;
+    if (incident && participant?.isOfficer) {
+      this.incident = null;
+      this.#clearExpiry();
+      this.services.resumes.forget(this);
+      await this.services.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor, source: this.source }).catch((error) => this.log.error({ err: error }, 'could not end the incident'));
+    } else {
+      this.leaveIncident(participant ? 'SESSION_ENDED' : undefined);
+    }
+    await this.services.audit
+      .note({
+        action: 'signalling.session-end',
+        outcome: 'info',
+        actor,
+        target: { incidentId: incident?.incident.id, userId: actor?.id },
+        source: this.source,
+        reason: 'SESSION_ENDED',
+        detail: { cause, ...(participant ? { seat: participant.isOfficer ? 'officer' : 'viewer' } : {}) },
+      })
+      .catch((error) => this.log.error({ err: error }, 'could not audit a socket closed for its ended session'));
+    this.terminate(1008, 'SESSION_ENDED');
+  }
+
   terminate(code: number, reason: string): void {
     this.#resumable = false;
     this.socket.close(code, reason);
@@ -252,7 +308,7 @@ export class SignalingConnection implements ParticipantChannel {
     }
     const message = parsed.data;
     this.#queue = this.#queue.then(async () => {
-      if (this.#closed) return;
+      if (this.#closed || this.#sessionEnded) return;
       try {
         const data = await dispatch(this, message);
         this.send({ type: 'response', id: message.id, ok: true, data });

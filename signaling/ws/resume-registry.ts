@@ -48,6 +48,11 @@ export class ResumeRegistry<Seat extends object> {
     this.#digests.delete(seat);
   }
 
+  /** Every seat that holds a token now. */
+  seats(): Seat[] {
+    return [...this.#seats.values()];
+  }
+
   get size(): number {
     return this.#seats.size;
   }

@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { Services } from '../services.ts';
 import { ClientSession } from './client-session.ts';
 import { keepAlive } from './heartbeat.ts';
+import { closeSocketsOfEndedSessions } from './session-sockets.ts';
 
 export const SIGNALING_PATH = '/ws';
 
@@ -24,6 +25,7 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
   const connections = new Set<ClientSession>();
   // The hard cap closes the socket (1009); smaller oversize messages get MESSAGE_TOO_LARGE and the socket stays up.
   const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.WS_MAX_MESSAGE_BYTES * 4 });
+  const stopSessionWatch = closeSocketsOfEndedSessions(services.bus, connections, services.resumes);
 
   app.server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -59,6 +61,7 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
   });
 
   app.addHook('preClose', async () => {
+    stopSessionWatch();
     for (const connection of connections) {
       connection.local.send({ type: 'server.shutdown', message: 'The server is restarting; reconnect shortly.' });
       connection.terminate(1001, 'SERVER_SHUTTING_DOWN');

@@ -86,7 +86,7 @@ describe('WHEP playback in Chromium', () => {
     const frozen = (await playerStats(player)).framesDecoded;
     await player.waitForTimeout(1000);
     expect((await playerStats(player)).framesDecoded - frozen).toBeLessThanOrEqual(2);
-    expect((await fetch(`${relay.url}${started.location}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await fetch(`${relay.url}${started.location}`, { method: 'DELETE', headers: { authorization: `Bearer ${granted.token}` } })).status).toBe(404);
     const again = await startPlayer(player, incidentId, granted.token);
     expect(again.status).toBe(401);
     expect(JSON.parse(again.body)).toMatchObject({ error: { code: 'TOKEN_REVOKED' } });
@@ -109,7 +109,11 @@ describe('WHEP playback in Chromium', () => {
     await second.goto(`${relay.url}/index.html`);
     const started = await startPlayer(second, incidentId, granted.token);
     await until(async () => (await playerStats(second)).framesDecoded > 0, 20_000, 'WHEP frames');
-    expect((await fetch(`${relay.url}${started.location}`, { method: 'DELETE' })).status).toBe(200);
+    // The resource takes only the viewing token that created the session.
+    const anonymous = await fetch(`${relay.url}${started.location}`, { method: 'DELETE' });
+    expect(anonymous.status).toBe(401);
+    expect(live.participants().some((p) => p.grantId === granted.grantId)).toBe(true);
+    expect((await fetch(`${relay.url}${started.location}`, { method: 'DELETE', headers: { authorization: `Bearer ${granted.token}` } })).status).toBe(200);
     expect(live.participants().some((p) => p.grantId === granted.grantId)).toBe(false);
     const audit = await relay.services.audit.log.entries();
     expect(audit.some((e) => e.action === 'join' && e.outcome === 'allowed' && e.detail?.via === 'whep')).toBe(true);

@@ -14,7 +14,7 @@ export const auth: Handler<'auth'> = async (connection, message) => {
     const user = await services.directory.userById(session.userId);
     if (!user) throw new SightlineError('SESSION_INVALID');
     connection.user = user;
-    connection.session = { token: message.token, endsAt: session.createdAt + services.config.SESSION_MAX_SECONDS * 1000 };
+    connection.session = { token: message.token, key: session.key, endsAt: session.createdAt + services.config.SESSION_MAX_SECONDS * 1000 };
     if (user.role === 'supervisor' || user.role === 'clinician') {
       // After the reply, so the client has its user before the first view arrives.
       setImmediate(() => void connection.subscribeConsole(user));

@@ -52,6 +52,20 @@ describe('media plane on a real mediasoup worker', () => {
     await expect(peer.setProducerPaused('nope', true)).rejects.toMatchObject({ code: 'PRODUCER_NOT_FOUND' });
   });
 
+  it('capabilities mediasoup cannot even read (thousands deep) are a MediaError, not a stack overflow', async () => {
+    plane = await MediaPlane.start(options);
+    const room = await plane.openRoom('inc-deep');
+    const camera = await room.addPeer('camera');
+    const send = await camera.createTransport('send');
+    const video = await camera.produce({ transportId: send.id, kind: 'video', rtpParameters: FAKE_RTP.video, source: 'camera', paused: false });
+    const viewer = await room.addPeer('viewer', 'viewer');
+    await viewer.createTransport('recv');
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    await expect(viewer.consume(video.producerId, deep)).rejects.toMatchObject({ name: 'MediaError', code: 'MEDIA_ERROR' });
+    expect(viewer.consumerCount()).toBe(0);
+  });
+
   it('close() is idempotent and cascades from the plane to rooms and peers', async () => {
     plane = await MediaPlane.start(options);
     const room = await plane.openRoom('inc-d');

@@ -8,6 +8,8 @@ import { offerSdp } from '../../../helpers/sdp-offers.ts';
 import { goLive, grant, storedGrant } from '../../../helpers/scenario.ts';
 
 const DEVICE = 'Bearer cam-0001:demo-camera-key-0001';
+/** The resource takes the credential that created it. */
+const asDevice = { authorization: DEVICE };
 
 describe('WHIP and WHEP over HTTP', () => {
   let relay: TestRelay;
@@ -41,15 +43,15 @@ describe('WHIP and WHEP over HTTP', () => {
     // Trickle: 204; a stale If-Match is refused.
     const frag = 'a=candidate:1 1 udp 2130706431 10.0.0.9 5000 typ host\r\n';
     const sdpfrag = { 'content-type': 'application/trickle-ice-sdpfrag' };
-    expect((await http('PATCH', location, { ...sdpfrag, 'if-match': response.headers.get('etag')! }, frag)).status).toBe(204);
-    expect((await http('PATCH', location, { ...sdpfrag, 'if-match': '"stale"' }, frag)).status).toBe(412);
+    expect((await http('PATCH', location, { ...sdpfrag, ...asDevice, 'if-match': response.headers.get('etag')! }, frag)).status).toBe(204);
+    expect((await http('PATCH', location, { ...sdpfrag, ...asDevice, 'if-match': '"stale"' }, frag)).status).toBe(412);
     // ICE restart: If-Match required, matched against the current entity tag.
     const restart = 'a=ice-ufrag:New1\r\na=ice-pwd:newpassword0123456789012\r\n';
-    const missing = await http('PATCH', location, sdpfrag, restart);
+    const missing = await http('PATCH', location, { ...sdpfrag, ...asDevice }, restart);
     expect(missing.status).toBe(428);
     expect(await missing.json()).toMatchObject({ error: { code: 'PRECONDITION_REQUIRED' } });
-    expect((await http('PATCH', location, { ...sdpfrag, 'if-match': '"stale"' }, restart)).status).toBe(412);
-    const restarted = await http('PATCH', location, { ...sdpfrag, 'if-match': response.headers.get('etag')! }, restart);
+    expect((await http('PATCH', location, { ...sdpfrag, ...asDevice, 'if-match': '"stale"' }, restart)).status).toBe(412);
+    const restarted = await http('PATCH', location, { ...sdpfrag, ...asDevice, 'if-match': response.headers.get('etag')! }, restart);
     expect(restarted.status).toBe(200);
     expect(restarted.headers.get('content-type')).toBe('application/trickle-ice-sdpfrag');
     expect(restarted.headers.get('etag')).not.toBe(response.headers.get('etag'));
@@ -57,13 +59,13 @@ describe('WHIP and WHEP over HTTP', () => {
     expect(body).toMatch(/a=ice-ufrag:(\S+)\r\n/);
     expect(body).not.toContain(`a=ice-ufrag:${answer.media[0]!.iceUfrag}\r\n`);
     expect(body).toContain('a=end-of-candidates');
-    expect((await http('PATCH', location, { 'content-type': 'application/sdp', 'if-match': '*' }, restart)).status).toBe(415);
+    expect((await http('PATCH', location, { ...asDevice, 'content-type': 'application/sdp', 'if-match': '*' }, restart)).status).toBe(415);
 
     // DELETE ends the stream and, since WHIP started it, the incident.
-    expect((await http('DELETE', location)).status).toBe(200);
+    expect((await http('DELETE', location, asDevice)).status).toBe(200);
     expect(relay.services.live.get(live.incident.id)).toBeUndefined();
-    expect((await http('DELETE', location)).status).toBe(404);
-    expect((await http('PATCH', location, sdpfrag, frag)).status).toBe(404);
+    expect((await http('DELETE', location, asDevice)).status).toBe(404);
+    expect((await http('PATCH', location, { ...sdpfrag, ...asDevice }, frag)).status).toBe(404);
     const audit = await relay.services.audit.log.entries();
     expect(audit.some((e) => e.action === 'whip.publish' && e.outcome === 'allowed' && e.detail?.deviceId === 'cam-0001')).toBe(true);
   });
@@ -75,7 +77,7 @@ describe('WHIP and WHEP over HTTP', () => {
     expect(response.status).toBe(201);
     expect(relay.services.media.room(live.incidentId)?.producers()).toHaveLength(4);
     // Leaving ends only the WHIP camera; the officer's incident stays live.
-    expect((await http('DELETE', response.headers.get('location')!)).status).toBe(200);
+    expect((await http('DELETE', response.headers.get('location')!, { authorization: `Bearer ${body.token}` })).status).toBe(200);
     expect(relay.services.live.get(live.incidentId)).toBeDefined();
     expect(relay.services.media.room(live.incidentId)?.producers()).toHaveLength(2);
     await live.socket.request('incident.end');
@@ -103,7 +105,7 @@ describe('WHIP and WHEP over HTTP', () => {
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST, OPTIONS');
     expect((await http('POST', '/whip/resource/00000000-0000-0000-0000-000000000000', { 'content-type': 'application/sdp' }, offerSdp())).status).toBe(405);
-    expect((await http('PATCH', '/whip/resource/nope', { 'content-type': 'application/trickle-ice-sdpfrag' }, 'a=end-of-candidates\r\n')).status).toBe(404);
+    expect((await http('PATCH', '/whip/resource/nope', { ...asDevice, 'content-type': 'application/trickle-ice-sdpfrag' }, 'a=end-of-candidates\r\n')).status).toBe(404);
     const options = await http('OPTIONS', '/whip');
     expect(options.status).toBe(204);
     expect(options.headers.get('accept-post')).toBe('application/sdp');
@@ -137,7 +139,7 @@ describe('WHIP and WHEP over HTTP', () => {
     const { token: supervisor } = await relay.login(DEMO.supervisor.username, DEMO.supervisor.password);
     await relay.api('POST', `/api/grants/${granted.grantId}/revoke`, { token: supervisor });
     expect(relay.services.live.get(live.incidentId)!.participants().some((p) => p.grantId === granted.grantId)).toBe(false);
-    expect((await http('DELETE', location)).status).toBe(404);
+    expect((await http('DELETE', location, { authorization: `Bearer ${granted.token}` })).status).toBe(404);
     expect((await post(`/whep/${live.incidentId}`, `Bearer ${granted.token}`, offerSdp({ direction: 'recvonly' }))).status).toBe(401);
     await live.socket.request('incident.end');
     live.socket.close();

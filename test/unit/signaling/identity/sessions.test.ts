@@ -205,4 +205,27 @@ describe('SessionStore', () => {
     now = 10_000 + 5000 + 1000;
     expect(await raw.get(sessionDigest(forgotten))).toBeUndefined();
   });
+
+  it('tells of every ending once, with its cause: sign-out, lockout of all of a user’s sessions, expiry', async () => {
+    let now = 0;
+    const ended: Array<[string, string]> = [];
+    const store = new MemoryStore(() => now);
+    const sessions = new SessionStore(store, { idleMs: 1000, maxMs: 5000 }, () => now, () => undefined, (session, cause) => ended.push([session.userId, cause]));
+    const out = await sessions.create('u-out');
+    await sessions.create('u-locked');
+    await sessions.create('u-locked');
+    await sessions.create('u-idle');
+    expect(await sessions.end(out)).toBe(true);
+    expect(await sessions.end(out)).toBe(false);
+    expect(await sessions.endAllFor('u-locked', 'locked')).toBe(2);
+    expect(await sessions.endAllFor('u-locked', 'locked')).toBe(0);
+    now = 1001;
+    await sessions.sweep();
+    expect(ended).toEqual([
+      ['u-out', 'logout'],
+      ['u-locked', 'locked'],
+      ['u-locked', 'locked'],
+      ['u-idle', 'idle'],
+    ]);
+  });
 });

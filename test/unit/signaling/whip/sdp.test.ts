@@ -51,6 +51,13 @@ describe('reading SDP offers', () => {
     expect(() => parseOffer(sdp)).toThrow(expect.objectContaining({ code: 'SDP_MALFORMED' }));
   });
 
+  it('refuses a fingerprint hash mediasoup does not take (SDP_UNSUPPORTED), and takes the SHA family in any case', () => {
+    const withHash = (hash: string) => offerSdp().replace(/a=fingerprint:sha-256 /g, `a=fingerprint:${hash} `);
+    expect(() => parseOffer(withHash('md5'))).toThrow(expect.objectContaining({ code: 'SDP_UNSUPPORTED' }));
+    expect(() => parseOffer(withHash('md2'))).toThrow(expect.objectContaining({ code: 'SDP_UNSUPPORTED' }));
+    expect(parseOffer(withHash('SHA-512')).fingerprints[0]!.algorithm).toBe('sha-512');
+  });
+
   it('answers DTLS as the server to actpass and active offers, as the client to passive ones', () => {
     expect(remoteDtlsRole('actpass')).toBe('client');
     expect(remoteDtlsRole('active')).toBe('client');

@@ -1,0 +1,68 @@
+// Who may drive a WHIP/WHEP resource (PATCH, DELETE): only the holder of the Bearer credential
+// that created it (RFC 9725 §4.5). The resource URL authorizes nothing by itself: it is written
+// to the audit trail and travels in logs. A refusal is audited with whoever actually asked, as
+// far as their credential tells, and where from.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
+import { SightlineError } from '../errors.ts';
+import { actorOf } from '../identity/directory.ts';
+import { verifySecret } from '../identity/passwords.ts';
+import { bearerToken, requestSource } from '../http/request-auth.ts';
+import type { Services } from '../services.ts';
+import { verifyViewingToken } from '../tokens/viewing-token.ts';
+import type { HttpMediaSession } from './http-session.ts';
+import { DEVICE_CREDENTIAL } from './whip-auth.ts';
+
+/** What a resource keeps of the credential that created it. */
+export const credentialDigest = (credential: string): Buffer => createHash('sha256').update(credential).digest();
+
+/**
+ * The caller of a resource request, checked against the resource's own credential: returns the
+ * audit source of an allowed request; otherwise audits the refusal and throws NOT_AUTHENTICATED
+ * (no credential) or RESOURCE_CREDENTIAL_INVALID (another one). Unknown resources are NOT_FOUND
+ * for callers that present a credential.
+ */
+export async function resourceCaller(
+  services: Services,
+  request: FastifyRequest,
+  session: HttpMediaSession | undefined,
+  action: string,
+): Promise<AuditSource> {
+  const source = requestSource(services, request);
+  const token = bearerToken(request);
+  if (token && !session) throw new SightlineError('NOT_FOUND', 'No such WHIP/WHEP session.');
+  if (token && session && timingSafeEqual(credentialDigest(token), session.credential)) return source;
+  const code = token ? 'RESOURCE_CREDENTIAL_INVALID' : 'NOT_AUTHENTICATED';
+  await services.audit.note({
+    action,
+    outcome: 'denied',
+    actor: token ? await presenter(services, token, session?.live.incident.id) : null,
+    target: session ? { incidentId: session.live.incident.id, grantId: session.who.grantId ?? undefined } : {},
+    source,
+    reason: code,
+    ...(session ? { detail: { session: session.id } } : {}),
+  });
+  throw new SightlineError(code);
+}
+
+/** Whom a credential names (a session, a camera key, a viewing token for the incident), or null. */
+async function presenter(services: Services, token: string, incidentId: string | undefined): Promise<AuditActor | null> {
+  try {
+    const device = DEVICE_CREDENTIAL.exec(token);
+    if (device) {
+      const record = await services.directory.device(device[1]!);
+      const officer = record && (await verifySecret(device[2]!, record.keyHash)) ? await services.directory.userById(record.officerId) : undefined;
+      return officer ? actorOf(officer) : null;
+    }
+    if (token.split('.').length === 3 && incidentId) {
+      const claims = await verifyViewingToken(token, services.keys, { issuer: services.config.TOKEN_ISSUER, incidentId });
+      const clinician = await services.directory.userById(claims.clinicianId);
+      return clinician ? actorOf(clinician) : null;
+    }
+    const user = await services.directory.userById((await services.sessions.touch(token)).userId);
+    return user ? actorOf(user) : null;
+  } catch {
+    return null;
+  }
+}
