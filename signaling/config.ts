@@ -76,6 +76,10 @@ export const configSchema = z
     AUTH_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
     /** New signalling connections per client address per minute. */
     WS_CONNECTS_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    /** Refused requests without a session per client address per minute; beyond it they are answered RATE_LIMITED. */
+    ANONYMOUS_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    /** Refusals anyone can cause in bulk are sampled: the first of a kind per window is an entry, the rest one summary. */
+    AUDIT_SAMPLE_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   })
   .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT' })
   .refine((c) => c.NODE_TIMEOUT_MS > c.NODE_HEARTBEAT_MS, { message: 'NODE_TIMEOUT_MS must exceed NODE_HEARTBEAT_MS' })
