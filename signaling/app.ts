@@ -13,6 +13,7 @@ import { grantRoutes } from './http/grant-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { incidentRoutes } from './http/incident-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
+import { sharedRateLimitStore } from './http/shared-rate-limit-store.ts';
 import { auditRoutes } from './http/audit-routes.ts';
 import { httpMediaRoutes } from './whip/http-media-routes.ts';
 import type { Services } from './services.ts';
@@ -38,7 +39,8 @@ export async function buildApp({ services, logger, servePages = true }: AppOptio
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: services.config.HTTP_BODY_LIMIT_BYTES,
-    trustProxy: false,
+    // Only these peers' X-Forwarded-For is believed (none unless TRUST_PROXY is set).
+    trustProxy: services.config.TRUST_PROXY?.length ? services.config.TRUST_PROXY : false,
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -67,6 +69,8 @@ export async function buildApp({ services, logger, servePages = true }: AppOptio
   // Per-route limits (sign-in, token minting) opt in through route config; the rest is unlimited here.
   await app.register(rateLimit, {
     global: false,
+    // Counted in the shared store: one limit per address across every node on the same Redis.
+    store: sharedRateLimitStore(services.store.counters),
     // Thrown by the plugin, so the error handler answers it like every other refusal.
     errorResponseBuilder: (_request, context) =>
       new SightlineError('RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`) as unknown as object,

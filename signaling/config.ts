@@ -1,6 +1,7 @@
 // Configuration, parsed once at startup from the environment. Every setting has a documented default.
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { compileTrustProxy } from './net/client-address.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -10,6 +11,21 @@ const turnUrls = z
   .string()
   .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^turns?:[^\s,]+$/, 'each URL must start with turn: or turns:')).min(1, 'must name at least one URL'));
+
+const trustedProxies = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .refine(
+    (entries) => {
+      try {
+        compileTrustProxy(entries);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'each entry must be an IP address or CIDR (or loopback, linklocal, uniquelocal)' },
+  );
 
 export const configSchema = z
   .object({
@@ -76,6 +92,8 @@ export const configSchema = z
     AUTH_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
     /** New signalling connections per client address per minute. */
     WS_CONNECTS_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    /** Proxies (addresses, CIDRs) whose X-Forwarded-For names the client, for HTTP and WebSocket alike; unset trusts none. */
+    TRUST_PROXY: trustedProxies.optional(),
     /** Refused requests without a session per client address per minute; beyond it they are answered RATE_LIMITED. */
     ANONYMOUS_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
     /** Refusals anyone can cause in bulk are sampled: the first of a kind per window is an entry, the rest one summary. */
