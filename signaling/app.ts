@@ -14,6 +14,7 @@ import { healthRoutes } from './http/health-routes.ts';
 import { incidentRoutes } from './http/incident-routes.ts';
 import { infoRoutes } from './http/info-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
+import { sharedRateLimitStore } from './http/shared-rate-limit-store.ts';
 import { auditRoutes } from './http/audit-routes.ts';
 import { errorReply } from './http/error-reply.ts';
 import { httpMediaRoutes } from './whip/http-media-routes.ts';
@@ -45,7 +46,8 @@ export async function buildApp({ services, logger, servePages = true, tls }: App
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     bodyLimit: services.config.HTTP_BODY_LIMIT_BYTES,
-    trustProxy: false,
+    // Only these peers' X-Forwarded-For is believed (none unless TRUST_PROXY is set).
+    trustProxy: services.config.TRUST_PROXY?.length ? services.config.TRUST_PROXY : false,
   }) as unknown as FastifyInstance;
 
   app.setErrorHandler((error, request, reply) => {
@@ -70,6 +72,8 @@ export async function buildApp({ services, logger, servePages = true, tls }: App
   // Per-route limits (sign-in, token minting) opt in through route config; the rest is unlimited here.
   await app.register(rateLimit, {
     global: false,
+    // Counted in the shared store: one limit per address across every node on the same Redis.
+    store: sharedRateLimitStore(services.store.counters),
     // Thrown by the plugin, so the error handler answers it like every other refusal.
     errorResponseBuilder: (_request, context) =>
       new SightlineError('RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`) as unknown as object,

@@ -1,6 +1,7 @@
 // Configuration, parsed once at startup from the environment. Every setting has a documented default.
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { compileTrustProxy } from './net/client-address.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -19,6 +20,21 @@ export const listensBeyondLoopback = (config: { HOST: string }): boolean => !LOO
 /** Production rules apply (no demo accounts, no test-only settings) with NODE_ENV=production or beyond loopback. */
 export const isProductionLike = (config: { HOST: string; NODE_ENV?: string | undefined }): boolean =>
   config.NODE_ENV === 'production' || listensBeyondLoopback(config);
+
+const trustedProxies = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .refine(
+    (entries) => {
+      try {
+        compileTrustProxy(entries);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'each entry must be an IP address or CIDR (or loopback, linklocal, uniquelocal)' },
+  );
 
 export const configSchema = z
   .object({
@@ -92,6 +108,12 @@ export const configSchema = z
     AUTH_RATE_PER_MINUTE: z.coerce.number().int().positive().default(30),
     /** New signalling connections per client address per minute. */
     WS_CONNECTS_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    /** Proxies (addresses, CIDRs) whose X-Forwarded-For names the client, for HTTP and WebSocket alike; unset trusts none. */
+    TRUST_PROXY: trustedProxies.optional(),
+    /** Refused requests without a session per client address per minute; beyond it they are answered RATE_LIMITED. */
+    ANONYMOUS_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    /** Refusals anyone can cause in bulk are sampled: the first of a kind per window is an entry, the rest one summary. */
+    AUDIT_SAMPLE_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   })
   .refine((c) => c.RTC_MIN_PORT <= c.RTC_MAX_PORT, { message: 'RTC_MIN_PORT must not exceed RTC_MAX_PORT' })
   .refine((c) => c.NODE_TIMEOUT_MS > c.NODE_HEARTBEAT_MS, { message: 'NODE_TIMEOUT_MS must exceed NODE_HEARTBEAT_MS' })

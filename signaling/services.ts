@@ -8,6 +8,7 @@ import { AgreementRepository } from './agreements/agreement-repository.ts';
 import type { AuditSource } from './audit/audit-entry.ts';
 import { Auditor } from './audit/auditor.ts';
 import { openAuditTrail } from './audit/open-audit.ts';
+import { RefusalSampler } from './audit/refusal-sampler.ts';
 import type { Config } from './config.ts';
 import { Cluster } from './cluster/cluster.ts';
 import { NodeRegistry, type NodeInfo } from './cluster/node-registry.ts';
@@ -52,6 +53,8 @@ export interface Services {
   cluster: Cluster;
   metrics: Metrics;
   audit: Auditor;
+  /** Refusals anyone can cause in bulk: sampled into the audit, and anonymous ones rate-limited. */
+  refusals: RefusalSampler;
   /** Metadata of live and ended incidents, kept for INCIDENT_RETENTION_DAYS (access reports). */
   incidentHistory: IncidentHistory;
   /** Seats of dropped signalling connections that may still be resumed (this node). */
@@ -210,6 +213,10 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
   );
   sweeper.unref();
 
+  const refusals = new RefusalSampler(audit, store.counters, {
+    windowMs: config.AUDIT_SAMPLE_SECONDS * 1000,
+    anonymousPerMinute: config.ANONYMOUS_RATE_PER_MINUTE,
+  });
   let closed = false;
   Object.assign(services, {
     config,
@@ -230,6 +237,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     cluster,
     metrics,
     audit,
+    refusals,
     incidentHistory,
     resumes: new ResumeRegistry<SignalingConnection>(nodeId),
     turn: turnSettings(config),
@@ -246,6 +254,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
       await cluster.stop();
       consoles.close();
       media.close();
+      await refusals.close();
       await auditLog.close();
       await incidentHistory.close();
       await bus.close();

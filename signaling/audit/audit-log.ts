@@ -1,6 +1,7 @@
 // The audit trail. `record` resolves only once the entry is durable; callers grant access after
 // that, so a failing audit store refuses access (fail closed).
 import type { AuditEntry, AuditEvent } from './audit-entry.ts';
+import type { AuditIndexQuery } from './audit-index.ts';
 import type { AuditCheckpoint } from './audit-signatures.ts';
 
 export interface ScanOptions {
@@ -20,6 +21,12 @@ export interface AuditLog {
   scan(options?: ScanOptions): AsyncIterable<AuditEntry>;
   /** Resolves when an entry could be made durable now; rejects with the reason otherwise (readiness). */
   probe?(): Promise<void>;
+  /**
+   * Entries that match the query's indexed fields (incident, user, agencies, time, paging), read
+   * through the store's index: only those entries are read. Callers still apply the full filter
+   * (time bounds are exact to within the writers' clocks).
+   */
+  find(query: AuditIndexQuery): AsyncIterable<AuditEntry>;
   close(): Promise<void>;
 }
 
@@ -27,6 +34,8 @@ export interface AuditLog {
 export interface AuditStore extends AuditLog {
   /** For messages: "file var/audit.jsonl", "redis … (prefix)". */
   readonly description: string;
+  /** Entries read and parsed by `find` since the store was opened (the cost of queries). */
+  readonly entriesRead: number;
   /** The last entry's seq and hash (seq 0 and the genesis hash when empty). */
   head(): Promise<{ seq: number; hash: string }>;
   /** Signed checkpoints, kept alongside the log, in the order they were stored. */

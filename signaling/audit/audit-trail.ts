@@ -4,6 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { SigningKeys } from '../tokens/signing-keys.ts';
 import type { AuditEntry, AuditEvent } from './audit-entry.ts';
+import type { AuditIndexQuery } from './audit-index.ts';
 import type { AuditLog, AuditStore, ScanOptions } from './audit-log.ts';
 import { purgeExpiredEntries, type PurgeResult } from './audit-purge.ts';
 import { signCheckpoint, type AuditCheckpoint } from './audit-signatures.ts';
@@ -116,6 +117,10 @@ export class AuditTrail implements AuditLog {
 
   scan(options?: ScanOptions): AsyncIterable<AuditEntry> {
     return this.options.store.scan(options);
+  }
+
+  find(query: AuditIndexQuery): AsyncIterable<AuditEntry> {
+    return this.options.store.find(query);
   }
 
   /** Stops the jobs, checkpoints the final head, and closes the store. */

@@ -7,10 +7,14 @@
 // name the open file, so a log that was removed or replaced refuses further appends (fail closed)
 // instead of writing into an unlinked inode. Checkpoints live alongside in
 // `<name>.checkpoints.jsonl`.
+//
+// Queries go through an in-memory index (audit-index.ts) of every entry's byte range, built when
+// the file is opened and extended on each append: `find` reads only the lines it returns.
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from './audit-entry.ts';
+import { AuditIndex, type AuditIndexQuery } from './audit-index.ts';
 import type { AuditStore, ScanOptions } from './audit-log.ts';
 import type { AuditCheckpoint } from './audit-signatures.ts';
 import { parseCheckpoint, parseEntry } from './audit-verify.ts';
@@ -81,9 +85,45 @@ export interface FileAuditLogOptions {
   onWarning?: (message: string, detail: Record<string, unknown>) => void;
 }
 
+/** Where an entry's line is in the file (without its newline). */
+interface LineRange {
+  offset: number;
+  length: number;
+}
+
+/** The file as last opened for reading, with its index; replaced whole when a purge rewrites the file. */
+interface View {
+  reader: FileHandle;
+  index: AuditIndex<LineRange>;
+}
+
+/** Indexes every entry of `content` (a damaged line is skipped, as audit:verify reports it). */
+function indexOf(content: Buffer): { index: AuditIndex<LineRange>; last: AuditEntry | null; lastLineDamaged: boolean } {
+  const index = new AuditIndex<LineRange>();
+  let last: AuditEntry | null = null;
+  let lastLineDamaged = false;
+  for (let offset = 0; offset < content.length; ) {
+    let end = content.indexOf(0x0a, offset);
+    if (end < 0) end = content.length;
+    const text = content.toString('utf8', offset, end);
+    if (text.trim() !== '') {
+      const entry = parseEntry(text);
+      lastLineDamaged = entry === null;
+      if (entry) {
+        index.add(entry, { offset, length: end - offset });
+        last = entry;
+      }
+    }
+    offset = end + 1;
+  }
+  return { index, last, lastLineDamaged };
+}
+
 export class FileAuditLog implements AuditStore {
   #tail: Promise<unknown> = Promise.resolve();
   #last = { seq: 0, hash: GENESIS_HASH };
+  #view: View | null = null;
+  #entriesRead = 0;
   #closed = false;
   #closing: Promise<void> | null = null;
   #file: FileHandle;
@@ -119,11 +159,14 @@ export class FileAuditLog implements AuditStore {
       if (!existed) await syncDirectory(path);
       const identity = await file.stat();
       const log = new FileAuditLog(path, file, identity, options.fsync);
-      const lastLine = (await readLines(path)).at(-1);
-      if (lastLine) {
-        const last = parseEntry(lastLine.text);
-        if (!last) throw new Error(`the last line of ${path} is not an audit entry; run npm run audit:verify`);
-        log.#last = { seq: last.seq, hash: last.hash };
+      try {
+        const { last, lastLineDamaged } = await log.#openView();
+        if (lastLineDamaged) throw new Error(`the last line of ${path} is not an audit entry; run npm run audit:verify`);
+        if (last) log.#last = { seq: last.seq, hash: last.hash };
+      } catch (error) {
+        await log.#view?.reader.close();
+        await file.close();
+        throw error;
       }
       return log;
     } catch (error) {
@@ -145,6 +188,7 @@ export class FileAuditLog implements AuditStore {
         await this.#file.truncate(this.#size).catch(() => undefined);
         throw error;
       }
+      this.#view?.index.add(entry, { offset: this.#size, length: line.byteLength - 1 });
       this.#size += line.byteLength;
       this.#last = { seq: entry.seq, hash: entry.hash };
       return entry;
@@ -167,6 +211,23 @@ export class FileAuditLog implements AuditStore {
       if (options.beforeSeq !== undefined && entry.seq >= options.beforeSeq) continue;
       if (options.afterSeq !== undefined && entry.seq <= options.afterSeq) continue;
       yield entry;
+    }
+  }
+
+  get entriesRead(): number {
+    return this.#entriesRead;
+  }
+
+  async *find(query: AuditIndexQuery): AsyncIterable<AuditEntry> {
+    const view = this.#view;
+    if (!view) throw new Error('audit log is closed');
+    for (const seq of view.index.candidates(query)) {
+      const range = view.index.location(seq)!;
+      const buffer = Buffer.alloc(range.length);
+      await view.reader.read(buffer, 0, range.length, range.offset);
+      this.#entriesRead += 1;
+      const entry = parseEntry(buffer.toString('utf8'));
+      if (entry) yield entry;
     }
   }
 
@@ -204,6 +265,9 @@ export class FileAuditLog implements AuditStore {
       const identity = await this.#file.stat();
       this.#identity = { dev: identity.dev, ino: identity.ino };
       this.#size = identity.size;
+      const previous = this.#view;
+      await this.#openView();
+      await previous?.reader.close();
 
       const checkpoints = await readLines(this.checkpointPath);
       const keep = checkpoints.filter(({ text }) => (parseCheckpoint(text)?.seq ?? Infinity) >= summary.seq);
@@ -219,6 +283,8 @@ export class FileAuditLog implements AuditStore {
       await this.#tail;
       this.#closed = true;
       await this.#file.close();
+      await this.#view?.reader.close();
+      this.#view = null;
       await unlink(`${this.path}.lock`).catch(() => undefined);
     })();
     return this.#closing;
@@ -228,6 +294,19 @@ export class FileAuditLog implements AuditStore {
   async probe(): Promise<void> {
     if (this.#closed) throw new Error('audit log is closed');
     await this.#assertSameFile();
+  }
+
+  /** Opens the file for reading and indexes it. */
+  async #openView(): Promise<ReturnType<typeof indexOf>> {
+    const reader = await open(this.path, 'r');
+    try {
+      const indexed = indexOf(await reader.readFile());
+      this.#view = { reader, index: indexed.index };
+      return indexed;
+    } catch (error) {
+      await reader.close();
+      throw error;
+    }
   }
 
   /** Runs `task` after every earlier append, purge and checkpoint. */

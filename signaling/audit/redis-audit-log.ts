@@ -11,6 +11,9 @@
 // Stream ids are `<seq>-0`: Redis itself refuses an id that does not grow, and ranges by seq are
 // plain XRANGE calls. Keys share one hash tag (`{prefix}`) so the scripts also work on a cluster.
 //
+// Queries: the append script also lists the entry in the index's sorted sets (redis-audit-index.ts)
+// in the same atomic step, so `find` reads only the entries a query returns.
+//
 // Durability: with `appendonly yes` and `appendfsync always`, Redis writes and fsyncs the AOF
 // before it sends the script's reply, so an acknowledged append is on disk. `open` checks
 // `CONFIG GET appendonly`/`appendfsync` and warns when they are weaker. Commands are not queued
@@ -18,6 +21,8 @@
 import { createClient } from 'redis';
 import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from './audit-entry.ts';
 import type { AuditStore, ScanOptions } from './audit-log.ts';
+import type { AuditIndexQuery } from './audit-index.ts';
+import { buildRedisIndex, entryIndexKeys, findInRedis, redisIndexKeys, unindexEntries } from './redis-audit-index.ts';
 import { PURGE_ACTION, type AuditCheckpoint } from './audit-signatures.ts';
 import { parseCheckpoint, parseEntry } from './audit-verify.ts';
 
@@ -30,6 +35,8 @@ if seq ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then
 end
 redis.call('XADD', KEYS[2], ARGV[3] .. '-0', 'entry', ARGV[5])
 redis.call('HSET', KEYS[1], 'seq', ARGV[3], 'hash', ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[7], ARGV[3])
+for i = 4, #KEYS do redis.call('ZADD', KEYS[i], ARGV[3], ARGV[3]) end
 return {1}
 `;
 
@@ -134,6 +141,7 @@ export class RedisAuditLog implements AuditStore {
   #last = { seq: 0, hash: GENESIS_HASH };
   #closed = false;
   #closing: Promise<void> | null = null;
+  #entriesRead = 0;
   readonly description: string;
   readonly keys: ReturnType<typeof redisKeys>;
 
@@ -168,6 +176,7 @@ export class RedisAuditLog implements AuditStore {
     await checkRedisDurability(client, warn);
     const log = new RedisAuditLog(client, options.prefix, options.url);
     log.#last = await log.head();
+    await buildRedisIndex(client, options.prefix, log.scan());
     return log;
   }
 
@@ -178,8 +187,16 @@ export class RedisAuditLog implements AuditStore {
       for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
         const entry = sealEntry(this.#last, event, new Date());
         const reply = (await this.client.eval(APPEND_SCRIPT, {
-          keys: [this.keys.head, this.keys.log],
-          arguments: [String(this.#last.seq), this.#last.hash, String(entry.seq), entry.hash, JSON.stringify(entry), GENESIS_HASH],
+          keys: [this.keys.head, this.keys.log, redisIndexKeys(this.prefix).time, ...entryIndexKeys(this.prefix, entry)],
+          arguments: [
+            String(this.#last.seq),
+            this.#last.hash,
+            String(entry.seq),
+            entry.hash,
+            JSON.stringify(entry),
+            GENESIS_HASH,
+            String(Date.parse(entry.at)),
+          ],
         })) as [number, string?, string?];
         if (reply[0] === 1) {
           this.#last = { seq: entry.seq, hash: entry.hash };
@@ -255,6 +272,14 @@ export class RedisAuditLog implements AuditStore {
     }
   }
 
+  get entriesRead(): number {
+    return this.#entriesRead;
+  }
+
+  find(query: AuditIndexQuery): AsyncIterable<AuditEntry> {
+    return findInRedis(this.client, this.prefix, this.keys.log, query, () => (this.#entriesRead += 1));
+  }
+
   async checkpoints(): Promise<AuditCheckpoint[]> {
     return (await this.client.zRange(this.keys.checkpoints, 0, -1)).map((text) => parseCheckpoint(text)).filter((c) => c !== null);
   }
@@ -265,10 +290,13 @@ export class RedisAuditLog implements AuditStore {
 
   async replacePrefix(summary: AuditEntry, expected: { summaryToSeq: number | null }): Promise<boolean> {
     if (summary.action !== PURGE_ACTION) throw new Error('replacePrefix takes a purge summary');
+    const purged: AuditEntry[] = [];
+    for await (const entry of this.scan({ beforeSeq: summary.seq + 1 })) if (entry.action !== PURGE_ACTION) purged.push(entry);
     const done = await this.client.eval(PURGE_SCRIPT, {
       keys: [this.keys.summary, this.keys.log, this.keys.checkpoints],
       arguments: [String(expected.summaryToSeq ?? -1), JSON.stringify(summary), String(summary.seq), summary.hash],
     });
+    if (done === 1) await unindexEntries(this.client, this.prefix, purged);
     return done === 1;
   }
 

@@ -6,7 +6,7 @@ import type { Agreement } from '../agreements/agreement-repository.ts';
 import { SightlineError } from '../errors.ts';
 import { agreementBody, type AgreementInfo } from '../protocol/http.ts';
 import type { Services } from '../services.ts';
-import { actorOf, parseWith, requestSource, requireUser } from './request-auth.ts';
+import { actorOf, forbid, parseWith, requestSource, requireUser } from './request-auth.ts';
 
 const agreementParams = z.object({ agreementId: z.string().min(1).max(128) });
 
@@ -15,7 +15,7 @@ export const agreementRoutes: FastifyPluginAsync<{ services: Services }> = async
   app.get('/api/agreements', async (request): Promise<AgreementInfo[]> => {
     const user = await requireUser(services, request);
     if (user.role === 'platform-admin') return services.agreements.list();
-    if (user.role !== 'admin' && user.role !== 'supervisor') throw new SightlineError('FORBIDDEN');
+    if (user.role !== 'admin' && user.role !== 'supervisor') return forbid(services, request, user);
     return (await services.agreements.list()).filter((a) => a.fromAgencyId === user.agencyId || a.toAgencyId === user.agencyId);
   });
 

@@ -64,8 +64,17 @@ export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     await services.audit.allow({ action, actor: actorOf(viewer), target, source, detail });
 
     const limit = query.limit ?? (query.format ? AUDIT_EXPORT_MAX : DEFAULT_PAGE);
+    // The index narrows by agency, incident, user, time and cursor; the rest is filtered here.
     const page = await takePage(
-      services.audit.log.scan({ order: 'desc', beforeSeq: query.cursor }),
+      services.audit.log.find({
+        order: 'desc',
+        beforeSeq: query.cursor,
+        agencyIds: [...agencies].filter((agency) => !query.agencyId || agency === query.agencyId),
+        incidentId: query.incidentId,
+        userId: query.userId,
+        from: query.from === undefined ? undefined : Date.parse(query.from),
+        to: query.to === undefined ? undefined : Date.parse(query.to),
+      }),
       (entry) => canSeeAuditEntry(entry, agencies) && matchesAuditFilter(entry, query),
       limit,
     );
@@ -88,7 +97,7 @@ export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     const source = requestSource(services, request);
 
     const entries: AuditEntry[] = [];
-    for await (const entry of services.audit.log.scan()) if (entry.target.incidentId === incidentId) entries.push(entry);
+    for await (const entry of services.audit.log.find({ incidentId, order: 'asc' })) if (entry.target.incidentId === incidentId) entries.push(entry);
     const stored = await services.incidentHistory.get(incidentId);
     const agencyId =
       stored?.agencyId ??

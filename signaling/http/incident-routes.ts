@@ -7,7 +7,7 @@ import { SightlineError } from '../errors.ts';
 import { publicUser } from '../identity/directory.ts';
 import { grantBody, incidentPatchBody, type ClinicianSummary, type GrantResponse, type IncidentSummary, type MediaCapabilitiesResponse } from '../protocol/http.ts';
 import type { Services } from '../services.ts';
-import { actorOf, parseWith, requestSource, requireUser } from './request-auth.ts';
+import { actorOf, forbid, parseWith, requestSource, requireUser } from './request-auth.ts';
 
 const incidentParams = z.object({ incidentId: z.string().min(1).max(128) });
 const clinicianQuery = z.object({ incidentId: z.string().min(1).max(128).optional() });
@@ -52,7 +52,7 @@ export const incidentRoutes: FastifyPluginAsync<{ services: Services }> = async 
     const clinicians = await services.directory.users({ role: 'clinician' });
     const agreements = await services.agreements.active();
     const incident = incidentId ? await services.incidents.get(incidentId) : undefined;
-    if (incident && !canSeeIncident(actorOf(supervisor), incident, agreements).allowed) throw new SightlineError('FORBIDDEN');
+    if (incident && !canSeeIncident(actorOf(supervisor), incident, agreements).allowed) return forbid(services, request, supervisor, { incidentId });
     return clinicians
       .filter((c) => !incident || agencyAccess(incident, c.agencyId, agreements).allowed)
       .filter((c) => !incident || incident.agencyId === supervisor.agencyId || c.agencyId === supervisor.agencyId)
@@ -72,7 +72,7 @@ export const incidentRoutes: FastifyPluginAsync<{ services: Services }> = async 
     const supervisor = await requireUser(services, request, 'supervisor');
     const { incidentId } = parseWith(incidentParams, request.params);
     const incident = await services.incidents.get(incidentId);
-    if (!canSeeIncident(actorOf(supervisor), incident, await services.agreements.active()).allowed) throw new SightlineError('FORBIDDEN');
+    if (!canSeeIncident(actorOf(supervisor), incident, await services.agreements.active()).allowed) return forbid(services, request, supervisor, { incidentId });
     return Promise.all((await services.grants.list({ incidentId })).map((g) => services.grantService.info(g, incident)));
   });
 };

@@ -1,7 +1,7 @@
 // Session checks at the HTTP edge: the bearer token is verified once, then handlers use the user.
 import type { FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { AuditSource } from '../audit/audit-entry.ts';
+import type { AuditSource, AuditTarget } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import type { Role, User } from '../identity/directory.ts';
 import type { Services } from '../services.ts';
@@ -18,8 +18,9 @@ export function requestSource(services: Services, request: FastifyRequest): Audi
 
 export async function requireUser(services: Services, request: FastifyRequest, role?: Role): Promise<User> {
   const token = bearerToken(request);
+  // Anyone can send these in bulk: sampled into the audit, and limited per address.
   const refuse = async (error: SightlineError): Promise<never> => {
-    await services.audit.note({
+    const limited = await services.refusals.anonymous({
       action: `http ${request.method} ${request.routeOptions.url ?? request.url}`,
       outcome: 'denied',
       actor: null,
@@ -27,7 +28,7 @@ export async function requireUser(services: Services, request: FastifyRequest, r
       source: requestSource(services, request),
       reason: error.code,
     });
-    throw error;
+    throw limited ? new SightlineError('RATE_LIMITED', 'Too many requests without a valid session; try again in a minute.') : error;
   };
   if (!token) return refuse(new SightlineError('NOT_AUTHENTICATED'));
   let user: User | undefined;
@@ -37,18 +38,21 @@ export async function requireUser(services: Services, request: FastifyRequest, r
     return refuse(error as SightlineError);
   }
   if (!user) return refuse(new SightlineError('SESSION_INVALID'));
-  if (role && user.role !== role) {
-    await services.audit.note({
-      action: `http ${request.method} ${request.routeOptions.url ?? request.url}`,
-      outcome: 'denied',
-      actor: { id: user.id, role: user.role, agencyId: user.agencyId },
-      target: {},
-      source: requestSource(services, request),
-      reason: 'FORBIDDEN',
-    });
-    throw new SightlineError('FORBIDDEN');
-  }
+  if (role && user.role !== role) return forbid(services, request, user);
   return user;
+}
+
+/** A signed-in user may not do or read this: audited (`http <METHOD> <route>`, FORBIDDEN), then refused. */
+export async function forbid(services: Services, request: FastifyRequest, user: User, target: AuditTarget = {}, message?: string): Promise<never> {
+  await services.audit.note({
+    action: `http ${request.method} ${request.routeOptions.url ?? request.url}`,
+    outcome: 'denied',
+    actor: { id: user.id, role: user.role, agencyId: user.agencyId },
+    target,
+    source: requestSource(services, request),
+    reason: 'FORBIDDEN',
+  });
+  throw new SightlineError('FORBIDDEN', message);
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {

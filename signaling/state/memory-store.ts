@@ -68,15 +68,17 @@ export class MemoryStore implements Store {
   }
 
   readonly counters: Counters = {
-    increment: async (key, ttlMs) => {
+    increment: async (key, ttlMs) => (await this.counters.hit(key, ttlMs)).count,
+    hit: async (key, ttlMs) => {
       const at = this.now();
       const entry = this.#counts.get(key);
       if (!entry || entry.expiresAt <= at) {
+        if (this.#counts.size >= 10_000) for (const [k, e] of this.#counts) if (e.expiresAt <= at) this.#counts.delete(k);
         this.#counts.set(key, { count: 1, expiresAt: at + ttlMs });
-        return 1;
+        return { count: 1, ttlMs };
       }
       entry.count += 1;
-      return entry.count;
+      return { count: entry.count, ttlMs: entry.expiresAt - at };
     },
     reset: async (key) => {
       this.#counts.delete(key);

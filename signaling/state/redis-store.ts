@@ -17,6 +17,11 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
+const HIT_WITH_TTL = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {n, redis.call('PTTL', KEYS[1])}`;
+
 class RedisCollection<T> implements Collection<T> {
   constructor(
     private readonly client: RedisClient,
@@ -91,6 +96,10 @@ export class RedisStore implements Store {
   readonly counters: Counters = {
     increment: async (key, ttlMs) =>
       Number(await this.client.eval(INCREMENT_WITH_TTL, { keys: [`${this.prefix}:n:${key}`], arguments: [String(ttlMs)] })),
+    hit: async (key, ttlMs) => {
+      const [count, left] = (await this.client.eval(HIT_WITH_TTL, { keys: [`${this.prefix}:n:${key}`], arguments: [String(ttlMs)] })) as [number, number];
+      return { count: Number(count), ttlMs: Math.max(0, Number(left)) };
+    },
     reset: async (key) => {
       await this.client.del(`${this.prefix}:n:${key}`);
     },

@@ -16,6 +16,8 @@ export interface Collection<T> {
 export interface Counters {
   /** Adds one to `key` and returns the new count; the count expires `ttlMs` after its first increment. */
   increment(key: string, ttlMs: number): Promise<number>;
+  /** As `increment`, and also how long until the count expires. */
+  hit(key: string, ttlMs: number): Promise<{ count: number; ttlMs: number }>;
   reset(key: string): Promise<void>;
 }
 

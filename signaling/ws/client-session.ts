@@ -41,7 +41,11 @@ export class ClientSession {
     this.#bucket = new TokenBucket(services.config.WS_RATE_PER_SECOND, services.config.WS_RATE_BURST);
     ws.on('message', (data, isBinary) => this.#receive(data, isBinary));
     ws.on('close', () => this.close());
-    ws.on('error', (error) => log.debug({ err: error }, 'signalling socket error'));
+    ws.on('error', (error) => {
+      // A message beyond the hard cap: ws closes the socket with 1009.
+      if ((error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.local.auditSampled('signalling.close', 'MESSAGE_TOO_LARGE');
+      log.debug({ err: error }, 'signalling socket error');
+    });
   }
 
   close(): void {
@@ -81,7 +85,10 @@ export class ClientSession {
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
     if (!this.#bucket.take()) {
       this.#refuse(new SightlineError('RATE_LIMITED'));
-      if (this.#refusedInARow > FLOOD_CLOSE_AFTER) this.terminate(1008, 'RATE_LIMITED');
+      if (this.#refusedInARow > FLOOD_CLOSE_AFTER && !this.#closed) {
+        this.local.auditSampled('signalling.close', 'RATE_LIMITED');
+        this.terminate(1008, 'RATE_LIMITED');
+      }
       return;
     }
     if (size > this.services.config.WS_MAX_MESSAGE_BYTES) {
@@ -121,7 +128,7 @@ export class ClientSession {
 
   #refuse(error: SightlineError): void {
     this.#refusedInARow += 1;
-    this.local.refuse(null, error);
+    this.local.refuseMessage(null, error);
   }
 }
 

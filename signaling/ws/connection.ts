@@ -295,7 +295,7 @@ export class SignalingConnection implements ParticipantChannel {
     try {
       json = JSON.parse(text);
     } catch {
-      this.refuse(null, new SightlineError('MESSAGE_MALFORMED', 'the message is not valid JSON'));
+      this.refuseMessage(null, new SightlineError('MESSAGE_MALFORMED', 'the message is not valid JSON'));
       return;
     }
     const requestId = typeof (json as { id?: unknown })?.id === 'number' ? (json as { id: number }).id : null;
@@ -303,7 +303,7 @@ export class SignalingConnection implements ParticipantChannel {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-      this.refuse(requestId, new SightlineError('MESSAGE_MALFORMED', `${issue?.message ?? 'invalid message'}${where}`));
+      this.refuseMessage(requestId, new SightlineError('MESSAGE_MALFORMED', `${issue?.message ?? 'invalid message'}${where}`), { type: peekType(json) });
       return;
     }
     const message = parsed.data;
@@ -325,21 +325,48 @@ export class SignalingConnection implements ParticipantChannel {
     this.send({ type: 'response', id, ok: false, error: error.toJSON() });
   }
 
+  /** Refuses a message for its shape, size or rate; audited as `signalling.message`, sampled. */
+  refuseMessage(id: number | null, error: SightlineError, detail?: Record<string, string | null>): void {
+    this.auditSampled('signalling.message', error.code, detail);
+    this.refuse(id, error);
+  }
+
+  /** Audits a refusal that anyone can cause in bulk: sampled (first of a kind, then counted). */
+  auditSampled(action: string, reason: ErrorCode, detail?: Record<string, string | null>): void {
+    void this.services.refusals.refuse({
+      action,
+      outcome: 'denied',
+      actor: this.actor,
+      target: { incidentId: this.incident?.incident.id, grantId: this.viewer?.grant.grantId },
+      source: this.source,
+      reason,
+      detail,
+    });
+  }
+
   /**
    * Authorization refusals of any message are audited here, once; `auth` and `join` audit every
    * refusal of their own with more detail.
    */
   async #auditRefusal(type: string, failure: SightlineError): Promise<void> {
     if (type === 'auth' || type === 'join' || !AUDITED_REFUSALS.has(failure.code)) return;
-    await this.services.audit.note({
+    // Without an identity anyone can repeat it in bulk: sampled.
+    const event = {
       action: type,
-      outcome: 'denied',
+      outcome: 'denied' as const,
       actor: this.actor,
       target: { incidentId: this.incident?.incident.id, grantId: this.viewer?.grant.grantId },
       source: this.source,
       reason: failure.code,
-    });
+    };
+    await (event.actor ? this.services.audit.note(event) : this.services.refusals.refuse(event));
   }
+}
+
+/** The message type a malformed message claims, for the audit (at most 64 characters). */
+function peekType(json: unknown): string | null {
+  const type = (json as { type?: unknown } | null)?.type;
+  return typeof type === 'string' ? type.slice(0, 64) : null;
 }
 
 /** Refusals that are decisions about who may do what (audited), as opposed to malformed or untimely requests. */

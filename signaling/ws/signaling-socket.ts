@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../services.ts';
+import { clientAddress, compileTrustProxy } from '../net/client-address.ts';
 import { ClientSession } from './client-session.ts';
 import { keepAlive } from './heartbeat.ts';
 import { closeSocketsOfEndedSessions } from './session-sockets.ts';
@@ -26,6 +27,7 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
   // The hard cap closes the socket (1009); smaller oversize messages get MESSAGE_TOO_LARGE and the socket stays up.
   const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.WS_MAX_MESSAGE_BYTES * 4 });
   const stopSessionWatch = closeSocketsOfEndedSessions(services.bus, connections, services.resumes);
+  const trust = compileTrustProxy(services.config.TRUST_PROXY);
 
   app.server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -38,10 +40,11 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
+    const ip = clientAddress(request, trust);
     const accept = () =>
       wss.handleUpgrade(request, socket, head, (ws) => {
         const source = {
-          ...services.source(request.socket.remoteAddress ?? null, request.headers['user-agent']?.slice(0, 256) ?? null),
+          ...services.source(ip, request.headers['user-agent']?.slice(0, 256) ?? null),
           connection: randomUUID(),
         };
         const connection = new ClientSession(ws, source, services, services.cluster, app.log);
@@ -50,8 +53,7 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
         ws.once('close', () => connections.delete(connection));
       });
     // New connections per client address per minute, counted in the shared store (all nodes).
-    const ip = request.socket.remoteAddress ?? 'unknown';
-    services.store.counters.increment(`ws-connect:${ip}`, 60_000).then(
+    services.store.counters.increment(`ws-connect:${ip ?? 'unknown'}`, 60_000).then(
       (count) => {
         if (count <= services.config.WS_CONNECTS_PER_MINUTE) accept();
         else socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n\r\n');

@@ -1,6 +1,7 @@
 // Starts a real coturn (Debian's turnserver) with the project's turnserver.conf for one test
 // file: the TURN REST secret and ports on the command line, TLS off (no certificate in tests),
-// the media address re-allowed as a peer. Stopped and its directory removed afterwards.
+// the media address re-allowed as a peer. Everything else (TCP relaying off, denied peers,
+// quotas) comes from turnserver.conf itself, so the tests check the file that is deployed. Stopped and its directory removed afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,7 +20,13 @@ export interface TestCoturn {
   stop(): Promise<void>;
 }
 
-export async function startCoturn(options: { listenIp?: string; allowedPeerIp: string; relayPorts?: { min: number; max: number } }): Promise<TestCoturn> {
+export async function startCoturn(options: {
+  listenIp?: string;
+  allowedPeerIp: string;
+  relayPorts?: { min: number; max: number };
+  /** Also listen and relay on ::1 (IPv6 allocations). */
+  ipv6?: boolean;
+}): Promise<TestCoturn> {
   const host = options.listenIp ?? '127.0.0.1';
   const port = await freePort();
   const secret = randomBytes(24).toString('base64url');
@@ -32,11 +39,12 @@ export async function startCoturn(options: { listenIp?: string; allowedPeerIp: s
       `--static-auth-secret=${secret}`,
       '--listening-ip', host,
       '--relay-ip', host,
+      ...(options.ipv6 ? ['--listening-ip', '::1', '--relay-ip', '::1'] : []),
       '--listening-port', String(port),
       '--min-port', String(relay.min),
       '--max-port', String(relay.max),
       `--allowed-peer-ip=${options.allowedPeerIp}`,
-      '--no-tls', '--no-dtls', '--no-tcp-relay',
+      '--no-tls', '--no-dtls',
       // coturn refuses loopback peers outright unless told; tests keep media on 127.0.0.1.
       ...(options.allowedPeerIp.startsWith('127.') ? ['--allow-loopback-peers'] : []),
       '--pidfile', join(dir, 'turnserver.pid'),

@@ -22,7 +22,8 @@ export const auth: Handler<'auth'> = async (connection, message) => {
     return { user: publicUser(user) };
   } catch (error) {
     if (error instanceof SightlineError) {
-      await services.audit.note({
+      // Anyone can present bad tokens in bulk: sampled.
+      await services.refusals.refuse({
         action: 'signalling.auth',
         outcome: 'denied',
         actor: null,

@@ -50,6 +50,8 @@ describe('loadConfig', () => {
       AUDIT_FSYNC: true,
       AUTH_RATE_PER_MINUTE: 30,
       WS_CONNECTS_PER_MINUTE: 60,
+      ANONYMOUS_RATE_PER_MINUTE: 60,
+      AUDIT_SAMPLE_SECONDS: 60,
       NODE_HEARTBEAT_MS: 1000,
       NODE_TIMEOUT_MS: 4000,
       LOST_INCIDENT_GRACE_SECONDS: 60,
@@ -58,6 +60,11 @@ describe('loadConfig', () => {
     expect(loadConfig({}).REDIS_URL).toBeUndefined();
     expect(loadConfig({}).NODE_ID).toBeUndefined();
     expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+  });
+
+  it('parses TRUST_PROXY as a list of proxy addresses and CIDRs', () => {
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, 192.0.2.10 ,fd00::/8,loopback' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '192.0.2.10', 'fd00::/8', 'loopback']);
   });
 
   it('ignores unrelated environment variables', () => {
@@ -132,6 +139,10 @@ describe('loadConfig', () => {
     ['AUTH_RATE_PER_MINUTE', 'many'],
     ['WS_CONNECTS_PER_MINUTE', '0'],
     ['WS_CONNECTS_PER_MINUTE', '1.5'],
+    ['TRUST_PROXY', 'balancer.internal'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['ANONYMOUS_RATE_PER_MINUTE', '0'],
+    ['AUDIT_SAMPLE_SECONDS', '0'],
     ['NODE_ID', 'node one'],
     ['NODE_ID', 'n'.repeat(65)],
     ['NODE_HEARTBEAT_MS', '99'],

@@ -137,6 +137,49 @@ export function auditStoreContract(name: string, harness: () => StoreHarness): v
       expect(await collect(store.scan({ afterSeq: 1, beforeSeq: 4 }))).toEqual([2, 3]);
     });
 
+    it('answers indexed queries (incident, user, agency, time, cursor) by reading only the entries they return', async () => {
+      const store = await open();
+      const indexed = (i: number): AuditEvent => ({
+        ...event(`e${i}`, i),
+        actor: { id: `u-${i % 10}`, role: 'clinician', agencyId: `agency-${i % 3}` },
+        target: { incidentId: i % 50 === 0 ? 'inc-rare' : `inc-${i % 7}`, userId: i % 100 === 0 ? 'u-target' : undefined },
+      });
+      const written: AuditEntry[] = [];
+      for (let i = 1; i <= 400; i += 1) written.push(await store.record(indexed(i)));
+
+      const read = async (query: Parameters<AuditStore['find']>[0], limit = Infinity) => {
+        const before = store.entriesRead;
+        const seqs: number[] = [];
+        for await (const entry of store.find(query)) {
+          seqs.push(entry.seq);
+          if (seqs.length >= limit) break;
+        }
+        return { seqs, read: store.entriesRead - before };
+      };
+      expect(await read({ incidentId: 'inc-rare', order: 'asc' })).toEqual({ seqs: [50, 100, 150, 200, 250, 300, 350, 400], read: 8 });
+      // The user is the actor or the target: u-target is the target of every 100th, u-0 acts in every 10th.
+      expect(await read({ incidentId: 'inc-rare', userId: 'u-target' })).toEqual({ seqs: [400, 300, 200, 100], read: 4 });
+      expect(await read({ incidentId: 'inc-rare', userId: 'u-5' })).toEqual({ seqs: [], read: 0 });
+      // A supervisor's first page: newest first from the cursor, reading no more than the page.
+      expect(await read({ agencyIds: ['agency-1'], beforeSeq: 200 }, 5)).toEqual({ seqs: [199, 196, 193, 190, 187], read: 5 });
+      expect(await read({ agencyIds: ['agency-1', 'agency-2'], beforeSeq: 10 })).toEqual({ seqs: [8, 7, 5, 4, 2, 1], read: 6 });
+      expect((await read({ agencyIds: ['nobody'] })).read).toBe(0);
+      // Time bounds become a seq range: only entries written in [from, to] are read.
+      const from = Date.parse(written[249]!.at);
+      const to = Date.parse(written[259]!.at);
+      const inTime = written.filter((e) => Date.parse(e.at) >= from && Date.parse(e.at) <= to).map((e) => e.seq);
+      const timed = await read({ from, to, order: 'asc' });
+      expect(timed.seqs).toEqual(inTime);
+      expect(timed.read).toBe(inTime.length);
+
+      // The index is rebuilt from the store when it is opened again.
+      await store.close();
+      const reopened = await open();
+      const again = reopened.entriesRead;
+      expect(await collect(reopened.find({ incidentId: 'inc-rare', order: 'asc' }))).toEqual([50, 100, 150, 200, 250, 300, 350, 400]);
+      expect(reopened.entriesRead - again).toBe(8);
+    });
+
     it('stores signed checkpoints every N entries and at close, and they verify', async () => {
       const store = await open();
       const trail = await AuditTrail.open({
@@ -195,6 +238,7 @@ export function auditStoreContract(name: string, harness: () => StoreHarness): v
         [8, 'new8'],
       ]);
       expect((await store.checkpoints()).map((c) => c.seq)).toEqual([6, 8]); // those below the summary went with it
+      expect(await collect(store.find({ incidentId: 'inc-1', order: 'asc' }))).toEqual([6, 7, 8]); // and left the index
       expect((await verify(store)).ok).toBe(true);
 
       // Appends continue the chain; a second purge folds the first summary into a wider one.

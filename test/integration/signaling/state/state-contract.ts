@@ -73,6 +73,12 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
       expect(await store.counters.increment('k', 150)).toBe(1);
       await store.counters.reset('k');
       expect(await store.counters.increment('k', 150)).toBe(1);
+      // hit: the count and how long its window has left.
+      const first = await store.counters.hit('h', 1000);
+      const second = await store.counters.hit('h', 1000);
+      expect([first.count, second.count]).toEqual([1, 2]);
+      expect(second.ttlMs).toBeGreaterThan(0);
+      expect(second.ttlMs).toBeLessThanOrEqual(1000);
     }));
   });
 }
