@@ -10,7 +10,8 @@ packages_for() {
     # WHIP interop tests: Debian's GStreamer WHIP client, and gcc for its libgupnp-igd stand-in (test/helpers/whip-client.ts).
     interop) echo "simple-whip-client gcc libc6-dev iproute2" ;;
     worker-build) echo "meson ninja-build pkg-config g++ python3 libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler liburing-dev" ;;
-    test) echo "chromium redis-server coturn ffmpeg iproute2 util-linux" ;;
+    # prometheus for promtool (alert rules in deploy/), systemd for systemd-analyze (the unit file).
+    test) echo "chromium redis-server coturn ffmpeg iproute2 util-linux prometheus systemd" ;;
     # Benchmarks: Janus is the reference SFU they measure Sightline against.
     bench) echo "chromium ffmpeg iproute2 util-linux janus" ;;
     *) echo "unknown package group: $1" >&2; exit 2 ;;
@@ -42,6 +43,13 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Packages such as redis-server, coturn and prometheus would start their daemons on install; the
+# tests and the relay start their own instances, so none is started here (policy-rc.d says no).
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+  chmod 755 /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 started=$SECONDS
 echo "[sightline:system] apt-get update"
 apt-get update -q
