@@ -16,16 +16,26 @@ export interface ProduceAppData extends types.AppData {
   paused?: boolean;
 }
 
+/**
+ * Opus as voice is sent: in-band FEC (useinbandfec=1) carries a coarse copy of each frame in the
+ * next, so a lost packet on a lossy uplink is rebuilt without waiting for a retransmission (Opus
+ * has none). The browser sends FEC only when the answer asks for it, and the router's codec does
+ * not. DTX (usedtx=1) is for talk-back alone: the camera's microphone carries the scene, and DTX
+ * would replace its quiet background with comfort noise.
+ */
+export const CAMERA_AUDIO_CODEC_OPTIONS: types.ProducerCodecOptions = { opusFec: true };
+export const TALKBACK_CODEC_OPTIONS: types.ProducerCodecOptions = { opusFec: true, opusDtx: true };
+
 /** mediasoup parameter objects travel as plain JSON objects. */
 export const asWire = (value: unknown): Record<string, unknown> => value as Record<string, unknown>;
 
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 const BROWSER_HANDLERS: Partial<Record<types.BuiltinHandlerName, () => types.HandlerFactory>> = {
-  Chrome111: () => Chrome111.createFactory(),
-  Chrome74: () => Chrome74.createFactory(),
-  Firefox120: () => Firefox120.createFactory(),
-  Safari12: () => Safari12.createFactory(),
+  Chrome111: () => Chrome111.createFactory({}),
+  Chrome74: () => Chrome74.createFactory({}),
+  Firefox120: () => Firefox120.createFactory({}),
+  Safari12: () => Safari12.createFactory({}),
 };
 
 let handler: types.HandlerFactory | null | undefined;
@@ -42,8 +52,7 @@ function browserHandler(): types.HandlerFactory | null {
   const base = name ? BROWSER_HANDLERS[name]?.() : undefined;
   if (!base) return (handler = null);
   const rtp = new Map<string, Promise<types.RtpCapabilities>>();
-  let sctp: Promise<types.SctpCapabilities> | undefined;
-  handler = {
+  const probed: types.HandlerFactory = {
     name: base.name,
     factory: base.factory,
     getNativeRtpCapabilities: (options) => {
@@ -55,9 +64,8 @@ function browserHandler(): types.HandlerFactory | null {
       }
       return capabilities;
     },
-    getNativeSctpCapabilities: () => (sctp ??= base.getNativeSctpCapabilities()),
   };
-  return handler;
+  return (handler = probed);
 }
 
 /** Start probing this browser's receive and send capabilities (both at once), if not done yet. */
