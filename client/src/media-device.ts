@@ -17,14 +17,13 @@ export interface ProduceAppData extends types.AppData {
 }
 
 /**
- * Opus as voice is sent: in-band FEC (useinbandfec=1) carries a coarse copy of each frame in the
- * next, so a lost packet on a lossy uplink is rebuilt without waiting for a retransmission (Opus
- * has none). The browser sends FEC only when the answer asks for it, and the router's codec does
- * not. DTX (usedtx=1) is for talk-back alone: the camera's microphone carries the scene, and DTX
- * would replace its quiet background with comfort noise.
+ * Opus as the camera and talk-back send it: in-band FEC (useinbandfec=1) carries a coarse copy of
+ * each frame in the next, so a packet lost on a lossy uplink is rebuilt without a retransmission
+ * (audio gets none in time). The browser encodes FEC only when the answer asks for it, and the
+ * router's codec does not. No DTX: the camera's microphone carries the scene, whose quiet
+ * background DTX would replace with comfort noise, and talk-back is only sent while held.
  */
-export const CAMERA_AUDIO_CODEC_OPTIONS: types.ProducerCodecOptions = { opusFec: true };
-export const TALKBACK_CODEC_OPTIONS: types.ProducerCodecOptions = { opusFec: true, opusDtx: true };
+export const VOICE_CODEC_OPTIONS: types.ProducerCodecOptions = { opusFec: true };
 
 /** mediasoup parameter objects travel as plain JSON objects. */
 export const asWire = (value: unknown): Record<string, unknown> => value as Record<string, unknown>;

@@ -2,7 +2,7 @@
 import type { Device, types } from 'mediasoup-client';
 import type { GeoLocation, PresenceEntry } from '../../signaling/protocol/messages.ts';
 import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
-import { asWire, CAMERA_AUDIO_CODEC_OPTIONS, closeTransport, createSendTransport, deviceAndSocket, type ProduceAppData } from './media-device.ts';
+import { asWire, VOICE_CODEC_OPTIONS, closeTransport, createSendTransport, deviceAndSocket, type ProduceAppData } from './media-device.ts';
 import { MediaReceiver, rejoinMedia } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
 import { iceOptions } from './ice-config.ts';
@@ -108,7 +108,7 @@ export class OfficerStream {
     const video = media.getVideoTracks()[0];
     // stopTracks: false — the page owns the capture tracks (it shows a local preview).
     if (audio && this.device.canProduce('audio')) {
-      await transport.produce({ track: audio, stopTracks: false, appData, codecOptions: CAMERA_AUDIO_CODEC_OPTIONS });
+      await transport.produce({ track: audio, stopTracks: false, appData, codecOptions: VOICE_CODEC_OPTIONS });
     }
     if (video && this.device.canProduce('video')) {
       await transport.produce({

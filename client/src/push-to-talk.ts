@@ -3,7 +3,7 @@
 // and then resumed/paused to follow the button. Requests are serialised so fast taps stay consistent.
 import type { types } from 'mediasoup-client';
 import { toSightlineError, type SightlineError } from './errors.ts';
-import { getMedia, TALKBACK_CODEC_OPTIONS, type ProduceAppData } from './media-device.ts';
+import { getMedia, VOICE_CODEC_OPTIONS, type ProduceAppData } from './media-device.ts';
 import type { SignalClient } from './signal-client.ts';
 
 export interface TalkOptions {
@@ -99,7 +99,7 @@ export class TalkbackController {
     const appData: ProduceAppData = { source: 'talkback', paused: true };
     const transport = this.options.transport();
     if (!transport) throw new Error('No send transport');
-    const producer = await transport.produce({ track, appData, stopTracks: true, codecOptions: TALKBACK_CODEC_OPTIONS });
+    const producer = await transport.produce({ track, appData, stopTracks: true, codecOptions: VOICE_CODEC_OPTIONS });
     producer.pause(); // match the server, which created it paused
     this.producer = producer;
     return producer;

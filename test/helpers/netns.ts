@@ -5,8 +5,9 @@
 // (`ip link set <host end> down`) drops the peer's path while its own interface stays up with
 // carrier, as when a phone's radio path is lost upstream. Without it, `cut()` takes down the
 // host's end of the peer's only link. `impair()` makes the router's links lossy and slow, as a
-// cellular uplink is (nftables loss and tbf rate: this kernel has no netem). Names and /30s are random per run; everything is removed by
-// `close()`, and by an exit hook if the test process dies first. Needs root.
+// cellular uplink is (nftables loss and tbf rate: this kernel has no netem). Names and /30s are
+// random per run; everything is removed by `close()`, and by an exit hook if the test process
+// dies first. Needs root.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
