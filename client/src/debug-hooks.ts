@@ -29,10 +29,24 @@ export interface InboundStat {
   /** Playout (jitter-buffer) delay counters, for how far behind live the receiver plays. */
   jitterBufferDelay?: number;
   jitterBufferEmittedCount?: number;
+  /** Loss repair as the receiver saw it (RTCInboundRtpStreamStats). */
+  packetsLost?: number;
+  nackCount?: number;
+  retransmittedPacketsReceived?: number;
+  pliCount?: number;
+  /** Video only: frames dropped before decode, and playout freezes (count, seconds in total). */
+  framesDropped?: number;
+  freezeCount?: number;
+  totalFreezesDuration?: number;
 }
 export interface OutboundStat {
   kind: string;
   packetsSent: number;
+  /** Loss repair as the sender saw it (RTCOutboundRtpStreamStats). */
+  nackCount?: number;
+  retransmittedPacketsSent?: number;
+  pliCount?: number;
+  keyFramesEncoded?: number;
 }
 export interface MediaStats {
   inbound: InboundStat[];
@@ -91,6 +105,10 @@ export function registerTransports(source: TransportSource): void {
   transports = source;
 }
 
+const REPAIR_COUNTERS = ['packetsLost', 'nackCount', 'retransmittedPacketsReceived', 'pliCount', 'framesDropped', 'freezeCount', 'totalFreezesDuration'] as const;
+
+const SENDER_REPAIR_COUNTERS = ['nackCount', 'retransmittedPacketsSent', 'pliCount', 'keyFramesEncoded'] as const;
+
 /** mediasoup-client's hidden RTP probation receiver (mid 'probator', SSRC 1234): not real media. */
 const isProbator = (stat: Record<string, unknown>) => stat.mid === 'probator' || stat.ssrc === 1234;
 
@@ -107,9 +125,12 @@ export async function collectStats(list: Array<types.Transport | null | undefine
         if (typeof stat.totalAudioEnergy === 'number') entry.totalAudioEnergy = stat.totalAudioEnergy;
         if (typeof stat.jitterBufferDelay === 'number') entry.jitterBufferDelay = stat.jitterBufferDelay;
         if (typeof stat.jitterBufferEmittedCount === 'number') entry.jitterBufferEmittedCount = stat.jitterBufferEmittedCount;
+        for (const key of REPAIR_COUNTERS) if (typeof stat[key] === 'number') entry[key] = stat[key];
         result.inbound.push(entry);
       } else if (stat.type === 'outbound-rtp') {
-        result.outbound.push({ kind, packetsSent: Number(stat.packetsSent ?? 0) });
+        const entry: OutboundStat = { kind, packetsSent: Number(stat.packetsSent ?? 0) };
+        for (const key of SENDER_REPAIR_COUNTERS) if (typeof stat[key] === 'number') entry[key] = stat[key];
+        result.outbound.push(entry);
       }
     });
   }

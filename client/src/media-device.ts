@@ -22,10 +22,10 @@ export const asWire = (value: unknown): Record<string, unknown> => value as Reco
 const toError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 const BROWSER_HANDLERS: Partial<Record<types.BuiltinHandlerName, () => types.HandlerFactory>> = {
-  Chrome111: () => Chrome111.createFactory(),
-  Chrome74: () => Chrome74.createFactory(),
-  Firefox120: () => Firefox120.createFactory(),
-  Safari12: () => Safari12.createFactory(),
+  Chrome111: () => Chrome111.createFactory({}),
+  Chrome74: () => Chrome74.createFactory({}),
+  Firefox120: () => Firefox120.createFactory({}),
+  Safari12: () => Safari12.createFactory({}),
 };
 
 let handler: types.HandlerFactory | null | undefined;
@@ -42,8 +42,7 @@ function browserHandler(): types.HandlerFactory | null {
   const base = name ? BROWSER_HANDLERS[name]?.() : undefined;
   if (!base) return (handler = null);
   const rtp = new Map<string, Promise<types.RtpCapabilities>>();
-  let sctp: Promise<types.SctpCapabilities> | undefined;
-  handler = {
+  const probed: types.HandlerFactory = {
     name: base.name,
     factory: base.factory,
     getNativeRtpCapabilities: (options) => {
@@ -55,9 +54,8 @@ function browserHandler(): types.HandlerFactory | null {
       }
       return capabilities;
     },
-    getNativeSctpCapabilities: () => (sctp ??= base.getNativeSctpCapabilities()),
   };
-  return handler;
+  return (handler = probed);
 }
 
 /** Start probing this browser's receive and send capabilities (both at once), if not done yet. */

@@ -7,7 +7,7 @@ import { MediaReceiver, rejoinMedia } from './media-receiver.ts';
 import { SignalClient } from './signal-client.ts';
 import { iceOptions } from './ice-config.ts';
 import { seatResilience, type LinkResilience, type LinkState } from './link-resilience.ts';
-import { cameraVideoEncodings, VIDEO_CODEC_OPTIONS, VOICE_CODEC_OPTIONS, voiceEncodings } from './send-encodings.ts';
+import { CAMERA_VOICE_CODEC_OPTIONS, cameraVideoEncodings, VIDEO_CODEC_OPTIONS, voiceEncodings } from './send-encodings.ts';
 
 export interface OfficerStreamEvents {
   presence(entries: PresenceEntry[]): void;
@@ -109,7 +109,7 @@ export class OfficerStream {
     const video = media.getVideoTracks()[0];
     // stopTracks: false — the page owns the capture tracks (it shows a local preview).
     if (audio && this.device.canProduce('audio')) {
-      await transport.produce({ track: audio, stopTracks: false, appData, encodings: voiceEncodings(), codecOptions: VOICE_CODEC_OPTIONS });
+      await transport.produce({ track: audio, stopTracks: false, appData, encodings: voiceEncodings(), codecOptions: CAMERA_VOICE_CODEC_OPTIONS });
     }
     if (video && this.device.canProduce('video')) {
       await transport.produce({

@@ -5,7 +5,7 @@ import type { types } from 'mediasoup-client';
 import { toSightlineError, type SightlineError } from './errors.ts';
 import { getMedia, type ProduceAppData } from './media-device.ts';
 import type { SignalClient } from './signal-client.ts';
-import { VOICE_CODEC_OPTIONS, voiceEncodings } from './send-encodings.ts';
+import { TALKBACK_CODEC_OPTIONS, voiceEncodings } from './send-encodings.ts';
 
 export interface TalkOptions {
   /** The current send transport (it changes when the media room is rebuilt). */
@@ -100,7 +100,7 @@ export class TalkbackController {
     const appData: ProduceAppData = { source: 'talkback', paused: true };
     const transport = this.options.transport();
     if (!transport) throw new Error('No send transport');
-    const producer = await transport.produce({ track, appData, stopTracks: true, encodings: voiceEncodings(), codecOptions: VOICE_CODEC_OPTIONS });
+    const producer = await transport.produce({ track, appData, stopTracks: true, encodings: voiceEncodings(), codecOptions: TALKBACK_CODEC_OPTIONS });
     producer.pause(); // match the server, which created it paused
     this.producer = producer;
     return producer;

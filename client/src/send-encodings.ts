@@ -6,9 +6,11 @@
 // whose link cannot carry even the lowest layer still gets it at a lower frame rate (its base
 // temporal layer) rather than no picture.
 //
-// Audio goes first: Opus with in-band FEC (a lost packet is rebuilt from the next one), DTX
-// (silence costs almost nothing), and the highest send priority, so that under congestion the
-// browser's bandwidth split and the network's queues favour voice over video.
+// Audio goes first: Opus with in-band FEC (a lost packet is rebuilt from the next one) and the
+// highest send priority, so that under congestion the browser's bandwidth split and the
+// network's queues favour voice over video. The camera's audio keeps every quiet moment (no DTX:
+// comfort noise would replace a scene's background, which is evidence); talk-back uses DTX, so
+// the pauses of someone speaking cost almost nothing on a clinician's link.
 
 /** A spatial layer: how far below the capture it is scaled, and its bitrate cap. */
 export interface CameraLayer {
@@ -48,8 +50,11 @@ export function voiceEncodings(): RTCRtpEncodingParameters[] {
   return [{ priority: 'high', networkPriority: 'high' }];
 }
 
-/** Opus settings for voice (mediasoup-client codecOptions). */
-export const VOICE_CODEC_OPTIONS = { opusFec: true, opusDtx: true, opusStereo: false } as const;
+/** Opus settings for the camera's audio (mediasoup-client codecOptions). */
+export const CAMERA_VOICE_CODEC_OPTIONS = { opusFec: true, opusDtx: false, opusStereo: false } as const;
+
+/** Opus settings for a clinician's talk-back. */
+export const TALKBACK_CODEC_OPTIONS = { opusFec: true, opusDtx: true, opusStereo: false } as const;
 
 /**
  * The video start bitrate and floor (mediasoup-client codecOptions). The floor keeps the keyframe

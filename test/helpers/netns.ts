@@ -4,8 +4,10 @@
 // forwards between two links (peer ↔ router ↔ host), so that cutting the router↔host link
 // (`ip link set <host end> down`) drops the peer's path while its own interface stays up with
 // carrier, as when a phone's radio path is lost upstream. Without it, `cut()` takes down the
-// host's end of the peer's only link. Names and /30s are random per run; everything is removed by
-// `close()`, and by an exit hook if the test process dies first. Needs root.
+// host's end of the peer's only link. `impair()` makes the router's links lossy and slow, as a
+// cellular uplink is (nftables loss and tbf rate: this kernel has no netem). Names and /30s are
+// random per run; everything is removed by `close()`, and by an exit hook if the test process
+// dies first. Needs root.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -28,6 +30,13 @@ export interface TestNamespace {
    * gets a new address (its old ICE candidates and TCP connections are dead). Returns the new one.
    */
   renumber(): string;
+  /**
+   * With `router`: impairs both of the router's links as a cellular uplink would. `lossPercent`
+   * drops that share of the UDP packets the router forwards, either way (nftables); `rateKbit`
+   * limits each link's rate with a queue (tbf). The kernel here has no netem. Called again, it
+   * replaces the impairment; `{}` removes it.
+   */
+  impair(options: { lossPercent?: number; rateKbit?: number }): void;
   /** A Chromium launcher script that runs the browser inside the peer's namespace. */
   chromiumLauncher(): Promise<string>;
   close(): Promise<void>;
@@ -155,6 +164,24 @@ export async function createNamespace(options: { router?: boolean } = {}): Promi
       link.bIp = next;
       pin();
       return next;
+    },
+    impair({ lossPercent = 0, rateKbit = 0 }) {
+      if (!routerNs) throw new Error('impair() needs a namespace created with { router: true }');
+      const inRouter = (...argv: string[]) => run(['ip', 'netns', 'exec', routerNs, ...argv]);
+      inRouter('nft', 'flush', 'ruleset');
+      if (lossPercent > 0) {
+        inRouter('nft', 'add', 'table', 'inet', 'impair');
+        inRouter('nft', 'add', 'chain', 'inet', 'impair', 'forwarded', '{ type filter hook forward priority 0; }');
+        inRouter('nft', 'add', 'rule', 'inet', 'impair', 'forwarded', 'meta', 'l4proto', 'udp', 'numgen', 'random', 'mod', '100', '<', String(lossPercent), 'drop');
+      }
+      for (const link of [`sl${tag}r`, `sl${tag}s`]) {
+        try {
+          inRouter('tc', 'qdisc', 'del', 'dev', link, 'root');
+        } catch {
+          // No qdisc of ours on it.
+        }
+        if (rateKbit > 0) inRouter('tc', 'qdisc', 'add', 'dev', link, 'root', 'tbf', 'rate', `${rateKbit}kbit`, 'burst', '20kb', 'latency', '150ms');
+      }
     },
     async chromiumLauncher() {
       dir ??= await mkdtemp(join(tmpdir(), 'sightline-netns-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAMERA_LAYERS, cameraVideoEncodings, MIN_LAYER_HEIGHT, VIDEO_CODEC_OPTIONS, VOICE_CODEC_OPTIONS, voiceEncodings } from '../../../client/src/send-encodings.ts';
+import { CAMERA_LAYERS, CAMERA_VOICE_CODEC_OPTIONS, cameraVideoEncodings, MIN_LAYER_HEIGHT, TALKBACK_CODEC_OPTIONS, VIDEO_CODEC_OPTIONS, voiceEncodings } from '../../../client/src/send-encodings.ts';
 
 describe('camera video layers', () => {
   it('sends three spatial layers, lowest first, each with three temporal layers', () => {
@@ -35,8 +35,14 @@ describe('camera video layers', () => {
 });
 
 describe('voice', () => {
-  it('goes ahead of video on the sender and on the network, with in-band FEC and DTX', () => {
+  it('goes ahead of video on the sender and on the network, with in-band FEC', () => {
     expect(voiceEncodings()).toEqual([{ priority: 'high', networkPriority: 'high' }]);
-    expect(VOICE_CODEC_OPTIONS).toMatchObject({ opusFec: true, opusDtx: true });
+    expect(CAMERA_VOICE_CODEC_OPTIONS.opusFec).toBe(true);
+    expect(TALKBACK_CODEC_OPTIONS.opusFec).toBe(true);
+  });
+
+  it('the camera keeps every quiet moment of the scene (no DTX); talk-back pauses cost almost nothing (DTX)', () => {
+    expect(CAMERA_VOICE_CODEC_OPTIONS.opusDtx).toBe(false);
+    expect(TALKBACK_CODEC_OPTIONS.opusDtx).toBe(true);
   });
 });

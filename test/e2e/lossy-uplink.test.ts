@@ -1,0 +1,113 @@
+// A lossy cellular uplink: the officer's Chromium sits behind a router namespace that drops 3 %
+// of the UDP packets it forwards, either way. The relay repairs what the camera's uplink lost:
+// its NACKs make the camera retransmit (RTX), and the camera's browser also re-sends recent
+// packets over RTX as bandwidth probes, which may carry a lost packet before the relay asked for
+// it. Every repaired packet must reach the clinician, whose picture keeps moving: every second of
+// a 15 s window decodes frames, and nothing waits for a keyframe.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundStat } from '../../client/src/debug-hooks.ts';
+import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { watchStreams, type RepairCounters, type StreamWatch } from '../helpers/mediasoup-streams.ts';
+import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
+import { startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { grant } from '../helpers/scenario.ts';
+
+const LOSS_PERCENT = Number(process.env.SIGHTLINE_LOSS_PERCENT ?? 3);
+/** Also limit the uplink's rate (kbit/s; 0: no limit), to try other cellular links by hand. */
+const RATE_KBIT = Number(process.env.SIGHTLINE_RATE_KBIT ?? 0);
+const WINDOW_S = 15;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const video = async (page: Page): Promise<InboundStat> => (await stats(page)).inbound.find((s) => s.kind === 'video') ?? { kind: 'video', packetsReceived: 0 };
+
+/** b − a for every numeric counter of a. */
+function delta<T extends object>(a: T, b: T): Record<keyof T, number> {
+  const out = {} as Record<keyof T, number>;
+  for (const key of Object.keys(b) as Array<keyof T>) out[key] = Number(b[key] ?? 0) - Number(a[key] ?? 0);
+  return out;
+}
+
+const ZERO: RepairCounters = { packets: 0, lost: 0, nackCount: 0, nackPacketCount: 0, pliCount: 0, packetsRetransmitted: 0, packetsRepaired: 0, packetsDiscarded: 0, rtxPacketsDiscarded: 0 };
+const sum = (list: RepairCounters[]): RepairCounters => {
+  const total = { ...ZERO };
+  for (const c of list) for (const key of Object.keys(total) as Array<keyof RepairCounters>) total[key] += c[key];
+  return total;
+};
+
+describe(`the officer’s uplink loses ${LOSS_PERCENT} % of its UDP packets`, () => {
+  let ns: TestNamespace;
+  let streams: StreamWatch;
+  let relay: TestRelay;
+  let officerBrowser: TestBrowser;
+  let clinicianBrowser: TestBrowser;
+  let clinician: Page;
+  let officer: Page;
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    ns = await createNamespace({ router: true });
+    streams = watchStreams();
+    relay = await startRelay({ MEDIA_LISTEN_IP: ns.hostIp }, { host: ns.hostIp });
+    const secureOrigin = `--unsafely-treat-insecure-origin-as-secure=${relay.url}`;
+    officerBrowser = await launchBrowser({ executablePath: await ns.chromiumLauncher(), args: [secureOrigin] });
+    officer = await officerBrowser.page(relay.url);
+    await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
+    const incidentId = relay.services.live.all()[0]!.incident.id;
+    clinicianBrowser = await launchBrowser({ args: [secureOrigin] });
+    clinician = await clinicianBrowser.page(relay.url);
+    await clinician.goto((await grant(relay, incidentId, { permissions: ['view'] })).link);
+    await waitForState(clinician, 'joined');
+    await waitForDecodedVideo(clinician);
+    // Let the bandwidth estimate and the first keyframes settle before the link degrades.
+    await sleep(3000);
+  }, 120_000);
+
+  afterAll(async () => {
+    ns?.impair({});
+    await officerBrowser?.close();
+    await clinicianBrowser?.close();
+    await relay?.close();
+    streams?.stop();
+    await ns?.close();
+  });
+
+  it('repairs the uplink’s losses all the way to the clinician, whose video decodes every second', async () => {
+    ns.impair({ lossPercent: LOSS_PERCENT, rateKbit: RATE_KBIT });
+    await sleep(1000);
+    const before = { browser: await video(clinician), relay: await streams.video() };
+    const perSecond: number[] = [];
+    const timeline: unknown[] = [];
+    let last = before.browser.framesDecoded ?? 0;
+    for (let second = 0; second < WINDOW_S; second++) {
+      await sleep(1000);
+      const seen = await video(clinician);
+      const now = seen.framesDecoded ?? 0;
+      perSecond.push(now - last);
+      last = now;
+      const camera = (await stats(officer)).outbound.find((s) => s.kind === 'video');
+      const relayNow = await streams.video();
+      timeline.push({ clinician: seen, camera, producer: sum(relayNow.producers), consumer: sum(relayNow.consumers) });
+    }
+    if (process.env.SIGHTLINE_TIMELINE) console.error(JSON.stringify(timeline));
+    // What was lost in the window's last moments gets its chance to be repaired.
+    ns.impair({});
+    await sleep(1000);
+    const after = { browser: await video(clinician), relay: await streams.video() };
+    const browser = delta(before.browser, after.browser);
+    const producer = delta(sum(before.relay.producers), sum(after.relay.producers));
+    const consumer = delta(sum(before.relay.consumers), sum(after.relay.consumers));
+    console.log(JSON.stringify({ lossPercent: LOSS_PERCENT, rateKbit: RATE_KBIT, seconds: WINDOW_S, framesPerSecond: perSecond, clinician: browser, producer, consumer }));
+
+    // The uplink really lost packets, and the relay had the camera retransmit them.
+    expect(producer.packetsRepaired, 'packets the relay had the camera retransmit').toBeGreaterThan(0);
+    // Every one of them reached the clinician: what it found missing (and NACKed) arrived, as a
+    // repair forwarded from the camera or as the relay's own retransmission.
+    expect(browser.packetsLost, `packets the clinician never got (it NACKed ${browser.nackCount ?? 0} times)`).toBeLessThanOrEqual(0);
+    // Every second of the window decoded frames: no freeze of a second or more, no wait for a keyframe.
+    expect(perSecond.filter((frames) => frames === 0), `frames decoded per second: ${perSecond.join(' ')}`).toEqual([]);
+    expect(browser.pliCount ?? 0, 'keyframe requests from the clinician').toBe(0);
+  });
+});
