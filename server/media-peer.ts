@@ -358,6 +358,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       kind: producer.kind,
       source: producer.appData.source,
       paused: producer.paused,
+      layers: producer.rtpParameters.encodings?.length ?? 1,
     };
   }
 

@@ -15,6 +15,8 @@ export interface ProducerDescription {
   /** The control plane's label for this stream (for example its role in the incident). */
   source: string;
   paused: boolean;
+  /** Simulcast layers the sender sends (1 without simulcast). */
+  layers: number;
 }
 
 export interface ConsumerDescription {

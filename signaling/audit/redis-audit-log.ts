@@ -19,6 +19,7 @@
 // `CONFIG GET appendonly`/`appendfsync` and warns when they are weaker. Commands are not queued
 // while Redis is unreachable and time out, so appends fail promptly (and access is refused).
 import { createClient } from 'redis';
+import { closeRedisClient } from '../state/redis-store.ts';
 import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from './audit-entry.ts';
 import type { AuditStore, ScanOptions } from './audit-log.ts';
 import type { AuditIndexQuery } from './audit-index.ts';
@@ -304,7 +305,7 @@ export class RedisAuditLog implements AuditStore {
     this.#closing ??= (async () => {
       await this.#tail;
       this.#closed = true;
-      await this.client.close().catch(() => undefined);
+      await closeRedisClient(this.client);
     })();
     return this.#closing;
   }

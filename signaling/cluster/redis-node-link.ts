@@ -1,6 +1,6 @@
 // Node links over Redis pub/sub: one channel per node.
 import { linkFrame, type LinkFrame, type NodeLink } from './node-link.ts';
-import type { RedisClient } from '../state/redis-store.ts';
+import { closeRedisClient, type RedisClient } from '../state/redis-store.ts';
 
 const channelOf = (nodeId: string) => `sightline:node:${nodeId}`;
 
@@ -37,6 +37,6 @@ export class RedisNodeLink implements NodeLink {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.subscriber.quit().catch(() => this.subscriber.destroy());
+    await closeRedisClient(this.subscriber);
   }
 }

@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { readLines } from '../audit/file-audit-log.ts';
 import { connectRedis, type RedisClient } from '../audit/redis-audit-log.ts';
 import type { Incident as LiveIncidentRecord } from './incident-repository.ts';
+import { closeRedisClient } from '../state/redis-store.ts';
 
 /** What the history keeps of a live incident. */
 type Incident = Pick<LiveIncidentRecord, 'id' | 'agencyId' | 'officerId' | 'startedAt' | 'note'>;
@@ -174,6 +175,6 @@ export class RedisIncidentHistory implements IncidentHistory {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.#pending]);
-    await this.client.close().catch(() => undefined);
+    await closeRedisClient(this.client);
   }
 }

@@ -1,7 +1,7 @@
 // The bus on Redis pub/sub: one channel, a dedicated subscriber connection.
 import { EventEmitter } from 'node:events';
 import { busEvent, type Bus, type BusEvent } from './bus.ts';
-import type { RedisClient } from './redis-store.ts';
+import { closeRedisClient, type RedisClient } from './redis-store.ts';
 
 export class RedisBus implements Bus {
   readonly #emitter = new EventEmitter<{ event: [BusEvent] }>();
@@ -37,7 +37,7 @@ export class RedisBus implements Bus {
     if (this.#closed) return;
     this.#closed = true;
     this.#emitter.removeAllListeners();
-    await this.subscriber.quit().catch(() => this.subscriber.destroy());
+    await closeRedisClient(this.subscriber);
   }
 
   #deliver(message: string): void {

@@ -12,6 +12,26 @@ export function newRedisClient(url: string) {
 }
 export type RedisClient = ReturnType<typeof newRedisClient>;
 
+/**
+ * Closes a client without waiting on a server that is not there: a client that is not ready
+ * (Redis down, or still reconnecting after a restart) would queue its QUIT until it reconnects,
+ * so it is dropped at once; a ready one quits politely, and is dropped if that takes over a second.
+ */
+export async function closeRedisClient(client: { isOpen: boolean; isReady: boolean; quit(): Promise<unknown>; destroy(): void }): Promise<void> {
+  if (!client.isOpen) return;
+  if (!client.isReady) {
+    client.destroy();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), 1000);
+  });
+  const outcome = await Promise.race([client.quit().then(() => 'quit' as const, () => 'failed' as const), late]);
+  clearTimeout(timer);
+  if (outcome !== 'quit' && client.isOpen) client.destroy();
+}
+
 const INCREMENT_WITH_TTL = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
@@ -114,6 +134,6 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.client.quit().catch(() => this.client.destroy());
+    await closeRedisClient(this.client);
   }
 }

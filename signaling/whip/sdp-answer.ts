@@ -112,6 +112,12 @@ export function buildAnswer(transport: LocalTransport, sections: readonly Answer
         candidates: candidates(transport),
         endOfCandidates: 'end-of-candidates',
       } as MediaDescription;
+      const rids = (rtp?.encodings ?? []).map((e) => e.rid).filter((rid): rid is string => typeof rid === 'string');
+      if (accepted.direction === 'recvonly' && rids.length > 1) {
+        // Simulcast taken as offered (RFC 8853): every layer, in the sender's order.
+        media.rids = rids.map((id) => ({ id, direction: 'recv' }));
+        media.simulcast = { dir1: 'recv', list1: rids.join(';') };
+      }
       if (accepted.direction === 'sendonly' && rtp) {
         const encoding = rtp.encodings[0];
         const cname = rtp.rtcp.cname ?? 'sightline';

@@ -34,6 +34,8 @@ export interface OfferMedia {
   ssrc?: number;
   rtxSsrc?: number;
   cname?: string;
+  /** Simulcast: the RIDs the sender sends (a=simulcast send list, in its order), when more than one. */
+  rids?: string[];
 }
 
 export interface ParsedOffer {
@@ -105,6 +107,7 @@ export function parseOffer(sdp: string): ParsedOffer {
     const fid = (m.ssrcGroups ?? []).find((g) => g.semantics === 'FID')?.ssrcs.split(/\s+/).map(Number);
     const ssrc = fid?.[0] ?? (m.ssrcs ?? [])[0]?.id;
     const cname = (m.ssrcs ?? []).find((s) => s.attribute === 'cname')?.value;
+    const rids = simulcastRids(m);
     return {
       index,
       mid: m.mid === undefined ? String(index) : String(m.mid),
@@ -117,6 +120,7 @@ export function parseOffer(sdp: string): ParsedOffer {
       ...(ssrc === undefined ? {} : { ssrc: Number(ssrc) }),
       ...(fid?.[1] === undefined ? {} : { rtxSsrc: fid[1] }),
       ...(cname ? { cname } : {}),
+      ...(rids.length > 1 ? { rids } : {}),
     };
   });
   return {
@@ -131,4 +135,22 @@ export function parseOffer(sdp: string): ParsedOffer {
 /** The DTLS role of the remote side, for mediasoup's transport.connect: we answer passive to actpass. */
 export function remoteDtlsRole(setup: ParsedOffer['setup']): 'client' | 'server' {
   return setup === 'passive' ? 'server' : 'client';
+}
+
+const RID = /^[A-Za-z0-9_-]{1,16}$/;
+
+/**
+ * The RIDs of a simulcast sender's m-line (RFC 8853): those of `a=simulcast:send`, in its order
+ * (first alternative of each), that an `a=rid:… send` line declares. Paused ones (`~`) are kept:
+ * the sender may start them later.
+ */
+function simulcastRids(m: { rids?: Array<{ id: string | number; direction: string }>; simulcast?: { dir1?: string; list1?: string; dir2?: string; list2?: string } }): string[] {
+  const declared = new Set((m.rids ?? []).filter((r) => r.direction === 'send').map((r) => String(r.id)));
+  const sim = m.simulcast;
+  const list = sim?.dir1 === 'send' ? sim.list1 : sim?.dir2 === 'send' ? sim.list2 : undefined;
+  if (!list) return [];
+  return list
+    .split(';')
+    .map((alternatives) => alternatives.split(',')[0]!.replace(/^~/, ''))
+    .filter((rid, index, all) => RID.test(rid) && declared.has(rid) && all.indexOf(rid) === index);
 }

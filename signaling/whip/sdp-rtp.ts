@@ -31,7 +31,7 @@ export interface RtpParameters {
   mid?: string;
   codecs: RtpCodecParameters[];
   headerExtensions: Array<{ uri: string; id: number; encrypt?: boolean; parameters?: Record<string, unknown> }>;
-  encodings: Array<{ ssrc?: number; rtx?: { ssrc: number } }>;
+  encodings: Array<{ ssrc?: number; rid?: string; rtx?: { ssrc: number } }>;
   rtcp: { cname?: string; reducedSize: boolean };
 }
 
@@ -91,15 +91,16 @@ export function producerRtpParameters(media: OfferMedia, caps: RouterCapabilitie
     codecs.push({ mimeType: 'video/rtx', payloadType: offered.rtxPayloadType, clockRate: offered.clockRate, parameters: { apt: offered.payloadType }, rtcpFeedback: [] });
   }
   const known = new Set((caps.headerExtensions ?? []).filter((e) => e.kind === media.kind && e.direction !== 'sendonly' && e.direction !== 'inactive').map((e) => e.uri));
-  const encoding =
-    media.ssrc === undefined
-      ? {}
-      : { ssrc: media.ssrc, ...(media.rtxSsrc !== undefined && codecs.length > 1 ? { rtx: { ssrc: media.rtxSsrc } } : {}) };
+  // Simulcast senders name their layers by RID (lowest first, as the sender lists them); the
+  // relay then gives each viewer the layer its downlink carries, as for the camera page.
+  const encodings = media.rids?.length
+    ? media.rids.map((rid) => ({ rid }))
+    : [media.ssrc === undefined ? {} : { ssrc: media.ssrc, ...(media.rtxSsrc !== undefined && codecs.length > 1 ? { rtx: { ssrc: media.rtxSsrc } } : {}) }];
   return {
     mid: media.mid,
     codecs,
     headerExtensions: media.extensions.filter((e) => known.has(e.uri)).map((e) => ({ uri: e.uri, id: e.id, encrypt: false, parameters: {} })),
-    encodings: [encoding],
+    encodings,
     rtcp: { ...(media.cname ? { cname: media.cname } : {}), reducedSize: true },
   };
 }

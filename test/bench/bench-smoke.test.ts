@@ -107,4 +107,17 @@ describe('benchmarks, quick mode', () => {
     expect(r.samples.length).toBe(r.rounds);
     expect(typeof r.sameIncidentThroughout).toBe('boolean');
   }, 120_000);
+
+  it('network reports both paths per impaired profile, uplink and downlink', async () => {
+    const r = (await quickReport('network')).results as Record<string, any>;
+    expect(r.profiles.map((p: { side: string }) => p.side)).toEqual(['uplink', 'downlink']);
+    for (const profile of r.profiles) {
+      for (const path of ['relay', 'direct']) {
+        const p = profile[path];
+        for (const key of ['framesShownPerSecond', 'freezeCount', 'freezeSeconds', 'receivedKbps', 'retransmissionsReceived', 'longestAudioGapMs']) expect(numberOrNull(p[key]), `${path}.${key}`).toBe(true);
+        expectSummary(p.glassToGlassMs);
+        expect(numberOrNull(p.audioConcealment)).toBe(true);
+      }
+    }
+  }, 180_000);
 });

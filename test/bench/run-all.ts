@@ -7,11 +7,12 @@ import { fanout } from './fanout.ts';
 import { latency } from './latency.ts';
 import { ensureBenchPackages, log } from './lib/machine.ts';
 import { runTeardowns } from './lib/processes.ts';
+import { network } from './network.ts';
 import { reconnect } from './reconnect.ts';
 import { executeBench, writeResults, type BenchDefinition } from './lib/report.ts';
 import { ttff } from './ttff.ts';
 
-const BENCHES: BenchDefinition[] = [ttff, latency, fanout, control, reconnect];
+const BENCHES: BenchDefinition[] = [ttff, latency, fanout, control, reconnect, network];
 
 try {
   ensureBenchPackages();

@@ -7,6 +7,8 @@ export interface OfferOptions {
   ssrcs?: boolean;
   setup?: 'actpass' | 'active' | 'passive';
   ufrag?: string;
+  /** Video as simulcast with these RIDs (RFC 8853), lowest first; SSRCs are then not signalled. */
+  simulcast?: string[];
 }
 
 export function offerSdp(options: OfferOptions = {}): string {
@@ -57,7 +59,10 @@ export function offerSdp(options: OfferOptions = {}): string {
       'a=rtpmap:97 rtx/90000',
       'a=fmtp:97 apt=96',
     );
-    if (options.ssrcs !== false && direction !== 'recvonly') lines.push('a=ssrc-group:FID 2001 2002', 'a=ssrc:2001 cname:test-cname', 'a=ssrc:2002 cname:test-cname');
+    if (options.simulcast) {
+      lines.push('a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', 'a=extmap:11 urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id');
+      lines.push(...options.simulcast.map((rid) => `a=rid:${rid} send`), `a=simulcast:send ${options.simulcast.join(';')}`);
+    } else if (options.ssrcs !== false && direction !== 'recvonly') lines.push('a=ssrc-group:FID 2001 2002', 'a=ssrc:2001 cname:test-cname', 'a=ssrc:2002 cname:test-cname');
   }
   return `${lines.join('\r\n')}\r\n`;
 }

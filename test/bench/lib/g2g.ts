@@ -17,7 +17,7 @@ export interface Probe {
   results(): { samples: { relay: number[]; direct: number[] }; undecodable: { relay: number; direct: number } };
 }
 export type WithProbe = Window & { __g2g: Probe };
-export type PathStat = { path: 'relay' | 'direct'; dir: 'in' | 'out' } & Record<string, number | string | null>;
+export type PathStat = { path: 'relay' | 'direct'; dir: 'in' | 'out' | 'audio-in' } & Record<string, number | string | null>;
 
 /** Cumulative video RTP statistics per path (the caller takes differences). */
 export const pathStats = (page: Page): Promise<PathStat[]> => page.evaluate(() => (window as unknown as WithProbe).__g2g.pathStats());

@@ -170,11 +170,18 @@
         if (pc.connectionState === 'closed') continue;
         const path = pc === directPc ? 'direct' : 'relay';
         (await pc.getStats()).forEach((s) => {
+          if (s.kind === 'audio' && s.type === 'inbound-rtp') {
+            out.push({ path, dir: 'audio-in', concealedSamples: s.concealedSamples ?? 0, totalSamplesReceived: s.totalSamplesReceived ?? 0,
+              concealmentEvents: s.concealmentEvents ?? 0, packetsLost: s.packetsLost ?? 0, packetsReceived: s.packetsReceived ?? 0 });
+            return;
+          }
           if (s.kind !== 'video' || s.mid === 'probator' || s.ssrc === 1234) return;
           if (s.type === 'inbound-rtp') {
             out.push({ path, dir: 'in', jitterBufferDelay: s.jitterBufferDelay ?? 0, jitterBufferEmittedCount: s.jitterBufferEmittedCount ?? 0,
               totalDecodeTime: s.totalDecodeTime ?? 0, framesDecoded: s.framesDecoded ?? 0, packetsLost: s.packetsLost ?? 0,
-              packetsReceived: s.packetsReceived ?? 0, nackCount: s.nackCount ?? 0, framesDropped: s.framesDropped ?? 0, bytesReceived: s.bytesReceived ?? 0 });
+              packetsReceived: s.packetsReceived ?? 0, nackCount: s.nackCount ?? 0, framesDropped: s.framesDropped ?? 0, bytesReceived: s.bytesReceived ?? 0,
+              freezeCount: s.freezeCount ?? 0, totalFreezesDuration: s.totalFreezesDuration ?? 0,
+              retransmittedPacketsReceived: s.retransmittedPacketsReceived ?? 0, pliCount: s.pliCount ?? 0, frameHeight: s.frameHeight ?? null });
           } else if (s.type === 'outbound-rtp') {
             out.push({ path, dir: 'out', totalPacketSendDelay: s.totalPacketSendDelay ?? 0, packetsSent: s.packetsSent ?? 0,
               totalEncodeTime: s.totalEncodeTime ?? 0, framesEncoded: s.framesEncoded ?? 0, bytesSent: s.bytesSent ?? 0,

@@ -157,3 +157,45 @@ describe('writing answers', () => {
     expect(() => parseIceFragment('not sdp')).toThrow();
   });
 });
+
+describe('simulcast from a WHIP sender (RFC 8853)', () => {
+  const simulcastCaps: RouterCapabilities = {
+    ...caps,
+    headerExtensions: [
+      ...(caps.headerExtensions ?? []),
+      { kind: 'video', uri: 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', preferredId: 10, direction: 'recvonly' },
+      { kind: 'video', uri: 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id', preferredId: 11, direction: 'recvonly' },
+    ],
+  };
+
+  it('reads the send RIDs in the sender’s order, and the producer gets one encoding per layer', () => {
+    const offer = parseOffer(offerSdp({ simulcast: ['q', 'h', 'f'] }));
+    expect(offer.media[1]!.rids).toEqual(['q', 'h', 'f']);
+    const rtp = producerRtpParameters(offer.media[1]!, simulcastCaps)!;
+    expect(rtp.encodings).toEqual([{ rid: 'q' }, { rid: 'h' }, { rid: 'f' }]);
+    expect(rtp.headerExtensions.map((e) => e.uri)).toEqual(expect.arrayContaining(['urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id', 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id']));
+  });
+
+  it('one RID, an undeclared one or a receive list is no simulcast', () => {
+    expect(parseOffer(offerSdp({ simulcast: ['only'] })).media[1]!.rids).toBeUndefined();
+    const undeclared = offerSdp({ simulcast: ['a', 'b'] }).replace('a=rid:b send\r\n', '');
+    expect(parseOffer(undeclared).media[1]!.rids).toBeUndefined();
+    const receiving = offerSdp({ simulcast: ['a', 'b'] }).replace('a=simulcast:send', 'a=simulcast:recv');
+    expect(parseOffer(receiving).media[1]!.rids).toBeUndefined();
+  });
+
+  it('the answer takes every layer: a=rid recv and a=simulcast:recv in the sender’s order', () => {
+    const offer = parseOffer(offerSdp({ simulcast: ['q', 'h', 'f'] }));
+    const rtp = producerRtpParameters(offer.media[1]!, simulcastCaps)!;
+    const audio = producerRtpParameters(offer.media[0]!, simulcastCaps)!;
+    const answer = parse(
+      buildAnswer(transport, [
+        { offer: offer.media[0]!, accepted: { direction: 'recvonly', rtpParameters: audio } },
+        { offer: offer.media[1]!, accepted: { direction: 'recvonly', rtpParameters: rtp } },
+      ], 'passive', 0),
+    );
+    expect(answer.media[1]!.rids).toEqual([{ id: 'q', direction: 'recv' }, { id: 'h', direction: 'recv' }, { id: 'f', direction: 'recv' }]);
+    expect(answer.media[1]!.simulcast).toMatchObject({ dir1: 'recv', list1: 'q;h;f' });
+    expect(answer.media[0]!.simulcast).toBeUndefined();
+  });
+});

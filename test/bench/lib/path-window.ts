@@ -1,0 +1,74 @@
+// What one path (relay or direct) delivered to the watch page over a measurement window, from
+// two readings of the probe's per-path statistics and the frames it read in between. Pure.
+import type { PathStat } from './g2g.ts';
+import { round, summarize, type Summary } from './stats.ts';
+
+export interface PathWindow {
+  /** Frames presented per second (each one read back by the probe). */
+  framesShownPerSecond: number;
+  freezeCount: number;
+  freezeSeconds: number;
+  glassToGlassMs: Summary;
+  receivedKbps: number;
+  /** Height of the video received at the end of the window (the simulcast layer on the relay path). */
+  frameHeight: number | null;
+  retransmissionsReceived: number;
+  packetsLost: number;
+  keyframeRequests: number;
+  /** Share of audio samples the receiver had to conceal (0–1). */
+  audioConcealment: number | null;
+  /** Longest stretch of (almost) all-concealed audio, at the polling resolution. */
+  longestAudioGapMs: number;
+}
+
+const pick = (list: readonly PathStat[], path: 'relay' | 'direct', dir: PathStat['dir']) => list.filter((s) => s.path === path && s.dir === dir);
+const total = (list: readonly PathStat[], key: string) => list.reduce((n, s) => n + Number(s[key] ?? 0), 0);
+
+/** Counter `key` of the path's `dir` streams, after − before. */
+export function grew(before: readonly PathStat[], after: readonly PathStat[], path: 'relay' | 'direct', dir: PathStat['dir'], key: string): number {
+  return total(pick(after, path, dir), key) - total(pick(before, path, dir), key);
+}
+
+/**
+ * The longest run of consecutive polls in which at least `share` of the audio samples received
+ * were concealed, in ms (`polls` are successive readings `everyMs` apart).
+ */
+export function longestConcealedRun(polls: ReadonlyArray<readonly PathStat[]>, path: 'relay' | 'direct', everyMs: number, share = 0.8): number {
+  let run = 0;
+  let longest = 0;
+  for (let i = 1; i < polls.length; i++) {
+    const samples = grew(polls[i - 1]!, polls[i]!, path, 'audio-in', 'totalSamplesReceived');
+    const concealed = grew(polls[i - 1]!, polls[i]!, path, 'audio-in', 'concealedSamples');
+    const gap = samples > 0 ? concealed / samples >= share : true;
+    run = gap ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest * everyMs;
+}
+
+export function pathWindow(
+  path: 'relay' | 'direct',
+  before: readonly PathStat[],
+  after: readonly PathStat[],
+  polls: ReadonlyArray<readonly PathStat[]>,
+  pollEveryMs: number,
+  frameDelaysMs: readonly number[],
+  seconds: number,
+): PathWindow {
+  const samples = grew(before, after, path, 'audio-in', 'totalSamplesReceived');
+  const concealed = grew(before, after, path, 'audio-in', 'concealedSamples');
+  const height = pick(after, path, 'in').map((s) => s.frameHeight).find((h) => typeof h === 'number');
+  return {
+    framesShownPerSecond: round(frameDelaysMs.length / seconds, 1),
+    freezeCount: grew(before, after, path, 'in', 'freezeCount'),
+    freezeSeconds: round(grew(before, after, path, 'in', 'totalFreezesDuration'), 2),
+    glassToGlassMs: summarize(frameDelaysMs),
+    receivedKbps: round((grew(before, after, path, 'in', 'bytesReceived') * 8) / 1000 / seconds, 0),
+    frameHeight: typeof height === 'number' ? height : null,
+    retransmissionsReceived: grew(before, after, path, 'in', 'retransmittedPacketsReceived'),
+    packetsLost: grew(before, after, path, 'in', 'packetsLost'),
+    keyframeRequests: grew(before, after, path, 'in', 'pliCount'),
+    audioConcealment: samples > 0 ? round(concealed / samples, 4) : null,
+    longestAudioGapMs: longestConcealedRun(polls, path, pollEveryMs),
+  };
+}

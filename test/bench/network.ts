@@ -1,0 +1,213 @@
+// Live video and audio over cellular-like links, through the relay and over a direct peer
+// connection side by side. One end sits in a network namespace behind a router namespace whose
+// links are impaired (nftables loss, tbf rate; `impair()` in test/helpers/netns.ts): the officer
+// for uplink profiles, the clinician for downlink ones. In each profile the real officer page
+// streams its canvas camera (the glass-to-glass probe) through the relay to the real watch page,
+// and the same two pages hold a direct RTCPeerConnection over the same impaired links.
+//
+//   npm run bench:network            (BENCH_QUICK=1 for a smoke run)
+import type { Page } from 'playwright-core';
+import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
+import { startStreaming } from '../helpers/pages.ts';
+import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { grant } from '../helpers/scenario.ts';
+import { connectDirect, pathStats, PROBE, type PathStat, type WithProbe } from './lib/g2g.ts';
+import { isQuick, log } from './lib/machine.ts';
+import { pathWindow, type PathWindow } from './lib/path-window.ts';
+import { onTeardown, sleep, waitUntil } from './lib/processes.ts';
+import { benchMain, target, type BenchDefinition, type BenchOutcome, type Target } from './lib/report.ts';
+import { ratio } from './lib/stats.ts';
+
+type Side = 'uplink' | 'downlink';
+
+interface Profile {
+  name: string;
+  side: Side;
+  lossPercent?: number;
+  rateKbit?: number;
+}
+
+const PROFILES: readonly Profile[] = [
+  { name: 'clean', side: 'uplink' },
+  { name: 'uplink 1 % loss, 2 Mbit/s', side: 'uplink', lossPercent: 1, rateKbit: 2000 },
+  { name: 'uplink 3 % loss', side: 'uplink', lossPercent: 3 },
+  { name: 'uplink 5 % loss', side: 'uplink', lossPercent: 5 },
+  { name: 'uplink 3 % loss, 800 kbit/s', side: 'uplink', lossPercent: 3, rateKbit: 800 },
+  { name: 'uplink 400 kbit/s', side: 'uplink', rateKbit: 400 },
+  { name: 'downlink 3 % loss', side: 'downlink', lossPercent: 3 },
+  { name: 'downlink 5 % loss', side: 'downlink', lossPercent: 5 },
+];
+const QUICK_PROFILES = ['uplink 3 % loss', 'downlink 3 % loss'];
+const POLL_MS = 250;
+const SETTLE_MS = 3000;
+
+interface Stage {
+  ns: TestNamespace;
+  relay: TestRelay;
+  officer: Page;
+  viewer: Page;
+  close(): Promise<void>;
+}
+
+const probe = (page: Page) => page.evaluate.bind(page);
+
+/** A relay, an officer page and a watch page, one of them behind the namespace's router. */
+async function stage(side: Side): Promise<Stage> {
+  const ns = await createNamespace({ router: true });
+  const relay = await startRelay({ MEDIA_LISTEN_IP: ns.hostIp, RTC_MIN_PORT: '30000', RTC_MAX_PORT: '30999' }, { host: ns.hostIp });
+  const secure = [`--unsafely-treat-insecure-origin-as-secure=${relay.url}`];
+  const inside = await ns.chromiumLauncher();
+  const browsers: TestBrowser[] = [];
+  const close = async () => {
+    ns.impair({});
+    for (const browser of browsers) await browser.close().catch(() => undefined);
+    await relay.close().catch(() => undefined);
+    await ns.close();
+  };
+  try {
+    browsers.push(await launchBrowser({ ...(side === 'uplink' ? { executablePath: inside } : {}), args: secure }));
+    browsers.push(await launchBrowser({ ...(side === 'downlink' ? { executablePath: inside } : {}), args: secure }));
+    const officer = await browsers[0]!.page(relay.url);
+    await officer.addInitScript({ path: PROBE });
+    await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
+    const incidentId = relay.services.live.all()[0]!.incident.id;
+    const { link } = await grant(relay, incidentId, { permissions: ['view'], ttlSeconds: 3600 });
+    const viewer = await browsers[1]!.page(relay.url);
+    await viewer.addInitScript({ path: PROBE });
+    await viewer.goto(link);
+    await waitForState(viewer, 'joined');
+    await probe(viewer)(() => (window as unknown as WithProbe).__g2g.readRelay());
+    await connectDirect(officer, viewer);
+    await probe(viewer)(() => (window as unknown as WithProbe).__g2g.record(true));
+    await waitUntil(
+      async () => {
+        const c = await probe(viewer)(() => (window as unknown as WithProbe).__g2g.counts());
+        return c.relay > 0 && c.direct > 0;
+      },
+      30_000,
+      'frames on both paths',
+    );
+    return { ns, relay, officer, viewer, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** One profile: impair, settle, measure both paths for `seconds`, restore. */
+async function measure(s: Stage, profile: Profile, seconds: number): Promise<{ relay: PathWindow; direct: PathWindow }> {
+  s.ns.impair({ lossPercent: profile.lossPercent, rateKbit: profile.rateKbit });
+  await sleep(SETTLE_MS);
+  await probe(s.viewer)(() => {
+    const p = (window as unknown as WithProbe).__g2g;
+    const r = p.results();
+    r.samples.relay.length = 0;
+    r.samples.direct.length = 0;
+    p.record(true);
+  });
+  const before = await pathStats(s.viewer);
+  const polls: PathStat[][] = [before];
+  const endAt = Date.now() + seconds * 1000;
+  while (Date.now() < endAt) {
+    await sleep(POLL_MS);
+    polls.push(await pathStats(s.viewer));
+  }
+  const after = polls.at(-1)!;
+  const { samples } = await probe(s.viewer)(() => {
+    const p = (window as unknown as WithProbe).__g2g;
+    p.record(false);
+    return p.results();
+  });
+  s.ns.impair({});
+  const relay = pathWindow('relay', before, after, polls, POLL_MS, samples.relay, seconds);
+  const direct = pathWindow('direct', before, after, polls, POLL_MS, samples.direct, seconds);
+  log(`network: ${profile.name}: relay ${relay.framesShownPerSecond} frames/s, ${relay.freezeSeconds} s frozen, layer ${relay.frameHeight}p; direct ${direct.framesShownPerSecond} frames/s, ${direct.freezeSeconds} s frozen`);
+  return { relay, direct };
+}
+
+/** The reported targets of one profile (never enforced). */
+function targetsOf(profile: Profile, r: { relay: PathWindow; direct: PathWindow }, seconds: number): Target[] {
+  const out: Target[] = [];
+  if ((profile.lossPercent ?? 0) <= 5) {
+    const perMinute = (v: number) => (v * 60) / seconds;
+    const extra = Math.round((perMinute(r.relay.freezeSeconds) - perMinute(r.direct.freezeSeconds)) * 100) / 100;
+    out.push(target(`${profile.name}: relay freeze time over direct`, '≤ 0.2 s per minute', extra, 's/min', (v) => v <= 0.2));
+    out.push(target(`${profile.name}: frames shown, relay / direct`, '≥ 0.95×', ratio(r.relay.framesShownPerSecond, r.direct.framesShownPerSecond), '×', (v) => v >= 0.95));
+    const concealment = r.direct.audioConcealment === 0 && r.relay.audioConcealment === 0 ? 1 : ratio(r.relay.audioConcealment, r.direct.audioConcealment);
+    out.push(target(`${profile.name}: audio concealment, relay / direct`, '≤ 1.1×', concealment, '×', (v) => v <= 1.1));
+  }
+  if (profile.rateKbit === 400) {
+    out.push(target(`${profile.name}: relay video frames/s (lower layer)`, '≥ 10', r.relay.framesShownPerSecond, 'frames/s', (v) => v >= 10));
+    out.push(target(`${profile.name}: longest relay audio gap`, '≤ 200 ms', r.relay.longestAudioGapMs, 'ms', (v) => v <= 200));
+  }
+  return out;
+}
+
+export const network: BenchDefinition = {
+  name: 'network',
+  title: 'Live picture and voice over impaired cellular-like links (relay vs direct peer connection)',
+  async run(): Promise<BenchOutcome> {
+    const quick = isQuick();
+    const seconds = quick ? 4 : 60;
+    ensureClientBuilt();
+    const profiles = quick ? PROFILES.filter((p) => QUICK_PROFILES.includes(p.name)) : PROFILES;
+    const results: Array<{ profile: Profile; relay: PathWindow; direct: PathWindow }> = [];
+    for (const side of ['uplink', 'downlink'] as const) {
+      const mine = profiles.filter((p) => p.side === side);
+      if (mine.length === 0) continue;
+      const s = await stage(side);
+      const release = onTeardown(`network stage (${side})`, () => s.close());
+      for (const profile of mine) results.push({ profile, ...(await measure(s, profile, seconds)) });
+      await release();
+    }
+    const row = (label: string, p: PathWindow) => [
+      label,
+      String(p.framesShownPerSecond),
+      `${p.freezeCount} / ${p.freezeSeconds} s`,
+      `${p.glassToGlassMs.median ?? '–'} / ${p.glassToGlassMs.p95 ?? '–'}`,
+      String(p.receivedKbps),
+      p.frameHeight === null ? '–' : `${p.frameHeight}p`,
+      String(p.retransmissionsReceived),
+      p.audioConcealment === null ? '–' : `${Math.round(p.audioConcealment * 1000) / 10} %`,
+      String(p.longestAudioGapMs),
+    ];
+    return {
+      results: { seconds, profiles: results.map((r) => ({ ...r.profile, relay: r.relay, direct: r.direct })) },
+      targets: results.flatMap((r) => targetsOf(r.profile, r, seconds)),
+      method: [
+        'The real officer page streams through the relay to the real watch page (view grant); its camera is the glass-to-glass probe\'s 640x480 canvas sent as simulcast (three layers), its microphone Chromium\'s fake beep. The same two pages also hold a direct RTCPeerConnection (VP8, one layer) carrying the same canvas and microphone.',
+        'For uplink profiles the officer\'s Chromium sits in a network namespace behind a router namespace; for downlink profiles the clinician\'s does. The router drops the given share of the UDP packets it forwards, either way (nftables numgen), and limits each of its links to the given rate (tbf); the relay and the other page are on the host. Both paths cross the same impaired links.',
+        `Each profile is applied, left ${SETTLE_MS / 1000} s to settle, then measured for ${seconds} s: frames presented per path (each read back by the probe, which also gives glass-to-glass latency), freezes (freezeCount, totalFreezesDuration), received bitrate and frame height, retransmissions received and keyframe requests from the receiver's inbound-rtp statistics, and audio concealment (concealedSamples / totalSamplesReceived); audio statistics are polled every ${POLL_MS} ms for the longest stretch of concealed audio.`,
+      ],
+      notes: quick ? ['Quick mode: two profiles, a few seconds each; figures are not representative.'] : [],
+      table: [
+        ['profile', 'path', 'frames shown/s', 'freezes / frozen', 'g2g median / p95 ms', 'kbit/s', 'layer', 'retransmissions', 'audio concealed', 'longest audio gap ms'],
+        ...results.flatMap((r) => [[r.profile.name, ...row('relay', r.relay)], [r.profile.name, ...row('direct', r.direct)]]),
+      ],
+      chart: [
+        {
+          title: 'Frames shown per second',
+          unit: 'frames/s',
+          groups: results.map((r) => r.profile.name),
+          series: [
+            { name: 'Sightline relay', values: results.map((r) => r.relay.framesShownPerSecond) },
+            { name: 'direct', values: results.map((r) => r.direct.framesShownPerSecond) },
+          ],
+        },
+        {
+          title: 'Time frozen',
+          unit: 's',
+          groups: results.map((r) => r.profile.name),
+          series: [
+            { name: 'Sightline relay', values: results.map((r) => r.relay.freezeSeconds) },
+            { name: 'direct', values: results.map((r) => r.direct.freezeSeconds) },
+          ],
+        },
+      ],
+    };
+  },
+};
+
+await benchMain(import.meta.url, network);
