@@ -29,12 +29,25 @@ export const CAMERA_LAYERS: readonly CameraLayer[] = [
 export const MIN_LAYER_HEIGHT = 90;
 
 /**
- * The encodings of the camera's video for a capture `height` pixels tall: every layer of
- * CAMERA_LAYERS at least MIN_LAYER_HEIGHT tall (at least the full-resolution one), lowest first.
+ * How many simulcast layers the browser sends for a capture this tall. libwebrtc sends three
+ * from 960x540 up, two from 480x270 (a 640x480 phone camera gets two), and one below; layers
+ * asked for beyond that are silently not sent, from the top down.
+ */
+export function browserSimulcastLimit(height: number): number {
+  return height >= 540 ? 3 : height >= 270 ? 2 : 1;
+}
+
+/**
+ * The encodings of the camera's video for a capture `height` pixels tall, lowest first: the
+ * layers of CAMERA_LAYERS at least MIN_LAYER_HEIGHT tall, as many as the browser will send,
+ * keeping the lowest (what a poor link falls back to) and the full resolution (what a good link
+ * shows) when some must go.
  */
 export function cameraVideoEncodings(height: number): RTCRtpEncodingParameters[] {
   const usable = CAMERA_LAYERS.filter((layer) => height / layer.scaleResolutionDownBy >= MIN_LAYER_HEIGHT);
-  const layers = usable.length > 0 ? usable : [CAMERA_LAYERS.at(-1)!];
+  const limit = browserSimulcastLimit(height);
+  const layers =
+    usable.length === 0 ? [CAMERA_LAYERS.at(-1)!] : usable.length <= limit ? usable : limit === 1 ? [usable.at(-1)!] : [usable[0]!, ...usable.slice(-(limit - 1))];
   return layers.map((layer, index) => ({
     rid: `r${index}`,
     scaleResolutionDownBy: layer.scaleResolutionDownBy,

@@ -60,7 +60,18 @@ const fmtpConfig = (parameters: Record<string, unknown>) =>
     .map(([key, value]) => `${key}=${String(value)}`)
     .join(';');
 
-function codecLines(rtp: RtpParameters): Pick<MediaDescription, 'rtp' | 'fmtp' | 'rtcpFb' | 'payloads'> {
+/**
+ * The start bitrate (kbit/s) a WHIP sender's video is answered with, as the camera page starts:
+ * a browser would otherwise start at 300 kbit/s and take some 20 s to reach its top simulcast
+ * layer. libwebrtc reads it from the answer's fmtp; other senders ignore it.
+ */
+export const WHIP_VIDEO_START_KBIT = 1000;
+
+function codecLines(rtp: RtpParameters, receiving: boolean): Pick<MediaDescription, 'rtp' | 'fmtp' | 'rtcpFb' | 'payloads'> {
+  const parameters = (c: RtpParameters['codecs'][number]) =>
+    receiving && c.mimeType.toLowerCase().startsWith('video/') && !c.mimeType.toLowerCase().endsWith('/rtx')
+      ? { ...c.parameters, 'x-google-start-bitrate': WHIP_VIDEO_START_KBIT }
+      : c.parameters;
   return {
     payloads: rtp.codecs.map((c) => c.payloadType).join(' '),
     rtp: rtp.codecs.map((c) => ({
@@ -69,7 +80,7 @@ function codecLines(rtp: RtpParameters): Pick<MediaDescription, 'rtp' | 'fmtp' |
       rate: c.clockRate,
       ...(c.channels && c.channels > 1 ? { encoding: c.channels } : {}),
     })),
-    fmtp: rtp.codecs.filter((c) => Object.keys(c.parameters).length > 0).map((c) => ({ payload: c.payloadType, config: fmtpConfig(c.parameters) })),
+    fmtp: rtp.codecs.filter((c) => Object.keys(parameters(c)).length > 0).map((c) => ({ payload: c.payloadType, config: fmtpConfig(parameters(c)) })),
     rtcpFb: rtp.codecs.flatMap((c) => c.rtcpFeedback.map((fb) => ({ payload: c.payloadType, type: fb.type, ...(fb.parameter ? { subtype: fb.parameter } : {}) }))),
   };
 }
@@ -101,7 +112,7 @@ export function buildAnswer(transport: LocalTransport, sections: readonly Answer
       const media: MediaDescription = {
         ...base,
         port: 9,
-        ...(rtp ? codecLines(rtp) : { payloads: String(offer.codecs[0]?.payloadType ?? 0), rtp: [], fmtp: [] }),
+        ...(rtp ? codecLines(rtp, accepted.direction === 'recvonly') : { payloads: String(offer.codecs[0]?.payloadType ?? 0), rtp: [], fmtp: [] }),
         direction: accepted.direction,
         iceUfrag: transport.iceParameters.usernameFragment,
         icePwd: transport.iceParameters.password,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CAMERA_LAYERS, CAMERA_VOICE_CODEC_OPTIONS, cameraVideoEncodings, MIN_LAYER_HEIGHT, TALKBACK_CODEC_OPTIONS, VIDEO_CODEC_OPTIONS, voiceEncodings } from '../../../client/src/send-encodings.ts';
+import { browserSimulcastLimit, CAMERA_LAYERS, CAMERA_VOICE_CODEC_OPTIONS, cameraVideoEncodings, MIN_LAYER_HEIGHT, TALKBACK_CODEC_OPTIONS, VIDEO_CODEC_OPTIONS, voiceEncodings } from '../../../client/src/send-encodings.ts';
 
 describe('camera video layers', () => {
-  it('sends three spatial layers, lowest first, each with three temporal layers', () => {
-    const encodings = cameraVideoEncodings(480);
+  it('sends three spatial layers from 540 lines up, lowest first, each with three temporal layers', () => {
+    const encodings = cameraVideoEncodings(720);
     expect(encodings.map((e) => e.scaleResolutionDownBy)).toEqual([4, 2, 1]);
     expect(encodings.map((e) => e.rid)).toEqual(['r0', 'r1', 'r2']);
     expect(new Set(encodings.map((e) => (e as { scalabilityMode?: string }).scalabilityMode))).toEqual(new Set(['L1T3']));
@@ -19,8 +19,20 @@ describe('camera video layers', () => {
     for (const other of others) expect(other.priority).toBeUndefined();
   });
 
+  it('asks for no more layers than the browser sends, keeping the lowest and the full resolution', () => {
+    expect(browserSimulcastLimit(1080)).toBe(3);
+    expect(browserSimulcastLimit(540)).toBe(3);
+    expect(browserSimulcastLimit(480)).toBe(2);
+    expect(browserSimulcastLimit(270)).toBe(2);
+    expect(browserSimulcastLimit(240)).toBe(1);
+    expect(cameraVideoEncodings(1080).map((e) => e.scaleResolutionDownBy)).toEqual([4, 2, 1]);
+    expect(cameraVideoEncodings(480).map((e) => e.scaleResolutionDownBy)).toEqual([4, 1]);
+    expect(cameraVideoEncodings(360).map((e) => e.scaleResolutionDownBy)).toEqual([4, 1]);
+    expect(cameraVideoEncodings(270).map((e) => e.scaleResolutionDownBy)).toEqual([2, 1]);
+  });
+
   it('leaves out layers too small to show anything, and always keeps full resolution', () => {
-    expect(cameraVideoEncodings(240).map((e) => e.scaleResolutionDownBy)).toEqual([2, 1]);
+    expect(cameraVideoEncodings(240).map((e) => e.scaleResolutionDownBy)).toEqual([1]);
     expect(cameraVideoEncodings(120).map((e) => e.scaleResolutionDownBy)).toEqual([1]);
     expect(cameraVideoEncodings(60).map((e) => e.scaleResolutionDownBy)).toEqual([1]);
     for (const height of [180, 360, 1080]) {

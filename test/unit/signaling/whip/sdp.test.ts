@@ -125,7 +125,7 @@ describe('writing answers', () => {
     expect(video).toMatchObject({ type: 'video', port: 9, direction: 'recvonly', iceUfrag: 'srvufrag', setup: 'passive', payloads: '96 97' });
     expect(String(video.mid)).toBe('1');
     expect(video.rtp.map((r) => r.codec)).toEqual(['VP8', 'rtx']);
-    expect(video.fmtp).toEqual([{ payload: 97, config: 'apt=96' }]);
+    expect(video.fmtp).toEqual([{ payload: 96, config: 'x-google-start-bitrate=1000' }, { payload: 97, config: 'apt=96' }]);
     expect(video.candidates?.map((c) => `${c.transport} ${c.ip} ${c.port} ${c.tcptype ?? ''}`.trim())).toEqual(['udp 10.1.2.3 40001', 'tcp 10.1.2.3 40002 passive']);
     expect(parsed.media[0]!.rtp).toEqual([{ payload: 111, codec: 'opus', rate: 48000, encoding: 2 }]);
   });
@@ -197,5 +197,8 @@ describe('simulcast from a WHIP sender (RFC 8853)', () => {
     expect(answer.media[1]!.rids).toEqual([{ id: 'q', direction: 'recv' }, { id: 'h', direction: 'recv' }, { id: 'f', direction: 'recv' }]);
     expect(answer.media[1]!.simulcast).toMatchObject({ dir1: 'recv', list1: 'q;h;f' });
     expect(answer.media[0]!.simulcast).toBeUndefined();
+    // A browser sender starts its video at the camera page's rate, not at 300 kbit/s.
+    expect(answer.media[1]!.fmtp.find((f) => f.payload === 96)?.config).toContain('x-google-start-bitrate=1000');
+    expect(answer.media[0]!.fmtp.map((f) => f.config).join()).not.toContain('x-google-start-bitrate');
   });
 });
