@@ -41,6 +41,7 @@ export class TrackRecorder extends EventEmitter<TrackRecorderEvents> {
   #tap: RtpTap | null = null;
   #muxer: SegmentMuxer | null = null;
   #run = 0;
+  #mimeType = '';
   #failuresInARow = 0;
   #keyFrameTimer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -63,6 +64,11 @@ export class TrackRecorder extends EventEmitter<TrackRecorderEvents> {
     return recorder;
   }
 
+  /** The codec recorded, e.g. `video/VP8`. */
+  get mimeType(): string {
+    return this.#mimeType;
+  }
+
   /** The muxer now running (fault tests kill it). */
   get muxer(): SegmentMuxer | null {
     return this.#muxer;
@@ -75,6 +81,7 @@ export class TrackRecorder extends EventEmitter<TrackRecorderEvents> {
       tap.close();
       throw new Error(`${tap.codec.mimeType} cannot be recorded`);
     }
+    this.#mimeType = tap.codec.mimeType;
     const run = this.#run++;
     const muxer = new SegmentMuxer(
       { codec: tap.codec, ports, location: join(this.options.dir, `r${run}-%05d.mkv`), segmentSeconds: this.options.segmentSeconds },

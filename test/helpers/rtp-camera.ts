@@ -7,47 +7,65 @@ import type { types } from 'mediasoup';
 export const RTP_CAMERA = {
   video: { payloadType: 96, ssrc: 31_000_001 },
   audio: { payloadType: 111, ssrc: 31_000_002 },
+  talkback: { payloadType: 111, ssrc: 31_000_003 },
 } as const;
 
 export interface RtpCamera {
   videoProducer: types.Producer;
   audioProducer: types.Producer;
+  /** With `talkback`: a second voice (another tone), as a clinician's push-to-talk. */
+  talkbackProducer: types.Producer | null;
   ffmpeg: ChildProcess;
   close(): Promise<void>;
 }
 
-/** Produces on `router` through two comedia PlainTransports and starts ffmpeg sending to them. */
-export async function startRtpCamera(router: types.Router, options: { keyframeSeconds?: number; appData?: Record<string, unknown> } = {}): Promise<RtpCamera> {
+/** Produces on `router` through comedia PlainTransports and starts ffmpeg sending to them. */
+export async function startRtpCamera(router: types.Router, options: { keyframeSeconds?: number; talkback?: boolean } = {}): Promise<RtpCamera> {
   const listenInfo = { protocol: 'udp' as const, ip: '127.0.0.1' };
-  const [videoTransport, audioTransport] = await Promise.all([
+  const [videoTransport, audioTransport, talkbackTransport] = await Promise.all([
+    router.createPlainTransport({ listenInfo, comedia: true, rtcpMux: true }),
     router.createPlainTransport({ listenInfo, comedia: true, rtcpMux: true }),
     router.createPlainTransport({ listenInfo, comedia: true, rtcpMux: true }),
   ]);
+  const opus = (payloadType: number) => [{ mimeType: 'audio/opus', payloadType, clockRate: 48000, channels: 2 }];
   const videoProducer = await videoTransport.produce({
     kind: 'video',
     rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: RTP_CAMERA.video.payloadType, clockRate: 90000 }], encodings: [{ ssrc: RTP_CAMERA.video.ssrc }] },
-    appData: { source: 'camera', ...options.appData },
+    appData: { source: 'camera' },
   });
   const audioProducer = await audioTransport.produce({
     kind: 'audio',
-    rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: RTP_CAMERA.audio.payloadType, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: RTP_CAMERA.audio.ssrc }] },
-    appData: { source: 'camera', ...options.appData },
+    rtpParameters: { codecs: opus(RTP_CAMERA.audio.payloadType), encodings: [{ ssrc: RTP_CAMERA.audio.ssrc }] },
+    appData: { source: 'camera' },
   });
+  const talkbackProducer = options.talkback
+    ? await talkbackTransport.produce({
+        kind: 'audio',
+        rtpParameters: { codecs: opus(RTP_CAMERA.talkback.payloadType), encodings: [{ ssrc: RTP_CAMERA.talkback.ssrc }] },
+        appData: { source: 'talkback' },
+      })
+    : null;
+  const talkbackOutput = options.talkback
+    ? ['-map', '2:a', '-c:a', 'libopus', '-b:a', '32k', '-ac', '2', '-f', 'rtp', '-payload_type', String(RTP_CAMERA.talkback.payloadType), '-ssrc', String(RTP_CAMERA.talkback.ssrc), `rtp://127.0.0.1:${talkbackTransport.tuple.localPort}`]
+    : [];
   const fps = 15;
   const ffmpeg = spawn('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-re',
     '-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=${fps}`,
     '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-f', 'lavfi', '-i', 'sine=frequency=660:sample_rate=48000',
     '-map', '0:v', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', String(fps * (options.keyframeSeconds ?? 1)),
     '-f', 'rtp', '-payload_type', String(RTP_CAMERA.video.payloadType), '-ssrc', String(RTP_CAMERA.video.ssrc),
     `rtp://127.0.0.1:${videoTransport.tuple.localPort}?pkt_size=1200`,
     '-map', '1:a', '-c:a', 'libopus', '-b:a', '32k', '-ac', '2',
     '-f', 'rtp', '-payload_type', String(RTP_CAMERA.audio.payloadType), '-ssrc', String(RTP_CAMERA.audio.ssrc),
     `rtp://127.0.0.1:${audioTransport.tuple.localPort}`,
+    ...talkbackOutput,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   return {
     videoProducer,
     audioProducer,
+    talkbackProducer,
     ffmpeg,
     async close() {
       if (ffmpeg.exitCode === null && ffmpeg.signalCode === null) {
@@ -57,6 +75,7 @@ export async function startRtpCamera(router: types.Router, options: { keyframeSe
       }
       videoTransport.close();
       audioTransport.close();
+      talkbackTransport.close();
     },
   };
 }
