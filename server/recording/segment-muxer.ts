@@ -23,6 +23,8 @@ export interface SegmentMuxerEvents {
   opened: [file: string, startedAt: number];
   /** A segment is finished and closed: it will not change again. */
   closed: [SegmentTimes];
+  /** A segment closed without any media in it (the stream never sent any): nothing to keep. */
+  empty: [file: string];
   /** The process ended; `expected` when `stop` asked it to. */
   exited: [{ code: number | null; signal: NodeJS.Signals | null; expected: boolean; stderr: string }];
 }
@@ -75,6 +77,16 @@ export class SegmentMuxer extends EventEmitter<SegmentMuxerEvents> {
     if (message.type === 'playing') {
       this.#baseWallClock = Date.now();
       this.emit('playing');
+      return;
+    }
+    // No media reached the segment: splitmuxsink reports an invalid running time (2^63).
+    if (message.runningTimeNs >= 2 ** 62) {
+      if (message.type === 'closed' && !this.#open) this.emit('empty', message.location);
+      if (message.type === 'closed' && this.#open?.file === message.location) {
+        const { startedAt } = this.#open;
+        this.#open = null;
+        this.emit('closed', { file: message.location, startedAt, endedAt: Math.max(Date.now(), startedAt) });
+      }
       return;
     }
     const at = this.#baseWallClock + Math.round(message.runningTimeNs / 1e6);

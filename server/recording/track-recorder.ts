@@ -3,6 +3,7 @@
 // dies. A dead muxer costs the segment it was writing, which is reported as incomplete.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { types } from 'mediasoup';
 import { isRecordableCodec } from './muxer-pipeline.ts';
@@ -98,6 +99,7 @@ export class TrackRecorder extends EventEmitter<TrackRecorderEvents> {
       this.#failuresInARow = 0;
       this.emit('segment', { ...segment, complete: true });
     });
+    muxer.on('empty', (file) => void unlink(file).catch(() => undefined));
     muxer.once('exited', ({ code, signal, expected, stderr }) => {
       if (expected || this.#stopped) return;
       const reason = `muxer exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.split('\n').slice(-1)[0]}` : ''}`;
