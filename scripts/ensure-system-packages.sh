@@ -11,7 +11,8 @@ packages_for() {
     interop) echo "simple-whip-client gcc libc6-dev iproute2" ;;
     worker-build) echo "meson ninja-build pkg-config g++ python3 libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler liburing-dev" ;;
     # prometheus for promtool (alert rules in deploy/), systemd for systemd-analyze (the unit file).
-    test) echo "chromium redis-server coturn ffmpeg iproute2 util-linux prometheus systemd" ;;
+    # gstreamer1.0-tools and -plugins-good/-bad: the evidence recorder's muxer (gst-launch-1.0, splitmuxsink, matroskamux).
+    test) echo "chromium redis-server coturn ffmpeg iproute2 util-linux prometheus systemd gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
     # Benchmarks: Janus is the reference SFU they measure Sightline against.
     bench) echo "chromium ffmpeg iproute2 util-linux janus" ;;
     *) echo "unknown package group: $1" >&2; exit 2 ;;

@@ -13,6 +13,7 @@ import { grantRoutes } from './http/grant-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { incidentRoutes } from './http/incident-routes.ts';
 import { infoRoutes } from './http/info-routes.ts';
+import { recordingRoutes } from './http/recording-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
 import { sharedRateLimitStore } from './http/shared-rate-limit-store.ts';
 import { auditRoutes } from './http/audit-routes.ts';
@@ -86,6 +87,7 @@ export async function buildApp({ services, logger, servePages = true, tls }: App
   await app.register(grantRoutes, { services });
   await app.register(agreementRoutes, { services });
   await app.register(adminRoutes, { services });
+  await app.register(recordingRoutes, { services });
   await app.register(httpMediaRoutes, { services });
   if (servePages && existsSync(CLIENT_DIST)) {
     await app.register(fastifyStatic, { root: CLIENT_DIST, index: ['index.html'] });

@@ -91,6 +91,15 @@ export const configSchema = z
     INCIDENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
     AUDIT_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
 
+    /** Evidence recording of every live incident (agencies may switch theirs off); `false` records nothing on this node. */
+    RECORDING_ENABLED: bool.default(true),
+    /** Where recordings are kept (default DATA_DIR/recordings): segments, manifests and their signatures. */
+    RECORDING_DIR: z.string().min(1).optional(),
+    /** Length of one recorded segment: what a crash of the recorder or the node can cost at most. */
+    RECORDING_SEGMENT_SECONDS: z.coerce.number().int().min(2).max(60).default(10),
+    /** The GStreamer launcher the recorder runs (gst-launch-1.0 on PATH). */
+    RECORDING_GST_LAUNCH: z.string().min(1).default('gst-launch-1.0'),
+
     SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).default(10),
     AUDIT_FSYNC: bool.default(true),
     /** Shared state and bus for several nodes; unset runs one node with in-memory state. */

@@ -45,6 +45,8 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   PRODUCER_LIMIT: 409,
   NODE_AT_CAPACITY: 503,
   RESOURCE_CREDENTIAL_INVALID: 401,
+  RECORDING_NOT_FOUND: 404,
+  RECORDING_NOT_SEALED: 409,
 };
 
 export class SightlineError extends Error {

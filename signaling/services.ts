@@ -14,6 +14,8 @@ import { Cluster } from './cluster/cluster.ts';
 import { NodeRegistry, type NodeInfo } from './cluster/node-registry.ts';
 import { ConsoleHub } from './console/console-hub.ts';
 import { Metrics } from './metrics/metrics.ts';
+import { RecordingPaths } from './recording/recording-paths.ts';
+import { Recordings } from './recording/recordings.ts';
 import { GrantRepository } from './grants/grant-repository.ts';
 import { GrantService } from './grants/grant-service.ts';
 import { refuseDemoCredentials, refuseDemoSeed, publishedDemoAccounts } from './identity/demo-accounts.ts';
@@ -49,6 +51,9 @@ export interface Services {
   agreements: AgreementRepository;
   grantService: GrantService;
   live: LiveIncidents;
+  /** Evidence recordings of the incidents on this node, and where every recording is kept. */
+  recordings: Recordings;
+  recordingPaths: RecordingPaths;
   consoles: ConsoleHub;
   cluster: Cluster;
   metrics: Metrics;
@@ -133,16 +138,47 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     (): Pick<NodeInfo, 'draining' | 'load'> => ({ draining: services.draining, load: { incidents: live.all().length, ...pick(media.stats()) } }),
     (error) => log.warn({ err: error }, 'heartbeat failed'),
   );
+  let metrics: Metrics | undefined;
+  const recordingPaths = new RecordingPaths(config.RECORDING_DIR ?? join(config.DATA_DIR, 'recordings'));
+  const recordings = new Recordings({
+    enabled: config.RECORDING_ENABLED,
+    paths: recordingPaths,
+    keys,
+    audit,
+    source: source(null, null),
+    segmentSeconds: config.RECORDING_SEGMENT_SECONDS,
+    gstLaunch: config.RECORDING_GST_LAUNCH,
+    agency: (agencyId) => directory.agency(agencyId),
+    onFailure: (kind, error, incidentId) => {
+      metrics?.recordingFailures.inc({ kind });
+      log.warn({ err: error, incidentId, kind }, 'evidence recording failure; the live stream goes on');
+    },
+    onError: (error, context) => log.error({ err: error, context }, 'evidence recording error'),
+  });
+  /** Who sends a producer of an incident, for the recording's manifest. */
+  const identity = (incidentId: string) => (peerId: string) => {
+    const info = live.get(incidentId)?.participant(peerId)?.info;
+    return info ? { userId: info.userId, role: info.role } : undefined;
+  };
   const live: LiveIncidents = new LiveIncidents(incidents, media, bus, nodeId, {
     isNodeLive: (id: string): Promise<boolean> => registry.isLive(id),
     onError: (error, context) => log.warn({ err: error, context }, 'live incident error'),
     onRecovered: (incidentId) => {
+      const rebuilt = live.get(incidentId);
+      if (rebuilt) recordings.attach(incidentId, rebuilt.room, identity(incidentId));
       log.warn({ incidentId }, 'incident media rebuilt on a live worker');
       void audit.note({ action: 'incident.media-recovered', outcome: 'info', actor: null, target: { incidentId }, source: source(null, null), reason: 'MEDIA_WORKER_DIED' });
     },
-    onStarted: (incident) =>
-      void incidentHistory.started(incident).catch((error) => log.error({ err: error }, 'could not store incident metadata')),
+    onStarted: async (incident) => {
+      void incidentHistory.started(incident).catch((error) => log.error({ err: error }, 'could not store incident metadata'));
+      const started = live.get(incident.id);
+      if (started && (await recordings.start(incident, started.room, identity(incident.id)))) {
+        started.recorded = true;
+        await incidents.update(incident.id, () => ({ recorded: true })).catch((error) => log.error({ err: error }, 'could not mark the incident recorded'));
+      }
+    },
     onEnded: async (incidentId, code, by) => {
+      await recordings.seal(incidentId);
       await incidentHistory.ended(incidentId, Date.now(), code).catch((error) => log.error({ err: error }, 'could not store incident metadata'));
       await audit.note({
         action: 'incident.end',
@@ -167,7 +203,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
       return connection;
     },
   });
-  const metrics = new Metrics(media, live, () => services.draining);
+  metrics = new Metrics(media, live, () => services.draining, () => recordings.count());
   observeAuditWrite = (seconds) => metrics.auditWrite.observe(seconds);
   const consoles = new ConsoleHub({ directory, grants, grantService, incidents, agreements }, bus, log);
 
@@ -233,6 +269,8 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     agreements,
     grantService,
     live,
+    recordings,
+    recordingPaths,
     consoles,
     cluster,
     metrics,
@@ -251,6 +289,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
       clearInterval(sweeper);
       clearInterval(sessionSweeper);
       await live.endAll('SERVER_SHUTTING_DOWN');
+      await recordings.close();
       await cluster.stop();
       consoles.close();
       media.close();

@@ -22,6 +22,8 @@ export interface OfficerStreamEvents {
 
 export class OfficerStream {
   incidentId = '';
+  /** Evidence recording runs for the incident (from the start reply). */
+  recorded = false;
   private sendTransport: types.Transport | null = null;
   private readonly receiver: MediaReceiver;
   private finished = false;
@@ -54,6 +56,7 @@ export class OfficerStream {
       await signal.request('auth', { token: sessionToken });
       const started = await signal.request('incident.start', { rtpCapabilities: asWire(device.rtpCapabilities) });
       stream.incidentId = started.incidentId;
+      stream.recorded = started.recorded;
       await stream.receiver.start(device, started.recvTransport, [], iceOptions(started.iceServers));
       stream.sendTransport = createSendTransport(device, signal, started.sendTransport, iceOptions(started.iceServers));
       stream.media = media;

@@ -38,6 +38,7 @@ registerTransports(() => stream?.transports() ?? []);
 
 function setLiveUi(live: boolean): void {
   show(liveIndicator, live);
+  show(byId('recorded-notice'), live && (stream?.recorded ?? false));
   show(stopButton, live);
   show(helpButton, live);
   show(locationShare.button, live);
@@ -168,7 +169,7 @@ async function start(): Promise<void> {
   restarts = 0;
   setLiveUi(true);
   setState('live');
-  setStatus(`You are live. Incident ${stream.incidentId}.`, 'ok');
+  setStatus(`You are live. Incident ${stream.incidentId}.${stream.recorded ? ' This incident is recorded.' : ''}`, 'ok');
   keepScreenOn();
 }
 

@@ -110,6 +110,7 @@ function showJoined(session: ViewerSession, officer: ParticipantInfo, expiresAt:
     announce: (minutes) => `Your access ends in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
   });
   setupTalk(session);
+  show(byId('recorded-notice'), session.info?.recorded ?? false);
   show(connecting, false);
   show(viewerPanel);
   const talkHint = session.canTalk ? ' Hold "Hold to talk" or the Space bar to speak to the officer.' : '';

@@ -106,6 +106,21 @@ export function canMarkShared(actor: Actor, incident: IncidentFacts): Decision {
   return deny('FORBIDDEN');
 }
 
+export type RecordingAction = 'list' | 'play' | 'export';
+
+/**
+ * Evidence recordings of an incident (listing, playing, exporting): supervisors of its agency, and
+ * supervisors of an agency it is shared with under a live agreement (the allowance names it).
+ * Clinicians never, though they were in the incident; officers and admins never.
+ */
+export function canAccessRecording(actor: Actor, incident: IncidentFacts, agreements: readonly AgreementFacts[], _action: RecordingAction): Decision {
+  if (actor.role !== 'supervisor') return deny('FORBIDDEN');
+  return agencyAccess(incident, actor.agencyId, agreements);
+}
+
+/** Switching evidence recording off (or back on) for an agency: whoever administers the agency. */
+export const canSetAgencyRecording = (actor: Actor, agencyId: string): Decision => canAdministerAgency(actor, agencyId);
+
 /** Agreements are made and revoked by an admin of the sharing agency; supervisors may read those involving them. */
 export function canManageAgreement(actor: Actor, agreement: Pick<AgreementFacts, 'fromAgencyId'>): Decision {
   return actor.role === 'admin' && actor.agencyId === agreement.fromAgencyId ? allow() : deny('FORBIDDEN');

@@ -29,6 +29,7 @@ export async function incidentSummary(sources: ViewSources, incident: Incident, 
     grants: await Promise.all(grants.map((grant) => sources.grantService.info(grant, incident))),
     access,
     lostAt: incident.lostAt,
+    recorded: incident.recorded,
   };
 }
 
@@ -56,7 +57,7 @@ export async function inboxView(sources: ViewSources, clinician: User, incidents
       return {
         grant: info,
         incident: incident
-          ? { id: incident.id, agencyId: incident.agencyId, officerName: incident.officerName, startedAt: incident.startedAt, helpRequested: incident.helpRequested }
+          ? { id: incident.id, agencyId: incident.agencyId, officerName: incident.officerName, startedAt: incident.startedAt, helpRequested: incident.helpRequested, recorded: incident.recorded }
           : null,
         state: info.watching ? ('active' as const) : ('pending' as const),
       };

@@ -18,7 +18,13 @@ export const oidcSettings = z.object({
 });
 export type OidcSettings = z.infer<typeof oidcSettings>;
 
-const agencySchema = z.object({ id: z.string().min(1), name: z.string().min(1), oidc: oidcSettings.optional() });
+const agencySchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  oidc: oidcSettings.optional(),
+  /** Evidence recording of the agency's incidents; absent means on. Switched by its admin. */
+  recording: z.boolean().optional(),
+});
 const userSchema = z.object({
   id: z.string().min(1),
   username: z.string().min(1),
@@ -101,6 +107,15 @@ export class Directory {
     return (await this.#users.list())
       .filter((u) => (!filter.role || u.role === filter.role) && (!filter.agencyId || u.agencyId === filter.agencyId))
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Switches evidence recording of an agency's future incidents on or off. */
+  async setAgencyRecording(agencyId: string, enabled: boolean): Promise<Agency> {
+    const agency = await this.#agencies.get(agencyId);
+    if (!agency) throw new SightlineError('AGENCY_NOT_FOUND');
+    const updated = { ...agency, recording: enabled };
+    await this.#agencies.put(agencyId, updated);
+    return updated;
   }
 
   async createAgency(agency: Agency): Promise<Agency> {

@@ -30,6 +30,8 @@ const incidentSchema = z.object({
   viewers: z.array(participant),
   /** Set while the hosting node is gone and the camera has not reconnected elsewhere. */
   lostAt: z.number().nullable().default(null),
+  /** Evidence recording runs: viewers are told before they join. */
+  recorded: z.boolean().default(false),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
@@ -70,6 +72,7 @@ export class IncidentRepository {
       location: null,
       viewers: [],
       lostAt: null,
+      recorded: false,
     };
     if (!(await this.#byOfficer.create(officer.id, { incidentId: incident.id }))) {
       const owned = await this.#byOfficer.get(officer.id);

@@ -43,6 +43,8 @@ export interface LiveIncidentHooks {
 export class LiveIncident {
   readonly #participants = new Map<string, Participant>();
   #ended = false;
+  /** Evidence recording runs for this incident (participants are told in their replies). */
+  recorded = false;
 
   #room: MediaRoom;
 

@@ -22,8 +22,8 @@ export interface LiveIncidentsHooks {
   onRecovered(incidentId: string): void;
   isNodeLive(nodeId: string): Promise<boolean>;
   onError(error: Error, context: string): void;
-  /** Called once per started incident, once its media room is open. */
-  onStarted?(incident: Incident): void;
+  /** Called once per started incident, once its media room is open; the officer's reply waits for it. */
+  onStarted?(incident: Incident): void | Promise<void>;
   /** Called once per ended incident, with who ended it (null when the system did). */
   onEnded(incidentId: string, code: ErrorCode, by: EndedBy | null): Promise<void>;
 }
@@ -57,7 +57,7 @@ export class LiveIncidents {
         onPresence: (incidentId, presence) => void this.#storePresence(incidentId, presence),
       });
       this.#live.set(incident.id, live);
-      this.hooks.onStarted?.(incident);
+      await this.hooks.onStarted?.(incident);
       await this.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
       return live;
     } catch (error) {

@@ -1,6 +1,6 @@
 // Prometheus metrics for one node, read at scrape time from the media plane and the live incidents,
 // with prom-client's default metrics of the Node.js process.
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MediaPlane } from '../../server/media-plane.ts';
 import type { LiveIncidents } from '../live/live-incidents.ts';
 
@@ -14,7 +14,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(media: MediaPlane, live: LiveIncidents, draining: () => boolean) {
+  /** Evidence recording failures: a muxer that died (and was replaced), a track that could not be recorded. */
+  readonly recordingFailures = new Counter({
+    name: 'sightline_recording_failures_total',
+    help: 'Evidence recording failures (the live stream is unaffected)',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
+  constructor(media: MediaPlane, live: LiveIncidents, draining: () => boolean, recordings: () => number = () => 0) {
     // The relay process itself: CPU, memory, heap, event-loop lag, handles, GC (process_*, nodejs_*).
     collectDefaultMetrics({ register: this.registry });
     const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [this.registry] });
@@ -29,6 +37,7 @@ export class Metrics {
     const workerRss = gauge('sightline_worker_max_rss_bytes', 'Peak resident memory of each mediasoup worker', ['pid']);
     const workers = gauge('sightline_workers', 'Live mediasoup workers');
     const drainingGauge = gauge('sightline_draining', '1 while the node drains for shutdown');
+    const recordingGauge = gauge('sightline_recordings', 'Incidents being recorded on this node');
 
     const collect = async () => {
       const sample = await media.sample();
@@ -38,6 +47,7 @@ export class Metrics {
       consumers.set(sample.consumers);
       workers.set(sample.workers);
       drainingGauge.set(draining() ? 1 : 0);
+      recordingGauge.set(recordings());
       for (const gaugeOf of [bitrate, packets, lost]) gaugeOf.reset();
       for (const [direction, streams] of [['in', sample.inbound], ['out', sample.outbound]] as const) {
         for (const kind of ['audio', 'video'] as const) {

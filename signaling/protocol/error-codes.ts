@@ -84,6 +84,10 @@ export const ERROR_CODES = {
   SERVER_SHUTTING_DOWN: 'The server is restarting; reconnect shortly.',
   NODE_LOST: 'The relay node serving this incident stopped; reconnect to continue.',
 
+  // Evidence recordings
+  RECORDING_NOT_FOUND: 'This incident has no recording.',
+  RECORDING_NOT_SEALED: 'The recording is still running; it can be exported once the incident has ended.',
+
   AUDIT_UNAVAILABLE: 'The audit trail cannot be written, so access is refused.',
   INTERNAL: 'Unexpected server error.',
 } as const;

@@ -174,12 +174,14 @@ export interface IncidentSummary {
   access: 'own' | 'shared';
   /** Set while the relay node hosting it is gone and the camera has not reconnected. */
   lostAt?: number | null;
+  /** Evidence recording runs: whoever joins is recorded (talk-back) and what they see is kept. */
+  recorded: boolean;
 }
 
 /** A clinician's inbox entry. */
 export interface InboxEntry {
   grant: GrantInfo;
-  incident: { id: string; agencyId: string; officerName: string; startedAt: number; helpRequested: boolean } | null;
+  incident: { id: string; agencyId: string; officerName: string; startedAt: number; helpRequested: boolean; recorded: boolean } | null;
   /** pending: granted but not joined yet; active: watching now. */
   state: 'pending' | 'active';
 }
@@ -204,6 +206,8 @@ export interface ResponseData {
   auth: { user: UserInfo };
   'incident.start': SeatExtras & {
     incidentId: string;
+    /** Evidence recording runs for this incident. */
+    recorded: boolean;
     routerRtpCapabilities: unknown;
     sendTransport: TransportInfo;
     recvTransport: TransportInfo;
@@ -214,6 +218,8 @@ export interface ResponseData {
   watch: ResponseData['join'];
   join: SeatExtras & {
     incidentId: string;
+    /** Evidence recording runs for this incident (the clinician's talk-back is recorded too). */
+    recorded: boolean;
     /** The grant this access rests on; null when a supervisor watches. */
     grantId: string | null;
     permissions: Permission[];

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 
 export function runCli(
-  script: 'admin' | 'audit-verify' | 'audit-purge',
+  script: 'admin' | 'audit-verify' | 'audit-purge' | 'evidence-verify',
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -54,6 +54,8 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
     RESUME_GRACE_SECONDS: '0',
     // The demo seed's hashes are made at 2^14; tests keep that cost so sign-ins stay fast.
     PASSWORD_HASH_LOG2N: '14',
+    // Evidence recording spawns a muxer per stream; only the tests about it switch it on.
+    RECORDING_ENABLED: 'false',
     ...overrides,
   });
   const log = createLogger(config, options.logStream);

@@ -34,6 +34,7 @@ export const incidentStart: Handler<'incident.start'> = async (connection, messa
     connection.incident = live;
     return {
       incidentId,
+      recorded: live.recorded,
       routerRtpCapabilities: live.room.rtpCapabilities,
       sendTransport: sendTransport!,
       recvTransport: recvTransport!,

@@ -30,6 +30,7 @@ export async function addViewer(
   if (!officer || !recvTransport) throw new SightlineError('INCIDENT_NOT_FOUND', 'the incident has no officer connected');
   const reply: ResponseData['join'] = {
     incidentId: live.incident.id,
+    recorded: live.recorded,
     grantId: viewer.grantId,
     permissions: [...viewer.permissions],
     expiresAt: viewer.expiresAt ?? 0,

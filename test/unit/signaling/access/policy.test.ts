@@ -21,11 +21,15 @@
 //    administers (users, cameras) only their own agency; a platform admin administers every
 //    agency, alone creates agencies, and alone makes platform admins. A platform admin sees no
 //    incident, grants nothing, marks nothing shared and manages no agreement.
+//  - Evidence recordings are listed, played and exported by exactly those who see the incident
+//    (supervisors, own agency or under an agreement). Clinicians never, nor officers, admins or
+//    platform admins. Recording is switched off or on for an agency by whoever administers it.
 import { describe, expect, it } from 'vitest';
 import {
   administeredScope,
   agencyAccess,
   canAcceptHelp,
+  canAccessRecording,
   canAdminister,
   canAdministerAgency,
   canAssignRole,
@@ -35,6 +39,7 @@ import {
   canManageGrant,
   canMarkShared,
   canSeeIncident,
+  canSetAgencyRecording,
   canStartIncident,
   coveringAgreement,
   grantStillCovered,
@@ -136,6 +141,55 @@ const VARIANTS: Variant[] = [
       clinician   *          FORBIDDEN
       admin       *          FORBIDDEN
       platform-admin  *     FORBIDDEN`),
+  },
+
+  {
+    action: 'list recordings',
+    decide: (actor, incident, agreements) => canAccessRecording(actor, incident, agreements, 'list'),
+    expected: table(`${H}
+      supervisor  own        ok         ok         ok         ok         ok
+      supervisor  partner    ok@agr-mh  ok@agr-mh  FORBIDDEN  FORBIDDEN  FORBIDDEN
+      supervisor  unrelated  FORBIDDEN
+      officer     *          FORBIDDEN
+      clinician   *          FORBIDDEN
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
+  },
+  {
+    action: 'play recordings',
+    decide: (actor, incident, agreements) => canAccessRecording(actor, incident, agreements, 'play'),
+    expected: table(`${H}
+      supervisor  own        ok         ok         ok         ok         ok
+      supervisor  partner    ok@agr-mh  ok@agr-mh  FORBIDDEN  FORBIDDEN  FORBIDDEN
+      supervisor  unrelated  FORBIDDEN
+      officer     *          FORBIDDEN
+      clinician   *          FORBIDDEN
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
+  },
+  {
+    action: 'export recordings',
+    decide: (actor, incident, agreements) => canAccessRecording(actor, incident, agreements, 'export'),
+    expected: table(`${H}
+      supervisor  own        ok         ok         ok         ok         ok
+      supervisor  partner    ok@agr-mh  ok@agr-mh  FORBIDDEN  FORBIDDEN  FORBIDDEN
+      supervisor  unrelated  FORBIDDEN
+      officer     *          FORBIDDEN
+      clinician   *          FORBIDDEN
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
+  },
+  {
+    action: 'switch recording for METRO',
+    decide: (actor) => canSetAgencyRecording(actor, METRO),
+    expected: table(`${H}
+      admin       own        ok
+      admin       partner    FORBIDDEN
+      admin       unrelated  FORBIDDEN
+      platform-admin  *     ok
+      supervisor  *          FORBIDDEN
+      officer     *          FORBIDDEN
+      clinician   *          FORBIDDEN`),
   },
 
   // Grants. For an own (METRO) supervisor: METRO = same agency, HARBOUR = partner, DURHAM = unrelated.

@@ -1,0 +1,85 @@
+// Evidence recordings over HTTP: the manifest of an incident's recording, the export (a tar of
+// segments, manifest, signature, public key and audit extract), and an agency's recording switch.
+// Every list and export is audited before it is answered, and every refusal is audited.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { canAccessRecording, canSetAgencyRecording, type IncidentFacts, type RecordingAction } from '../access/policy.ts';
+import type { AuditEntry } from '../audit/audit-entry.ts';
+import { SightlineError } from '../errors.ts';
+import type { User } from '../identity/directory.ts';
+import { evidenceFiles, readManifest } from '../recording/evidence-export.ts';
+import { RecordingPaths } from '../recording/recording-paths.ts';
+import { tarStream } from '../recording/tar-stream.ts';
+import type { Services } from '../services.ts';
+import { actorOf, parseWith, requestSource, requireUser } from './request-auth.ts';
+
+const incidentParams = z.object({ incidentId: z.string().min(1).max(128) });
+const agencyParams = z.object({ agencyId: z.string().min(1).max(128) });
+const recordingSwitch = z.strictObject({ enabled: z.boolean() });
+
+export const recordingRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  /** The facts the policy needs, from the live incident or, once it ended, its history and manifest. */
+  async function incidentFacts(incidentId: string): Promise<IncidentFacts> {
+    // Only ids the relay makes reach the store or the disk.
+    if (!RecordingPaths.isIncidentId(incidentId)) throw new SightlineError('RECORDING_NOT_FOUND');
+    const live = await services.incidents.find(incidentId);
+    if (live) return live;
+    const history = await services.incidentHistory.get(incidentId);
+    const agencyId = history?.agencyId ?? (await readManifest(services.recordingPaths, incidentId)).agencyId;
+    return { agencyId, officerId: history?.officerId ?? '', shared: false, helpRequested: false };
+  }
+
+  /**
+   * Decides, audits (allowed or refused) and throws on a refusal. `ready` runs between the
+   * decision and the audit entry: what it refuses (no recording, not sealed) is not an access.
+   */
+  async function admit<T>(request: FastifyRequest, user: User, incidentId: string, action: RecordingAction, ready: () => Promise<T>): Promise<T> {
+    const facts = await incidentFacts(incidentId);
+    const decision = canAccessRecording(actorOf(user), facts, await services.agreements.active(), action);
+    const event = { action: `recording.${action}`, actor: actorOf(user), target: { incidentId, agencyId: facts.agencyId }, source: requestSource(services, request) };
+    if (!decision.allowed) {
+      await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
+      throw new SightlineError(decision.code);
+    }
+    const value = await ready();
+    await services.audit.allow({ ...event, ...(decision.agreementId ? { detail: { agreementId: decision.agreementId } } : {}) });
+    return value;
+  }
+
+  app.get('/api/incidents/:incidentId/recordings', async (request) => {
+    const user = await requireUser(services, request);
+    const { incidentId } = parseWith(incidentParams, request.params);
+    const manifest = await admit(request, user, incidentId, 'list', () => readManifest(services.recordingPaths, incidentId));
+    return { manifest, sealed: manifest.endedAt !== null, recording: services.recordings.isRecording(incidentId) };
+  });
+
+  app.get('/api/incidents/:incidentId/recordings/export', async (request, reply) => {
+    const user = await requireUser(services, request);
+    const { incidentId } = parseWith(incidentParams, request.params);
+    const files = await admit(request, user, incidentId, 'export', async () => {
+      const audit: AuditEntry[] = [];
+      for await (const entry of services.audit.log.find({ incidentId, order: 'asc' })) audit.push(entry);
+      return evidenceFiles(services.recordingPaths, incidentId, services.keys.publicJwk, audit);
+    });
+    reply.header('content-type', 'application/x-tar');
+    reply.header('content-disposition', `attachment; filename="${incidentId}.tar"`);
+    return reply.send(tarStream(files));
+  });
+
+  /** An agency's admin (or a platform admin) switches recording of its future incidents. */
+  app.put('/api/agencies/:agencyId/recording', async (request) => {
+    const user = await requireUser(services, request);
+    const { agencyId } = parseWith(agencyParams, request.params);
+    const { enabled } = parseWith(recordingSwitch, request.body);
+    const decision = canSetAgencyRecording(actorOf(user), agencyId);
+    const event = { action: enabled ? 'agency.recording-on' : 'agency.recording-off', actor: actorOf(user), target: { agencyId }, source: requestSource(services, request) };
+    if (!decision.allowed) {
+      await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
+      throw new SightlineError(decision.code);
+    }
+    if (!(await services.directory.agency(agencyId))) throw new SightlineError('AGENCY_NOT_FOUND');
+    await services.audit.allow(event);
+    const agency = await services.directory.setAgencyRecording(agencyId, enabled);
+    return { agencyId, recording: agency.recording !== false };
+  });
+};
