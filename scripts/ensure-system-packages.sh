@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a Sightline task needs, only when some are missing.
-# Usage: ensure-system-packages.sh GROUP...   (groups: worker-build, test, bench)
+# Usage: ensure-system-packages.sh GROUP...   (groups: worker-build, record, test, interop, bench)
 set -euo pipefail
 # Progress and apt's own output go to stderr: callers (benches, CLIs) keep stdout for their report.
 exec 1>&2
@@ -11,7 +11,8 @@ packages_for() {
     interop) echo "simple-whip-client gcc libc6-dev iproute2" ;;
     worker-build) echo "meson ninja-build pkg-config g++ python3 libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev libflatbuffers-dev flatbuffers-compiler liburing-dev" ;;
     # prometheus for promtool (alert rules in deploy/), systemd for systemd-analyze (the unit file).
-    # gstreamer1.0-tools and -plugins-good/-bad: the evidence recorder's muxer (gst-launch-1.0, splitmuxsink, matroskamux).
+    # The evidence recorder's muxer (gst-launch-1.0, splitmuxsink, matroskamux): `npm start` records too.
+    record) echo "gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
     test) echo "chromium redis-server coturn ffmpeg iproute2 util-linux prometheus systemd gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
     # Benchmarks: Janus is the reference SFU they measure Sightline against.
     bench) echo "chromium ffmpeg iproute2 util-linux janus" ;;

@@ -33,6 +33,7 @@ const describeProducer = (producer: types.Producer, peerId: string): ProducerDes
   kind: producer.kind,
   source: (producer.appData as { source: string }).source,
   paused: false,
+  layers: 1,
 });
 
 describe('evidence recording: manifest, audit, seal, export and offline verification', () => {
