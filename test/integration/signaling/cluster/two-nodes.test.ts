@@ -1,32 +1,20 @@
 // Two relay nodes sharing one real Redis: any node serves any incident.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type TestRedis } from '../../../helpers/redis-server.ts';
-import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
+import { DEMO, type TestRelay } from '../../../helpers/relay.ts';
+import { startTwoNodes, type TwoNodes } from '../../../helpers/two-nodes.ts';
 import { goLive, grant, joinWith, signedInSocket } from '../../../helpers/scenario.ts';
 import { until } from '../../../helpers/until.ts';
 import type { TestSocket } from '../../../helpers/ws-client.ts';
 
 describe('two nodes on one Redis', () => {
-  let redis: TestRedis;
+  let nodes: TwoNodes;
   let a: TestRelay;
   let b: TestRelay;
-
   beforeAll(async () => {
-    redis = await startRedis();
-    const keyFile = join(await mkdtemp(join(tmpdir(), 'sightline-key-')), 'signing-key.jwk');
-    const shared = { REDIS_URL: redis.url, SIGNING_KEY_FILE: keyFile, NODE_HEARTBEAT_MS: '200', NODE_TIMEOUT_MS: '1000' };
-    a = await startRelay({ ...shared, NODE_ID: 'node-a' });
-    b = await startRelay({ ...shared, NODE_ID: 'node-b' });
-    await until(async () => (await b.services.cluster.nodes()).length === 2, 5000, 'both nodes registered');
+    nodes = await startTwoNodes();
+    ({ a, b } = nodes);
   });
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-    await redis?.stop();
-  });
+  afterAll(async () => nodes?.close());
 
   it('a clinician joins through node B an incident hosted on node A, and a revoke on B cuts media on A within 250 ms', async () => {
     const live = await goLive(a);

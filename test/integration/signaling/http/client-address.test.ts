@@ -1,13 +1,10 @@
 // Behind a load balancer: the client's address comes from X-Forwarded-For only when the socket
 // peer is a trusted proxy (TRUST_PROXY), for HTTP and WebSocket alike, and the HTTP rate limits
 // count per client address across every node on the same Redis.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../../signaling/audit/audit-entry.ts';
-import { startRedis, type TestRedis } from '../../../helpers/redis-server.ts';
 import { startRelay, type TestRelay } from '../../../helpers/relay.ts';
+import { startTwoNodes, type TwoNodes } from '../../../helpers/two-nodes.ts';
 import { until } from '../../../helpers/until.ts';
 import { TestSocket } from '../../../helpers/ws-client.ts';
 
@@ -51,21 +48,14 @@ describe('client addresses behind a trusted proxy', () => {
 });
 
 describe('HTTP rate limits across nodes', () => {
-  let redis: TestRedis;
+  let nodes: TwoNodes;
   let a: TestRelay;
   let b: TestRelay;
   beforeAll(async () => {
-    redis = await startRedis();
-    const keyFile = join(await mkdtemp(join(tmpdir(), 'sightline-key-')), 'signing-key.jwk');
-    const shared = { REDIS_URL: redis.url, SIGNING_KEY_FILE: keyFile, AUTH_RATE_PER_MINUTE: '4', TRUST_PROXY: '127.0.0.1' };
-    a = await startRelay({ ...shared, NODE_ID: 'node-a' });
-    b = await startRelay({ ...shared, NODE_ID: 'node-b' });
+    nodes = await startTwoNodes({ AUTH_RATE_PER_MINUTE: '4', TRUST_PROXY: '127.0.0.1' });
+    ({ a, b } = nodes);
   });
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-    await redis?.stop();
-  });
+  afterAll(async () => nodes?.close());
 
   const signIn = async (relay: TestRelay, i: number, client: string) => {
     const response = await fetch(`${relay.url}/api/session`, {

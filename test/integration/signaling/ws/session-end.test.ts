@@ -1,12 +1,9 @@
 // A signalling socket does not outlive the session it signed in with: sign-out, idle or lifetime
 // expiry and account lockout end its seat with SESSION_ENDED, close it with no resume, and are
 // audited; on one node, and across two nodes sharing a real Redis.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type TestRedis } from '../../../helpers/redis-server.ts';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
+import { startTwoNodes, type TwoNodes } from '../../../helpers/two-nodes.ts';
 import { capabilities, goLive, signedInSocket } from '../../../helpers/scenario.ts';
 import { until } from '../../../helpers/until.ts';
 import { TestSocket } from '../../../helpers/ws-client.ts';
@@ -100,23 +97,14 @@ describe('sockets of an ended session (one node)', () => {
 });
 
 describe('sockets of an ended session (two nodes on one Redis)', () => {
-  let redis: TestRedis;
+  let nodes: TwoNodes;
   let a: TestRelay;
   let b: TestRelay;
-
   beforeAll(async () => {
-    redis = await startRedis();
-    const keyFile = join(await mkdtemp(join(tmpdir(), 'sightline-key-')), 'signing-key.jwk');
-    const shared = { REDIS_URL: redis.url, SIGNING_KEY_FILE: keyFile, NODE_HEARTBEAT_MS: '200', NODE_TIMEOUT_MS: '1000' };
-    a = await startRelay({ ...shared, NODE_ID: 'node-a' });
-    b = await startRelay({ ...shared, NODE_ID: 'node-b' });
-    await until(async () => (await b.services.cluster.nodes()).length === 2, 5000, 'both nodes registered');
+    nodes = await startTwoNodes();
+    ({ a, b } = nodes);
   });
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-    await redis?.stop();
-  });
+  afterAll(async () => nodes?.close());
 
   it('sign-out on node A ends a supervisor’s watch served by node A for a socket on node B', async () => {
     const live = await goLive(a);
