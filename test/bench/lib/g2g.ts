@@ -13,6 +13,7 @@ export interface Probe {
   directAnswer(sdp: string): Promise<string>;
   pathStats(): Promise<PathStat[]>;
   record(on: boolean): void;
+  setSending(path: 'relay' | 'direct', on: boolean): Promise<void>;
   counts(): { relay: number; direct: number };
   results(): { samples: { relay: number[]; direct: number[] }; undecodable: { relay: number; direct: number } };
 }

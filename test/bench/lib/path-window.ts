@@ -6,6 +6,9 @@ import { round, summarize, type Summary } from './stats.ts';
 export interface PathWindow {
   /** Frames presented per second (each one read back by the probe). */
   framesShownPerSecond: number;
+  /** Frames the receiver decoded per second, and dropped before decoding. */
+  framesDecodedPerSecond: number;
+  framesDropped: number;
   freezeCount: number;
   freezeSeconds: number;
   glassToGlassMs: Summary;
@@ -22,11 +25,15 @@ export interface PathWindow {
 }
 
 const pick = (list: readonly PathStat[], path: 'relay' | 'direct', dir: PathStat['dir']) => list.filter((s) => s.path === path && s.dir === dir);
-const total = (list: readonly PathStat[], key: string) => list.reduce((n, s) => n + Number(s[key] ?? 0), 0);
 
-/** Counter `key` of the path's `dir` streams, after − before. */
+/**
+ * Counter `key` of the path's `dir` streams, after − before, stream by stream: a receiver that
+ * appeared in between (a renewed consumer, a new layer's stream) counts from zero, one that
+ * went away counts no more.
+ */
 export function grew(before: readonly PathStat[], after: readonly PathStat[], path: 'relay' | 'direct', dir: PathStat['dir'], key: string): number {
-  return total(pick(after, path, dir), key) - total(pick(before, path, dir), key);
+  const earlier = new Map(pick(before, path, dir).map((s) => [s.id ?? '', Number(s[key] ?? 0)]));
+  return pick(after, path, dir).reduce((n, s) => n + Math.max(0, Number(s[key] ?? 0) - (earlier.get(s.id ?? '') ?? 0)), 0);
 }
 
 /**
@@ -60,6 +67,8 @@ export function pathWindow(
   const height = pick(after, path, 'in').map((s) => s.frameHeight).find((h) => typeof h === 'number');
   return {
     framesShownPerSecond: round(frameDelaysMs.length / seconds, 1),
+    framesDecodedPerSecond: round(grew(before, after, path, 'in', 'framesDecoded') / seconds, 1),
+    framesDropped: grew(before, after, path, 'in', 'framesDropped'),
     freezeCount: grew(before, after, path, 'in', 'freezeCount'),
     freezeSeconds: round(grew(before, after, path, 'in', 'totalFreezesDuration'), 2),
     glassToGlassMs: summarize(frameDelaysMs),

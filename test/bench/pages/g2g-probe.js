@@ -166,18 +166,20 @@
     /** Cumulative video RTP statistics per path: the caller takes differences over a window. */
     async pathStats() {
       const out = [];
-      for (const pc of connections) {
+      for (const [index, pc] of connections.entries()) {
         if (pc.connectionState === 'closed') continue;
         const path = pc === directPc ? 'direct' : 'relay';
-        (await pc.getStats()).forEach((s) => {
+        (await pc.getStats()).forEach((raw) => {
+          // Ids are unique within a connection only: a renewed connection may reuse them.
+          const s = { ...raw, kind: raw.kind, type: raw.type, id: `${index}:${raw.id}` };
           if (s.kind === 'audio' && s.type === 'inbound-rtp') {
-            out.push({ path, dir: 'audio-in', concealedSamples: s.concealedSamples ?? 0, totalSamplesReceived: s.totalSamplesReceived ?? 0,
+            out.push({ path, dir: 'audio-in', id: s.id, concealedSamples: s.concealedSamples ?? 0, totalSamplesReceived: s.totalSamplesReceived ?? 0,
               concealmentEvents: s.concealmentEvents ?? 0, packetsLost: s.packetsLost ?? 0, packetsReceived: s.packetsReceived ?? 0 });
             return;
           }
           if (s.kind !== 'video' || s.mid === 'probator' || s.ssrc === 1234) return;
           if (s.type === 'inbound-rtp') {
-            out.push({ path, dir: 'in', jitterBufferDelay: s.jitterBufferDelay ?? 0, jitterBufferEmittedCount: s.jitterBufferEmittedCount ?? 0,
+            out.push({ path, dir: 'in', id: s.id, jitterBufferDelay: s.jitterBufferDelay ?? 0, jitterBufferEmittedCount: s.jitterBufferEmittedCount ?? 0,
               totalDecodeTime: s.totalDecodeTime ?? 0, framesDecoded: s.framesDecoded ?? 0, packetsLost: s.packetsLost ?? 0,
               packetsReceived: s.packetsReceived ?? 0, nackCount: s.nackCount ?? 0, framesDropped: s.framesDropped ?? 0, bytesReceived: s.bytesReceived ?? 0,
               freezeCount: s.freezeCount ?? 0, totalFreezesDuration: s.totalFreezesDuration ?? 0,
@@ -193,6 +195,24 @@
     },
     record(on) {
       recording = on;
+    },
+    /**
+     * Officer page: stops (false) or resumes (true) sending on one path's connections, so that a
+     * rate-limited link can be measured one path at a time (two paths on one link compete).
+     */
+    async setSending(path, on) {
+      for (const pc of connections) {
+        if (pc.connectionState === 'closed' || (pc === directPc) !== (path === 'direct')) continue;
+        for (const sender of pc.getSenders()) {
+          if (on && sender.__held !== undefined) {
+            await sender.replaceTrack(sender.__held);
+            delete sender.__held;
+          } else if (!on && sender.track) {
+            sender.__held = sender.track;
+            await sender.replaceTrack(null);
+          }
+        }
+      }
     },
     counts() {
       return { relay: samples.relay.length, direct: samples.direct.length };

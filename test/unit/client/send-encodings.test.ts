@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { browserSimulcastLimit, CAMERA_LAYERS, CAMERA_VOICE_CODEC_OPTIONS, cameraVideoEncodings, MIN_LAYER_HEIGHT, TALKBACK_CODEC_OPTIONS, VIDEO_CODEC_OPTIONS, voiceEncodings } from '../../../client/src/send-encodings.ts';
 
 describe('camera video layers', () => {
-  it('sends three spatial layers from 540 lines up, lowest first, each with three temporal layers', () => {
+  it('sends three spatial layers from 540 lines up, lowest first, each a single temporal layer', () => {
     const encodings = cameraVideoEncodings(720);
     expect(encodings.map((e) => e.scaleResolutionDownBy)).toEqual([4, 2, 1]);
     expect(encodings.map((e) => e.rid)).toEqual(['r0', 'r1', 'r2']);
-    expect(new Set(encodings.map((e) => (e as { scalabilityMode?: string }).scalabilityMode))).toEqual(new Set(['L1T3']));
+    expect(new Set(encodings.map((e) => (e as { scalabilityMode?: string }).scalabilityMode))).toEqual(new Set(['L1T1']));
     // Bitrates rise with the layer; the lowest fits a few hundred kbit/s with voice beside it.
     const rates = encodings.map((e) => e.maxBitrate!);
     expect([...rates].sort((a, b) => a - b)).toEqual(rates);
