@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { SightlineError } from './errors.ts';
 import rateLimit from '@fastify/rate-limit';
 import { adminRoutes } from './http/admin-routes.ts';
@@ -18,6 +18,7 @@ import { sessionRoutes } from './http/session-routes.ts';
 import { sharedRateLimitStore } from './http/shared-rate-limit-store.ts';
 import { auditRoutes } from './http/audit-routes.ts';
 import { errorReply } from './http/error-reply.ts';
+import { registerOpenApi, requestValidator, responseSerializer, schemaError } from './http/openapi.ts';
 import { httpMediaRoutes } from './whip/http-media-routes.ts';
 import type { Services } from './services.ts';
 import { attachSignaling } from './ws/signaling-socket.ts';
@@ -31,6 +32,8 @@ export interface AppOptions {
   servePages?: boolean;
   /** PEM certificate chain and key: serve HTTPS and WSS on the same port. */
   tls?: { cert: Buffer; key: Buffer };
+  /** Called with every route as it is registered (tests check the OpenAPI description covers them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export interface SightlineApp {
@@ -40,7 +43,7 @@ export interface SightlineApp {
   connectionCount(): number;
 }
 
-export async function buildApp({ services, logger, servePages = true, tls }: AppOptions): Promise<SightlineApp> {
+export async function buildApp({ services, logger, servePages = true, tls, onRoute }: AppOptions): Promise<SightlineApp> {
   // An HTTPS fastify differs from the plain one only in its server's type; routes and the
   // WebSocket upgrade are the same.
   const app = Fastify({
@@ -49,7 +52,13 @@ export async function buildApp({ services, logger, servePages = true, tls }: App
     bodyLimit: services.config.HTTP_BODY_LIMIT_BYTES,
     // Only these peers' X-Forwarded-For is believed (none unless TRUST_PROXY is set).
     trustProxy: services.config.TRUST_PROXY?.length ? services.config.TRUST_PROXY : false,
+    // A request that fails its route's schema is refused like any other: 400 BAD_REQUEST.
+    schemaErrorFormatter: schemaError,
   }) as unknown as FastifyInstance;
+  if (onRoute) app.addHook('onRoute', onRoute);
+  // Route schemas are zod schemas from signaling/protocol/ (http/openapi.ts).
+  app.setValidatorCompiler(requestValidator);
+  app.setSerializerCompiler(responseSerializer);
 
   app.setErrorHandler((error, request, reply) => {
     const { status, error: failure, log } = errorReply(error);
@@ -79,6 +88,8 @@ export async function buildApp({ services, logger, servePages = true, tls }: App
     errorResponseBuilder: (_request, context) =>
       new SightlineError('RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`) as unknown as object,
   });
+  // Before the routes: @fastify/swagger collects them as they are registered.
+  await registerOpenApi(app);
   await app.register(healthRoutes, { services });
   await app.register(infoRoutes, { services });
   await app.register(sessionRoutes, { services });

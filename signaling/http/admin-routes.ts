@@ -2,20 +2,32 @@
 // their own agency only; a platform admin administers every agency and alone creates agencies.
 // Every change, and every refusal, is audited with the agency it touches, so that agency's own
 // audit view shows it.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { administeredScope, canAdminister, canAdministerAgency, canAssignRole, canCreateAgency, type Decision } from '../access/policy.ts';
 import type { AuditTarget } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import { publicUser, type User } from '../identity/directory.ts';
 import { costOf, hashSecret } from '../identity/passwords.ts';
-import { adminAgencyBody, adminDeviceBody, adminUserBody, type AgencyInfo } from '../protocol/http.ts';
+import {
+  adminAgencyBody,
+  adminDeviceBody,
+  adminDeviceInfo,
+  adminUserBody,
+  adminUserCreated,
+  adminUserInfo,
+  agencyInfo,
+  type AgencyInfo,
+} from '../protocol/http.ts';
 import type { Services } from '../services.ts';
-import { actorOf, parseWith, requestSource, requireUser } from './request-auth.ts';
+import { refusals, SESSION } from './openapi.ts';
+import { actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
 
 type AuditDetail = Record<string, string | number | boolean | null>;
 
-export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   /** Audits the decision about `action` on `target` and refuses with its code, or returns. */
   const enforce = async (request: FastifyRequest, user: User, action: string, decision: Decision, target: AuditTarget, detail?: AuditDetail): Promise<void> => {
     const event = { action, actor: actorOf(user), target, source: requestSource(services, request), detail };
@@ -27,65 +39,89 @@ export const adminRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     throw new SightlineError(decision.code);
   };
 
-  const requireAdmin = async (request: FastifyRequest, action: string): Promise<User> => {
-    const user = await requireUser(services, request);
-    const decision = canAdminister(actorOf(user));
-    if (!decision.allowed) await enforce(request, user, action, decision, { agencyId: user.agencyId });
-    return user;
-  };
-
-  app.get('/api/agencies', async (request): Promise<AgencyInfo[]> => {
-    await requireUser(services, request);
-    return (await services.directory.agencies()).map((a) => ({ id: a.id, name: a.name, oidc: a.oidc ? { issuer: a.oidc.issuer } : null }));
+  /** Hooks of an admin route: a signed-in admin, or a refusal audited as `action`, before the request's shape is checked. */
+  const adminOnly = (action: string) => ({
+    preValidation: [
+      signedIn(services),
+      async (request: FastifyRequest) => {
+        const user = userOf(request);
+        const decision = canAdminister(actorOf(user));
+        if (!decision.allowed) await enforce(request, user, action, decision, { agencyId: user.agencyId });
+      },
+    ],
   });
+  const schema = { tags: ['admin'], security: SESSION };
 
-  app.post('/api/admin/agencies', async (request, reply) => {
-    const admin = await requireAdmin(request, 'admin.agency.create');
-    const body = parseWith(adminAgencyBody, request.body);
-    await enforce(request, admin, 'admin.agency.create', canCreateAgency(actorOf(admin)), { agencyId: body.id }, { agencyId: body.id });
-    const agency = await services.directory.createAgency(body);
-    reply.code(201);
-    return { id: agency.id, name: agency.name, oidc: agency.oidc ? { issuer: agency.oidc.issuer } : null };
-  });
+  app.get(
+    '/api/agencies',
+    { preValidation: signedIn(services), schema: { ...schema, summary: 'The agencies (any signed-in user)', response: { 200: z.array(agencyInfo), ...refusals } } },
+    async (): Promise<AgencyInfo[]> =>
+      (await services.directory.agencies()).map((a) => ({ id: a.id, name: a.name, oidc: a.oidc ? { issuer: a.oidc.issuer } : null })),
+  );
+
+  app.post(
+    '/api/admin/agencies',
+    { ...adminOnly('admin.agency.create'), schema: { ...schema, summary: 'Create an agency (platform admin)', body: adminAgencyBody, response: { 201: agencyInfo, ...refusals } } },
+    async (request, reply) => {
+      const admin = userOf(request);
+      const body = request.body;
+      await enforce(request, admin, 'admin.agency.create', canCreateAgency(actorOf(admin)), { agencyId: body.id }, { agencyId: body.id });
+      const agency = await services.directory.createAgency(body);
+      reply.code(201);
+      return { id: agency.id, name: agency.name, oidc: agency.oidc ? { issuer: agency.oidc.issuer } : null };
+    },
+  );
 
   /** An agency admin lists their own agency's users; a platform admin lists everyone, and that read is audited. */
-  app.get('/api/admin/users', async (request) => {
-    const admin = await requireAdmin(request, 'admin.user.list');
-    const scope = administeredScope(actorOf(admin));
-    if (scope === 'all') await enforce(request, admin, 'admin.user.list', { allowed: true, agreementId: null }, {}, { scope: 'all' });
-    const users = await services.directory.users(scope === 'all' || scope === null ? {} : { agencyId: scope.agencyId });
-    return users.map((u) => ({ ...publicUser(u), onCall: u.onCall, sso: u.externalId !== undefined }));
-  });
+  app.get(
+    '/api/admin/users',
+    { ...adminOnly('admin.user.list'), schema: { ...schema, summary: "The users of the admin's agency (of every agency for a platform admin)", response: { 200: z.array(adminUserInfo), ...refusals } } },
+    async (request) => {
+      const admin = userOf(request);
+      const scope = administeredScope(actorOf(admin));
+      if (scope === 'all') await enforce(request, admin, 'admin.user.list', { allowed: true, agreementId: null }, {}, { scope: 'all' });
+      const users = await services.directory.users(scope === 'all' || scope === null ? {} : { agencyId: scope.agencyId });
+      return users.map((u) => ({ ...publicUser(u), onCall: u.onCall, sso: u.externalId !== undefined }));
+    },
+  );
 
-  app.post('/api/admin/users', async (request, reply) => {
-    const admin = await requireAdmin(request, 'admin.user.create');
-    const body = parseWith(adminUserBody, request.body);
-    const id = `u-${randomUUID()}`;
-    const detail = { username: body.username, role: body.role, agencyId: body.agencyId };
-    await enforce(request, admin, 'admin.user.create', canAssignRole(actorOf(admin), body.agencyId, body.role), { userId: id, agencyId: body.agencyId }, detail);
-    const user = await services.directory.createUser({
-      id,
-      username: body.username,
-      name: body.name,
-      role: body.role,
-      agencyId: body.agencyId,
-      onCall: body.onCall,
-      passwordHash: await hashSecret(body.password, costOf(services.config.PASSWORD_HASH_LOG2N)),
-    });
-    reply.code(201);
-    return { ...publicUser(user), onCall: user.onCall };
-  });
+  app.post(
+    '/api/admin/users',
+    { ...adminOnly('admin.user.create'), schema: { ...schema, summary: 'Create a user in an agency the admin administers', body: adminUserBody, response: { 201: adminUserCreated, ...refusals } } },
+    async (request, reply) => {
+      const admin = userOf(request);
+      const body = request.body;
+      const id = `u-${randomUUID()}`;
+      const detail = { username: body.username, role: body.role, agencyId: body.agencyId };
+      await enforce(request, admin, 'admin.user.create', canAssignRole(actorOf(admin), body.agencyId, body.role), { userId: id, agencyId: body.agencyId }, detail);
+      const user = await services.directory.createUser({
+        id,
+        username: body.username,
+        name: body.name,
+        role: body.role,
+        agencyId: body.agencyId,
+        onCall: body.onCall,
+        passwordHash: await hashSecret(body.password, costOf(services.config.PASSWORD_HASH_LOG2N)),
+      });
+      reply.code(201);
+      return { ...publicUser(user), onCall: user.onCall };
+    },
+  );
 
   /** A camera is registered to an officer of an agency the admin administers. */
-  app.post('/api/admin/devices', async (request, reply) => {
-    const admin = await requireAdmin(request, 'admin.device.create');
-    const body = parseWith(adminDeviceBody, request.body);
-    const officer = await services.directory.userById(body.officerId);
-    // An unknown officer is refused as a foreign one would be: the answer says nothing about other agencies.
-    const decision: Decision = officer ? canAdministerAgency(actorOf(admin), officer.agencyId) : { allowed: false, code: 'FORBIDDEN' };
-    await enforce(request, admin, 'admin.device.create', decision, { userId: body.officerId, agencyId: officer?.agencyId }, { deviceId: body.id });
-    const device = await services.directory.createDevice({ id: body.id, officerId: body.officerId, keyHash: await hashSecret(body.key, costOf(services.config.PASSWORD_HASH_LOG2N)) });
-    reply.code(201);
-    return { id: device.id, officerId: device.officerId };
-  });
+  app.post(
+    '/api/admin/devices',
+    { ...adminOnly('admin.device.create'), schema: { ...schema, summary: 'Register a camera to an officer', body: adminDeviceBody, response: { 201: adminDeviceInfo, ...refusals } } },
+    async (request, reply) => {
+      const admin = userOf(request);
+      const body = request.body;
+      const officer = await services.directory.userById(body.officerId);
+      // An unknown officer is refused as a foreign one would be: the answer says nothing about other agencies.
+      const decision: Decision = officer ? canAdministerAgency(actorOf(admin), officer.agencyId) : { allowed: false, code: 'FORBIDDEN' };
+      await enforce(request, admin, 'admin.device.create', decision, { userId: body.officerId, agencyId: officer?.agencyId }, { deviceId: body.id });
+      const device = await services.directory.createDevice({ id: body.id, officerId: body.officerId, keyHash: await hashSecret(body.key, costOf(services.config.PASSWORD_HASH_LOG2N)) });
+      reply.code(201);
+      return { id: device.id, officerId: device.officerId };
+    },
+  );
 };

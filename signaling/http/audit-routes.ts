@@ -1,7 +1,8 @@
 // Supervisors read the audit trail of their agency: entries with filters and paging, the access
 // report of one incident, and CSV/JSON exports of both. Reading the audit is itself audited
 // (fail closed: no entry, no report).
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { accessReportCsv, buildAccessReport } from '../audit/access-report.ts';
 import type { AuditEntry } from '../audit/audit-entry.ts';
@@ -11,17 +12,26 @@ import { agenciesVisibleTo, canSeeAuditEntry } from '../audit/audit-visibility.t
 import { SightlineError } from '../errors.ts';
 import {
   AUDIT_EXPORT_MAX,
+  accessReport,
   accessReportQuery,
+  auditPage,
   auditQuery,
   type AccessReport,
   type AuditPage,
   type ExportFormat,
 } from '../protocol/audit.ts';
+import { incidentParams } from '../protocol/http.ts';
 import type { Services } from '../services.ts';
-import { actorOf, parseWith, requestSource, requireUser } from './request-auth.ts';
+import { refusals, SESSION } from './openapi.ts';
+import { actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
 
 const DEFAULT_PAGE = 100;
-const incidentParams = z.object({ incidentId: z.string().min(1).max(128) });
+
+/** A page (JSON), or with ?format= a download: CSV, or JSON with the filter and who exported it. */
+const pageOrDownload = (page: z.ZodType, what: string) => ({
+  description: `${what}; with ?format=csv or ?format=json a download (Content-Disposition: attachment)`,
+  content: { 'application/json': { schema: page }, 'text/csv': { schema: z.string() } },
+});
 
 function download(reply: FastifyReply, format: ExportFormat, name: string, body: unknown): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -40,89 +50,117 @@ function filterDetail(values: Record<string, string | number | undefined>): Reco
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string | number>;
 }
 
-export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.get('/api/audit', async (request, reply): Promise<AuditPage | string> => {
-    const viewer = await requireUser(services, request, 'supervisor');
-    const query = parseWith(auditQuery, request.query);
-    const source = requestSource(services, request);
-    const agencies = agenciesVisibleTo(viewer);
-    const action = query.format ? 'audit.export' : 'audit.view';
-    const target = { incidentId: query.incidentId, userId: query.userId, agencyId: query.agencyId ?? viewer.agencyId };
-    const detail = filterDetail({
-      action: query.action,
-      outcome: query.outcome,
-      from: query.from,
-      to: query.to,
-      limit: query.limit,
-      cursor: query.cursor,
-      format: query.format,
-    });
-    if (query.agencyId && !agencies.has(query.agencyId)) {
-      await services.audit.note({ action, outcome: 'denied', actor: actorOf(viewer), target, source, reason: 'FORBIDDEN', detail });
-      throw new SightlineError('FORBIDDEN', 'you may only see the audit of your own agency');
-    }
-    await services.audit.allow({ action, actor: actorOf(viewer), target, source, detail });
+export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const supervisor = { preValidation: signedIn(services, 'supervisor') };
+  const schema = { tags: ['audit'], security: SESSION };
 
-    const limit = query.limit ?? (query.format ? AUDIT_EXPORT_MAX : DEFAULT_PAGE);
-    // The index narrows by agency, incident, user, time and cursor; the rest is filtered here.
-    const page = await takePage(
-      services.audit.log.find({
-        order: 'desc',
-        beforeSeq: query.cursor,
-        agencyIds: [...agencies].filter((agency) => !query.agencyId || agency === query.agencyId),
-        incidentId: query.incidentId,
-        userId: query.userId,
-        from: query.from === undefined ? undefined : Date.parse(query.from),
-        to: query.to === undefined ? undefined : Date.parse(query.to),
-      }),
-      (entry) => canSeeAuditEntry(entry, agencies) && matchesAuditFilter(entry, query),
-      limit,
-    );
-    if (query.format === 'csv') return download(reply, 'csv', 'sightline-audit', auditEntriesCsv(page.entries));
-    if (query.format === 'json') {
-      return download(reply, 'json', 'sightline-audit', {
-        exportedAt: new Date().toISOString(),
-        exportedBy: actorOf(viewer),
-        filter: filterDetail({ incidentId: query.incidentId, userId: query.userId, agencyId: query.agencyId, ...detail }),
-        ...page,
+  app.get(
+    '/api/audit',
+    {
+      ...supervisor,
+      schema: {
+        ...schema,
+        summary: 'Audit entries your agency may see, newest first, with filters and paging',
+        querystring: auditQuery,
+        response: { 200: pageOrDownload(auditPage, 'a page of entries'), ...refusals },
+      },
+    },
+    async (request, reply): Promise<AuditPage | string> => {
+      const viewer = userOf(request);
+      const query = request.query;
+      const source = requestSource(services, request);
+      const agencies = agenciesVisibleTo(viewer);
+      const action = query.format ? 'audit.export' : 'audit.view';
+      const target = { incidentId: query.incidentId, userId: query.userId, agencyId: query.agencyId ?? viewer.agencyId };
+      const detail = filterDetail({
+        action: query.action,
+        outcome: query.outcome,
+        from: query.from,
+        to: query.to,
+        limit: query.limit,
+        cursor: query.cursor,
+        format: query.format,
       });
-    }
-    return page;
-  });
+      if (query.agencyId && !agencies.has(query.agencyId)) {
+        await services.audit.note({ action, outcome: 'denied', actor: actorOf(viewer), target, source, reason: 'FORBIDDEN', detail });
+        throw new SightlineError('FORBIDDEN', 'you may only see the audit of your own agency');
+      }
+      await services.audit.allow({ action, actor: actorOf(viewer), target, source, detail });
 
-  app.get('/api/incidents/:incidentId/access-report', async (request, reply): Promise<AccessReport | string> => {
-    const viewer = await requireUser(services, request, 'supervisor');
-    const { incidentId } = parseWith(incidentParams, request.params);
-    const { format } = parseWith(accessReportQuery, request.query);
-    const source = requestSource(services, request);
+      const limit = query.limit ?? (query.format ? AUDIT_EXPORT_MAX : DEFAULT_PAGE);
+      // The index narrows by agency, incident, user, time and cursor; the rest is filtered here.
+      const page = await takePage(
+        services.audit.log.find({
+          order: 'desc',
+          beforeSeq: query.cursor,
+          agencyIds: [...agencies].filter((agency) => !query.agencyId || agency === query.agencyId),
+          incidentId: query.incidentId,
+          userId: query.userId,
+          from: query.from === undefined ? undefined : Date.parse(query.from),
+          to: query.to === undefined ? undefined : Date.parse(query.to),
+        }),
+        (entry) => canSeeAuditEntry(entry, agencies) && matchesAuditFilter(entry, query),
+        limit,
+      );
+      if (query.format === 'csv') return download(reply, 'csv', 'sightline-audit', auditEntriesCsv(page.entries));
+      if (query.format === 'json') {
+        return download(reply, 'json', 'sightline-audit', {
+          exportedAt: new Date().toISOString(),
+          exportedBy: actorOf(viewer),
+          filter: filterDetail({ incidentId: query.incidentId, userId: query.userId, agencyId: query.agencyId, ...detail }),
+          ...page,
+        });
+      }
+      return page;
+    },
+  );
 
-    const entries: AuditEntry[] = [];
-    for await (const entry of services.audit.log.find({ incidentId, order: 'asc' })) if (entry.target.incidentId === incidentId) entries.push(entry);
-    const stored = await services.incidentHistory.get(incidentId);
-    const agencyId =
-      stored?.agencyId ??
-      services.live.get(incidentId)?.incident.agencyId ??
-      entries.find((e) => e.action === 'incident.start' && e.target.agencyId)?.target.agencyId;
+  app.get(
+    '/api/incidents/:incidentId/access-report',
+    {
+      ...supervisor,
+      schema: {
+        ...schema,
+        summary: 'Everyone who saw or heard an incident, and the refused attempts',
+        params: incidentParams,
+        querystring: accessReportQuery,
+        response: { 200: pageOrDownload(accessReport, 'the access report'), ...refusals },
+      },
+    },
+    async (request, reply): Promise<AccessReport | string> => {
+      const viewer = userOf(request);
+      const { incidentId } = request.params;
+      const { format } = request.query;
+      const source = requestSource(services, request);
 
-    const event = { action: 'audit.access-report', actor: actorOf(viewer), target: { incidentId, agencyId }, source, detail: filterDetail({ format }) };
-    const refuse = async (error: SightlineError): Promise<never> => {
-      await services.audit.note({ ...event, outcome: 'denied', reason: error.code });
-      throw error;
-    };
-    if (!agencyId) return refuse(new SightlineError('INCIDENT_NOT_FOUND', 'no incident with that id is on record'));
-    if (!agenciesVisibleTo(viewer).has(agencyId)) return refuse(new SightlineError('FORBIDDEN', 'the incident belongs to another agency'));
-    await services.audit.allow(event);
+      const entries: AuditEntry[] = [];
+      for await (const entry of services.audit.log.find({ incidentId, order: 'asc' })) if (entry.target.incidentId === incidentId) entries.push(entry);
+      const stored = await services.incidentHistory.get(incidentId);
+      const agencyId =
+        stored?.agencyId ??
+        services.live.get(incidentId)?.incident.agencyId ??
+        entries.find((e) => e.action === 'incident.start' && e.target.agencyId)?.target.agencyId;
 
-    const ids = new Set(entries.flatMap((e) => [e.actor?.id, e.target.userId]).filter((id): id is string => Boolean(id)));
-    const names = new Map<string, string>();
-    for (const id of ids) {
-      const user = await services.directory.userById(id);
-      if (user) names.set(id, user.name);
-    }
-    const report = buildAccessReport(incidentId, entries, { facts: stored ?? { agencyId }, nameOf: (id) => names.get(id) });
-    if (format === 'csv') return download(reply, 'csv', `access-report-${incidentId}`, accessReportCsv(report));
-    if (format === 'json') return download(reply, 'json', `access-report-${incidentId}`, report);
-    return report;
-  });
+      const event = { action: 'audit.access-report', actor: actorOf(viewer), target: { incidentId, agencyId }, source, detail: filterDetail({ format }) };
+      const refuse = async (error: SightlineError): Promise<never> => {
+        await services.audit.note({ ...event, outcome: 'denied', reason: error.code });
+        throw error;
+      };
+      if (!agencyId) return refuse(new SightlineError('INCIDENT_NOT_FOUND', 'no incident with that id is on record'));
+      if (!agenciesVisibleTo(viewer).has(agencyId)) return refuse(new SightlineError('FORBIDDEN', 'the incident belongs to another agency'));
+      await services.audit.allow(event);
+
+      const ids = new Set(entries.flatMap((e) => [e.actor?.id, e.target.userId]).filter((id): id is string => Boolean(id)));
+      const names = new Map<string, string>();
+      for (const id of ids) {
+        const user = await services.directory.userById(id);
+        if (user) names.set(id, user.name);
+      }
+      const report = buildAccessReport(incidentId, entries, { facts: stored ?? { agencyId }, nameOf: (id) => names.get(id) });
+      if (format === 'csv') return download(reply, 'csv', `access-report-${incidentId}`, accessReportCsv(report));
+      if (format === 'json') return download(reply, 'json', `access-report-${incidentId}`, report);
+      return report;
+    },
+  );
 };
 

@@ -1,78 +1,128 @@
 // Supervisors: the live incidents they may see, the clinicians they may grant, and grants.
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { agencyAccess, canMarkShared, canSeeIncident } from '../access/policy.ts';
 import { consoleView } from '../console/views.ts';
 import { SightlineError } from '../errors.ts';
 import { publicUser } from '../identity/directory.ts';
-import { grantBody, incidentPatchBody, type ClinicianSummary, type GrantResponse, type IncidentSummary, type MediaCapabilitiesResponse } from '../protocol/http.ts';
+import {
+  clinicianQuery,
+  clinicianSummary,
+  grantBody,
+  grantResponse,
+  incidentParams,
+  incidentPatchBody,
+  incidentPatchResponse,
+  mediaCapabilitiesResponse,
+  type ClinicianSummary,
+  type GrantResponse,
+  type IncidentSummary,
+  type MediaCapabilitiesResponse,
+} from '../protocol/http.ts';
+import { grantInfo, incidentSummary } from '../protocol/views.ts';
 import type { Services } from '../services.ts';
-import { actorOf, forbid, parseWith, requestSource, requireUser } from './request-auth.ts';
+import { refusals, SESSION } from './openapi.ts';
+import { actorOf, forbid, requestSource, signedIn, userOf } from './request-auth.ts';
 
-const incidentParams = z.object({ incidentId: z.string().min(1).max(128) });
-const clinicianQuery = z.object({ incidentId: z.string().min(1).max(128).optional() });
+export const incidentRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const supervisor = { preValidation: signedIn(services, 'supervisor') };
+  const schema = { tags: ['incidents'], security: SESSION };
 
-export const incidentRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
-  app.get('/api/media/capabilities', async (): Promise<MediaCapabilitiesResponse> => ({ routerRtpCapabilities: services.media.rtpCapabilities }));
+  app.get(
+    '/api/media/capabilities',
+    { schema: { tags: ['media'], summary: "What every incident's router offers (no sign-in needed)", response: { 200: mediaCapabilitiesResponse } } },
+    async (): Promise<MediaCapabilitiesResponse> => ({ routerRtpCapabilities: services.media.rtpCapabilities }),
+  );
 
-  app.get('/api/incidents', async (request): Promise<IncidentSummary[]> => {
-    const supervisor = await requireUser(services, request, 'supervisor');
-    const [incidents, agreements] = await Promise.all([services.incidents.list(), services.agreements.active()]);
-    return consoleView(services, supervisor, incidents, agreements);
-  });
+  app.get(
+    '/api/incidents',
+    { ...supervisor, schema: { ...schema, summary: 'The live incidents a supervisor may see', response: { 200: z.array(incidentSummary), ...refusals } } },
+    async (request): Promise<IncidentSummary[]> => {
+      const [incidents, agreements] = await Promise.all([services.incidents.list(), services.agreements.active()]);
+      return consoleView(services, userOf(request), incidents, agreements);
+    },
+  );
 
   /** Marking an incident for sharing makes it visible under "marked incidents only" agreements. */
-  app.patch('/api/incidents/:incidentId', async (request) => {
-    const actor = await requireUser(services, request);
-    const { incidentId } = parseWith(incidentParams, request.params);
-    const { shared } = parseWith(incidentPatchBody, request.body);
-    const incident = await services.incidents.get(incidentId);
-    const decision = canMarkShared(actorOf(actor), incident);
-    const event = { action: shared ? 'incident.share' : 'incident.unshare', actor: actorOf(actor), target: { incidentId }, source: requestSource(services, request) };
-    if (!decision.allowed) {
-      await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
-      throw new SightlineError(decision.code);
-    }
-    await services.audit.allow(event);
-    await services.incidents.update(incidentId, () => ({ shared }));
-    await services.bus.publish({ type: 'incidents.changed', incidentId });
-    // Withdrawing the mark may take the incident away from partner agencies: their clinicians'
-    // grants end here, and every node cuts the partner supervisors watching it.
-    if (!shared) {
-      await services.grantService.endUncovered(event.source);
-      await services.bus.publish({ type: 'access.narrowed', reason: 'incident.unshared', incidentId });
-    }
-    return { incidentId, shared };
-  });
+  app.patch(
+    '/api/incidents/:incidentId',
+    {
+      preValidation: signedIn(services),
+      schema: {
+        ...schema,
+        summary: 'Mark an incident for sharing, or withdraw the mark (its supervisor or officer)',
+        params: incidentParams,
+        body: incidentPatchBody,
+        response: { 200: incidentPatchResponse, ...refusals },
+      },
+    },
+    async (request) => {
+      const actor = userOf(request);
+      const { incidentId } = request.params;
+      const { shared } = request.body;
+      const incident = await services.incidents.get(incidentId);
+      const decision = canMarkShared(actorOf(actor), incident);
+      const event = { action: shared ? 'incident.share' : 'incident.unshare', actor: actorOf(actor), target: { incidentId }, source: requestSource(services, request) };
+      if (!decision.allowed) {
+        await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
+        throw new SightlineError(decision.code);
+      }
+      await services.audit.allow(event);
+      await services.incidents.update(incidentId, () => ({ shared }));
+      await services.bus.publish({ type: 'incidents.changed', incidentId });
+      // Withdrawing the mark may take the incident away from partner agencies: their clinicians'
+      // grants end here, and every node cuts the partner supervisors watching it.
+      if (!shared) {
+        await services.grantService.endUncovered(event.source);
+        await services.bus.publish({ type: 'access.narrowed', reason: 'incident.unshared', incidentId });
+      }
+      return { incidentId, shared };
+    },
+  );
 
   /** Clinicians a supervisor may grant; with `incidentId`, only those whose agency may see that incident. */
-  app.get('/api/clinicians', async (request): Promise<ClinicianSummary[]> => {
-    const supervisor = await requireUser(services, request, 'supervisor');
-    const { incidentId } = parseWith(clinicianQuery, request.query);
-    const clinicians = await services.directory.users({ role: 'clinician' });
-    const agreements = await services.agreements.active();
-    const incident = incidentId ? await services.incidents.get(incidentId) : undefined;
-    if (incident && !canSeeIncident(actorOf(supervisor), incident, agreements).allowed) return forbid(services, request, supervisor, { incidentId });
-    return clinicians
-      .filter((c) => !incident || agencyAccess(incident, c.agencyId, agreements).allowed)
-      .filter((c) => !incident || incident.agencyId === supervisor.agencyId || c.agencyId === supervisor.agencyId)
-      .map((c) => ({ ...publicUser(c), onCall: c.onCall }));
-  });
+  app.get(
+    '/api/clinicians',
+    {
+      ...supervisor,
+      schema: { ...schema, tags: ['grants'], summary: 'Clinicians a supervisor may grant (that incident, with incidentId)', querystring: clinicianQuery, response: { 200: z.array(clinicianSummary), ...refusals } },
+    },
+    async (request): Promise<ClinicianSummary[]> => {
+      const supervisor = userOf(request);
+      const { incidentId } = request.query;
+      const clinicians = await services.directory.users({ role: 'clinician' });
+      const agreements = await services.agreements.active();
+      const incident = incidentId ? await services.incidents.get(incidentId) : undefined;
+      if (incident && !canSeeIncident(actorOf(supervisor), incident, agreements).allowed) return forbid(services, request, supervisor, { incidentId });
+      return clinicians
+        .filter((c) => !incident || agencyAccess(incident, c.agencyId, agreements).allowed)
+        .filter((c) => !incident || incident.agencyId === supervisor.agencyId || c.agencyId === supervisor.agencyId)
+        .map((c) => ({ ...publicUser(c), onCall: c.onCall }));
+    },
+  );
 
-  app.post('/api/incidents/:incidentId/grants', async (request, reply): Promise<GrantResponse> => {
-    const supervisor = await requireUser(services, request, 'supervisor');
-    const { incidentId } = parseWith(incidentParams, request.params);
-    const body = parseWith(grantBody, request.body);
-    const granted = await services.grantService.create(supervisor, { incidentId, ...body }, requestSource(services, request));
-    reply.code(201);
-    return granted;
-  });
+  app.post(
+    '/api/incidents/:incidentId/grants',
+    {
+      ...supervisor,
+      schema: { ...schema, summary: 'Grant a clinician view and/or talk on an incident', params: incidentParams, body: grantBody, response: { 201: grantResponse, ...refusals } },
+    },
+    async (request, reply): Promise<GrantResponse> => {
+      const granted = await services.grantService.create(userOf(request), { incidentId: request.params.incidentId, ...request.body }, requestSource(services, request));
+      reply.code(201);
+      return granted;
+    },
+  );
 
-  app.get('/api/incidents/:incidentId/grants', async (request) => {
-    const supervisor = await requireUser(services, request, 'supervisor');
-    const { incidentId } = parseWith(incidentParams, request.params);
-    const incident = await services.incidents.get(incidentId);
-    if (!canSeeIncident(actorOf(supervisor), incident, await services.agreements.active()).allowed) return forbid(services, request, supervisor, { incidentId });
-    return Promise.all((await services.grants.list({ incidentId })).map((g) => services.grantService.info(g, incident)));
-  });
+  app.get(
+    '/api/incidents/:incidentId/grants',
+    { ...supervisor, schema: { ...schema, summary: 'The grants on an incident', params: incidentParams, response: { 200: z.array(grantInfo), ...refusals } } },
+    async (request) => {
+      const supervisor = userOf(request);
+      const { incidentId } = request.params;
+      const incident = await services.incidents.get(incidentId);
+      if (!canSeeIncident(actorOf(supervisor), incident, await services.agreements.active()).allowed) return forbid(services, request, supervisor, { incidentId });
+      return Promise.all((await services.grants.list({ incidentId })).map((g) => services.grantService.info(g, incident)));
+    },
+  );
 };

@@ -1,6 +1,5 @@
 // Session checks at the HTTP edge: the bearer token is verified once, then handlers use the user.
 import type { FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 import type { AuditSource, AuditTarget } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import type { Role, User } from '../identity/directory.ts';
@@ -55,14 +54,24 @@ export async function forbid(services: Services, request: FastifyRequest, user: 
   throw new SightlineError('FORBIDDEN', message);
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-    throw new SightlineError('BAD_REQUEST', `${issue?.message ?? 'invalid request'}${where}`);
-  }
-  return result.data;
+const signedInUsers = new WeakMap<FastifyRequest, User>();
+
+/**
+ * A route's `preValidation` hook: the session is checked before the request's shape (its schema),
+ * so a caller without one is refused NOT_AUTHENTICATED, audited and limited as anonymous, whatever
+ * it sent. The handler then takes the user with `userOf`.
+ */
+export function signedIn(services: Services, role?: Role) {
+  return async (request: FastifyRequest): Promise<void> => {
+    signedInUsers.set(request, await requireUser(services, request, role));
+  };
+}
+
+/** The user a route's `signedIn` hook let through. */
+export function userOf(request: FastifyRequest): User {
+  const user = signedInUsers.get(request);
+  if (!user) throw new SightlineError('INTERNAL', 'this route checks no session');
+  return user;
 }
 
 export { actorOf } from '../identity/directory.ts';

@@ -1,16 +1,19 @@
 // Sign-in (password, camera device key, or the agency's own OIDC provider) and sign-out.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AuditSource } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import { publicUser, type User } from '../identity/directory.ts';
 import { verifyOidcIdToken } from '../identity/oidc.ts';
 import { costOf, dummyHash, hashSecret, needsRehash, verifySecret } from '../identity/passwords.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
-import { deviceLoginBody, loginBody, oidcLoginBody, type LoginResponse } from '../protocol/http.ts';
+import { deviceLoginBody, loginBody, loginResponse, meResponse, oidcLoginBody, type LoginResponse } from '../protocol/http.ts';
 import type { Services } from '../services.ts';
-import { actorOf, bearerToken, parseWith, requestSource, requireUser } from './request-auth.ts';
+import { refusals, SESSION } from './openapi.ts';
+import { actorOf, bearerToken, requestSource, signedIn, userOf } from './request-auth.ts';
 
-export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const rateLimit = { rateLimit: { max: services.config.AUTH_RATE_PER_MINUTE, timeWindow: '1 minute' } };
   const cost = costOf(services.config.PASSWORD_HASH_LOG2N);
   // Unknown names cost as much as known ones: the dummy is hashed at the cost new hashes get.
@@ -54,8 +57,10 @@ export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (
     };
   };
 
-  app.post('/api/session', { config: rateLimit }, async (request): Promise<LoginResponse> => {
-    const { username, password } = parseWith(loginBody, request.body);
+  const signIn = (summary: string) => ({ tags: ['session'], summary, response: { 200: loginResponse, ...refusals } });
+
+  app.post('/api/session', { config: rateLimit, schema: { ...signIn('Sign in with a password'), body: loginBody } }, async (request): Promise<LoginResponse> => {
+    const { username, password } = request.body;
     const source = requestSource(services, request);
     const user = await services.directory.userByUsername(username);
     const detail = { username: username.slice(0, 64) };
@@ -74,8 +79,8 @@ export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (
   });
 
   /** A camera signs in with its device credential and acts for the officer it is registered to. */
-  app.post('/api/session/device', { config: rateLimit }, async (request): Promise<LoginResponse> => {
-    const { deviceId, key } = parseWith(deviceLoginBody, request.body);
+  app.post('/api/session/device', { config: rateLimit, schema: { ...signIn('A camera signs in with its device key'), body: deviceLoginBody } }, async (request): Promise<LoginResponse> => {
+    const { deviceId, key } = request.body;
     const source = requestSource(services, request);
     const device = await services.directory.device(deviceId);
     const matches = await verifySecret(key, device?.keyHash ?? DUMMY_HASH);
@@ -87,8 +92,8 @@ export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (
   });
 
   /** Sign-in through the agency's own identity provider: an ID token verified against its JWKS. */
-  app.post('/api/session/oidc', { config: rateLimit }, async (request): Promise<LoginResponse> => {
-    const { agencyId, idToken } = parseWith(oidcLoginBody, request.body);
+  app.post('/api/session/oidc', { config: rateLimit, schema: { ...signIn("Sign in with an ID token from the agency's identity provider"), body: oidcLoginBody } }, async (request): Promise<LoginResponse> => {
+    const { agencyId, idToken } = request.body;
     const source = requestSource(services, request);
     try {
       const user = await verifyOidcIdToken(services.directory, agencyId, idToken, (changed) =>
@@ -101,8 +106,8 @@ export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (
     }
   });
 
-  app.delete('/api/session', async (request: FastifyRequest, reply) => {
-    const user = await requireUser(services, request);
+  app.delete('/api/session', { preValidation: signedIn(services), schema: { tags: ['session'], summary: 'Sign out', security: SESSION, response: { 204: z.undefined().describe('signed out'), ...refusals } } }, async (request: FastifyRequest, reply) => {
+    const user = userOf(request);
     await services.sessions.end(bearerToken(request) ?? '');
     await services.audit.note({
       action: 'logout',
@@ -114,5 +119,9 @@ export const sessionRoutes: FastifyPluginAsync<{ services: Services }> = async (
     return reply.code(204).send();
   });
 
-  app.get('/api/me', async (request) => ({ user: publicUser(await requireUser(services, request)) }));
+  app.get(
+    '/api/me',
+    { preValidation: signedIn(services), schema: { tags: ['session'], summary: 'Who is signed in', security: SESSION, response: { 200: meResponse, ...refusals } } },
+    async (request) => ({ user: publicUser(userOf(request)) }),
+  );
 };

@@ -36,78 +36,75 @@ export type AuditQuery = z.infer<typeof auditQuery>;
 
 export const accessReportQuery = z.strictObject({ format: exportFormat.optional() });
 
+const nodeSource = { ip: z.string().nullable(), userAgent: z.string().nullable(), node: z.string() };
+
 /** One audit entry as the API returns it (the stored entry, hash-chained). */
-export interface AuditEntryView {
-  seq: number;
-  at: string;
-  action: string;
-  outcome: 'allowed' | 'denied' | 'info';
-  actor: { id: string; role: string; agencyId: string | null } | null;
-  target: { incidentId?: string; agencyId?: string; grantId?: string; userId?: string };
-  source: { ip: string | null; userAgent: string | null; node: string; connection?: string };
-  reason?: string;
-  detail?: Record<string, string | number | boolean | null>;
-  prevHash: string;
-  hash: string;
-}
+export const auditEntryView = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  action: z.string(),
+  outcome: z.enum(['allowed', 'denied', 'info']),
+  actor: z.object({ id: z.string(), role: z.string(), agencyId: z.string().nullable() }).nullable(),
+  target: z.object({ incidentId: z.string().optional(), agencyId: z.string().optional(), grantId: z.string().optional(), userId: z.string().optional() }),
+  source: z.object({ ...nodeSource, connection: z.string().optional() }),
+  reason: z.string().optional(),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntryView = z.infer<typeof auditEntryView>;
 
-export interface AuditPage {
-  entries: AuditEntryView[];
-  /** Pass as ?cursor= for the next (older) page; null when there is none. */
-  nextCursor: number | null;
-}
+export const auditPage = z.object({
+  entries: z.array(auditEntryView),
+  nextCursor: z.number().int().nullable().describe('pass as ?cursor= for the next (older) page; null when there is none'),
+});
+export type AuditPage = z.infer<typeof auditPage>;
 
-export interface AuditActorView {
-  id: string;
-  role: string;
-  agencyId: string | null;
-}
+export const auditActorView = z.object({ id: z.string(), role: z.string(), agencyId: z.string().nullable() });
+export type AuditActorView = z.infer<typeof auditActorView>;
 
 /** One person's time in an incident: how they came to be there, and when it ended. */
-export interface AccessSession {
-  userId: string;
-  name: string | null;
-  role: string;
-  agencyId: string | null;
-  /** 'incident-officer' (streamed it) or 'grant' (a supervisor's grant). */
-  authority: 'incident-officer' | 'grant';
-  joinedAt: string;
-  /** Null while still present. */
-  leftAt: string | null;
-  /** The audited action that ended it: leave, grant.expire or incident.end. */
-  endedBy: string | null;
-  endReason: string | null;
-  permissions: string[];
-  grantId: string | null;
-  grantedBy: AuditActorView | null;
-  grantedAt: string | null;
-  grantExpiresAt: string | null;
-  /** Push-to-talk intervals (clinicians). */
-  talk: Array<{ from: string; to: string | null }>;
-  source: { ip: string | null; userAgent: string | null; node: string };
-}
+export const accessSession = z.object({
+  userId: z.string(),
+  name: z.string().nullable(),
+  role: z.string(),
+  agencyId: z.string().nullable(),
+  authority: z.enum(['incident-officer', 'grant']).describe("'incident-officer' (streamed it) or 'grant' (a supervisor's grant)"),
+  joinedAt: z.string(),
+  leftAt: z.string().nullable().describe('null while still present'),
+  endedBy: z.string().nullable().describe('the audited action that ended it: leave, grant.expire or incident.end'),
+  endReason: z.string().nullable(),
+  permissions: z.array(z.string()),
+  grantId: z.string().nullable(),
+  grantedBy: auditActorView.nullable(),
+  grantedAt: z.string().nullable(),
+  grantExpiresAt: z.string().nullable(),
+  talk: z.array(z.object({ from: z.string(), to: z.string().nullable() })).describe('push-to-talk intervals (clinicians)'),
+  source: z.object(nodeSource),
+});
+export type AccessSession = z.infer<typeof accessSession>;
 
-export interface AccessRefusal {
-  at: string;
-  actor: AuditActorView | null;
-  userId: string | null;
-  grantId: string | null;
-  reason: string | null;
-  source: { ip: string | null; userAgent: string | null; node: string };
-}
+export const accessRefusal = z.object({
+  at: z.string(),
+  actor: auditActorView.nullable(),
+  userId: z.string().nullable(),
+  grantId: z.string().nullable(),
+  reason: z.string().nullable(),
+  source: z.object(nodeSource),
+});
+export type AccessRefusal = z.infer<typeof accessRefusal>;
 
-export interface AccessReport {
-  incident: {
-    id: string;
-    agencyId: string;
-    officerId: string | null;
-    startedAt: string | null;
-    endedAt: string | null;
-    endReason: string | null;
-  };
-  /** Everyone who saw or heard the incident, in the order they came. */
-  sessions: AccessSession[];
-  /** Attempts to join that were refused. */
-  refused: AccessRefusal[];
-  generatedAt: string;
-}
+export const accessReport = z.object({
+  incident: z.object({
+    id: z.string(),
+    agencyId: z.string(),
+    officerId: z.string().nullable(),
+    startedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    endReason: z.string().nullable(),
+  }),
+  sessions: z.array(accessSession).describe('everyone who saw or heard the incident, in the order they came'),
+  refused: z.array(accessRefusal).describe('attempts to join that were refused'),
+  generatedAt: z.string(),
+});
+export type AccessReport = z.infer<typeof accessReport>;

@@ -1,33 +1,62 @@
-// HTTP API bodies, shared by the control plane and the browser client.
+// HTTP API: route parameters, request bodies and response bodies, shared by the control plane
+// (its route schemas, hence the OpenAPI description at /api/openapi.json) and the browser client.
 // Every error response is { error: { code, message } } with a stable code from error-codes.ts.
 import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
 import { agencyRoleSchema, roleSchema } from './roles.ts';
-import { permission, type GrantInfo, type InboxEntry, type IncidentSummary, type UserInfo, type Permission } from './messages.ts';
+import { permission, type GrantInfo, type InboxEntry, type IncidentSummary } from './messages.ts';
+import { userInfo } from './views.ts';
 export type { GrantInfo, InboxEntry, IncidentSummary };
+
+/** Ids in paths: opaque, bounded. */
+const pathId = z.string().min(1).max(128);
+export const incidentParams = z.object({ incidentId: pathId });
+export const grantParams = z.object({ grantId: pathId });
+export const agreementParams = z.object({ agreementId: pathId });
+/** A WHIP or WHEP session's resource: /whip/resource/:id, /whep/resource/:id */
+export const mediaResourceParams = z.object({ id: pathId });
+/** GET /api/clinicians?incidentId= */
+export const clinicianQuery = z.object({ incidentId: pathId.optional() });
+
+/** Every refusal: a stable code (error-codes.ts) and a human-readable message. */
+export const errorBody = z.object({
+  error: z.object({
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBody>;
 
 /** POST /api/session */
 export const loginBody = z.strictObject({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
 });
-export interface LoginResponse {
-  token: string;
-  user: UserInfo;
-  idleTimeoutSeconds: number;
-}
+export const loginResponse = z.object({
+  token: z.string().describe('the session: send as `Authorization: Bearer <token>`'),
+  user: userInfo,
+  idleTimeoutSeconds: z.number().int(),
+});
+export type LoginResponse = z.infer<typeof loginResponse>;
+
+/** GET /api/me */
+export const meResponse = z.object({ user: userInfo });
 
 /** GET /api/media/capabilities (no sign-in needed): what every incident router offers. */
-export interface MediaCapabilitiesResponse {
-  routerRtpCapabilities: unknown;
-}
+export const mediaCapabilitiesResponse = z.object({
+  routerRtpCapabilities: z.unknown().describe("mediasoup RtpCapabilities of every incident's router"),
+});
+export type MediaCapabilitiesResponse = z.infer<typeof mediaCapabilitiesResponse>;
 
 /** GET /api/incidents (supervisor): IncidentSummary[] for the live incidents they may see. */
 
 /** PATCH /api/incidents/:incidentId (supervisor of the incident's agency, or its officer) */
 export const incidentPatchBody = z.strictObject({ shared: z.boolean() });
+export const incidentPatchResponse = z.object({ incidentId: z.string(), shared: z.boolean() });
 
 /** GET /api/clinicians?incidentId= (supervisor): clinicians who may be granted that incident. */
-export type ClinicianSummary = UserInfo & { onCall: boolean };
+export const clinicianSummary = userInfo.extend({ onCall: z.boolean() });
+export type ClinicianSummary = z.infer<typeof clinicianSummary>;
 
 /** POST /api/incidents/:incidentId/grants (supervisor) */
 export const grantBody = z.strictObject({
@@ -35,16 +64,16 @@ export const grantBody = z.strictObject({
   permissions: z.array(permission).min(1).max(2),
   ttlSeconds: z.number().int().min(30),
 });
-export interface GrantResponse {
-  grantId: string;
-  incidentId: string;
-  clinicianId: string;
-  permissions: Permission[];
-  expiresAt: number;
-  token: string;
-  /** The clinician's link: /watch.html#incident=...&token=... */
-  link: string;
-}
+export const grantResponse = z.object({
+  grantId: z.string(),
+  incidentId: z.string(),
+  clinicianId: z.string(),
+  permissions: z.array(permission),
+  expiresAt: z.number().int().describe('milliseconds since the epoch'),
+  token: z.string().describe('the viewing token (EdDSA JWT)'),
+  link: z.string().describe("the clinician's link: /watch.html#incident=...&token=..."),
+});
+export type GrantResponse = z.infer<typeof grantResponse>;
 
 /** POST /api/grants/:grantId/extend (supervisor): new duration from now. */
 export const extendBody = z.strictObject({ ttlSeconds: z.number().int().min(30) });
@@ -65,24 +94,26 @@ export const agreementBody = z.strictObject({
   toAgencyId: z.string().min(1).max(128),
   scope: z.enum(['all', 'marked']),
 });
-export interface AgreementInfo {
-  id: string;
-  fromAgencyId: string;
-  toAgencyId: string;
-  scope: 'all' | 'marked';
-  createdAt: number;
-  createdBy: string;
-  revokedAt: number | null;
-  revokedBy: string | null;
-}
+export const agreementInfo = z.object({
+  id: z.string(),
+  fromAgencyId: z.string(),
+  toAgencyId: z.string(),
+  scope: z.enum(['all', 'marked']),
+  createdAt: z.number().int(),
+  createdBy: z.string(),
+  revokedAt: z.number().int().nullable(),
+  revokedBy: z.string().nullable(),
+});
+export type AgreementInfo = z.infer<typeof agreementInfo>;
 /** GET /api/agreements (admin, supervisor: those involving their agency); POST /api/agreements (admin of the sharing agency); POST /api/agreements/:id/revoke */
 
 /** GET /api/agencies (any signed-in user) */
-export interface AgencyInfo {
-  id: string;
-  name: string;
-  oidc: { issuer: string } | null;
-}
+export const agencyInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  oidc: z.object({ issuer: z.string() }).nullable(),
+});
+export type AgencyInfo = z.infer<typeof agencyInfo>;
 
 /** Admin: POST /api/admin/agencies, /api/admin/users, /api/admin/devices; GET /api/admin/users */
 export const adminAgencyBody = z.strictObject({
@@ -111,6 +142,10 @@ export const adminDeviceBody = z.strictObject({
   officerId: z.string().min(1),
   key: z.string().min(24).max(256),
 });
+/** A user as the administration console lists them (`sso`: signs in through the agency's provider). */
+export const adminUserInfo = userInfo.extend({ onCall: z.boolean(), sso: z.boolean() });
+export const adminUserCreated = userInfo.extend({ onCall: z.boolean() });
+export const adminDeviceInfo = z.object({ id: z.string(), officerId: z.string() });
 
 /** POST /api/session/device: a camera signs in with its device credential. -> LoginResponse */
 export const deviceLoginBody = z.strictObject({ deviceId: z.string().min(1).max(64), key: z.string().min(1).max(256) });
@@ -119,16 +154,22 @@ export const deviceLoginBody = z.strictObject({ deviceId: z.string().min(1).max(
 export const oidcLoginBody = z.strictObject({ agencyId: z.string().min(1).max(64), idToken: z.string().min(1).max(8192) });
 
 /** One published demo account, listed on the home page while the demo seed is loaded. */
-export interface DemoAccount {
-  role: string;
-  agency: string;
-  username: string;
-  password: string;
-}
+export const demoAccount = z.object({ role: z.string(), agency: z.string(), username: z.string(), password: z.string() });
+export type DemoAccount = z.infer<typeof demoAccount>;
 
 /** `GET /api/info`: what the home page shows before anyone signs in. */
-export interface SiteInfo {
-  name: 'Sightline';
-  /** Present only while the demo seed is loaded (never in production). */
-  demoAccounts?: DemoAccount[];
-}
+export const siteInfo = z.object({
+  name: z.literal('Sightline'),
+  demoAccounts: z.array(demoAccount).optional().describe('present only while the demo seed is loaded (never in production)'),
+});
+export type SiteInfo = z.infer<typeof siteInfo>;
+
+/** GET /healthz */
+export const healthResponse = z.object({ ok: z.literal(true), node: z.string() });
+/** GET /readyz: 200 when ready, 503 with the reasons while draining or missing a dependency. */
+export const readinessResponse = z.object({
+  ready: z.boolean(),
+  problems: z.array(z.string()),
+  draining: z.boolean(),
+  media: z.object({ workers: z.number().int(), rooms: z.number().int(), consumers: z.number().int() }),
+});

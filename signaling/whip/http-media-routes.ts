@@ -9,14 +9,24 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { SightlineError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { iceServersFor } from '../turn/turn-credentials.ts';
+import {
+  SDP,
+  SDPFRAG,
+  deleteResourceSchema,
+  endpointNotAllowedSchema,
+  endpointOptionsSchema,
+  patchResourceSchema,
+  resourceNotAllowedSchema,
+  resourceOptionsSchema,
+  whepSchema,
+  whipSchema,
+} from './http-media-schemas.ts';
+import { incidentParams } from '../protocol/http.ts';
 import type { HttpMediaSession } from './http-session.ts';
 import { resourceCaller } from './resource-auth.ts';
 import { buildIceFragment, parseIceFragment, type LocalTransport } from './sdp-answer.ts';
 import { play } from './whep-play.ts';
 import { publish } from './whip-publish.ts';
-
-const SDP = 'application/sdp';
-const SDPFRAG = 'application/trickle-ice-sdpfrag';
 
 const contentType = (request: FastifyRequest) => (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 
@@ -38,6 +48,9 @@ function iceServerLinks(services: Services, userId: string, notAfter: number | n
 export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const sessions = new Map<string, HttpMediaSession>();
   const rateLimit = { rateLimit: { max: services.config.AUTH_RATE_PER_MINUTE, timeWindow: '1 minute' } };
+  // The route schemas here describe SDP bodies for the OpenAPI document; the handlers check them
+  // (http-media-schemas.ts), so nothing is validated before them.
+  app.setValidatorCompiler(() => (value) => ({ value }));
 
   // SDP bodies arrive as text; any other type is taken as text too and refused by the handler with 415.
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: services.config.HTTP_BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
@@ -62,10 +75,10 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
     const sdp = requireBody(request, SDP);
     return created(reply, await publish(services, sessions, request, sdp));
   };
-  app.post('/whip', { config: rateLimit }, publishHandler);
-  app.post('/whip/*', { config: rateLimit }, publishHandler);
+  app.post('/whip', { config: rateLimit, schema: whipSchema }, publishHandler);
+  app.post('/whip/*', { config: rateLimit, schema: whipSchema }, publishHandler);
 
-  app.post<{ Params: { incidentId: string } }>('/whep/:incidentId', { config: rateLimit }, async (request, reply) => {
+  app.post<{ Params: { incidentId: string } }>('/whep/:incidentId', { config: rateLimit, schema: whepSchema }, async (request, reply) => {
     const sdp = requireBody(request, SDP);
     if (!/^[\w-]{1,128}$/.test(request.params.incidentId)) throw new SightlineError('NOT_FOUND');
     return created(reply, await play(services, sessions, request, request.params.incidentId, sdp));
@@ -80,7 +93,7 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
       return { session: session!, source };
     };
 
-    app.patch<{ Params: { id: string } }>(`/${protocol}/resource/:id`, async (request, reply) => {
+    app.patch<{ Params: { id: string } }>(`/${protocol}/resource/:id`, { schema: patchResourceSchema }, async (request, reply) => {
       const { session } = await authorized(request, `${protocol}.patch`);
       const body = requireBody(request, SDPFRAG);
       let fragment;
@@ -109,7 +122,7 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
       return reply.code(204).send();
     });
 
-    app.delete<{ Params: { id: string } }>(`/${protocol}/resource/:id`, async (request, reply) => {
+    app.delete<{ Params: { id: string } }>(`/${protocol}/resource/:id`, { schema: deleteResourceSchema }, async (request, reply) => {
       const { session, source } = await authorized(request, `${protocol}.end`);
       // The client left: no refusal or expiry code to record. The caller holds the session's own
       // credential, so it acts for the session's publisher or player.
@@ -124,8 +137,8 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
       reply.header('allow', allow);
       throw new SightlineError('METHOD_NOT_ALLOWED');
     };
-    app.route({ method: ['GET', 'HEAD', 'PUT', 'POST'], url: `/${protocol}/resource/:id`, handler: notAllowed('PATCH, DELETE, OPTIONS') });
-    app.options(`/${protocol}/resource/:id`, async (_request, reply) => reply.code(204).header('allow', 'PATCH, DELETE, OPTIONS').header('accept-patch', SDPFRAG).send());
+    app.route({ method: ['GET', 'HEAD', 'PUT', 'POST'], url: `/${protocol}/resource/:id`, schema: resourceNotAllowedSchema, handler: notAllowed('PATCH, DELETE, OPTIONS') });
+    app.options(`/${protocol}/resource/:id`, { schema: resourceOptionsSchema }, async (_request, reply) => reply.code(204).header('allow', 'PATCH, DELETE, OPTIONS').header('accept-patch', SDPFRAG).send());
   }
 
   const endpointNotAllowed = async (_request: FastifyRequest, reply: FastifyReply) => {
@@ -133,7 +146,9 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
     throw new SightlineError('METHOD_NOT_ALLOWED');
   };
   for (const url of ['/whip', '/whip/*', '/whep/:incidentId']) {
-    app.route({ method: ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'], url, handler: endpointNotAllowed });
-    app.options(url, async (_request, reply) => reply.code(204).header('allow', 'POST, OPTIONS').header('accept-post', SDP).send());
+    // The WHEP endpoint's path names its incident.
+    const params = url === '/whep/:incidentId' ? { params: incidentParams } : {};
+    app.route({ method: ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'], url, schema: { ...endpointNotAllowedSchema, ...params }, handler: endpointNotAllowed });
+    app.options(url, { schema: { ...endpointOptionsSchema, ...params } }, async (_request, reply) => reply.code(204).header('allow', 'POST, OPTIONS').header('accept-post', SDP).send());
   }
 };

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { buildApp } from '../../signaling/app.ts';
 import { loadConfig, type ConfigInput } from '../../signaling/config.ts';
@@ -34,6 +34,8 @@ export interface RelayOptions {
   dataDir?: string;
   /** Where HTTP/WebSocket listen (a test namespace's veth address instead of loopback). */
   host?: string;
+  /** Called with every route as the app registers it. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function startRelay(overrides: Partial<Record<keyof ConfigInput, string>> = {}, options: RelayOptions = {}): Promise<TestRelay> {
@@ -60,7 +62,7 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
   });
   const log = createLogger(config, options.logStream);
   const services = await createServices(config, log, { now: options.now });
-  const { app } = await buildApp({ services, logger: log });
+  const { app } = await buildApp({ services, logger: log, onRoute: options.onRoute });
   await app.listen({ host, port: 0 });
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('relay did not bind');
