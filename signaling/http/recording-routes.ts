@@ -1,23 +1,30 @@
 // Evidence recordings over HTTP: the manifest of an incident's recording, the export (a tar of
 // segments, manifest, signature, public key and audit extract), and an agency's recording switch.
 // Every list and export is audited before it is answered, and every refusal is audited.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canAccessRecording, canSetAgencyRecording, type IncidentFacts, type RecordingAction } from '../access/policy.ts';
 import type { AuditEntry } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import type { User } from '../identity/directory.ts';
+import { agencyParams, incidentParams, recordingSwitchBody, recordingSwitchResponse } from '../protocol/http.ts';
 import { evidenceFiles, readManifest } from '../recording/evidence-export.ts';
+import { recordingManifest } from '../recording/manifest.ts';
 import { RecordingPaths } from '../recording/recording-paths.ts';
 import { tarStream } from '../recording/tar-stream.ts';
 import type { Services } from '../services.ts';
-import { actorOf, parseWith, requestSource, requireUser } from './request-auth.ts';
+import { refusals, SESSION } from './openapi.ts';
+import { actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
 
-const incidentParams = z.object({ incidentId: z.string().min(1).max(128) });
-const agencyParams = z.object({ agencyId: z.string().min(1).max(128) });
-const recordingSwitch = z.strictObject({ enabled: z.boolean() });
+const recordingList = z.object({
+  manifest: recordingManifest,
+  sealed: z.boolean().describe('the incident ended and the manifest is signed'),
+  recording: z.boolean().describe('segments are still being written'),
+});
 
-export const recordingRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const recordingRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const schema = { tags: ['recordings'], security: SESSION };
   /** The facts the policy needs, from the live incident or, once it ended, its history and manifest. */
   async function incidentFacts(incidentId: string): Promise<IncidentFacts> {
     // Only ids the relay makes reach the store or the disk.
@@ -46,40 +53,71 @@ export const recordingRoutes: FastifyPluginAsync<{ services: Services }> = async
     return value;
   }
 
-  app.get('/api/incidents/:incidentId/recordings', async (request) => {
-    const user = await requireUser(services, request);
-    const { incidentId } = parseWith(incidentParams, request.params);
-    const manifest = await admit(request, user, incidentId, 'list', () => readManifest(services.recordingPaths, incidentId));
-    return { manifest, sealed: manifest.endedAt !== null, recording: services.recordings.isRecording(incidentId) };
-  });
+  app.get(
+    '/api/incidents/:incidentId/recordings',
+    {
+      preValidation: signedIn(services),
+      schema: { ...schema, summary: "An incident's recording: its manifest of hashed segments", params: incidentParams, response: { 200: recordingList, ...refusals } },
+    },
+    async (request) => {
+      const { incidentId } = request.params;
+      const manifest = await admit(request, userOf(request), incidentId, 'list', () => readManifest(services.recordingPaths, incidentId));
+      return { manifest, sealed: manifest.endedAt !== null, recording: services.recordings.isRecording(incidentId) };
+    },
+  );
 
-  app.get('/api/incidents/:incidentId/recordings/export', async (request, reply) => {
-    const user = await requireUser(services, request);
-    const { incidentId } = parseWith(incidentParams, request.params);
-    const files = await admit(request, user, incidentId, 'export', async () => {
-      const audit: AuditEntry[] = [];
-      for await (const entry of services.audit.log.find({ incidentId, order: 'asc' })) audit.push(entry);
-      return evidenceFiles(services.recordingPaths, incidentId, services.keys.publicJwk, audit);
-    });
-    reply.header('content-type', 'application/x-tar');
-    reply.header('content-disposition', `attachment; filename="${incidentId}.tar"`);
-    return reply.send(tarStream(files));
-  });
+  app.get(
+    '/api/incidents/:incidentId/recordings/export',
+    {
+      preValidation: signedIn(services),
+      schema: {
+        ...schema,
+        summary: 'Export a recording (application/x-tar: segments, manifest, signature, public key, audit extract)',
+        params: incidentParams,
+        response: { 200: z.any().describe('an uncompressed tar archive; check it with npm run evidence:verify'), ...refusals },
+      },
+    },
+    async (request, reply) => {
+      const user = userOf(request);
+      const { incidentId } = request.params;
+      const files = await admit(request, user, incidentId, 'export', async () => {
+        const audit: AuditEntry[] = [];
+        for await (const entry of services.audit.log.find({ incidentId, order: 'asc' })) audit.push(entry);
+        return evidenceFiles(services.recordingPaths, incidentId, services.keys.publicJwk, audit);
+      });
+      reply.header('content-type', 'application/x-tar');
+      reply.header('content-disposition', `attachment; filename="${incidentId}.tar"`);
+      return reply.send(tarStream(files));
+    },
+  );
 
   /** An agency's admin (or a platform admin) switches recording of its future incidents. */
-  app.put('/api/agencies/:agencyId/recording', async (request) => {
-    const user = await requireUser(services, request);
-    const { agencyId } = parseWith(agencyParams, request.params);
-    const { enabled } = parseWith(recordingSwitch, request.body);
-    const decision = canSetAgencyRecording(actorOf(user), agencyId);
-    const event = { action: enabled ? 'agency.recording-on' : 'agency.recording-off', actor: actorOf(user), target: { agencyId }, source: requestSource(services, request) };
-    if (!decision.allowed) {
-      await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
-      throw new SightlineError(decision.code);
-    }
-    if (!(await services.directory.agency(agencyId))) throw new SightlineError('AGENCY_NOT_FOUND');
-    await services.audit.allow(event);
-    const agency = await services.directory.setAgencyRecording(agencyId, enabled);
-    return { agencyId, recording: agency.recording !== false };
-  });
+  app.put(
+    '/api/agencies/:agencyId/recording',
+    {
+      preValidation: signedIn(services),
+      schema: {
+        ...schema,
+        summary: "Switch recording of an agency's future incidents (its admin or a platform admin)",
+        params: agencyParams,
+        body: recordingSwitchBody,
+        response: { 200: recordingSwitchResponse, ...refusals },
+      },
+    },
+    async (request) => {
+      const user = userOf(request);
+      const { agencyId } = request.params;
+      const { enabled } = request.body;
+      const decision = canSetAgencyRecording(actorOf(user), agencyId);
+      const event = { action: enabled ? 'agency.recording-on' : 'agency.recording-off', actor: actorOf(user), target: { agencyId }, source: requestSource(services, request) };
+      if (!decision.allowed) {
+        await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
+        throw new SightlineError(decision.code);
+      }
+      if (!(await services.directory.agency(agencyId))) throw new SightlineError('AGENCY_NOT_FOUND');
+      await services.audit.allow(event);
+      const agency = await services.directory.setAgencyRecording(agencyId, enabled);
+      return { agencyId, recording: agency.recording !== false };
+    },
+  );
 };

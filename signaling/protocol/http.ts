@@ -13,6 +13,11 @@ const pathId = z.string().min(1).max(128);
 export const incidentParams = z.object({ incidentId: pathId });
 export const grantParams = z.object({ grantId: pathId });
 export const agreementParams = z.object({ agreementId: pathId });
+export const agencyParams = z.object({ agencyId: pathId });
+
+/** PUT /api/agencies/:agencyId/recording: an agency's admin (or a platform admin) switches recording. */
+export const recordingSwitchBody = z.strictObject({ enabled: z.boolean() });
+export const recordingSwitchResponse = z.object({ agencyId: z.string(), recording: z.boolean() });
 /** A WHIP or WHEP session's resource: /whip/resource/:id, /whep/resource/:id */
 export const mediaResourceParams = z.object({ id: pathId });
 /** GET /api/clinicians?incidentId= */

@@ -58,12 +58,13 @@ export const incidentSummary = z.object({
   grants: z.array(grantInfo),
   access: z.enum(['own', 'shared']),
   lostAt: epochMs.nullable().optional().describe('set while the relay node hosting it is gone and the camera has not reconnected'),
+  recorded: z.boolean().describe('evidence recording runs: whoever joins is recorded (talk-back) and what they see is kept'),
 });
 
 export const inboxEntry = z.object({
   grant: grantInfo,
   incident: z
-    .object({ id: z.string(), agencyId: z.string(), officerName: z.string(), startedAt: epochMs, helpRequested: z.boolean() })
+    .object({ id: z.string(), agencyId: z.string(), officerName: z.string(), startedAt: epochMs, helpRequested: z.boolean(), recorded: z.boolean() })
     .nullable(),
   state: z.enum(['pending', 'active']).describe('pending: granted but not joined yet; active: watching now'),
 });
