@@ -13,9 +13,10 @@ packages_for() {
     # prometheus for promtool (alert rules in deploy/), systemd for systemd-analyze (the unit file).
     # The evidence recorder's muxer (gst-launch-1.0, splitmuxsink, matroskamux): `npm start` records too.
     record) echo "gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
-    test) echo "chromium redis-server coturn ffmpeg iproute2 util-linux prometheus systemd gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
+    # nftables: the lossy-link tests drop packets in their own router namespace (this kernel has no netem).
+    test) echo "chromium redis-server coturn ffmpeg iproute2 util-linux nftables prometheus systemd gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
     # Benchmarks: Janus is the reference SFU they measure Sightline against.
-    bench) echo "chromium ffmpeg iproute2 util-linux janus" ;;
+    bench) echo "chromium ffmpeg iproute2 util-linux nftables janus" ;;
     *) echo "unknown package group: $1" >&2; exit 2 ;;
   esac
 }
