@@ -14,7 +14,8 @@ export interface RelayProcess {
   exited(): Promise<number | null>;
 }
 
-let rtcBase = 47000;
+// SIGHTLINE_TEST_PORT_OFFSET moves the range (see relay.ts).
+let rtcBase = 47000 + Number(process.env.SIGHTLINE_TEST_PORT_OFFSET ?? 0);
 
 export async function startRelayProcess(env: Record<string, string> = {}): Promise<RelayProcess> {
   const dataDir = env.DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'sightline-proc-')));

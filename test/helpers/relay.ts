@@ -23,7 +23,8 @@ export interface TestRelay {
   close(): Promise<void>;
 }
 
-let portBase = 42000;
+// SIGHTLINE_TEST_PORT_OFFSET moves every range, so that test runs in two checkouts can share a machine.
+let portBase = 42000 + Number(process.env.SIGHTLINE_TEST_PORT_OFFSET ?? 0);
 
 export interface RelayOptions {
   /** Where the relay's logs go (set LOG_LEVEL in the overrides); default stdout. */
