@@ -6,7 +6,7 @@
 // left (XRANGE of exactly their ids).
 import type { AuditEntry } from './audit-entry.ts';
 import { indexKeysOf, queryKeys, type AuditIndexQuery } from './audit-index.ts';
-import type { RedisClient } from './redis-audit-log.ts';
+import type { RedisClient } from '../infra/redis-client.ts';
 import { parseEntry } from './audit-verify.ts';
 
 const BATCH = 200;

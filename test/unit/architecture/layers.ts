@@ -39,14 +39,11 @@ export const KNOWN_VIOLATIONS: readonly string[] = [
   'signaling/cluster/cluster.ts -> signaling/incidents/incident-repository.ts',
   'signaling/cluster/cluster.ts -> signaling/ws/client-socket.ts',
   'signaling/cluster/cluster.ts -> signaling/ws/resume-registry.ts',
-  'signaling/incidents/incident-history.ts -> signaling/audit/file-audit-log.ts',
-  'signaling/incidents/incident-history.ts -> signaling/audit/redis-audit-log.ts',
   'signaling/services.ts -> signaling/ws/connection.ts',
   'signaling/services.ts -> signaling/ws/resume-registry.ts',
   'signaling/state/create-state.ts -> signaling/cluster/memory-node-link.ts',
   'signaling/state/create-state.ts -> signaling/cluster/node-link.ts',
   'signaling/state/create-state.ts -> signaling/cluster/redis-node-link.ts',
-  'cycle: signaling/audit/redis-audit-index.ts',
   'cycle: signaling/services.ts',
 ];
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../../signaling/audit/audit-entry.ts';
 import { parseEntry } from '../../../../signaling/audit/audit-verify.ts';
-import { readLines } from '../../../../signaling/audit/file-audit-log.ts';
+import { readLines } from '../../../../signaling/infra/append-only-file.ts';
 import { RedisAuditLog } from '../../../../signaling/audit/redis-audit-log.ts';
 import { runCli } from '../../../helpers/cli.ts';
 import { startRedis, type TestRedis } from '../../../helpers/redis-server.ts';
