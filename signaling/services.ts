@@ -27,12 +27,12 @@ import { IncidentRepository } from './incidents/incident-repository.ts';
 import { LiveIncidents } from './live/live-incidents.ts';
 import type { DemoAccount } from './protocol/http.ts';
 import type { Bus } from './state/bus.ts';
-import { createState } from './state/create-state.ts';
+import { createState } from './cluster/shared-state.ts';
 import type { Store } from './state/store.ts';
 import { loadOrCreateSigningKeys, type SigningKeys } from './tokens/signing-keys.ts';
 import { turnSettings, type TurnSettings } from './turn/turn-credentials.ts';
 import { SignalingConnection } from './ws/connection.ts';
-import { ResumeRegistry } from './ws/resume-registry.ts';
+import { ResumeRegistry } from './cluster/resume-registry.ts';
 
 const pick = ({ consumers, workers }: { consumers: number; workers: number }) => ({ consumers, workers });
 
@@ -195,7 +195,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     nodeId,
     registry,
     link,
-    incidents,
+    incidentNode: async (incidentId) => (await incidents.find(incidentId))?.nodeId,
     log,
     serve: async (socket, userId, from) => {
       const connection = new SignalingConnection(socket, from, services, log, false);

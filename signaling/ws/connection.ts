@@ -15,7 +15,7 @@ import type { ViewingGrant } from '../tokens/viewing-token.ts';
 import type { ConsoleSubscriber } from '../console/console-hub.ts';
 import { toSightlineError } from './error-mapping.ts';
 import { dispatch } from './handlers/index.ts';
-import type { ClientSocket } from './client-socket.ts';
+import type { ClientSocket } from '../cluster/client-socket.ts';
 
 /** Messages kept for a dropped connection's seat during its grace period, at most. */
 const BACKLOG_LIMIT = 500;

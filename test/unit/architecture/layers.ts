@@ -34,16 +34,7 @@ export const MAX_SOURCE_LINES = 400;
  * (`from -> to`, whole paths) or an import cycle (`cycle: <first file of the sorted cycle>`).
  */
 export const KNOWN_VIOLATIONS: readonly string[] = [
-  'signaling/cluster/cluster.ts -> signaling/audit/audit-entry.ts',
-  'signaling/cluster/cluster.ts -> signaling/identity/sessions.ts',
-  'signaling/cluster/cluster.ts -> signaling/incidents/incident-repository.ts',
-  'signaling/cluster/cluster.ts -> signaling/ws/client-socket.ts',
-  'signaling/cluster/cluster.ts -> signaling/ws/resume-registry.ts',
   'signaling/services.ts -> signaling/ws/connection.ts',
-  'signaling/services.ts -> signaling/ws/resume-registry.ts',
-  'signaling/state/create-state.ts -> signaling/cluster/memory-node-link.ts',
-  'signaling/state/create-state.ts -> signaling/cluster/node-link.ts',
-  'signaling/state/create-state.ts -> signaling/cluster/redis-node-link.ts',
   'cycle: signaling/services.ts',
 ];
 
