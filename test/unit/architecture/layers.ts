@@ -14,7 +14,7 @@ export const SIGNALING_FLOORS: readonly (readonly string[])[] = [
   ['signaling/live', 'signaling/recording', 'signaling/health'],
   ['signaling/access'],
   ['signaling/grants', 'signaling/metrics', 'signaling/cli'],
-  ['signaling/console'],
+  ['signaling/console', 'signaling/admission'],
   ['signaling/services.ts'],
   ['signaling/ws'],
   ['signaling/http'],
