@@ -9,7 +9,7 @@ import type { Auditor } from '../audit/auditor.ts';
 import { SightlineError } from '../errors.ts';
 import { grantStatus, type Grant } from '../grants/grant-repository.ts';
 import type { User } from '../identity/directory.ts';
-import type { Incident } from '../incidents/incident-repository.ts';
+import type { Incident } from '../incident-records/incident-repository.ts';
 import type { LiveIncident } from '../live/live-incident.ts';
 import type { Permission } from '../protocol/messages.ts';
 import type { SigningKeys } from '../tokens/signing-keys.ts';

@@ -6,7 +6,7 @@ import type { Agreement } from '../agreements/agreement-repository.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import { SightlineError } from '../errors.ts';
 import { actorOf, type User } from '../identity/directory.ts';
-import type { Incident } from '../incidents/incident-repository.ts';
+import type { Incident } from '../incident-records/incident-repository.ts';
 import type { LiveIncident } from '../live/live-incident.ts';
 import { auditActorOf, refuseAdmission, type AdmissionContext } from './admit-viewer.ts';
 

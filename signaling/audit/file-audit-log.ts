@@ -16,7 +16,7 @@ import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from './aud
 import { AuditIndex, type AuditIndexQuery } from './audit-index.ts';
 import type { AuditStore, ScanOptions } from './audit-log.ts';
 import type { AuditCheckpoint } from './audit-signatures.ts';
-import { parseCheckpoint, parseEntry } from './audit-verify.ts';
+import { parseCheckpoint, parseEntry } from './chain-verification.ts';
 import { appendLine, readLines, replaceFile, syncDirectory } from '../infra/append-only-file.ts';
 
 /** `var/audit.jsonl` → `var/audit.checkpoints.jsonl`. */

@@ -24,7 +24,7 @@ import type { AuditStore, ScanOptions } from './audit-log.ts';
 import type { AuditIndexQuery } from './audit-index.ts';
 import { buildRedisIndex, entryIndexKeys, findInRedis, redisIndexKeys, unindexEntries } from './redis-audit-index.ts';
 import { PURGE_ACTION, type AuditCheckpoint } from './audit-signatures.ts';
-import { parseCheckpoint, parseEntry } from './audit-verify.ts';
+import { parseCheckpoint, parseEntry } from './chain-verification.ts';
 
 const APPEND_SCRIPT = `
 local head = redis.call('HMGET', KEYS[1], 'seq', 'hash')

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import type { AuditEntry } from '../audit/audit-entry.ts';
 import type { AuditCheckpoint } from '../audit/audit-signatures.ts';
-import { parseCheckpoint, parseEntry, verifyAudit, type StoredRecord, type VerifyResult } from '../audit/audit-verify.ts';
+import { parseCheckpoint, parseEntry, verifyAudit, type StoredRecord, type VerifyResult } from '../audit/chain-verification.ts';
 import { checkpointPathFor } from '../audit/file-audit-log.ts';
 import { readLines } from '../infra/append-only-file.ts';
 import { auditFilePath } from '../audit/open-audit.ts';

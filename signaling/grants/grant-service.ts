@@ -8,7 +8,7 @@ import type { AuditSource } from '../audit/audit-entry.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import { SightlineError } from '../errors.ts';
 import { actorOf, publicUser, type Directory, type User } from '../identity/directory.ts';
-import type { Incident, IncidentRepository } from '../incidents/incident-repository.ts';
+import type { Incident, IncidentRepository } from '../incident-records/incident-repository.ts';
 import type { GrantResponse } from '../protocol/http.ts';
 import type { GrantInfo, Permission } from '../protocol/messages.ts';
 import type { Bus } from '../state/bus.ts';

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canAcceptHelp } from '../access/policy.ts';
-import { inboxView } from '../console/views.ts';
+import { inboxView } from '../feeds/views.ts';
 import { SightlineError } from '../errors.ts';
 import { grantStatus } from '../grants/grant-repository.ts';
 import { extendBody, grantParams, grantResponse, incidentParams, type GrantResponse, type InboxEntry } from '../protocol/http.ts';

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { agencyAccess, canMarkShared, canSeeIncident } from '../access/policy.ts';
-import { consoleView } from '../console/views.ts';
+import { consoleView } from '../feeds/views.ts';
 import { SightlineError } from '../errors.ts';
 import { publicUser } from '../identity/directory.ts';
 import {

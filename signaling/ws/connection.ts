@@ -12,7 +12,7 @@ import type { ErrorCode } from '../protocol/error-codes.ts';
 import { clientMessage, type ServerMessage } from '../protocol/messages.ts';
 import type { Services } from '../services.ts';
 import type { ViewingGrant } from '../tokens/viewing-token.ts';
-import type { ConsoleSubscriber } from '../console/console-hub.ts';
+import type { ConsoleSubscriber } from '../feeds/console-hub.ts';
 import { toSightlineError } from './error-mapping.ts';
 import { dispatch } from './handlers/index.ts';
 import type { ClientSocket } from '../cluster/client-socket.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../../signaling/audit/audit-entry.ts';
-import { parseEntry } from '../../../../signaling/audit/audit-verify.ts';
+import { parseEntry } from '../../../../signaling/audit/chain-verification.ts';
 import { readLines } from '../../../../signaling/infra/append-only-file.ts';
 import { RedisAuditLog } from '../../../../signaling/audit/redis-audit-log.ts';
 import { runCli } from '../../../helpers/cli.ts';

@@ -7,7 +7,7 @@ import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { LiveIncident, ParticipantChannel } from '../live/live-incident.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { Services } from '../services.ts';
-import type { OfferMedia } from './sdp-offer.ts';
+import type { OfferMedia } from './sdp/sdp-offer.ts';
 
 export type HttpMediaProtocol = 'whip' | 'whep';
 

@@ -3,17 +3,17 @@
 // receive transport with consumers of the camera streams, answered as sendonly m-lines. The
 // session ends with the grant: at its expiry, or at once when it is revoked.
 import type { FastifyRequest } from 'fastify';
-import { admitViewer, refuseAdmission, type AdmissionContext } from '../admission/admit-viewer.ts';
-import { auditSeatTakeover, auditViewerJoined } from '../admission/seat-audit.ts';
-import { SightlineError } from '../errors.ts';
-import { bearerToken, requestSource } from '../http/request-auth.ts';
-import type { Services } from '../services.ts';
-import { participantInfo } from '../ws/handlers/context.ts';
-import { HttpMediaSession } from './http-session.ts';
-import { credentialDigest } from './resource-auth.ts';
-import { buildAnswer, type AnswerSection, type LocalTransport } from './sdp-answer.ts';
-import { parseOffer, remoteDtlsRole } from './sdp-offer.ts';
-import { playerRouterCodecs, receiveCapabilities, type RouterCapabilities, type RtpParameters } from './sdp-rtp.ts';
+import { admitViewer, refuseAdmission, type AdmissionContext } from '../../admission/admit-viewer.ts';
+import { auditSeatTakeover, auditViewerJoined } from '../../admission/seat-audit.ts';
+import { SightlineError } from '../../errors.ts';
+import { bearerToken, requestSource } from '../../http/request-auth.ts';
+import type { Services } from '../../services.ts';
+import { participantInfo } from '../../ws/handlers/context.ts';
+import { HttpMediaSession } from '../http-session.ts';
+import { credentialDigest } from '../resource-auth.ts';
+import { buildAnswer, type AnswerSection, type LocalTransport } from '../sdp/sdp-answer.ts';
+import { parseOffer, remoteDtlsRole } from '../sdp/sdp-offer.ts';
+import { playerRouterCodecs, receiveCapabilities, type RouterCapabilities, type RtpParameters } from '../sdp/sdp-rtp.ts';
 
 export async function play(
   services: Services,

@@ -2,17 +2,17 @@
 // officer's live incident (started here when the officer has none), and the answer is built
 // from that transport's ICE/DTLS parameters and the codecs the router took.
 import type { FastifyRequest } from 'fastify';
-import { startIncident } from '../admission/start-incident.ts';
-import { SightlineError } from '../errors.ts';
-import { actorOf } from '../identity/directory.ts';
-import { bearerToken, requestSource } from '../http/request-auth.ts';
-import type { Services } from '../services.ts';
-import { participantInfo } from '../ws/handlers/context.ts';
-import { HttpMediaSession } from './http-session.ts';
-import { credentialDigest } from './resource-auth.ts';
-import { buildAnswer, type AnswerSection, type LocalTransport } from './sdp-answer.ts';
-import { parseOffer, remoteDtlsRole } from './sdp-offer.ts';
-import { producerRtpParameters, type RouterCapabilities } from './sdp-rtp.ts';
+import { startIncident } from '../../admission/start-incident.ts';
+import { SightlineError } from '../../errors.ts';
+import { actorOf } from '../../identity/directory.ts';
+import { bearerToken, requestSource } from '../../http/request-auth.ts';
+import type { Services } from '../../services.ts';
+import { participantInfo } from '../../ws/handlers/context.ts';
+import { HttpMediaSession } from '../http-session.ts';
+import { credentialDigest } from '../resource-auth.ts';
+import { buildAnswer, type AnswerSection, type LocalTransport } from '../sdp/sdp-answer.ts';
+import { parseOffer, remoteDtlsRole } from '../sdp/sdp-offer.ts';
+import { producerRtpParameters, type RouterCapabilities } from '../sdp/sdp-rtp.ts';
 import { whipPublisher } from './whip-auth.ts';
 
 export async function publish(
