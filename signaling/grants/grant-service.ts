@@ -199,17 +199,7 @@ export class GrantService {
         : grantStatus(grant, this.#now()) !== 'active'
           ? ({ allowed: false, code: 'GRANT_NOT_ACTIVE' } as const)
           : canManageGrant(actorOf(actor) as Actor, incident, grant, await this.deps.agreements.active());
-    if (!decision.allowed) {
-      await this.deps.audit.note({
-        action,
-        outcome: 'denied',
-        actor: actorOf(actor),
-        target: { incidentId: grant?.incidentId, grantId, userId: grant?.clinicianId },
-        source,
-        reason: decision.code,
-      });
-      throw new SightlineError(decision.code);
-    }
+    await this.deps.audit.enforce(decision, { action, actor: actorOf(actor), target: { incidentId: grant?.incidentId, grantId, userId: grant?.clinicianId }, source });
     return grant!;
   }
 

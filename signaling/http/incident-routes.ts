@@ -61,12 +61,8 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       const { incidentId } = request.params;
       const { shared } = request.body;
       const incident = await services.incidents.get(incidentId);
-      const decision = canMarkShared(actorOf(actor), incident);
       const event = { action: shared ? 'incident.share' : 'incident.unshare', actor: actorOf(actor), target: { incidentId }, source: requestSource(services, request) };
-      if (!decision.allowed) {
-        await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
-        throw new SightlineError(decision.code);
-      }
+      await services.audit.enforce(canMarkShared(actorOf(actor), incident), event);
       await services.audit.allow(event);
       await services.incidents.update(incidentId, () => ({ shared }));
       await services.bus.publish({ type: 'incidents.changed', incidentId });
