@@ -108,9 +108,7 @@ export async function buildApp({ services, logger, servePages = true, tls, onRou
 
   return {
     app,
-    startDraining: () => {
-      services.draining = true;
-    },
+    startDraining: () => services.node.startDraining(),
     connectionCount: () => signaling.connections.size,
   };
 }

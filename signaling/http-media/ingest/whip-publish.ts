@@ -35,7 +35,7 @@ export async function publish(
 
   let live = services.live.all().find((l) => l.incident.officerId === officer.id && !l.ended);
   const ownsIncident = !live;
-  if (!live) live = await startIncident({ live: services.live, audit: services.audit, draining: () => services.draining }, officer, { note: null, source, via: 'whip' });
+  if (!live) live = await startIncident({ live: services.live, audit: services.audit, draining: () => services.node.draining }, officer, { note: null, source, via: 'whip' });
   const incident = live;
   const credential = credentialDigest(bearerToken(request) ?? '');
   const session = new HttpMediaSession('whip', incident, services, registry, { actor: actorOf(officer), source, grantId: null }, credential, ownsIncident);

@@ -8,7 +8,7 @@ export const incidentStart: Handler<'incident.start'> = async (connection, messa
   const { services } = connection;
   const officer = requireUser(connection, 'officer');
   assertNotInIncident(connection);
-  const live = await startIncident({ live: services.live, audit: services.audit, draining: () => services.draining }, officer, {
+  const live = await startIncident({ live: services.live, audit: services.audit, draining: () => services.node.draining }, officer, {
     note: message.note ?? null,
     source: connection.source,
   });

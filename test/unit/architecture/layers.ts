@@ -6,7 +6,7 @@
 /** Floors of the control plane, bottom first. A folder is named `signaling/<folder>`, a file by its path. */
 export const SIGNALING_FLOORS: readonly (readonly string[])[] = [
   ['server', 'signaling/protocol', 'signaling/infra', 'signaling/net'],
-  ['signaling/config.ts'],
+  ['signaling/config.ts', 'signaling/node-state.ts'],
   ['signaling/errors.ts', 'signaling/logger.ts', 'signaling/state', 'signaling/turn'],
   ['signaling/cluster', 'signaling/tokens', 'signaling/identity', 'signaling/agreements'],
   ['signaling/incident-records'],
