@@ -3,6 +3,7 @@
 // here (client-session.ts); handlers decide; this class only carries messages and state.
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { auditSeatLeft } from '../admission/seat-audit.ts';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import type { User } from '../identity/directory.ts';
@@ -226,13 +227,7 @@ export class SignalingConnection implements ParticipantChannel {
     // A viewer still in a live incident leaves now; one cut off earlier (expiry, revocation,
     // incident end, incident.leave) is no longer a participant: that ending was audited then.
     if (incident && participant && !participant.isOfficer && !incident.ended) {
-      void this.services.audit.note({
-        action: 'leave',
-        outcome: 'info',
-        actor: this.actor,
-        target: { incidentId: incident.incident.id, grantId: participant.grantId ?? undefined },
-        source: this.source,
-      });
+      void auditSeatLeft(this.services.audit, { actor: this.actor, incidentId: incident.incident.id, grantId: participant.grantId, source: this.source });
     }
   }
 

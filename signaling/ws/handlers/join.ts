@@ -1,5 +1,5 @@
 import { admitViewer, refuseAdmission } from '../../admission/admit-viewer.ts';
-import { auditSeatTakeover, auditViewerJoined } from '../../admission/seat-audit.ts';
+import { auditSeatExpired, auditSeatTakeover, auditViewerJoined } from '../../admission/seat-audit.ts';
 import { SightlineError } from '../../errors.ts';
 import type { SignalingConnection } from '../connection.ts';
 import { toSightlineError } from '../error-mapping.ts';
@@ -42,13 +42,6 @@ function scheduleExpiry(connection: SignalingConnection, incidentId: string, gra
   connection.scheduleAccessEnd(expiresAt, 'GRANT_EXPIRED', () => {
     // An incident that ended first already ended this access (audited as incident.end).
     if (!connection.services.live.get(incidentId)) return;
-    void connection.services.audit.note({
-      action: 'grant.expire',
-      outcome: 'info',
-      actor: connection.actor,
-      target: { incidentId, grantId },
-      source: connection.source,
-      reason: 'GRANT_EXPIRED',
-    });
+    void auditSeatExpired(connection.services.audit, { actor: connection.actor, incidentId, grantId, source: connection.source });
   });
 }
