@@ -15,7 +15,21 @@ export interface MediaPlaneOptions {
   viewersPerRouter: number;
   /** Start bitrate for viewers' downlinks, bits per second. */
   initialAvailableOutgoingBitrate: number;
+  /**
+   * The lowest a viewer's downlink estimate may fall, bits per second (default
+   * VIEWER_BITRATE_FLOOR). mediasoup gives a simulcast consumer no layer at all while the
+   * estimate is below its lowest layer's bitrate, so without a floor a viewer on a poor link sees
+   * a frozen picture until the estimate recovers; with it, the lowest layer always keeps going.
+   */
+  viewerBitrateFloor?: number;
 }
+
+/**
+ * The camera page's lowest layer (120 kbit/s at most, about 130 kbit/s measured with its
+ * packetisation), with headroom for the loss discount mediasoup applies to the estimate above
+ * 10 % loss. Audio is sent beside it regardless of the estimate.
+ */
+export const VIEWER_BITRATE_FLOOR = 180_000;
 
 /** Codecs every incident router offers: Opus for voice, VP8 and H.264 for body-camera video. */
 export const MEDIA_CODECS: types.RouterRtpCodecCapability[] = [

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { MediaError, mediaCall } from './media-errors.ts';
-import type { MediaPlaneOptions } from './media-options.ts';
+import { VIEWER_BITRATE_FLOOR, type MediaPlaneOptions } from './media-options.ts';
 import type { PortBudget, PortClaimant } from './port-budget.ts';
 import { producerParametersProblem } from './producer-parameters.ts';
 import type { ConsumerDescription, MediaKind, ProducerDescription, StreamSample, TransportDescription } from './media-types.ts';
@@ -38,7 +38,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     private readonly router: types.Router,
     private readonly options: Pick<
       MediaPlaneOptions,
-      'listenIp' | 'announcedAddress' | 'portRange' | 'maxTransportsPerPeer' | 'initialAvailableOutgoingBitrate'
+      'listenIp' | 'announcedAddress' | 'portRange' | 'maxTransportsPerPeer' | 'initialAvailableOutgoingBitrate' | 'viewerBitrateFloor'
     > & { ports: PortBudget; claimant: PortClaimant },
     private readonly findProducer: (producerId: string) => { producer: types.Producer<{ source: string }>; peerId: string } | undefined,
     /** On a router of its own (WHEP), the room's producers appear under other ids. */
@@ -85,6 +85,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     }
     this.#transports.set(transport.id, transport);
     transport.observer.once('close', () => this.#transports.delete(transport.id));
+    if (direction === 'recv') {
+      const floor = this.options.viewerBitrateFloor ?? VIEWER_BITRATE_FLOOR;
+      await mediaCall('setMinOutgoingBitrate', () => transport.setMinOutgoingBitrate(floor));
+    }
     transport.on('icestatechange', (state) => {
       if (state === 'connected' || state === 'completed') this.emit('transportState', transport.id, 'connected');
       else if (state === 'disconnected') this.emit('transportState', transport.id, 'disconnected');

@@ -57,6 +57,13 @@ function unusedSubnets(count: number): Array<{ a: string; b: string }> {
   return found;
 }
 
+/**
+ * The token bucket of a shaped link: 20 ms of its rate, at least two full packets. A radio link
+ * passes no more than its rate for long; a bucket of many kilobytes would let a sender's short
+ * probes through at line rate and make a 300 kbit/s link look like megabits.
+ */
+export const burstBytes = (rateKbit: number): number => Math.max(3000, Math.round((rateKbit * 1000) / 8 / 50));
+
 export async function createNamespace(options: { router?: boolean } = {}): Promise<TestNamespace> {
   if (process.getuid?.() !== 0) throw new Error('a network namespace needs root');
   const tag = randomBytes(3).toString('hex');
@@ -180,7 +187,7 @@ export async function createNamespace(options: { router?: boolean } = {}): Promi
         } catch {
           // No qdisc of ours on it.
         }
-        if (rateKbit > 0) inRouter('tc', 'qdisc', 'add', 'dev', link, 'root', 'tbf', 'rate', `${rateKbit}kbit`, 'burst', '20kb', 'latency', '150ms');
+        if (rateKbit > 0) inRouter('tc', 'qdisc', 'add', 'dev', link, 'root', 'tbf', 'rate', `${rateKbit}kbit`, 'burst', String(burstBytes(rateKbit)), 'latency', '150ms');
       }
     },
     async chromiumLauncher() {

@@ -1,4 +1,7 @@
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
 import { afterEach, describe, expect, it } from 'vitest';
+import { VIEWER_BITRATE_FLOOR } from '../../../server/media-options.ts';
 import { MediaPlane } from '../../../server/media-plane.ts';
 import { FAKE_RTP } from '../../helpers/ws-client.ts';
 
@@ -23,6 +26,24 @@ describe('media plane on a real mediasoup worker', () => {
     await peer.createTransport('send');
     await peer.createTransport('recv');
     await expect(peer.createTransport('recv')).rejects.toMatchObject({ code: 'TRANSPORT_LIMIT' });
+  });
+
+  it('keeps a floor under a viewer downlink estimate (the lowest layer never stops), none under the camera uplink', async () => {
+    const transports: types.Transport[] = [];
+    const onWorker = (worker: types.Worker) =>
+      worker.observer.on('newrouter', (router) => router.observer.on('newtransport', (transport) => transports.push(transport)));
+    mediasoup.observer.on('newworker', onWorker);
+    try {
+      plane = await MediaPlane.start(options);
+      const peer = await (await plane.openRoom('inc-floor')).addPeer('p1');
+      const send = await peer.createTransport('send');
+      const recv = await peer.createTransport('recv');
+      const floorOf = async (id: string) => ((await transports.find((t) => t.id === id)!.getStats()) as Array<{ minOutgoingBitrate?: number }>)[0]!.minOutgoingBitrate;
+      expect(await floorOf(recv.id)).toBe(VIEWER_BITRATE_FLOOR);
+      expect(await floorOf(send.id)).toBeUndefined();
+    } finally {
+      mediasoup.observer.off('newworker', onWorker);
+    }
   });
 
   it('creates viewer consumers paused, and closes them when the producer goes', async () => {
