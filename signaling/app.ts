@@ -19,7 +19,7 @@ import { sharedRateLimitStore } from './http/shared-rate-limit-store.ts';
 import { auditRoutes } from './http/audit-routes.ts';
 import { errorReply } from './http/error-reply.ts';
 import { registerOpenApi, requestValidator, responseSerializer, schemaError } from './http/openapi.ts';
-import { httpMediaRoutes } from './whip/http-media-routes.ts';
+import { httpMediaRoutes } from './http-media/http-media-routes.ts';
 import type { Services } from './services.ts';
 import { attachSignaling } from './ws/signaling-socket.ts';
 
@@ -108,9 +108,7 @@ export async function buildApp({ services, logger, servePages = true, tls, onRou
 
   return {
     app,
-    startDraining: () => {
-      services.draining = true;
-    },
+    startDraining: () => services.node.startDraining(),
     connectionCount: () => signaling.connections.size,
   };
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, publicUrl, type Config } from './config.ts';
+import { NodeState } from './node-state.ts';
 import { DemoAccountsRefused } from './identity/demo-accounts.ts';
 import { createLogger } from './logger.ts';
 import { createServices } from './services.ts';
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const tls = readTls(config);
   const log = createLogger(config);
-  const services = await createServices(config, log);
+  const node = new NodeState(`http://127.0.0.1:${config.PORT}`);
+  const services = await createServices(config, log, { node });
   const { app, startDraining } = await buildApp({ services, logger: log, tls });
   let stopping = false;
   const stop = async (signal: string) => {
@@ -53,10 +55,10 @@ async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  services.publicUrl = publicUrl(config, port);
-  log.info({ url: services.publicUrl, workers: services.media.stats().workers, node: services.nodeId }, 'Sightline relay listening');
+  node.publicUrl = publicUrl(config, port);
+  log.info({ url: node.publicUrl, workers: services.media.stats().workers, node: services.nodeId }, 'Sightline relay listening');
   const demo = services.demoAccounts ? '\n  Demo accounts are listed on that page.' : '';
-  console.log(`\n  Sightline is running: ${services.publicUrl}/${demo}\n`);
+  console.log(`\n  Sightline is running: ${node.publicUrl}/${demo}\n`);
 }
 
 main().catch((error) => {

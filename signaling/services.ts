@@ -12,7 +12,7 @@ import { RefusalSampler } from './audit/refusal-sampler.ts';
 import type { Config } from './config.ts';
 import { Cluster } from './cluster/cluster.ts';
 import { NodeRegistry, type NodeInfo } from './cluster/node-registry.ts';
-import { ConsoleHub } from './console/console-hub.ts';
+import { ConsoleHub } from './feeds/console-hub.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { RecordingPaths } from './recording/recording-paths.ts';
 import { Recordings } from './recording/recordings.ts';
@@ -22,17 +22,18 @@ import { refuseDemoCredentials, refuseDemoSeed, publishedDemoAccounts } from './
 import { Directory } from './identity/directory.ts';
 import { LoginLockout } from './identity/login-lockout.ts';
 import { SessionStore } from './identity/sessions.ts';
-import type { IncidentHistory } from './incidents/incident-history.ts';
-import { IncidentRepository } from './incidents/incident-repository.ts';
+import type { IncidentHistory } from './incident-records/incident-history.ts';
+import { IncidentRepository } from './incident-records/incident-repository.ts';
 import { LiveIncidents } from './live/live-incidents.ts';
 import type { DemoAccount } from './protocol/http.ts';
 import type { Bus } from './state/bus.ts';
-import { createState } from './state/create-state.ts';
+import { createState } from './cluster/shared-state.ts';
+import { NodeState } from './node-state.ts';
 import type { Store } from './state/store.ts';
 import { loadOrCreateSigningKeys, type SigningKeys } from './tokens/signing-keys.ts';
 import { turnSettings, type TurnSettings } from './turn/turn-credentials.ts';
 import { SignalingConnection } from './ws/connection.ts';
-import { ResumeRegistry } from './ws/resume-registry.ts';
+import { ResumeRegistry } from './cluster/resume-registry.ts';
 
 const pick = ({ consumers, workers }: { consumers: number; workers: number }) => ({ consumers, workers });
 
@@ -66,12 +67,10 @@ export interface Services {
   resumes: ResumeRegistry<SignalingConnection>;
   /** TURN REST credentials are minted with these; null without TURN. */
   turn: TurnSettings | null;
-  /** True once shutdown began: no new incidents are taken. */
-  draining: boolean;
+  /** Draining, public URL: what this node is doing now (owned by main.ts). */
+  node: NodeState;
   /** The demo seed's published accounts while it is loaded (the home page lists them); null otherwise. */
   demoAccounts: DemoAccount[] | null;
-  /** Set once the HTTP server listens: the base of links handed out. */
-  publicUrl: string;
   source(ip: string | null, userAgent: string | null): AuditSource;
   close(): Promise<void>;
 }
@@ -79,6 +78,8 @@ export interface Services {
 export interface ServicesOptions {
   /** The clock for session timeouts and retention (tests inject one). */
   now?: () => number;
+  /** This node's state; by default a node on loopback at PORT. */
+  node?: NodeState;
 }
 
 export async function createServices(config: Config, log: FastifyBaseLogger, options: ServicesOptions = {}): Promise<Services> {
@@ -129,13 +130,13 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     bus,
     issuer: config.TOKEN_ISSUER,
     maxTtlSeconds: config.GRANT_MAX_TTL_SECONDS,
-    publicUrl: () => services.publicUrl,
+    publicUrl: () => services.node.publicUrl,
   });
   const registry: NodeRegistry = new NodeRegistry(
     store,
     nodeId,
     { heartbeatMs: config.NODE_HEARTBEAT_MS, timeoutMs: config.NODE_TIMEOUT_MS },
-    (): Pick<NodeInfo, 'draining' | 'load'> => ({ draining: services.draining, load: { incidents: live.all().length, ...pick(media.stats()) } }),
+    (): Pick<NodeInfo, 'draining' | 'load'> => ({ draining: services.node.draining, load: { incidents: live.all().length, ...pick(media.stats()) } }),
     (error) => log.warn({ err: error }, 'heartbeat failed'),
   );
   let metrics: Metrics | undefined;
@@ -195,7 +196,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     nodeId,
     registry,
     link,
-    incidents,
+    incidentNode: async (incidentId) => (await incidents.find(incidentId))?.nodeId,
     log,
     serve: async (socket, userId, from) => {
       const connection = new SignalingConnection(socket, from, services, log, false);
@@ -203,7 +204,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
       return connection;
     },
   });
-  metrics = new Metrics(media, live, () => services.draining, () => recordings.count());
+  metrics = new Metrics(media, live, () => services.node.draining, () => recordings.count());
   observeAuditWrite = (seconds) => metrics.auditWrite.observe(seconds);
   const consoles = new ConsoleHub({ directory, grants, grantService, incidents, agreements }, bus, log);
 
@@ -279,9 +280,8 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     incidentHistory,
     resumes: new ResumeRegistry<SignalingConnection>(nodeId),
     turn: turnSettings(config),
-    draining: false,
+    node: options.node ?? new NodeState(`http://127.0.0.1:${config.PORT}`),
     demoAccounts: seed.demo?.accounts ?? null,
-    publicUrl: `http://127.0.0.1:${config.PORT}`,
     source,
     async close() {
       if (closed) return;

@@ -7,7 +7,7 @@ import type { AgreementRepository } from '../agreements/agreement-repository.ts'
 import type { AuditSource } from '../audit/audit-entry.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import { actorOf, type Directory } from '../identity/directory.ts';
-import type { IncidentRepository } from '../incidents/incident-repository.ts';
+import type { IncidentRepository } from '../incident-records/incident-repository.ts';
 import type { LiveIncidents } from '../live/live-incidents.ts';
 import type { Bus, BusEvent } from '../state/bus.ts';
 import { canSeeIncident } from './policy.ts';

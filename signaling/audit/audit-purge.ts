@@ -6,7 +6,7 @@ import type { SigningKeys } from '../tokens/signing-keys.ts';
 import type { AuditEntry } from './audit-entry.ts';
 import type { AuditStore } from './audit-log.ts';
 import { isPurgeSummary, purgedRange, signPurgeSummary, type PurgedRange } from './audit-signatures.ts';
-import { verifyAudit } from './audit-verify.ts';
+import { verifyAudit } from './chain-verification.ts';
 
 export const DAY_MS = 24 * 3600 * 1000;
 

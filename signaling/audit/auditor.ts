@@ -2,6 +2,7 @@
 // effect and fail closed; refusals are recorded too, and a failure to record one is logged loudly.
 import type { FastifyBaseLogger } from 'fastify';
 import { SightlineError } from '../errors.ts';
+import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { AuditEvent } from './audit-entry.ts';
 import type { AuditLog } from './audit-log.ts';
 
@@ -27,6 +28,17 @@ export class Auditor {
       this.logger.error({ err: error, action: event.action }, 'audit write failed; refusing the action');
       throw new SightlineError('AUDIT_UNAVAILABLE');
     }
+  }
+
+  /**
+   * The one enforcement path: a refused decision is recorded as denied with its stable code, then
+   * thrown as that code; an allowed one is handed back for the caller to act on (recording the
+   * action with `allow` once its own remaining checks pass).
+   */
+  async enforce<D extends { allowed: true } | { allowed: false; code: ErrorCode }>(decision: D, event: Omit<AuditEvent, 'outcome' | 'reason'>): Promise<Extract<D, { allowed: true }>> {
+    if (decision.allowed) return decision as Extract<D, { allowed: true }>;
+    await this.note({ ...event, outcome: 'denied', reason: decision.code });
+    throw new SightlineError(decision.code);
   }
 
   /** Records something that already happened (an ending, an expiry) or a refusal. Never throws. */

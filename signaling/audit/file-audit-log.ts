@@ -10,48 +10,18 @@
 //
 // Queries go through an in-memory index (audit-index.ts) of every entry's byte range, built when
 // the file is opened and extended on each append: `find` reads only the lines it returns.
-import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from './audit-entry.ts';
 import { AuditIndex, type AuditIndexQuery } from './audit-index.ts';
 import type { AuditStore, ScanOptions } from './audit-log.ts';
 import type { AuditCheckpoint } from './audit-signatures.ts';
-import { parseCheckpoint, parseEntry } from './audit-verify.ts';
+import { parseCheckpoint, parseEntry } from './chain-verification.ts';
+import { appendLine, readLines, replaceFile, syncDirectory } from '../infra/append-only-file.ts';
 
 /** `var/audit.jsonl` → `var/audit.checkpoints.jsonl`. */
 export const checkpointPathFor = (path: string): string =>
   join(dirname(path), `${basename(path).replace(/\.jsonl$/, '')}.checkpoints.jsonl`);
-
-export interface RawLine {
-  /** 1-based line number. */
-  line: number;
-  text: string;
-}
-
-/** The non-empty lines of a JSON-lines file (an absent file has none). */
-export async function readLines(path: string): Promise<RawLine[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  return text
-    .split('\n')
-    .map((line, index) => ({ line: index + 1, text: line }))
-    .filter(({ text: line }) => line.trim() !== '');
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  const dir = await open(dirname(path), constants.O_RDONLY);
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
-}
 
 function processAlive(pid: number): boolean {
   try {
@@ -237,13 +207,7 @@ export class FileAuditLog implements AuditStore {
 
   addCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
     return this.#exclusive(async () => {
-      const file = await open(this.checkpointPath, 'a', 0o600);
-      try {
-        await file.appendFile(`${JSON.stringify(checkpoint)}\n`);
-        if (this.fsync) await file.datasync();
-      } finally {
-        await file.close();
-      }
+      await appendLine(this.checkpointPath, JSON.stringify(checkpoint), { sync: this.fsync });
     });
   }
 
@@ -259,7 +223,7 @@ export class FileAuditLog implements AuditStore {
       if (cut < 0) return false;
       const kept = lines.slice(cut + 1).map(({ text }) => `${text}\n`);
       const content = `${JSON.stringify(summary)}\n${kept.join('')}`;
-      await this.#replaceFile(this.path, content);
+      await replaceFile(this.path, content);
       await this.#file.close();
       this.#file = await open(this.path, 'a', 0o600);
       const identity = await this.#file.stat();
@@ -272,7 +236,7 @@ export class FileAuditLog implements AuditStore {
       const checkpoints = await readLines(this.checkpointPath);
       const keep = checkpoints.filter(({ text }) => (parseCheckpoint(text)?.seq ?? Infinity) >= summary.seq);
       if (keep.length !== checkpoints.length) {
-        await this.#replaceFile(this.checkpointPath, keep.map(({ text }) => `${text}\n`).join(''));
+        await replaceFile(this.checkpointPath, keep.map(({ text }) => `${text}\n`).join(''));
       }
       return true;
     });
@@ -332,18 +296,6 @@ export class FileAuditLog implements AuditStore {
     }
   }
 
-  async #replaceFile(path: string, content: string): Promise<void> {
-    const temporary = `${path}.tmp-${process.pid}`;
-    const file = await open(temporary, 'w', 0o600);
-    try {
-      await file.writeFile(content);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, path);
-    await syncDirectory(path);
-  }
 }
 
 /**

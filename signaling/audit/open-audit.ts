@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
-import { FileIncidentHistory, RedisIncidentHistory, type IncidentHistory } from '../incidents/incident-history.ts';
+import { FileIncidentHistory, RedisIncidentHistory, type IncidentHistory } from '../incident-records/incident-history.ts';
 import type { SigningKeys } from '../tokens/signing-keys.ts';
 import type { AuditStore } from './audit-log.ts';
 import { DAY_MS } from './audit-purge.ts';

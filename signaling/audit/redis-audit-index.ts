@@ -6,8 +6,8 @@
 // left (XRANGE of exactly their ids).
 import type { AuditEntry } from './audit-entry.ts';
 import { indexKeysOf, queryKeys, type AuditIndexQuery } from './audit-index.ts';
-import type { RedisClient } from './redis-audit-log.ts';
-import { parseEntry } from './audit-verify.ts';
+import type { RedisClient } from '../infra/redis-client.ts';
+import { parseEntry } from './chain-verification.ts';
 
 const BATCH = 200;
 /** Bumped when the index layout changes: a store with an older version is indexed again at open. */

@@ -18,14 +18,13 @@
 // before it sends the script's reply, so an acknowledged append is on disk. `open` checks
 // `CONFIG GET appendonly`/`appendfsync` and warns when they are weaker. Commands are not queued
 // while Redis is unreachable and time out, so appends fail promptly (and access is refused).
-import { createClient } from 'redis';
-import { closeRedisClient } from '../state/redis-store.ts';
+import { closeRedisClient, connectRedis, type RedisClient } from '../infra/redis-client.ts';
 import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from './audit-entry.ts';
 import type { AuditStore, ScanOptions } from './audit-log.ts';
 import type { AuditIndexQuery } from './audit-index.ts';
 import { buildRedisIndex, entryIndexKeys, findInRedis, redisIndexKeys, unindexEntries } from './redis-audit-index.ts';
 import { PURGE_ACTION, type AuditCheckpoint } from './audit-signatures.ts';
-import { parseCheckpoint, parseEntry } from './audit-verify.ts';
+import { parseCheckpoint, parseEntry } from './chain-verification.ts';
 
 const APPEND_SCRIPT = `
 local head = redis.call('HMGET', KEYS[1], 'seq', 'hash')
@@ -61,20 +60,6 @@ return 1
 const MAX_APPEND_ATTEMPTS = 100;
 const SCAN_BATCH = 500;
 
-function newClient(url: string, commandTimeoutMs: number, isConnected: () => boolean) {
-  return createClient({
-    url,
-    disableOfflineQueue: true,
-    commandOptions: { timeout: commandTimeoutMs },
-    socket: {
-      connectTimeout: 5000,
-      // Before the first connection: a few tries, then fail (startup refuses). After: forever.
-      reconnectStrategy: (retries: number, cause: Error) => (isConnected() || retries < 5 ? Math.min(50 * 2 ** retries, 2000) : cause),
-    },
-  });
-}
-
-export type RedisClient = ReturnType<typeof newClient>;
 
 export interface RedisAuditLogOptions {
   url: string;
@@ -91,19 +76,6 @@ export const redisKeys = (prefix: string) => ({
   summary: `{${prefix}}:summary`,
   checkpoints: `{${prefix}}:checkpoints`,
 });
-
-/** A client that fails fast while Redis is unreachable and keeps reconnecting in the background. */
-export async function connectRedis(
-  url: string,
-  options: { commandTimeoutMs?: number; onError?: (error: Error) => void } = {},
-): Promise<RedisClient> {
-  let connected = false;
-  const client = newClient(url, options.commandTimeoutMs ?? 5000, () => connected);
-  client.on('error', (error: Error) => options.onError?.(error));
-  await client.connect();
-  connected = true;
-  return client;
-}
 
 /** Checks the audit Redis is configured to fsync every write; warns when it is not. */
 export async function checkRedisDurability(
@@ -166,7 +138,7 @@ export class RedisAuditLog implements AuditStore {
     const warn = options.onWarning ?? (() => undefined);
     let lastError = '';
     const client = await connectRedis(options.url, {
-      commandTimeoutMs: options.commandTimeoutMs,
+      failFastTimeoutMs: options.commandTimeoutMs ?? 5000,
       onError: (error) => {
         // One warning per distinct failure, not one per reconnect attempt.
         if (error.message !== lastError) warn('audit Redis connection error', { error: error.message });

@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
 import type { AuditEntry } from '../audit/audit-entry.ts';
 import type { AuditCheckpoint } from '../audit/audit-signatures.ts';
-import { parseCheckpoint, parseEntry, verifyAudit, type StoredRecord, type VerifyResult } from '../audit/audit-verify.ts';
-import { checkpointPathFor, readLines } from '../audit/file-audit-log.ts';
+import { parseCheckpoint, parseEntry, verifyAudit, type StoredRecord, type VerifyResult } from '../audit/chain-verification.ts';
+import { checkpointPathFor } from '../audit/file-audit-log.ts';
+import { readLines } from '../infra/append-only-file.ts';
 import { auditFilePath } from '../audit/open-audit.ts';
-import { connectRedis, redisKeys } from '../audit/redis-audit-log.ts';
+import { redisKeys } from '../audit/redis-audit-log.ts';
+import { connectRedis } from '../infra/redis-client.ts';
 import { loadConfig } from '../config.ts';
 import { runCli, UsageError, type CliArgs } from './cli-args.ts';
 
@@ -66,7 +68,7 @@ async function readFileStore(path: string, checkpointsPath: string) {
 async function readRedisStore(url: string, prefix: string) {
   let client;
   try {
-    client = await connectRedis(url, { commandTimeoutMs: 30_000 });
+    client = await connectRedis(url, { failFastTimeoutMs: 30_000 });
   } catch (error) {
     throw new Error(`cannot reach Redis at ${url.replace(/\/\/[^@/]*@/, '//')}: ${(error as Error).message}`);
   }

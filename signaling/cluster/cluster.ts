@@ -5,13 +5,16 @@
 // load balancers and TLS need no per-node names.)
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AuditSource } from '../audit/audit-entry.ts';
-import type { SessionEnd } from '../identity/sessions.ts';
-import type { IncidentRepository } from '../incidents/incident-repository.ts';
-import type { ClientSocket } from '../ws/client-socket.ts';
-import { resumeTokenNode } from '../ws/resume-registry.ts';
-import type { LinkFrame, NodeLink } from './node-link.ts';
+import type { ClientSocket } from './client-socket.ts';
+import type { LinkFrame, LinkSessionEnd, LinkSource, NodeLink } from './node-link.ts';
 import { placeIncident, type NodeRegistry } from './node-registry.ts';
+import { resumeTokenNode } from './resume-registry.ts';
+
+/**
+ * What a request is about, for routing: an existing incident (served where it lives), a seat
+ * named by its resume token (served on the seat's node), or a new incident (placed by load).
+ */
+export type RouteTarget = { incident: string } | { seat: string } | { new: 'incident' };
 
 /** The client side of a proxied session, on the node the client is connected to. */
 export interface ProxyEnd {
@@ -24,17 +27,18 @@ export interface ServedSession {
   receive(text: string): void;
   close(): void;
   /** The client's signed-in session ended: end the seat, then close. */
-  endSession(cause: SessionEnd): Promise<void>;
+  endSession(cause: LinkSessionEnd): Promise<void>;
 }
 
 export interface ClusterDeps {
   nodeId: string;
   registry: NodeRegistry;
   link: NodeLink;
-  incidents: IncidentRepository;
+  /** The node hosting a live incident, if the incident is known. */
+  incidentNode(incidentId: string): Promise<string | undefined>;
   log: FastifyBaseLogger;
   /** Builds the serving end for a client of another node. */
-  serve(socket: ClientSocket, userId: string | null, source: AuditSource): Promise<ServedSession>;
+  serve(socket: ClientSocket, userId: string | null, source: LinkSource): Promise<ServedSession>;
 }
 
 export class Cluster {
@@ -62,26 +66,18 @@ export class Cluster {
   }
 
   /**
-   * The node that should serve a request: the incident's host for join/watch, the seat's node
-   * for resume, placement by load for a new incident.
+   * The node that should serve a request: the incident's host, the seat's node, or placement by
+   * load for a new incident; this node when the one named is not live.
    */
-  async servingNode(type: string, incidentId: string | undefined, resumeToken?: string): Promise<string> {
+  async servingNode(target: RouteTarget): Promise<string> {
     const self = this.deps.nodeId;
-    if (type === 'resume' && resumeToken) {
-      const node = resumeTokenNode(resumeToken);
-      return node && node !== self && (await this.deps.registry.isLive(node)) ? node : self;
-    }
-    if ((type === 'join' || type === 'watch') && incidentId) {
-      const incident = await this.deps.incidents.find(incidentId);
-      if (incident && incident.nodeId !== self && (await this.deps.registry.isLive(incident.nodeId))) return incident.nodeId;
-      return self;
-    }
-    if (type === 'incident.start') return placeIncident(await this.deps.registry.live(), self);
-    return self;
+    if ('new' in target) return placeIncident(await this.deps.registry.live(), self);
+    const node = 'seat' in target ? resumeTokenNode(target.seat) : await this.deps.incidentNode(target.incident);
+    return node && node !== self && (await this.deps.registry.isLive(node)) ? node : self;
   }
 
   /** Opens a session on `nodeId` for a client connected here; returns the id its messages travel under. */
-  async openProxy(nodeId: string, userId: string | null, source: AuditSource, end: ProxyEnd): Promise<string> {
+  async openProxy(nodeId: string, userId: string | null, source: LinkSource, end: ProxyEnd): Promise<string> {
     const sessionId = randomUUID();
     this.#proxies.set(sessionId, { nodeId, end });
     await this.deps.link.send(nodeId, { kind: 'open', sessionId, from: this.deps.nodeId, userId, source });
@@ -95,7 +91,7 @@ export class Cluster {
   }
 
   /** The client's signed-in session ended: its serving node ends the seat and then closes the proxy. */
-  async endProxiedSession(sessionId: string, cause: SessionEnd): Promise<void> {
+  async endProxiedSession(sessionId: string, cause: LinkSessionEnd): Promise<void> {
     const proxy = this.#proxies.get(sessionId);
     if (!proxy) return;
     await this.deps.link.send(proxy.nodeId, { kind: 'session-ended', sessionId, cause }).catch(() => undefined);

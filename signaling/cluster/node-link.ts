@@ -2,6 +2,13 @@
 // hosting its incident). Frames carry the client's raw messages one way and replies the other.
 import { z } from 'zod';
 
+/** Where a client connected: its address and agent, and the node it connected to. */
+const linkSource = z.object({ ip: z.string().nullable(), userAgent: z.string().nullable(), node: z.string() });
+export type LinkSource = z.infer<typeof linkSource>;
+/** Why a client's signed-in session ended. */
+const linkSessionEnd = z.enum(['logout', 'idle', 'lifetime', 'locked']);
+export type LinkSessionEnd = z.infer<typeof linkSessionEnd>;
+
 export const linkFrame = z.discriminatedUnion('kind', [
   /** Opens a session on the target node for a client connected to `from`. */
   z.object({
@@ -9,13 +16,13 @@ export const linkFrame = z.discriminatedUnion('kind', [
     sessionId: z.string(),
     from: z.string(),
     userId: z.string().nullable(),
-    source: z.object({ ip: z.string().nullable(), userAgent: z.string().nullable(), node: z.string() }),
+    source: linkSource,
   }),
   /** A client message (to the serving node) or a server message (back to the client's node). */
   z.object({ kind: z.literal('data'), sessionId: z.string(), data: z.string() }),
   z.object({ kind: z.literal('close'), sessionId: z.string(), code: z.number(), reason: z.string() }),
   /** The client's signed-in session ended: the serving node ends the seat, then closes the session. */
-  z.object({ kind: z.literal('session-ended'), sessionId: z.string(), cause: z.enum(['logout', 'idle', 'lifetime', 'locked']) }),
+  z.object({ kind: z.literal('session-ended'), sessionId: z.string(), cause: linkSessionEnd }),
 ]);
 export type LinkFrame = z.infer<typeof linkFrame>;
 

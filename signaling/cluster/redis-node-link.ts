@@ -1,6 +1,6 @@
 // Node links over Redis pub/sub: one channel per node.
 import { linkFrame, type LinkFrame, type NodeLink } from './node-link.ts';
-import { closeRedisClient, type RedisClient } from '../state/redis-store.ts';
+import { closeRedisClient, type RedisClient } from '../infra/redis-client.ts';
 
 const channelOf = (nodeId: string) => `sightline:node:${nodeId}`;
 

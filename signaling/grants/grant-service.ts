@@ -8,7 +8,7 @@ import type { AuditSource } from '../audit/audit-entry.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import { SightlineError } from '../errors.ts';
 import { actorOf, publicUser, type Directory, type User } from '../identity/directory.ts';
-import type { Incident, IncidentRepository } from '../incidents/incident-repository.ts';
+import type { Incident, IncidentRepository } from '../incident-records/incident-repository.ts';
 import type { GrantResponse } from '../protocol/http.ts';
 import type { GrantInfo, Permission } from '../protocol/messages.ts';
 import type { Bus } from '../state/bus.ts';
@@ -199,17 +199,7 @@ export class GrantService {
         : grantStatus(grant, this.#now()) !== 'active'
           ? ({ allowed: false, code: 'GRANT_NOT_ACTIVE' } as const)
           : canManageGrant(actorOf(actor) as Actor, incident, grant, await this.deps.agreements.active());
-    if (!decision.allowed) {
-      await this.deps.audit.note({
-        action,
-        outcome: 'denied',
-        actor: actorOf(actor),
-        target: { incidentId: grant?.incidentId, grantId, userId: grant?.clinicianId },
-        source,
-        reason: decision.code,
-      });
-      throw new SightlineError(decision.code);
-    }
+    await this.deps.audit.enforce(decision, { action, actor: actorOf(actor), target: { incidentId: grant?.incidentId, grantId, userId: grant?.clinicianId }, source });
     return grant!;
   }
 

@@ -31,12 +31,8 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   /** Audits the decision about `action` on `target` and refuses with its code, or returns. */
   const enforce = async (request: FastifyRequest, user: User, action: string, decision: Decision, target: AuditTarget, detail?: AuditDetail): Promise<void> => {
     const event = { action, actor: actorOf(user), target, source: requestSource(services, request), detail };
-    if (decision.allowed) {
-      await services.audit.allow(event);
-      return;
-    }
-    await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
-    throw new SightlineError(decision.code);
+    await services.audit.enforce(decision, event);
+    await services.audit.allow(event);
   };
 
   /** Hooks of an admin route: a signed-in admin, or a refusal audited as `action`, before the request's shape is checked. */
@@ -45,8 +41,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       signedIn(services),
       async (request: FastifyRequest) => {
         const user = userOf(request);
-        const decision = canAdminister(actorOf(user));
-        if (!decision.allowed) await enforce(request, user, action, decision, { agencyId: user.agencyId });
+        await services.audit.enforce(canAdminister(actorOf(user)), { action, actor: actorOf(user), target: { agencyId: user.agencyId }, source: requestSource(services, request) });
       },
     ],
   });

@@ -55,12 +55,8 @@ export const agreementRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       const { agreementId } = request.params;
       const source = requestSource(services, request);
       const agreement = await services.agreements.get(agreementId);
-      const decision = canManageAgreement(actorOf(admin), agreement);
       const event = { action: 'agreement.revoke', actor: actorOf(admin), target: { agencyId: agreement.toAgencyId }, source, detail: { agreementId, fromAgencyId: agreement.fromAgencyId, toAgencyId: agreement.toAgencyId } };
-      if (!decision.allowed) {
-        await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
-        throw new SightlineError(decision.code);
-      }
+      await services.audit.enforce(canManageAgreement(actorOf(admin), agreement), event);
       await services.audit.allow(event);
       const revoked = await services.agreements.revoke(agreementId, admin.id);
       await services.grantService.endUncovered(source);

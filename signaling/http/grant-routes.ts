@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canAcceptHelp } from '../access/policy.ts';
-import { inboxView } from '../console/views.ts';
+import { inboxView } from '../feeds/views.ts';
 import { SightlineError } from '../errors.ts';
 import { grantStatus } from '../grants/grant-repository.ts';
 import { extendBody, grantParams, grantResponse, incidentParams, type GrantResponse, type InboxEntry } from '../protocol/http.ts';
@@ -84,10 +84,7 @@ export const grantRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const source = requestSource(services, request);
       const incident = await services.incidents.find(incidentId);
       const decision = incident ? canAcceptHelp(actorOf(clinician), incident, await services.agreements.active()) : ({ allowed: false, code: 'INCIDENT_NOT_FOUND' } as const);
-      if (!decision.allowed) {
-        await services.audit.note({ action: 'help.accept', outcome: 'denied', actor: actorOf(clinician), target: { incidentId }, source, reason: decision.code });
-        throw new SightlineError(decision.code);
-      }
+      await services.audit.enforce(decision, { action: 'help.accept', actor: actorOf(clinician), target: { incidentId }, source });
       const granted = await services.grantService.create(
         clinician,
         { incidentId, clinicianId: clinician.id, permissions: ['view', 'talk'], ttlSeconds: Math.min(HELP_ACCEPT_SECONDS, services.config.GRANT_MAX_TTL_SECONDS) },

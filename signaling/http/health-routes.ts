@@ -45,7 +45,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     async (_request, reply) => {
       const media = services.media.stats();
       const problems = await readinessProblems({
-        draining: services.draining,
+        draining: services.node.draining,
         mediaClosed: services.media.closed,
         workers: media.workers,
         store: services.store,
@@ -53,7 +53,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         audit: services.audit.log,
       });
       reply.code(problems.length === 0 ? 200 : 503);
-      return { ready: problems.length === 0, problems, draining: services.draining, media };
+      return { ready: problems.length === 0, problems, draining: services.node.draining, media };
     },
   );
 };

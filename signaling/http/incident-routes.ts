@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { agencyAccess, canMarkShared, canSeeIncident } from '../access/policy.ts';
-import { consoleView } from '../console/views.ts';
+import { consoleView } from '../feeds/views.ts';
 import { SightlineError } from '../errors.ts';
 import { publicUser } from '../identity/directory.ts';
 import {
@@ -61,12 +61,8 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       const { incidentId } = request.params;
       const { shared } = request.body;
       const incident = await services.incidents.get(incidentId);
-      const decision = canMarkShared(actorOf(actor), incident);
       const event = { action: shared ? 'incident.share' : 'incident.unshare', actor: actorOf(actor), target: { incidentId }, source: requestSource(services, request) };
-      if (!decision.allowed) {
-        await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
-        throw new SightlineError(decision.code);
-      }
+      await services.audit.enforce(canMarkShared(actorOf(actor), incident), event);
       await services.audit.allow(event);
       await services.incidents.update(incidentId, () => ({ shared }));
       await services.bus.publish({ type: 'incidents.changed', incidentId });

@@ -42,12 +42,8 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
    */
   async function admit<T>(request: FastifyRequest, user: User, incidentId: string, action: RecordingAction, ready: () => Promise<T>): Promise<T> {
     const facts = await incidentFacts(incidentId);
-    const decision = canAccessRecording(actorOf(user), facts, await services.agreements.active(), action);
     const event = { action: `recording.${action}`, actor: actorOf(user), target: { incidentId, agencyId: facts.agencyId }, source: requestSource(services, request) };
-    if (!decision.allowed) {
-      await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
-      throw new SightlineError(decision.code);
-    }
+    const decision = await services.audit.enforce(canAccessRecording(actorOf(user), facts, await services.agreements.active(), action), event);
     const value = await ready();
     await services.audit.allow({ ...event, ...(decision.agreementId ? { detail: { agreementId: decision.agreementId } } : {}) });
     return value;
@@ -108,12 +104,8 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       const user = userOf(request);
       const { agencyId } = request.params;
       const { enabled } = request.body;
-      const decision = canSetAgencyRecording(actorOf(user), agencyId);
       const event = { action: enabled ? 'agency.recording-on' : 'agency.recording-off', actor: actorOf(user), target: { agencyId }, source: requestSource(services, request) };
-      if (!decision.allowed) {
-        await services.audit.note({ ...event, outcome: 'denied', reason: decision.code });
-        throw new SightlineError(decision.code);
-      }
+      await services.audit.enforce(canSetAgencyRecording(actorOf(user), agencyId), event);
       if (!(await services.directory.agency(agencyId))) throw new SightlineError('AGENCY_NOT_FOUND');
       await services.audit.allow(event);
       const agency = await services.directory.setAgencyRecording(agencyId, enabled);

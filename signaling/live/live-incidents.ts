@@ -3,7 +3,7 @@
 import type { MediaPlane } from '../../server/media-plane.ts';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { User } from '../identity/directory.ts';
-import type { Incident, IncidentRepository } from '../incidents/incident-repository.ts';
+import type { Incident, IncidentRepository } from '../incident-records/incident-repository.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { PresenceEntry } from '../protocol/messages.ts';
 import type { Bus } from '../state/bus.ts';

@@ -1,7 +1,7 @@
 // The bus on Redis pub/sub: one channel, a dedicated subscriber connection.
 import { EventEmitter } from 'node:events';
 import { busEvent, type Bus, type BusEvent } from './bus.ts';
-import { closeRedisClient, type RedisClient } from './redis-store.ts';
+import { closeRedisClient, type RedisClient } from '../infra/redis-client.ts';
 
 export class RedisBus implements Bus {
   readonly #emitter = new EventEmitter<{ event: [BusEvent] }>();

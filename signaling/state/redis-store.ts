@@ -1,36 +1,8 @@
 // Store on Redis, shared by every node. A document is one string key (with PX when it has a TTL);
 // each collection keeps an index set of ids, pruned lazily when listing finds expired members.
-import { createClient } from 'redis';
 import type { z } from 'zod';
+import { closeRedisClient, connectRedis, type RedisClient } from '../infra/redis-client.ts';
 import type { Collection, Counters, Store } from './store.ts';
-
-/** A node-redis client whose connection errors surface through failing commands, not events. */
-export function newRedisClient(url: string) {
-  const client = createClient({ url });
-  client.on('error', () => undefined);
-  return client;
-}
-export type RedisClient = ReturnType<typeof newRedisClient>;
-
-/**
- * Closes a client without waiting on a server that is not there: a client that is not ready
- * (Redis down, or still reconnecting after a restart) would queue its QUIT until it reconnects,
- * so it is dropped at once; a ready one quits politely, and is dropped if that takes over a second.
- */
-export async function closeRedisClient(client: { isOpen: boolean; isReady: boolean; quit(): Promise<unknown>; destroy(): void }): Promise<void> {
-  if (!client.isOpen) return;
-  if (!client.isReady) {
-    client.destroy();
-    return;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), 1000);
-  });
-  const outcome = await Promise.race([client.quit().then(() => 'quit' as const, () => 'failed' as const), late]);
-  clearTimeout(timer);
-  if (outcome !== 'quit' && client.isOpen) client.destroy();
-}
 
 const INCREMENT_WITH_TTL = `
 local n = redis.call('INCR', KEYS[1])
@@ -104,8 +76,7 @@ export class RedisStore implements Store {
   ) {}
 
   static async connect(url: string, prefix = 'sightline'): Promise<RedisStore> {
-    const client = newRedisClient(url);
-    await client.connect();
+    const client = await connectRedis(url);
     return new RedisStore(client, prefix);
   }
 

@@ -4,7 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { AuditSource } from '../audit/audit-entry.ts';
-import type { Cluster } from '../cluster/cluster.ts';
+import type { Cluster, RouteTarget } from '../cluster/cluster.ts';
 import { SightlineError } from '../errors.ts';
 import type { SessionEnd } from '../identity/sessions.ts';
 import type { Services } from '../services.ts';
@@ -14,8 +14,6 @@ import { TokenBucket } from './token-bucket.ts';
 
 /** Refused messages in a row after which a flooding socket is closed (policy violation). */
 const FLOOD_CLOSE_AFTER = 200;
-/** Requests whose incident may live on another node. */
-const ROUTED = new Set(['join', 'watch', 'incident.start', 'resume']);
 /** How long a proxied socket waits for its serving node to end the seat of an ended session. */
 const SESSION_END_FALLBACK_MS = 5000;
 
@@ -112,9 +110,9 @@ export class ClientSession {
   async #route(text: string): Promise<void> {
     if (this.#closed || this.#sessionEnded) return;
     if (this.#proxy) return this.cluster.forward(this.#proxy, text);
-    const peek = peekRequest(text);
-    if (peek && ROUTED.has(peek.type) && !this.local.incident) {
-      const nodeId = await this.cluster.servingNode(peek.type, peek.incidentId, peek.resumeToken);
+    const target = this.local.incident ? null : routeTargetOf(text);
+    if (target) {
+      const nodeId = await this.cluster.servingNode(target);
       if (nodeId !== this.cluster.nodeId) {
         this.#proxy = await this.cluster.openProxy(nodeId, this.local.user?.id ?? null, this.source, {
           deliver: (reply) => this.#socket.send(reply),
@@ -132,17 +130,37 @@ export class ClientSession {
   }
 }
 
-/** The type and incident of a request, without validating it (the serving node does). */
-function peekRequest(text: string): { id: number | null; type: string; incidentId?: string; resumeToken?: string } | null {
+/** The id of a request, without validating it (the serving node does). */
+function peekRequest(text: string): { id: number | null } | null {
+  const json = parseObject(text);
+  return json ? { id: typeof json.id === 'number' ? json.id : null } : null;
+}
+
+/**
+ * Where a request of a client not yet in an incident is to be served, or null for here: seating
+ * requests go to the incident's node (join, watch), the seat's node (resume) or the node chosen
+ * for a new incident (incident.start). The one place that maps message types to routes. Pure.
+ */
+export function routeTargetOf(text: string): RouteTarget | null {
+  const json = parseObject(text);
+  if (!json) return null;
+  switch (json.type) {
+    case 'join':
+    case 'watch':
+      return typeof json.incidentId === 'string' ? { incident: json.incidentId } : null;
+    case 'resume':
+      return typeof json.resumeToken === 'string' && json.resumeToken !== '' ? { seat: json.resumeToken } : null;
+    case 'incident.start':
+      return { new: 'incident' };
+    default:
+      return null;
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
   try {
-    const json = JSON.parse(text) as { id?: unknown; type?: unknown; incidentId?: unknown; resumeToken?: unknown };
-    if (typeof json?.type !== 'string') return null;
-    return {
-      id: typeof json.id === 'number' ? json.id : null,
-      type: json.type,
-      incidentId: typeof json.incidentId === 'string' ? json.incidentId : undefined,
-      resumeToken: typeof json.resumeToken === 'string' ? json.resumeToken : undefined,
-    };
+    const json = JSON.parse(text) as unknown;
+    return json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
   } catch {
     return null;
   }

@@ -1,14 +1,6 @@
-// Where a signalling connection's messages go: a WebSocket on this node, or a client connected to
-// another node and served here through the node link.
+// A client connected to this node over a WebSocket, as a signalling connection's socket.
 import { WebSocket } from 'ws';
-
-export interface ClientSocket {
-  send(text: string): void;
-  close(code: number, reason: string): void;
-  /** Drops the connection at once, without a closing handshake (a peer that went silent). */
-  terminate(): void;
-  readonly isOpen: boolean;
-}
+import type { ClientSocket } from '../cluster/client-socket.ts';
 
 export class WsClientSocket implements ClientSocket {
   constructor(private readonly ws: WebSocket) {}

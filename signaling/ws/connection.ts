@@ -3,6 +3,7 @@
 // here (client-session.ts); handlers decide; this class only carries messages and state.
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { auditSeatLeft } from '../admission/seat-audit.ts';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import type { User } from '../identity/directory.ts';
@@ -12,10 +13,10 @@ import type { ErrorCode } from '../protocol/error-codes.ts';
 import { clientMessage, type ServerMessage } from '../protocol/messages.ts';
 import type { Services } from '../services.ts';
 import type { ViewingGrant } from '../tokens/viewing-token.ts';
-import type { ConsoleSubscriber } from '../console/console-hub.ts';
+import type { ConsoleSubscriber } from '../feeds/console-hub.ts';
 import { toSightlineError } from './error-mapping.ts';
 import { dispatch } from './handlers/index.ts';
-import type { ClientSocket } from './client-socket.ts';
+import type { ClientSocket } from '../cluster/client-socket.ts';
 
 /** Messages kept for a dropped connection's seat during its grace period, at most. */
 const BACKLOG_LIMIT = 500;
@@ -226,13 +227,7 @@ export class SignalingConnection implements ParticipantChannel {
     // A viewer still in a live incident leaves now; one cut off earlier (expiry, revocation,
     // incident end, incident.leave) is no longer a participant: that ending was audited then.
     if (incident && participant && !participant.isOfficer && !incident.ended) {
-      void this.services.audit.note({
-        action: 'leave',
-        outcome: 'info',
-        actor: this.actor,
-        target: { incidentId: incident.incident.id, grantId: participant.grantId ?? undefined },
-        source: this.source,
-      });
+      void auditSeatLeft(this.services.audit, { actor: this.actor, incidentId: incident.incident.id, grantId: participant.grantId, source: this.source });
     }
   }
 

@@ -5,7 +5,7 @@
 import type { Bus } from '../state/bus.ts';
 import type { ClientSession } from './client-session.ts';
 import type { SignalingConnection } from './connection.ts';
-import type { ResumeRegistry } from './resume-registry.ts';
+import type { ResumeRegistry } from '../cluster/resume-registry.ts';
 
 /** Returns the unsubscribe function. */
 export function closeSocketsOfEndedSessions(bus: Bus, connections: ReadonlySet<ClientSession>, resumes: ResumeRegistry<SignalingConnection>): () => void {

@@ -35,7 +35,7 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    if (!originAllowed(request.headers.origin, request.headers.host, services.publicUrl)) {
+    if (!originAllowed(request.headers.origin, request.headers.host, services.node.publicUrl)) {
       app.log.warn({ origin: request.headers.origin }, 'signalling connection refused: origin not allowed');
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;

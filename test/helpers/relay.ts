@@ -68,7 +68,7 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('relay did not bind');
   const url = `http://${host}:${address.port}`;
-  services.publicUrl = url;
+  services.node.publicUrl = url;
 
   const api: TestRelay['api'] = (method, path, options = {}) => httpApi(url, method, path, options);
 

@@ -1,3 +1,4 @@
+import { auditSeatLeft } from '../../admission/seat-audit.ts';
 import { SightlineError } from '../../errors.ts';
 import { requireParticipant, type Handler } from './context.ts';
 
@@ -7,13 +8,7 @@ export const incidentLeave: Handler<'incident.leave'> = async (connection) => {
   if (participant.isOfficer) throw new SightlineError('FORBIDDEN', 'officers end the incident instead');
   const incidentId = live.incident.id;
   connection.leaveIncident();
-  await connection.services.audit.note({
-    action: 'leave',
-    outcome: 'info',
-    actor: connection.actor,
-    target: { incidentId, grantId: participant.grantId ?? undefined },
-    source: connection.source,
-  });
+  await auditSeatLeft(connection.services.audit, { actor: connection.actor, incidentId, grantId: participant.grantId, source: connection.source });
   if (connection.viewer) connection.viewer = null;
   return { incidentId };
 };

@@ -1,5 +1,4 @@
-import { canStartIncident } from '../../access/policy.ts';
-import { actorOf } from '../../identity/directory.ts';
+import { startIncident } from '../../admission/start-incident.ts';
 import { SightlineError } from '../../errors.ts';
 import { seatExtras } from '../seat-extras.ts';
 import { assertNotInIncident, participantInfo, requireUser, type Handler } from './context.ts';
@@ -8,18 +7,13 @@ import { assertNotInIncident, participantInfo, requireUser, type Handler } from 
 export const incidentStart: Handler<'incident.start'> = async (connection, message) => {
   const { services } = connection;
   const officer = requireUser(connection, 'officer');
-  if (!canStartIncident(actorOf(officer)).allowed) throw new SightlineError('FORBIDDEN');
   assertNotInIncident(connection);
-  if (services.draining) throw new SightlineError('SERVER_SHUTTING_DOWN');
-  const live = await services.live.start(officer, message.note ?? null);
+  const live = await startIncident({ live: services.live, audit: services.audit, draining: () => services.node.draining }, officer, {
+    note: message.note ?? null,
+    source: connection.source,
+  });
   const incidentId = live.incident.id;
   try {
-    await services.audit.allow({
-      action: 'incident.start',
-      actor: connection.actor,
-      target: { incidentId },
-      source: connection.source,
-    });
     const { sendTransport, recvTransport } = await live.add(
       {
         info: participantInfo(connection.peerId, officer),

@@ -7,7 +7,7 @@ import type { AuditStore } from '../../../../signaling/audit/audit-log.ts';
 import { DAY_MS } from '../../../../signaling/audit/audit-purge.ts';
 import { AuditTrail } from '../../../../signaling/audit/audit-trail.ts';
 import { Auditor } from '../../../../signaling/audit/auditor.ts';
-import { verifyAudit } from '../../../../signaling/audit/audit-verify.ts';
+import { verifyAudit } from '../../../../signaling/audit/chain-verification.ts';
 import { SightlineError } from '../../../../signaling/errors.ts';
 import { createLogger } from '../../../../signaling/logger.ts';
 import { generateSigningJwk, signingKeysFromJwk, type SigningKeys } from '../../../../signaling/tokens/signing-keys.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../../signaling/audit/audit-entry.ts';
-import { verifyAudit } from '../../../../signaling/audit/audit-verify.ts';
+import { verifyAudit } from '../../../../signaling/audit/chain-verification.ts';
 import type { GrantResponse, LoginResponse } from '../../../../signaling/protocol/http.ts';
 import { VIEWING_AUDIENCE } from '../../../../signaling/tokens/viewing-token.ts';
 import { startRedis, type TestRedis } from '../../../helpers/redis-server.ts';

@@ -11,7 +11,8 @@ import { GENESIS_HASH, chainHash, sealEntry, type AuditEntry } from '../../../..
 import type { AuditStore } from '../../../../signaling/audit/audit-log.ts';
 import { AuditTrail } from '../../../../signaling/audit/audit-trail.ts';
 import { FileAuditLog, checkpointPathFor } from '../../../../signaling/audit/file-audit-log.ts';
-import { RedisAuditLog, redisKeys, type RedisClient } from '../../../../signaling/audit/redis-audit-log.ts';
+import { RedisAuditLog, redisKeys } from '../../../../signaling/audit/redis-audit-log.ts';
+import type { RedisClient } from '../../../../signaling/infra/redis-client.ts';
 import { createLogger } from '../../../../signaling/logger.ts';
 import { loadOrCreateSigningKeys } from '../../../../signaling/tokens/signing-keys.ts';
 import { runCli } from '../../../helpers/cli.ts';

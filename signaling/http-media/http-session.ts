@@ -3,11 +3,12 @@
 // loses ICE consent gets the same grace period as a dropped socket, a DTLS failure ends it at
 // once. A WHEP session also ends with its grant (expiry, revocation).
 import { randomBytes, randomUUID } from 'node:crypto';
+import { auditSeatExpired, auditSeatLeft, type SeatHolder } from '../admission/seat-audit.ts';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { LiveIncident, ParticipantChannel } from '../live/live-incident.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { Services } from '../services.ts';
-import type { OfferMedia } from './sdp-offer.ts';
+import type { OfferMedia } from './sdp/sdp-offer.ts';
 
 export type HttpMediaProtocol = 'whip' | 'whep';
 
@@ -65,14 +66,7 @@ export class HttpMediaSession implements ParticipantChannel {
   expireAt(at: number): void {
     if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
     this.#expiryTimer = setTimeout(() => {
-      void this.services.audit.note({
-        action: 'grant.expire',
-        outcome: 'info',
-        actor: this.who.actor,
-        target: { incidentId: this.live.incident.id, grantId: this.who.grantId ?? undefined },
-        source: this.who.source,
-        reason: 'GRANT_EXPIRED',
-      });
+      void auditSeatExpired(this.services.audit, this.#holder());
       void this.end('GRANT_EXPIRED', null);
     }, Math.max(0, at - Date.now()));
     this.#expiryTimer.unref();
@@ -106,16 +100,12 @@ export class HttpMediaSession implements ParticipantChannel {
       this.live.remove(this.peerId);
     }
     if (this.protocol === 'whep') {
-      await this.services.audit.note({
-        action: 'leave',
-        outcome: 'info',
-        actor: this.who.actor,
-        target: { incidentId: this.live.incident.id, grantId: this.who.grantId ?? undefined },
-        source: by?.source ?? this.who.source,
-        ...(code ? { reason: code } : {}),
-        detail: { via: 'whep' },
-      });
+      await auditSeatLeft(this.services.audit, this.#holder(), { reason: code, ...(by ? { source: by.source } : {}) });
     }
+  }
+
+  #holder(): SeatHolder {
+    return { actor: this.who.actor, incidentId: this.live.incident.id, grantId: this.who.grantId, source: this.who.source, ...(this.protocol === 'whep' ? { via: 'whep' as const } : {}) };
   }
 
   /** A new ICE session after a restart. */

@@ -2,7 +2,7 @@
 // DTLS fingerprints and role, and per m-line the codecs, RTX, header extensions and SSRCs.
 // Pure: no mediasoup, no I/O.
 import { parse, parseParams } from 'sdp-transform';
-import { SightlineError } from '../errors.ts';
+import { SightlineError } from '../../errors.ts';
 
 export type MediaKind = 'audio' | 'video';
 export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';

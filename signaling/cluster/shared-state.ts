@@ -1,13 +1,13 @@
-// Picks the state backend: Redis when REDIS_URL is set, otherwise in-process memory.
-import { MemoryLinkHub } from '../cluster/memory-node-link.ts';
-import type { NodeLink } from '../cluster/node-link.ts';
-import { RedisNodeLink } from '../cluster/redis-node-link.ts';
-import type { Bus } from './bus.ts';
-import { MemoryBus } from './memory-bus.ts';
-import { MemoryStore } from './memory-store.ts';
-import { RedisBus } from './redis-bus.ts';
-import { RedisStore } from './redis-store.ts';
-import type { Store } from './store.ts';
+// Picks the shared state and the node link: Redis when REDIS_URL is set, otherwise in-process memory.
+import type { Bus } from '../state/bus.ts';
+import { MemoryBus } from '../state/memory-bus.ts';
+import { MemoryStore } from '../state/memory-store.ts';
+import { RedisBus } from '../state/redis-bus.ts';
+import { RedisStore } from '../state/redis-store.ts';
+import type { Store } from '../state/store.ts';
+import { MemoryLinkHub } from './memory-node-link.ts';
+import type { NodeLink } from './node-link.ts';
+import { RedisNodeLink } from './redis-node-link.ts';
 
 export interface SharedState {
   store: Store;

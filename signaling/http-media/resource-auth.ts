@@ -12,7 +12,7 @@ import { bearerToken, requestSource } from '../http/request-auth.ts';
 import type { Services } from '../services.ts';
 import { verifyViewingToken } from '../tokens/viewing-token.ts';
 import type { HttpMediaSession } from './http-session.ts';
-import { DEVICE_CREDENTIAL } from './whip-auth.ts';
+import { DEVICE_CREDENTIAL } from './ingest/whip-auth.ts';
 
 /** What a resource keeps of the credential that created it. */
 export const credentialDigest = (credential: string): Buffer => createHash('sha256').update(credential).digest();

@@ -1,12 +1,11 @@
 // Incident metadata kept after an incident ends (agency, officer, start, end, note), for access
 // reports, until INCIDENT_RETENTION_DAYS have passed since it ended. Kept next to the audit trail:
 // DATA_DIR/incidents.jsonl, or a Redis hash when REDIS_URL is set.
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { readLines } from '../audit/file-audit-log.ts';
-import { connectRedis, type RedisClient } from '../audit/redis-audit-log.ts';
+import { appendLine, readLines, replaceFile } from '../infra/append-only-file.ts';
+import { closeRedisClient, connectRedis, type RedisClient } from '../infra/redis-client.ts';
 import type { Incident as LiveIncidentRecord } from './incident-repository.ts';
-import { closeRedisClient } from '../state/redis-store.ts';
 
 /** What the history keeps of a live incident. */
 type Incident = Pick<LiveIncidentRecord, 'id' | 'agencyId' | 'officerId' | 'startedAt' | 'note'>;
@@ -81,15 +80,7 @@ export class FileIncidentHistory implements IncidentHistory {
       const gone = [...this.#records.values()].filter((record) => expired(record, before));
       if (gone.length === 0) return 0;
       for (const record of gone) this.#records.delete(record.id);
-      const temporary = `${this.path}.tmp-${process.pid}`;
-      const file = await open(temporary, 'w', 0o600);
-      try {
-        await file.writeFile([...this.#records.values()].map((record) => `${JSON.stringify(record)}\n`).join(''));
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temporary, this.path);
+      await replaceFile(this.path, [...this.#records.values()].map((record) => `${JSON.stringify(record)}\n`).join(''));
       return gone.length;
     });
   }
@@ -100,14 +91,7 @@ export class FileIncidentHistory implements IncidentHistory {
 
   #write(record: IncidentRecord): Promise<void> {
     this.#records.set(record.id, record);
-    return this.#serial(async () => {
-      const file = await open(this.path, 'a', 0o600);
-      try {
-        await file.appendFile(`${JSON.stringify(record)}\n`);
-      } finally {
-        await file.close();
-      }
-    });
+    return this.#serial(() => appendLine(this.path, JSON.stringify(record)));
   }
 
   #serial<T>(task: () => Promise<T>): Promise<T> {
@@ -127,7 +111,7 @@ export class RedisIncidentHistory implements IncidentHistory {
   ) {}
 
   static async open(url: string, prefix: string, onError?: (error: Error) => void): Promise<RedisIncidentHistory> {
-    return new RedisIncidentHistory(await connectRedis(url, { onError }), `{${prefix}}:incidents`);
+    return new RedisIncidentHistory(await connectRedis(url, { failFastTimeoutMs: 5000, onError }), `{${prefix}}:incidents`);
   }
 
   started(incident: Incident): Promise<void> {

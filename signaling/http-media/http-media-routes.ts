@@ -24,9 +24,9 @@ import {
 import { incidentParams } from '../protocol/http.ts';
 import type { HttpMediaSession } from './http-session.ts';
 import { resourceCaller } from './resource-auth.ts';
-import { buildIceFragment, parseIceFragment, type LocalTransport } from './sdp-answer.ts';
-import { play } from './whep-play.ts';
-import { publish } from './whip-publish.ts';
+import { buildIceFragment, parseIceFragment, type LocalTransport } from './sdp/sdp-answer.ts';
+import { play } from './egress/whep-play.ts';
+import { publish } from './ingest/whip-publish.ts';
 
 const contentType = (request: FastifyRequest) => (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 

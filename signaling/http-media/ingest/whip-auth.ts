@@ -2,12 +2,12 @@
 // with POST /api/session/device, or an officer's own session) or `Bearer <deviceId>:<key>` for
 // encoders that can only be given one static secret. Either way the publisher is an officer.
 import type { FastifyRequest } from 'fastify';
-import { SightlineError } from '../errors.ts';
-import { actorOf, type User } from '../identity/directory.ts';
-import { DUMMY_HASH, verifySecret } from '../identity/passwords.ts';
-import type { ErrorCode } from '../protocol/error-codes.ts';
-import type { Services } from '../services.ts';
-import { bearerToken, requestSource } from '../http/request-auth.ts';
+import { SightlineError } from '../../errors.ts';
+import { actorOf, type User } from '../../identity/directory.ts';
+import { DUMMY_HASH, verifySecret } from '../../identity/passwords.ts';
+import type { ErrorCode } from '../../protocol/error-codes.ts';
+import type { Services } from '../../services.ts';
+import { bearerToken, requestSource } from '../../http/request-auth.ts';
 
 export const DEVICE_CREDENTIAL = /^([a-z0-9-]{2,64}):(\S{1,256})$/;
 

@@ -7,7 +7,7 @@ import {
   verifyCheckpoint,
   type AuditCheckpoint,
 } from '../../../../signaling/audit/audit-signatures.ts';
-import { parseCheckpoint, parseEntry, verifyAudit, type StoredRecord } from '../../../../signaling/audit/audit-verify.ts';
+import { parseCheckpoint, parseEntry, verifyAudit, type StoredRecord } from '../../../../signaling/audit/chain-verification.ts';
 import { generateSigningJwk, signingKeysFromJwk, type SigningKeys } from '../../../../signaling/tokens/signing-keys.ts';
 
 const event = (n: number): AuditEvent => ({

@@ -4,7 +4,7 @@ import type { GrantRepository } from '../grants/grant-repository.ts';
 import type { GrantService } from '../grants/grant-service.ts';
 import type { Directory, User } from '../identity/directory.ts';
 import { actorOf } from '../identity/directory.ts';
-import type { Incident } from '../incidents/incident-repository.ts';
+import type { Incident } from '../incident-records/incident-repository.ts';
 import type { InboxEntry, IncidentSummary } from '../protocol/messages.ts';
 
 export interface ViewSources {

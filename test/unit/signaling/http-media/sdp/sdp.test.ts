@@ -1,10 +1,10 @@
 import { parse } from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
-import { MEDIA_CODECS } from '../../../../server/media-options.ts';
-import { buildAnswer, buildIceFragment, parseIceFragment, type LocalTransport } from '../../../../signaling/whip/sdp-answer.ts';
-import { parseOffer, remoteDtlsRole } from '../../../../signaling/whip/sdp-offer.ts';
-import { producerRtpParameters, receiveCapabilities, type RouterCapabilities } from '../../../../signaling/whip/sdp-rtp.ts';
-import { offerSdp } from '../../../helpers/sdp-offers.ts';
+import { MEDIA_CODECS } from '../../../../../server/media-options.ts';
+import { buildAnswer, buildIceFragment, parseIceFragment, type LocalTransport } from '../../../../../signaling/http-media/sdp/sdp-answer.ts';
+import { parseOffer, remoteDtlsRole } from '../../../../../signaling/http-media/sdp/sdp-offer.ts';
+import { producerRtpParameters, receiveCapabilities, type RouterCapabilities } from '../../../../../signaling/http-media/sdp/sdp-rtp.ts';
+import { offerSdp } from '../../../../helpers/sdp-offers.ts';
 
 // The router's capabilities as mediasoup derives them from MEDIA_CODECS (payload types, feedback, RTX).
 const caps: RouterCapabilities = {

@@ -2,16 +2,17 @@
 // officer's live incident (started here when the officer has none), and the answer is built
 // from that transport's ICE/DTLS parameters and the codecs the router took.
 import type { FastifyRequest } from 'fastify';
-import { SightlineError } from '../errors.ts';
-import { actorOf } from '../identity/directory.ts';
-import { bearerToken, requestSource } from '../http/request-auth.ts';
-import type { Services } from '../services.ts';
-import { participantInfo } from '../ws/handlers/context.ts';
-import { HttpMediaSession } from './http-session.ts';
-import { credentialDigest } from './resource-auth.ts';
-import { buildAnswer, type AnswerSection, type LocalTransport } from './sdp-answer.ts';
-import { parseOffer, remoteDtlsRole } from './sdp-offer.ts';
-import { producerRtpParameters, type RouterCapabilities } from './sdp-rtp.ts';
+import { startIncident } from '../../admission/start-incident.ts';
+import { SightlineError } from '../../errors.ts';
+import { actorOf } from '../../identity/directory.ts';
+import { bearerToken, requestSource } from '../../http/request-auth.ts';
+import type { Services } from '../../services.ts';
+import { participantInfo } from '../../ws/handlers/context.ts';
+import { HttpMediaSession } from '../http-session.ts';
+import { credentialDigest } from '../resource-auth.ts';
+import { buildAnswer, type AnswerSection, type LocalTransport } from '../sdp/sdp-answer.ts';
+import { parseOffer, remoteDtlsRole } from '../sdp/sdp-offer.ts';
+import { producerRtpParameters, type RouterCapabilities } from '../sdp/sdp-rtp.ts';
 import { whipPublisher } from './whip-auth.ts';
 
 export async function publish(
@@ -34,16 +35,7 @@ export async function publish(
 
   let live = services.live.all().find((l) => l.incident.officerId === officer.id && !l.ended);
   const ownsIncident = !live;
-  if (!live) {
-    if (services.draining) throw new SightlineError('SERVER_SHUTTING_DOWN');
-    live = await services.live.start(officer, null);
-    try {
-      await services.audit.allow({ action: 'incident.start', actor: actorOf(officer), target: { incidentId: live.incident.id }, source, detail: { via: 'whip' } });
-    } catch (error) {
-      await services.live.end(live.incident.id, 'INCIDENT_ENDED');
-      throw error;
-    }
-  }
+  if (!live) live = await startIncident({ live: services.live, audit: services.audit, draining: () => services.node.draining }, officer, { note: null, source, via: 'whip' });
   const incident = live;
   const credential = credentialDigest(bearerToken(request) ?? '');
   const session = new HttpMediaSession('whip', incident, services, registry, { actor: actorOf(officer), source, grantId: null }, credential, ownsIncident);

@@ -3,7 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AgreementRepository } from '../agreements/agreement-repository.ts';
 import type { User } from '../identity/directory.ts';
-import type { IncidentRepository } from '../incidents/incident-repository.ts';
+import type { IncidentRepository } from '../incident-records/incident-repository.ts';
 import type { ServerMessage } from '../protocol/messages.ts';
 import type { Bus, BusEvent } from '../state/bus.ts';
 import { consoleView, hearsHelp, inboxView, type ViewSources } from './views.ts';

@@ -1,0 +1,50 @@
+// Signalling `join` and WHEP play go through one admission: the same checks, and audit entries
+// that say the same things about the clinician whichever channel they came on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
+import { offerSdp } from '../../../helpers/sdp-offers.ts';
+import { goLive, grant, joinWith } from '../../../helpers/scenario.ts';
+
+describe('one admission for every channel', () => {
+  let relay: TestRelay;
+  beforeAll(async () => {
+    relay = await startRelay();
+  });
+  afterAll(async () => relay.close());
+
+  const whep = (incidentId: string, token: string) =>
+    fetch(`${relay.url}/whep/${incidentId}`, { method: 'POST', headers: { 'content-type': 'application/sdp', authorization: `Bearer ${token}` }, body: offerSdp({ direction: 'recvonly' }) });
+
+  it('a join and a WHEP play are audited alike, and so are their refusals', async () => {
+    const live = await goLive(relay);
+    const overSignalling = await grant(relay, live.incidentId, { permissions: ['view'] });
+    const { socket, reply } = await joinWith(relay, live.incidentId, overSignalling.token);
+    expect(reply).toMatchObject({ ok: true });
+    socket.close();
+    const overWhep = await grant(relay, live.incidentId, { permissions: ['view'] });
+    expect((await whep(live.incidentId, overWhep.token)).status).toBe(201);
+
+    const entries = await relay.services.audit.log.entries();
+    const joined = (grantId: string) => entries.find((e) => e.action === 'join' && e.outcome === 'allowed' && e.target.grantId === grantId)!;
+    const clinician = { id: DEMO.clinician.id, role: 'clinician' };
+    const common = { actor: clinician, detail: { permissions: 'view', expiresAt: expect.any(Number) } };
+    expect(joined(overSignalling.grantId)).toMatchObject(common);
+    expect(joined(overWhep.grantId)).toMatchObject({ ...common, detail: { ...common.detail, via: 'whep' } });
+    expect(Object.keys(joined(overWhep.grantId).detail!).sort()).toEqual([...Object.keys(joined(overSignalling.grantId).detail!), 'via'].sort());
+
+    // The same refusal (a token for another incident) names the same things.
+    const before = entries.length;
+    expect((await whep('inc-elsewhere', overWhep.token)).status).toBe(401);
+    const again = await joinWith(relay, 'inc-elsewhere', overWhep.token);
+    expect(again.reply).toMatchObject({ ok: false, error: { code: 'TOKEN_INCIDENT_MISMATCH' } });
+    again.socket.close();
+    const refusals = (await relay.services.audit.log.entries()).slice(before).filter((e) => e.action === 'join' && e.outcome === 'denied');
+    expect(refusals.map((e) => ({ reason: e.reason, target: e.target, via: e.detail?.via ?? null }))).toEqual([
+      { reason: 'TOKEN_INCIDENT_MISMATCH', target: { incidentId: 'inc-elsewhere' }, via: 'whep' },
+      { reason: 'TOKEN_INCIDENT_MISMATCH', target: { incidentId: 'inc-elsewhere' }, via: null },
+    ]);
+
+    await live.socket.request('incident.end');
+    live.socket.close();
+  });
+});
