@@ -42,6 +42,9 @@ export interface InboundStat {
 export interface OutboundStat {
   kind: string;
   packetsSent: number;
+  /** A simulcast layer's RID, and whether the sender sends that layer at all (uplink-guard.ts). */
+  rid?: string;
+  active?: boolean;
   /** Loss repair as the sender saw it (RTCOutboundRtpStreamStats). */
   nackCount?: number;
   retransmittedPacketsSent?: number;
@@ -129,6 +132,8 @@ export async function collectStats(list: Array<types.Transport | null | undefine
         result.inbound.push(entry);
       } else if (stat.type === 'outbound-rtp') {
         const entry: OutboundStat = { kind, packetsSent: Number(stat.packetsSent ?? 0) };
+        if (typeof stat.rid === 'string') entry.rid = stat.rid;
+        if (typeof stat.active === 'boolean') entry.active = stat.active;
         for (const key of SENDER_REPAIR_COUNTERS) if (typeof stat[key] === 'number') entry[key] = stat[key];
         result.outbound.push(entry);
       }

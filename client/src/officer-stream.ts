@@ -8,6 +8,7 @@ import { SignalClient } from './signal-client.ts';
 import { iceOptions } from './ice-config.ts';
 import { seatResilience, type LinkResilience, type LinkState } from './link-resilience.ts';
 import { CAMERA_VOICE_CODEC_OPTIONS, cameraVideoEncodings, VIDEO_CODEC_OPTIONS, voiceEncodings } from './send-encodings.ts';
+import { guardUplink } from './uplink-guard.ts';
 
 export interface OfficerStreamEvents {
   presence(entries: PresenceEntry[]): void;
@@ -32,6 +33,7 @@ export class OfficerStream {
   private endCode: AnyErrorCode = 'DISCONNECTED';
   private media: MediaStream | null = null;
   private resilience: LinkResilience | null = null;
+  private uplinkGuard: { stop(): void } | null = null;
 
   private constructor(
     private readonly signal: SignalClient,
@@ -115,7 +117,7 @@ export class OfficerStream {
       await transport.produce({ track: audio, stopTracks: false, appData, encodings: voiceEncodings(), codecOptions: CAMERA_VOICE_CODEC_OPTIONS });
     }
     if (video && this.device.canProduce('video')) {
-      await transport.produce({
+      const producer = await transport.produce({
         track: video,
         stopTracks: false,
         appData,
@@ -123,6 +125,9 @@ export class OfficerStream {
         encodings: cameraVideoEncodings(video.getSettings().height ?? 480),
         codecOptions: VIDEO_CODEC_OPTIONS,
       });
+      // A thin uplink keeps the lower layers moving (uplink-guard.ts).
+      this.uplinkGuard?.stop();
+      this.uplinkGuard = guardUplink(producer);
     }
   }
 
@@ -162,6 +167,7 @@ export class OfficerStream {
   private teardown(): void {
     this.finished = true;
     this.resilience?.stop();
+    this.uplinkGuard?.stop();
     this.receiver.close();
     closeTransport(this.sendTransport);
     this.signal.close();
