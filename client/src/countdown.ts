@@ -37,6 +37,11 @@ export class Countdown {
     this.start();
   }
 
+  /** When access ends (ms since the epoch). */
+  get endsAt(): number {
+    return this.expiresAtMs;
+  }
+
   /** Move the end (an extended grant); warnings already given are given again if still ahead. */
   update(expiresAtMs: number): void {
     if (expiresAtMs === this.expiresAtMs) return;

@@ -2,6 +2,7 @@
 import type { ParticipantInfo } from '../../signaling/protocol/messages.ts';
 import { agencyName, loadAgencies } from './agencies.ts';
 import { Countdown } from './countdown.ts';
+import { grantChangeNotice } from './grant-change.ts';
 import { registerTransports, setErrorState, setState } from './debug-hooks.ts';
 import { humanMessage, toSightlineError, type AnyErrorCode } from './errors.ts';
 import { MediaView } from './media-view.ts';
@@ -82,8 +83,9 @@ function onEnded(code: AnyErrorCode, serverMessage: string | undefined): void {
 
 function onGrantUpdated(expiresAt: number): void {
   const at = toEpochMs(expiresAt);
+  const notice = grantChangeNotice(countdown?.endsAt ?? null, at, formatTime);
   countdown?.update(at);
-  setStatus(`Your access was extended until ${formatTime(at)}.`, 'ok');
+  setStatus(notice.message, notice.kind);
 }
 
 function setupTalk(session: ViewerSession): void {
