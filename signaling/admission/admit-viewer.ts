@@ -88,7 +88,7 @@ export async function admitViewer(
     return refuse(new SightlineError('TOKEN_REVOKED', 'this link is no longer valid'), claims.grantId, claims.clinicianId);
   }
   const status = grantStatus(grant, Date.now());
-  if (status !== 'active') return refuse(new SightlineError(status === 'revoked' ? 'TOKEN_REVOKED' : 'TOKEN_EXPIRED'), grant.id, grant.clinicianId);
+  if (status !== 'active') return refuse(new SightlineError(refusalOf(status, grant.revokeReason)), grant.id, grant.clinicianId);
   const clinician = await deps.directory.userById(grant.clinicianId);
   if (!clinician || clinician.role !== 'clinician') return refuse(new SightlineError('FORBIDDEN'), grant.id, grant.clinicianId);
   actor = auditActorOf(clinician);
@@ -96,7 +96,7 @@ export async function admitViewer(
   const record = await deps.incidents.find(incidentId);
   if (!live || !record || live.ended) return refuse(new SightlineError('INCIDENT_NOT_FOUND'), grant.id, clinician.id);
   if (!grantStillCovered(record, clinician.agencyId, await deps.agreements.active()).allowed) {
-    return refuse(new SightlineError('TOKEN_REVOKED', 'the sharing agreement behind this access has ended'), grant.id, clinician.id);
+    return refuse(new SightlineError('ACCESS_WITHDRAWN', 'the sharing agreement behind this access has ended'), grant.id, clinician.id);
   }
   // The grant may have narrowed since the token was issued; the grant record is authoritative.
   const permissions = new Set(claims.permissions.filter((p) => grant.permissions.includes(p)));
@@ -109,4 +109,16 @@ export async function admitViewer(
     live,
     incidentId,
   };
+}
+
+/**
+ * Why a link that no longer admits is refused, from what ended its grant: a grant ended with its
+ * incident says the incident ended, one ended with its sharing agreement says sharing was
+ * withdrawn, and only a supervisor's revoke says the link was withdrawn.
+ */
+export function refusalOf(status: 'revoked' | 'expired', revokeReason: string | null): 'TOKEN_REVOKED' | 'TOKEN_EXPIRED' | 'INCIDENT_ENDED' | 'ACCESS_WITHDRAWN' {
+  if (status === 'expired') return 'TOKEN_EXPIRED';
+  if (revokeReason === 'INCIDENT_ENDED') return 'INCIDENT_ENDED';
+  if (revokeReason === 'AGREEMENT_REVOKED') return 'ACCESS_WITHDRAWN';
+  return 'TOKEN_REVOKED';
 }

@@ -209,7 +209,7 @@ export class GrantService {
       type: 'grant.revoked',
       grantId: grant.id,
       incidentId: grant.incidentId,
-      code: code === 'INCIDENT_ENDED' ? 'INCIDENT_ENDED' : 'GRANT_REVOKED',
+      code: endCodeOf(code),
     });
     await this.#announce(revoked);
     return revoked;
@@ -218,4 +218,11 @@ export class GrantService {
   #announce(grant: Grant): Promise<void> {
     return this.deps.bus.publish({ type: 'grants.changed', incidentId: grant.incidentId, clinicianId: grant.clinicianId });
   }
+}
+
+/** What a clinician whose grant was revoked is told: the event that ended it, not a generic revoke. */
+export function endCodeOf(reason: string | null): 'GRANT_REVOKED' | 'INCIDENT_ENDED' | 'ACCESS_WITHDRAWN' {
+  if (reason === 'INCIDENT_ENDED') return 'INCIDENT_ENDED';
+  if (reason === 'AGREEMENT_REVOKED') return 'ACCESS_WITHDRAWN';
+  return 'GRANT_REVOKED';
 }

@@ -7,7 +7,7 @@ export const busEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('incidents.changed'), incidentId: z.string() }),
   z.object({ type: z.literal('grants.changed'), incidentId: z.string(), clinicianId: z.string() }),
   /** A grant ended early: whichever node serves that clinician cuts their media. */
-  z.object({ type: z.literal('grant.revoked'), grantId: z.string(), incidentId: z.string(), code: z.enum(['GRANT_REVOKED', 'INCIDENT_ENDED']) }),
+  z.object({ type: z.literal('grant.revoked'), grantId: z.string(), incidentId: z.string(), code: z.enum(['GRANT_REVOKED', 'INCIDENT_ENDED', 'ACCESS_WITHDRAWN']) }),
   /** A grant's expiry moved: live connections re-arm their timers. */
   z.object({ type: z.literal('grant.extended'), grantId: z.string(), expiresAt: z.number() }),
   /** "Watch me": the officer asked for help. */

@@ -1,4 +1,6 @@
+import { refusalOf } from '../../admission/admit-viewer.ts';
 import { grantStatus } from '../../grants/grant-repository.ts';
+import { endCodeOf } from '../../grants/grant-service.ts';
 import { SightlineError } from '../../errors.ts';
 import type { ErrorCode } from '../../protocol/error-codes.ts';
 import { accessEndsAt, seatIceServers } from '../seat-extras.ts';
@@ -26,9 +28,8 @@ export const resume: Handler<'resume'> = async (connection, message) => {
     const grant = await services.grants.find(old.viewer.grant.grantId);
     const status = grant ? grantStatus(grant, Date.now()) : 'revoked';
     if (status !== 'active') {
-      const code = status === 'expired' ? 'GRANT_EXPIRED' : 'GRANT_REVOKED';
-      old.endAccess(code);
-      return refuse(status === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_REVOKED', target);
+      old.endAccess(status === 'expired' ? 'GRANT_EXPIRED' : endCodeOf(grant?.revokeReason ?? null));
+      return refuse(refusalOf(status, grant?.revokeReason ?? null), target);
     }
   } else if (old.session) {
     try {

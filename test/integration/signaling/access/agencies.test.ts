@@ -45,12 +45,13 @@ describe('sharing agreements and "watch me" across agencies', () => {
     expect(await relay.api('POST', '/api/agreements/agr-metro-durham/revoke', { token: durhamAdmin, body: {} })).toMatchObject({ status: 403 });
     const { token: metroAdmin } = await relay.login(DEMO.admin.username, DEMO.admin.password);
     expect((await relay.api('POST', '/api/agreements/agr-metro-durham/revoke', { token: metroAdmin, body: {} })).status).toBe(200);
-    expect((await clinician.notification('access.ended')).code).toBe('GRANT_REVOKED');
+    // The clinician is told that sharing was withdrawn, not that the incident ended or a supervisor revoked.
+    expect((await clinician.notification('access.ended')).code).toBe('ACCESS_WITHDRAWN');
     expect((await relay.services.grants.get(granted.grantId)).revokeReason).toBe('AGREEMENT_REVOKED');
     expect(await visible()).not.toContain(live.incidentId);
     await until(() => !latest(durhamConsole, 'console.incidents')?.incidents.some((i) => i.id === live.incidentId), 2000, 'the incident to leave Durham’s console');
     const rejoin = await joinWith(relay, live.incidentId, granted.token);
-    expect(rejoin.reply).toMatchObject({ ok: false, error: { code: 'TOKEN_REVOKED' } });
+    expect(rejoin.reply).toMatchObject({ ok: false, error: { code: 'ACCESS_WITHDRAWN' } });
 
     // Agreements can be made again by the sharing agency's admin.
     const created = await relay.api<{ id: string }>('POST', '/api/agreements', { token: metroAdmin, body: { toAgencyId: 'durham-police', scope: 'marked' } });

@@ -64,6 +64,10 @@ describe('grants: revoke, extend, incident end, console and inbox in real time',
     await live.socket.request('incident.end');
     await until(async () => (await relay.services.grants.get(b.grantId)).revokedAt !== null, 2000, 'grants to end');
     for (const id of [a.grantId, b.grantId]) expect((await relay.services.grants.get(id)).revokeReason).toBe('INCIDENT_ENDED');
+    // A link opened after the officer stopped says the incident ended, not that a supervisor withdrew it.
+    const late = await joinWith(relay, live.incidentId, a.token);
+    expect(late.reply).toMatchObject({ ok: false, error: { code: 'INCIDENT_ENDED' } });
+    late.socket.close();
     live.socket.close();
   });
 
