@@ -45,7 +45,8 @@ export function isFinalRefusal(code: AnyErrorCode): boolean {
     code.startsWith('GRANT_') ||
     code.startsWith('SESSION_') ||
     code === 'INCIDENT_NOT_FOUND' ||
-    code === 'INCIDENT_ENDED'
+    code === 'INCIDENT_ENDED' ||
+    code === 'ACCESS_WITHDRAWN'
   );
 }
 

@@ -28,7 +28,7 @@ describe('reconnect backoff', () => {
   });
 
   it('gives up on refusals no retry can fix, and retries the rest', () => {
-    for (const code of ['RESUME_FAILED', 'TOKEN_REVOKED', 'TOKEN_EXPIRED', 'GRANT_EXPIRED', 'SESSION_EXPIRED', 'INCIDENT_NOT_FOUND'] as const) {
+    for (const code of ['RESUME_FAILED', 'TOKEN_REVOKED', 'TOKEN_EXPIRED', 'GRANT_EXPIRED', 'SESSION_EXPIRED', 'INCIDENT_NOT_FOUND', 'INCIDENT_ENDED', 'ACCESS_WITHDRAWN'] as const) {
       expect(isFinalRefusal(code)).toBe(true);
     }
     for (const code of ['NETWORK', 'TIMEOUT', 'DISCONNECTED', 'RATE_LIMITED', 'INTERNAL', 'AUDIT_UNAVAILABLE'] as const) {
