@@ -105,7 +105,7 @@ describe('access control in Chromium', () => {
     await agreement.getByTestId('agreement-revoke').click();
     await admin.getByTestId('agreement-revoke-confirm').click();
     await waitForState(clinician, 'ended', 5000);
-    expect(await clinician.evaluate(() => window.sightline.code)).toBe('GRANT_REVOKED');
+    expect(await clinician.evaluate(() => window.sightline.code)).toBe('ACCESS_WITHDRAWN');
     expect(await videoStopped(clinician)).toBe(true);
     await durham.locator(`[data-testid="incident"][data-incident-id="${incidentId}"]`).waitFor({ state: 'detached', timeout: 5000 });
     await officer.getByTestId('stop').click();
