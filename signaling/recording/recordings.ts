@@ -14,6 +14,8 @@ export interface RecordingsOptions extends RecordingDeps {
 
 export class Recordings {
   readonly #active = new Map<string, IncidentRecording>();
+  /** Seals under way: shutdown waits for them. */
+  readonly #sealing = new Set<Promise<void>>();
 
   constructor(private readonly options: RecordingsOptions) {}
 
@@ -60,11 +62,25 @@ export class Recordings {
     const recording = this.#active.get(incidentId);
     if (!recording) return;
     this.#active.delete(incidentId);
-    await recording.seal().catch((error: Error) => this.options.onError(error, `seal recording ${incidentId}`));
+    const sealing = recording.seal().then(
+      () => undefined,
+      (error: Error) => this.options.onError(error, `seal recording ${incidentId}`),
+    );
+    this.#sealing.add(sealing);
+    try {
+      await sealing;
+    } finally {
+      this.#sealing.delete(sealing);
+    }
   }
 
-  /** Shutdown: every recording still running is finished and sealed (its muxers exit). */
+  /**
+   * Shutdown: every recording still running is finished and sealed (its muxers exit), and seals
+   * already under way (incidents that ended as the node shut down) are waited for, so that their
+   * manifests and audit entries are written before the audit log and the disk are let go.
+   */
   async close(): Promise<void> {
     await Promise.all([...this.#active.keys()].map((incidentId) => this.seal(incidentId)));
+    await Promise.all([...this.#sealing]);
   }
 }

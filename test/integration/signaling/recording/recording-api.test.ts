@@ -4,7 +4,7 @@
 // and refusal is audited; an admin switches recording off for their agency; and a recorder that
 // cannot run leaves the live stream alone (audit entry and metric).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -125,5 +125,22 @@ describe('recording in the relay', () => {
     await until(async () => (await entries(relay!, officer.incidentId)).filter((e) => e.action === 'recording.failed').length >= 2, 15_000, 'recording.failed entries');
     const metrics = await (await fetch(`${relay.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } })).text();
     expect(metrics).toMatch(/sightline_recording_failures_total\{kind="track-failed"\} [1-9]/);
+  }, 40_000);
+
+  it('shutdown seals what is live: the incident ended by the node stopping has its signed manifest and its audit entry', async () => {
+    const dataDir = mkdtempSync(join(work, 'shutdown-'));
+    relay = await startRelay({ RECORDING_ENABLED: 'true', RECORDING_SEGMENT_SECONDS: '2' }, { dataDir });
+    const officer = await goLive(relay);
+    await until(() => muxersOf(officer.incidentId).split('\n').filter(Boolean).length === 2, 10_000, 'two muxers');
+    // The node shuts down with the incident live: ending it starts its seal, which shutdown waits for.
+    await relay.close();
+    relay = undefined;
+    const incidentDir = join(dataDir, 'recordings', officer.incidentId);
+    expect(existsSync(join(incidentDir, 'manifest.jws')), `files: ${readdirSync(incidentDir).join(', ')}`).toBe(true);
+    const logged = readdirSync(dataDir).filter((f) => f.startsWith('audit') && f.endsWith('.jsonl'));
+    const lines = logged.flatMap((f) => readFileSync(join(dataDir, f), 'utf8').trim().split('\n'));
+    const sealed = lines.map((line) => JSON.parse(line) as AuditEntry).filter((e) => e.action === 'recording.sealed' && e.target.incidentId === officer.incidentId);
+    expect(sealed).toHaveLength(1);
+    expect(muxersOf(officer.incidentId)).toBe('');
   }, 40_000);
 });
