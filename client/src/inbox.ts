@@ -13,7 +13,8 @@ import { byId, setStatus, show, showFlash } from './ui.ts';
 /** Accept: the server creates the grant; go straight to the viewer. */
 function buildAccept(view: AlertView): void {
   const accept = button('Accept and watch', 'help-accept', 'primary');
-  accept.setAttribute('aria-label', `Accept the help request from ${view.alert.officerName} and watch`);
+  // The spoken name starts with the visible words, so that voice control ("click Accept and watch") finds it.
+  accept.setAttribute('aria-label', `Accept and watch: help request from ${view.alert.officerName}`);
   accept.addEventListener('click', () =>
     void runAction(accept, view.errors, async () => {
       const grant = await acceptHelp(view.alert.incidentId);

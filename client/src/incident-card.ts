@@ -21,7 +21,7 @@ const mapUrl = ({ lat, lon }: GeoLocation): string =>
 export class IncidentCard {
   readonly root = el('li', 'card incident');
   incident: IncidentSummary;
-  private readonly officer = el('h3', 'incident-officer');
+  private readonly officer = el('h2', 'incident-officer');
   private readonly help = el('span', 'badge badge-help', 'Help requested');
   private readonly access = el('span', 'badge badge-shared');
   private readonly meta = el('p', 'meta');
@@ -52,7 +52,7 @@ export class IncidentCard {
     const controls = el('div', 'row incident-actions');
     controls.append(this.watchButton, this.grantButton);
     this.grants = new GrantList(el('ul', 'grant-list'), now);
-    const grantsTitle = el('h4', 'grants-title', 'Clinician access');
+    const grantsTitle = el('h3', 'grants-title', 'Clinician access');
     this.root.append(head, this.meta, this.note, this.location, this.viewers, controls, this.sharedWrap, this.errors, grantsTitle, this.grants.root);
 
     this.watchButton.addEventListener('click', () => actions.watch(this.incident));
