@@ -4,7 +4,7 @@
 // incident, its help alert and its grant form, the clinician's inbox with a grant, the watch page
 // joined and after its access ended, the audit page and the admin page.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../helpers/axe.ts';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
@@ -30,10 +30,17 @@ describe('accessibility of every page state', () => {
     await relay?.close();
   });
 
-  it('home page', async () => {
+  it('home page: every card leads somewhere that works, and a phone never scrolls sideways', async () => {
     const home = await browser.page(relay.url);
     await home.goto(`${relay.url}/`);
     await expectAccessible(home, 'the home page');
+    // The viewer is reached through a grant link only: a card to it without one led to "This link is incomplete".
+    const targets = await home.locator('a.nav-card').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname));
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets).not.toContain('/watch.html');
+    await home.setViewportSize({ width: 390, height: 844 });
+    const overflow = await home.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'pixels the home page scrolls sideways at 390 px').toBeLessThanOrEqual(0);
     await home.close();
   });
 
