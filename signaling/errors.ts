@@ -22,6 +22,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   AGREEMENT_NOT_FOUND: 404,
   AGENCY_NOT_FOUND: 404,
   GRANT_NOT_ACTIVE: 409,
+  GRANT_ALREADY_ACTIVE: 409,
   HELP_NOT_REQUESTED: 409,
   AGREEMENT_EXISTS: 409,
   ALREADY_EXISTS: 409,
@@ -30,6 +31,9 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   OIDC_ROLE_UNMAPPED: 403,
   DEVICE_LOGIN_FAILED: 401,
   INCIDENT_NOT_FOUND: 404,
+  // A link refused because its incident ended or its sharing was withdrawn (see admit-viewer.ts).
+  INCIDENT_ENDED: 404,
+  ACCESS_WITHDRAWN: 403,
   INCIDENT_ALREADY_LIVE: 409,
   AUDIT_UNAVAILABLE: 503,
   SERVER_SHUTTING_DOWN: 503,
