@@ -53,7 +53,12 @@ export function openGrantDialog(parent: HTMLElement, target: GrantTarget, opener
     title: `Give a clinician access to ${target.officerName}`,
     testid: 'grant-dialog',
     formTestid: 'grant-form',
-    fields: [...field('Clinician', select, 'grant-clinician'), perms, ...field('Duration (minutes)', minutes, 'grant-duration')],
+    fields: [
+      ...field('Clinician', select, 'grant-clinician'),
+      perms,
+      ...field('Duration (minutes)', minutes, 'grant-duration'),
+      el('p', 'hint', 'A clinician holds one grant per incident: to give more time, extend the grant they have.'),
+    ],
     submitLabel: 'Grant access',
     submitTestid: 'grant-submit',
     errorTestid: 'grant-error',

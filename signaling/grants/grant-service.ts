@@ -88,6 +88,25 @@ export class GrantService {
       revokeReason: null,
       agreementId: decision.agreementId,
     };
+    // One active grant per clinician and incident: a supervisor is refused (and told to extend or
+    // revoke the one there is); an on-call clinician accepting a "watch me" gets a fresh link to
+    // the grant they already hold.
+    const holder = await this.deps.grants.claim(grant);
+    if (holder) {
+      if (authority !== 'help-request') {
+        return refuse('GRANT_ALREADY_ACTIVE', `${clinician.name} already has access to this incident until ${new Date(holder.expiresAt).toISOString()}: extend or revoke that grant instead`);
+      }
+      await audit.note({
+        action: 'grant.create',
+        outcome: 'info',
+        actor: actorOf(actor),
+        target: { incidentId: incident.id, grantId: holder.id, userId: clinician.id },
+        source,
+        reason: 'GRANT_ALREADY_ACTIVE',
+        detail: { authority, reused: true },
+      });
+      return this.link(holder);
+    }
     await audit.allow({
       action: 'grant.create',
       actor: actorOf(actor),

@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   NOT_JOINED: 'This connection has not joined or started an incident.',
   GRANT_NOT_FOUND: 'No such grant.',
   GRANT_NOT_ACTIVE: 'The grant has expired or was revoked.',
+  GRANT_ALREADY_ACTIVE: 'This clinician already has access to this incident: extend or revoke that grant instead.',
   HELP_NOT_REQUESTED: 'The officer has not asked for help on this incident.',
   AGREEMENT_NOT_FOUND: 'No such sharing agreement.',
   AGREEMENT_EXISTS: 'These agencies already have an active sharing agreement.',

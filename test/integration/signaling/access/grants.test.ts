@@ -57,6 +57,37 @@ describe('grants: revoke, extend, incident end, console and inbox in real time',
     live.socket.close();
   });
 
+  it('one active grant per clinician and incident: a second is refused, accepting "watch me" reuses it, revoking frees the pair', async () => {
+    const live = await goLive(relay);
+    const first = await grant(relay, live.incidentId, { clinicianId: DEMO.clinician.id });
+    // A second grant from a supervisor is refused, and the refusal is audited.
+    const second = await relay.api<{ error: { code: string; message: string } }>('POST', `/api/incidents/${live.incidentId}/grants`, {
+      token: supervisorToken,
+      body: { clinicianId: DEMO.clinician.id, permissions: ['view'], ttlSeconds: 300 },
+    });
+    expect(second).toMatchObject({ status: 409, body: { error: { code: 'GRANT_ALREADY_ACTIVE' } } });
+    expect(second.body.error.message).toMatch(/extend or revoke/);
+    expect((await relay.services.grants.list({ incidentId: live.incidentId, clinicianId: DEMO.clinician.id, activeOnly: true })).map((g) => g.id)).toEqual([first.grantId]);
+    const audit = await relay.services.audit.log.entries();
+    expect(audit.some((e) => e.action === 'grant.create' && e.outcome === 'denied' && e.reason === 'GRANT_ALREADY_ACTIVE' && e.target.incidentId === live.incidentId)).toBe(true);
+
+    // The on-call clinician accepting the officer's "watch me" gets a link to the grant they hold.
+    await live.socket.request('incident.help', { requested: true });
+    const { token: clinicianToken } = await relay.login(DEMO.clinician.username, DEMO.clinician.password);
+    const accepted = await relay.api<{ grantId: string }>('POST', `/api/incidents/${live.incidentId}/help/accept`, { token: clinicianToken, body: {} });
+    expect(accepted).toMatchObject({ status: 201, body: { grantId: first.grantId } });
+    expect(await relay.services.grants.list({ incidentId: live.incidentId, clinicianId: DEMO.clinician.id, activeOnly: true })).toHaveLength(1);
+
+    // Revoking the one grant cuts her off entirely, and frees the pair for a new grant.
+    const { socket: viewer, reply } = await joinWith(relay, live.incidentId, first.token);
+    expect(reply.ok).toBe(true);
+    await relay.api('POST', `/api/grants/${first.grantId}/revoke`, { token: supervisorToken });
+    expect((await viewer.notification('access.ended')).code).toBe('GRANT_REVOKED');
+    const again = await grant(relay, live.incidentId, { clinicianId: DEMO.clinician.id });
+    expect(again.grantId).not.toBe(first.grantId);
+    for (const s of [viewer, live.socket]) s.close();
+  });
+
   it('ending an incident ends every grant on it', async () => {
     const live = await goLive(relay);
     const a = await grant(relay, live.incidentId);
