@@ -56,15 +56,18 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   INCIDENT_NOT_FOUND: 'This incident is no longer live.',
   INCIDENT_ALREADY_LIVE: 'You already have a live stream running (maybe in another tab or device).',
   PERMISSION_DENIED: 'Your access does not include this.',
-  GRANT_TTL_TOO_LONG: 'That duration is longer than allowed. Choose a shorter duration.',
   AUDIT_UNAVAILABLE: 'Access is paused because the audit trail cannot be written. Try again shortly.',
 };
 
 const TOKEN_FALLBACK = 'This viewing link is not valid. Ask the supervisor for a new link.';
 
+/** Refusals whose server message carries the specifics a person needs (the longest grant allowed, the grant already held). */
+const SPECIFIC: ReadonlySet<ErrorCode> = new Set(['GRANT_TTL_TOO_LONG', 'GRANT_ALREADY_ACTIVE']);
+
 export function humanMessage(code: AnyErrorCode, serverMessage?: string): string {
   if (code in CLIENT_MESSAGES) return CLIENT_MESSAGES[code as ClientErrorCode];
   const serverCode = code as ErrorCode;
+  if (serverMessage && SPECIFIC.has(serverCode)) return serverMessage;
   const friendly = FRIENDLY[serverCode];
   if (friendly) return friendly;
   if (serverCode.startsWith('TOKEN_')) return TOKEN_FALLBACK;

@@ -63,7 +63,7 @@ export class GrantService {
     const clinician = await directory.userById(request.clinicianId);
     if (!clinician) return refuse('USER_NOT_FOUND');
     if (request.ttlSeconds > this.deps.maxTtlSeconds) {
-      return refuse('GRANT_TTL_TOO_LONG', `access may be granted for at most ${this.deps.maxTtlSeconds} seconds`);
+      return refuse('GRANT_TTL_TOO_LONG', longestGrant(this.deps.maxTtlSeconds));
     }
     const decision =
       authority === 'help-request'
@@ -94,7 +94,8 @@ export class GrantService {
     const holder = await this.deps.grants.claim(grant);
     if (holder) {
       if (authority !== 'help-request') {
-        return refuse('GRANT_ALREADY_ACTIVE', `${clinician.name} already has access to this incident until ${new Date(holder.expiresAt).toISOString()}: extend or revoke that grant instead`);
+        const left = Math.max(1, Math.ceil((holder.expiresAt - at) / 60_000));
+        return refuse('GRANT_ALREADY_ACTIVE', `${clinician.name} already has access to this incident for ${left} more minute${left === 1 ? '' : 's'}: extend or revoke that grant instead.`);
       }
       await audit.note({
         action: 'grant.create',
@@ -139,7 +140,7 @@ export class GrantService {
     const event = { action: 'grant.extend', actor: actorOf(actor), target: { incidentId: grant.incidentId, grantId, userId: grant.clinicianId }, source };
     if (ttlSeconds > this.deps.maxTtlSeconds) {
       await this.deps.audit.note({ ...event, outcome: 'denied', reason: 'GRANT_TTL_TOO_LONG' });
-      throw new SightlineError('GRANT_TTL_TOO_LONG', `access may be granted for at most ${this.deps.maxTtlSeconds} seconds`);
+      throw new SightlineError('GRANT_TTL_TOO_LONG', longestGrant(this.deps.maxTtlSeconds));
     }
     const expiresAt = this.#now() + ttlSeconds * 1000;
     await this.deps.audit.allow({ ...event, detail: { expiresAt, previousExpiresAt: grant.expiresAt } });
@@ -244,4 +245,10 @@ export function endCodeOf(reason: string | null): 'GRANT_REVOKED' | 'INCIDENT_EN
   if (reason === 'INCIDENT_ENDED') return 'INCIDENT_ENDED';
   if (reason === 'AGREEMENT_REVOKED') return 'ACCESS_WITHDRAWN';
   return 'GRANT_REVOKED';
+}
+
+/** The refusal of a too-long grant names the longest one allowed, in the minutes the form asks for. */
+export function longestGrant(maxTtlSeconds: number): string {
+  const minutes = Math.floor(maxTtlSeconds / 60);
+  return minutes >= 1 ? `Access may be granted for at most ${minutes} minute${minutes === 1 ? '' : 's'}.` : `Access may be granted for at most ${maxTtlSeconds} seconds.`;
 }
