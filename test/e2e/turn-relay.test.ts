@@ -11,7 +11,7 @@ import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { startCoturn, type TestCoturn } from '../helpers/coturn.ts';
 import { startStreaming, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
-import { grant, joinWith } from '../helpers/scenario.ts';
+import { endGrants, grant, joinWith } from '../helpers/scenario.ts';
 import { tryAllocate } from '../helpers/turn-client.ts';
 
 /** Relay candidates Chromium gathers with these ICE servers (relay-only policy). */
@@ -69,6 +69,7 @@ describe('media through TURN (real coturn)', () => {
   });
 
   it('a clinician forced to relay-only ICE decodes the video through TURN', async () => {
+    await endGrants(relay, incidentId);
     const granted = await grant(relay, incidentId, { permissions: ['view'] });
     const clinician = await browser.page(relay.url);
     await clinician.goto(`${granted.link}&relay=1`);

@@ -46,6 +46,14 @@ export async function grant(
   return body;
 }
 
+/**
+ * Ends a clinician's active grants on an incident, quietly (no audit entry, no bus event), so that
+ * a test case can grant them again: a clinician holds one active grant per incident.
+ */
+export async function endGrants(relay: TestRelay, incidentId: string, clinicianId: string = DEMO.clinician.id): Promise<void> {
+  for (const g of await relay.services.grants.list({ incidentId, clinicianId, activeOnly: true })) await relay.services.grants.revoke(g.id, 'test', 'GRANT_REVOKED');
+}
+
 export async function joinWith(relay: TestRelay, incidentId: string, grantToken: string) {
   const socket = await TestSocket.open(relay.wsUrl);
   const reply = await socket.send('join', { incidentId, grantToken, rtpCapabilities: await capabilities(relay) });

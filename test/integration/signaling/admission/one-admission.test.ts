@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
 import { offerSdp } from '../../../helpers/sdp-offers.ts';
-import { goLive, grant, joinWith } from '../../../helpers/scenario.ts';
+import { endGrants, goLive, grant, joinWith } from '../../../helpers/scenario.ts';
 
 describe('one admission for every channel', () => {
   let relay: TestRelay;
@@ -21,6 +21,7 @@ describe('one admission for every channel', () => {
     const { socket, reply } = await joinWith(relay, live.incidentId, overSignalling.token);
     expect(reply).toMatchObject({ ok: true });
     socket.close();
+    await endGrants(relay, live.incidentId);
     const overWhep = await grant(relay, live.incidentId, { permissions: ['view'] });
     expect((await whep(live.incidentId, overWhep.token)).status).toBe(201);
 

@@ -257,7 +257,13 @@ describe.each(['file', 'redis'] as const)('audit coverage (%s store)', (store) =
     await audited(0, async () => viewer.close());
   });
 
+  /** One active grant per clinician and incident: the grants of earlier cases are ended, quietly, before a new one. */
+  const freeClinician = async () => {
+    for (const g of await relay.services.grants.list({ incidentId, clinicianId: DEMO.clinician.id, activeOnly: true })) await relay.services.grants.revoke(g.id, 'test', 'GRANT_REVOKED');
+  };
+
   it('extending a grant, refused and allowed; a revoked grant cuts access: one grant.revoke, no leave afterwards', async () => {
+    await freeClinician();
     const granted = await http<GrantResponse>('POST', `/api/incidents/${incidentId}/grants`, {
       token: supervisorToken,
       body: { clinicianId: DEMO.clinician.id, permissions: ['view'], ttlSeconds: 600 },
@@ -334,6 +340,7 @@ describe.each(['file', 'redis'] as const)('audit coverage (%s store)', (store) =
   });
 
   it('the officer ends the incident: one incident.end; a viewer cut by it does not leave again', async () => {
+    await freeClinician();
     const viewOnly = await http<GrantResponse>('POST', `/api/incidents/${incidentId}/grants`, {
       token: supervisorToken,
       body: { clinicianId: DEMO.clinician.id, permissions: ['view'], ttlSeconds: 600 },

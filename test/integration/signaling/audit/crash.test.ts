@@ -73,6 +73,9 @@ async function acknowledgedFlowUntilKilled(relay: RelayProcess, kill: () => void
         const joined = await request(clinician, 'join', { incidentId, grantToken: granted.body.token, rtpCapabilities: caps });
         if (joined) acks.push({ what: `join ${grantId}`, found: (es) => es.some((e) => e.action === 'join' && e.outcome === 'allowed' && e.target.grantId === grantId) });
         clinician.close();
+        // One active grant per clinician and incident: revoked, so the next round can grant again.
+        const revoked = await post(relay, `/api/grants/${grantId}/revoke`, {}, sup.body.token);
+        if (revoked.status === 200) acks.push({ what: `revoke ${grantId}`, found: (es) => es.some((e) => e.action === 'grant.revoke' && e.outcome === 'allowed' && e.target.grantId === grantId) });
       } catch {
         // the relay is gone: nothing in flight was acknowledged
         alive = false;
