@@ -3,6 +3,7 @@
 // actions and a Dismiss button; one alert per incident.
 import type { HelpAlert } from '../../signaling/protocol/messages.ts';
 import { agencyName } from './agencies.ts';
+import { AlertSignal } from './alert-signal.ts';
 import { button, errorLine } from './form-fields.ts';
 import { el, formatTime, toEpochMs } from './ui.ts';
 
@@ -24,11 +25,16 @@ export interface HelpAlertsOptions {
 
 export class HelpAlerts {
   private readonly views = new Map<string, AlertView>();
+  /** Title count, tone and notification, so that a request reaches someone not looking. */
+  private readonly signal = new AlertSignal();
 
   constructor(
     private readonly container: HTMLElement,
     private readonly options: HelpAlertsOptions,
-  ) {}
+  ) {
+    // System notifications for later requests, if the person allows them at their first click.
+    AlertSignal.askFromGesture();
+  }
 
   /** Show an alert (an alert for the same incident is replaced only if it is newer). */
   add(alert: HelpAlert): AlertView {
@@ -57,6 +63,7 @@ export class HelpAlerts {
     this.views.set(alert.incidentId, view);
     this.options.build(view);
     this.container.prepend(root);
+    this.signal.update(this.views.size, { officerName: alert.officerName });
     return view;
   }
 
@@ -76,6 +83,7 @@ export class HelpAlerts {
     const view = this.views.get(incidentId);
     if (!view) return;
     this.views.delete(incidentId);
+    this.signal.update(this.views.size);
     const hadFocus = view.root.contains(document.activeElement);
     view.root.remove();
     // Do not strand keyboard focus on a removed alert.
