@@ -8,7 +8,7 @@ import { LocationShare } from './location-share.ts';
 import { getMedia } from './media-device.ts';
 import { LevelMeter } from './media-meter.ts';
 import { OfficerStream } from './officer-stream.ts';
-import { renderPresence } from './presence-view.ts';
+import { renderPresence, watcherSummary } from './presence-view.ts';
 import { requireSession, sessionLost, showAccount, type Session } from './session.ts';
 import { byId, el, setStatus, show, showFlash } from './ui.ts';
 
@@ -96,6 +96,7 @@ function cleanup(): void {
   wakeLock = null;
   stream = null;
   renderPresence(presenceList, []);
+  byId('live-count').textContent = '';
   updateTalkbackLabel();
   setLiveUi(false);
 }
@@ -155,7 +156,12 @@ async function start(): Promise<void> {
     meter = new LevelMeter(meterElement, audioContext);
     setStatus('Connecting to Sightline…');
     stream = await OfficerStream.start(session.token, media, {
-      presence: (entries) => renderPresence(presenceList, entries, session.user.id),
+      presence: (entries) => {
+        renderPresence(presenceList, entries, session.user.id);
+        // Beside LIVE, on the first screen: who is watching and who is talking now.
+        const summary = watcherSummary(entries, session.user.id);
+        byId('live-count').textContent = summary ? `· ${summary}` : '';
+      },
       talkbackAdded: onTalkbackAdded,
       talkbackRemoved: onTalkbackRemoved,
       ended: onEnded,
@@ -217,6 +223,7 @@ async function main(): Promise<void> {
   setLiveUi(false);
   updateTalkbackLabel();
   renderPresence(presenceList, []);
+  byId('live-count').textContent = '';
   setState('idle');
 
   startButton.addEventListener('click', () => void start());

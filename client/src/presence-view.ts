@@ -43,3 +43,14 @@ export function renderPresence(list: HTMLElement, entries: PresenceEntry[], self
   }
   list.replaceChildren(...items);
 }
+
+/**
+ * The officer's one-line summary beside LIVE, on the first screen: how many others are watching,
+ * and who is talking now ("2 watching · Dr. Amara Okafor talking"); empty when nobody else is.
+ */
+export function watcherSummary(entries: readonly PresenceEntry[], selfUserId?: string): string {
+  const others = entries.filter((entry) => entry.userId !== selfUserId);
+  const watching = others.filter((entry) => entry.watching).length;
+  const talking = others.filter((entry) => entry.talking).map((entry) => `${entry.name} talking`);
+  return [...(watching > 0 ? [`${watching} watching`] : []), ...talking].join(' · ');
+}
