@@ -95,7 +95,9 @@ export function readTopLayer(stats: ReadonlyArray<Record<string, unknown>>, topR
   const top = outbound.find((s) => s.rid === topRid);
   if (!top) return null;
   const sending = typeof top.framesPerSecond === 'number' && top.framesPerSecond > 0;
-  const bandwidthLimited = outbound.some((s) => s.qualityLimitationReason === 'bandwidth');
+  // Bandwidth, or CPU on a busy phone: either way the layer is held back while the browser pads
+  // for it; whether that padding hurts is the round trip's to say.
+  const bandwidthLimited = outbound.some((s) => s.qualityLimitationReason === 'bandwidth' || s.qualityLimitationReason === 'cpu');
   const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated === true && typeof s.currentRoundTripTime === 'number');
   const roundTripMs = pair ? (pair.currentRoundTripTime as number) * 1000 : null;
   return { sending, bandwidthLimited, roundTripMs };

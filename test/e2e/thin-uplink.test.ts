@@ -73,7 +73,7 @@ describe(`the officer’s uplink carries ${RATE_KBIT} kbit/s`, () => {
     await until('the full picture reaches the clinician', async () => (await pictureHeight(clinician)) >= 480, 30_000);
 
     ns.impair({ rateKbit: RATE_KBIT });
-    await until(`the camera switches layer ${top} off`, async () => (await cameraLayers(officer)).find((l) => l.rid === top)?.active === false, 30_000);
+    await until(`the camera switches layer ${top} off`, async () => (await cameraLayers(officer)).find((l) => l.rid === top)?.active === false, 45_000);
     await sleep(2000); // the link's queue drains, and the clinician moves to the lower layer
 
     const perSecond: number[] = [];

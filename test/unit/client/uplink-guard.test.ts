@@ -109,11 +109,12 @@ describe('reading the sender', () => {
     { type: 'candidate-pair' },
   ];
 
-  it('a top layer with no frame rate is not sent; bandwidth named on any layer limits the stream', () => {
+  it('a top layer with no frame rate is not sent; bandwidth or CPU named on any layer limits the stream', () => {
     expect(readTopLayer(stats({ qualityLimitationReason: 'bandwidth' }), 'r1')).toEqual({ sending: false, bandwidthLimited: true, roundTripMs: null });
     expect(readTopLayer(stats({ framesPerSecond: 0 }, { qualityLimitationReason: 'bandwidth' }), 'r1')).toEqual({ sending: false, bandwidthLimited: true, roundTripMs: null });
     expect(readTopLayer(stats({ framesPerSecond: 24, qualityLimitationReason: 'none' }), 'r1')).toEqual({ sending: true, bandwidthLimited: false, roundTripMs: null });
-    expect(readTopLayer(stats({ qualityLimitationReason: 'cpu' }), 'r1')).toEqual({ sending: false, bandwidthLimited: false, roundTripMs: null });
+    expect(readTopLayer(stats({ qualityLimitationReason: 'cpu' }), 'r1')).toEqual({ sending: false, bandwidthLimited: true, roundTripMs: null });
+    expect(readTopLayer(stats({ qualityLimitationReason: 'none' }), 'r1')).toEqual({ sending: false, bandwidthLimited: false, roundTripMs: null });
   });
 
   it('the round trip comes from the nominated candidate pair', () => {
