@@ -7,8 +7,8 @@
 // 0.2 s, 23.5 s frozen a minute; with the top layer switched off, 74 kbit/s sent and a round
 // trip of 1 ms.
 //
-// The guard reads the camera's sender once a second. When the top layer has been held back for
-// want of bandwidth for LOWER_AFTER_S seconds while the connection's round trip stood QUEUE_MS or
+// The guard reads the camera's sender once a second. When the top layer has been held back (for
+// bandwidth, or CPU on a busy phone) for LOWER_AFTER_S seconds while the connection's round trip stood QUEUE_MS or
 // more above its best (the padding is queueing on the link; on a link with room to spare, padding
 // costs nothing and the layer is left to the browser) it switches that layer off (no padding, the
 // lower layers flow freely), and later tries it again. A trial lasts while the browser's estimate
@@ -21,7 +21,7 @@
 import type { types } from 'mediasoup-client';
 
 export const CHECK_EVERY_MS = 1000;
-/** Seconds the top layer must be held back for bandwidth before it is switched off. */
+/** Seconds the top layer must be held back while the link queues before it is switched off. */
 export const LOWER_AFTER_S = 4;
 /** Seconds a switched-off top layer waits before its first trial. */
 export const FIRST_RETRY_S = 15;
