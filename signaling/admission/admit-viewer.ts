@@ -8,6 +8,7 @@ import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import { SightlineError } from '../errors.ts';
 import { grantStatus, type Grant } from '../grants/grant-repository.ts';
+import { endCodeOf } from '../grants/grant-service.ts';
 import type { User } from '../identity/directory.ts';
 import type { Incident } from '../incident-records/incident-repository.ts';
 import type { LiveIncident } from '../live/live-incident.ts';
@@ -118,7 +119,6 @@ export async function admitViewer(
  */
 export function refusalOf(status: 'revoked' | 'expired', revokeReason: string | null): 'TOKEN_REVOKED' | 'TOKEN_EXPIRED' | 'INCIDENT_ENDED' | 'ACCESS_WITHDRAWN' {
   if (status === 'expired') return 'TOKEN_EXPIRED';
-  if (revokeReason === 'INCIDENT_ENDED') return 'INCIDENT_ENDED';
-  if (revokeReason === 'AGREEMENT_REVOKED') return 'ACCESS_WITHDRAWN';
-  return 'TOKEN_REVOKED';
+  const ended = endCodeOf(revokeReason);
+  return ended === 'GRANT_REVOKED' ? 'TOKEN_REVOKED' : ended;
 }
