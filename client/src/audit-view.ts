@@ -1,32 +1,12 @@
 // Rendering of audit entries and access reports as tables. On narrow screens each row becomes a
 // card (CSS); every cell carries its column name in data-label for that layout.
+import { AUDIT_ACTIONS, auditActionLabel } from '../../signaling/protocol/audit-actions.ts';
 import type { AccessReport, AccessSession, AuditEntryView } from '../../signaling/protocol/audit.ts';
 import { el } from './ui.ts';
 
-const ACTIONS: Record<string, string> = {
-  login: 'Sign-in',
-  logout: 'Sign-out',
-  'session.expire': 'Session timed out',
-  'signalling.auth': 'Signalling sign-in',
-  'incident.start': 'Incident started',
-  'incident.end': 'Incident ended',
-  'incident.help': 'Help request',
-  'help.request': 'Help requested',
-  'help.withdraw': 'Help withdrawn',
-  'grant.create': 'Access granted',
-  join: 'Joined',
-  leave: 'Left',
-  'grant.expire': 'Access expired',
-  'talk.start': 'Started talking',
-  'talk.stop': 'Stopped talking',
-  produce: 'Send media',
-  'audit.view': 'Audit viewed',
-  'audit.export': 'Audit downloaded',
-  'audit.access-report': 'Access report viewed',
-};
 const OUTCOMES: Record<AuditEntryView['outcome'], string> = { allowed: 'Allowed', denied: 'Refused', info: 'Recorded' };
 
-export const actionName = (action: string): string => ACTIONS[action] ?? action;
+export const actionName = auditActionLabel;
 
 export const formatInstant = (iso: string | null): string =>
   iso ? new Date(iso).toLocaleString([], { dateStyle: 'medium', timeStyle: 'medium' }) : '—';
@@ -44,7 +24,17 @@ function lines(...parts: Array<string | null | undefined>): HTMLElement {
   return box;
 }
 
-export function entryRow(entry: AuditEntryView, onReport: (incidentId: string) => void): HTMLTableRowElement {
+/** The Action filter's choices: every action the audit trail records, by label. */
+export function fillActionChoices(select: HTMLSelectElement): void {
+  const choices = Object.entries(AUDIT_ACTIONS).sort(([, a], [, b]) => a.localeCompare(b));
+  for (const [value, label] of choices) select.append(new Option(label, value));
+}
+
+/** People as a reader knows them: by name, the id only when the directory has no name. */
+export type PeopleNames = Readonly<Record<string, string>>;
+const person = (id: string, people: PeopleNames): string => people[id] ?? id;
+
+export function entryRow(entry: AuditEntryView, people: PeopleNames, onReport: (incidentId: string) => void): HTMLTableRowElement {
   const row = el('tr');
   row.dataset.testid = 'audit-row';
   row.dataset.seq = String(entry.seq);
@@ -52,9 +42,9 @@ export function entryRow(entry: AuditEntryView, onReport: (incidentId: string) =
   const time = el('time', undefined, formatInstant(entry.at));
   time.dateTime = entry.at;
   const outcome = el('span', `outcome outcome-${entry.outcome}`, OUTCOMES[entry.outcome]);
-  const who = entry.actor ? lines(entry.actor.id, `${entry.actor.role} · ${entry.actor.agencyId ?? 'no agency'}`) : lines('unidentified');
+  const who = entry.actor ? lines(person(entry.actor.id, people), `${entry.actor.role} · ${entry.actor.agencyId ?? 'no agency'}`) : lines(entry.outcome === 'denied' ? 'unidentified caller' : 'Sightline (automatic)');
   const target = lines(
-    entry.target.userId ? `user ${entry.target.userId}` : null,
+    entry.target.userId ? person(entry.target.userId, people) : null,
     entry.target.grantId ? `grant ${entry.target.grantId.slice(0, 8)}…` : null,
     entry.target.agencyId && !entry.target.incidentId ? `agency ${entry.target.agencyId}` : null,
   );
@@ -80,14 +70,41 @@ export function entryRow(entry: AuditEntryView, onReport: (incidentId: string) =
 const talkSeconds = (session: AccessSession): number =>
   session.talk.reduce((total, t) => total + ((t.to ? Date.parse(t.to) : Date.now()) - Date.parse(t.from)) / 1000, 0);
 
+const AUTHORITY: Record<AccessSession['authority'], string> = {
+  'incident-officer': 'Officer on the incident',
+  grant: 'Access granted',
+  agency: 'Supervisor of the agency',
+  'sharing-agreement': 'Partner supervisor (sharing agreement)',
+};
+
+const named = (actor: { id: string; name: string | null } | null): string | null => (actor ? (actor.name ?? actor.id) : null);
+
+function authorityOf(session: AccessSession): HTMLElement {
+  if (session.authority !== 'grant') return lines(AUTHORITY[session.authority], session.via === 'whep' ? 'through a WHEP player' : null);
+  const until = session.grantExpiresAt ? `until ${formatInstant(session.grantExpiresAt)}` : null;
+  const changed = session.grantChanges > 0 ? ` (changed ${session.grantChanges}×)` : '';
+  return lines(
+    session.grantedBy ? `Granted by ${named(session.grantedBy)}` : AUTHORITY.grant,
+    until ? until + changed : null,
+    session.via === 'whep' ? 'through a WHEP player' : null,
+  );
+}
+
+function endOf(session: AccessSession): HTMLElement {
+  if (!session.leftAt) return lines('still present');
+  const by = named(session.endedByActor);
+  return lines(formatInstant(session.leftAt), session.endedBy ? `${actionName(session.endedBy)}${by ? ` by ${by}` : ''}` : null);
+}
+
 export function renderReport(report: AccessReport, facts: HTMLElement, body: HTMLElement, refused: HTMLElement): void {
   facts.replaceChildren();
   const fact = (term: string, value: string) => facts.append(el('dt', undefined, term), el('dd', undefined, value));
+  const officer = report.sessions.find((s) => s.authority === 'incident-officer');
   fact('Incident', report.incident.id);
   fact('Agency', report.incident.agencyId);
-  fact('Officer', report.incident.officerId ?? '—');
+  fact('Officer', officer?.name ?? report.incident.officerId ?? '—');
   fact('Started', formatInstant(report.incident.startedAt));
-  fact('Ended', report.incident.endedAt ? `${formatInstant(report.incident.endedAt)} (${report.incident.endReason ?? 'ended'})` : 'still live');
+  fact('Ended', report.incident.endedAt ? formatInstant(report.incident.endedAt) : 'still live');
 
   body.replaceChildren();
   if (report.sessions.length === 0) {
@@ -100,20 +117,13 @@ export function renderReport(report: AccessReport, facts: HTMLElement, body: HTM
   for (const session of report.sessions) {
     const row = el('tr');
     row.dataset.testid = 'report-row';
-    const authority =
-      session.authority === 'incident-officer'
-        ? lines('Officer on the incident')
-        : lines(
-            session.grantedBy ? `Granted by ${session.grantedBy.id}` : 'Grant',
-            session.grantId ? `grant ${session.grantId.slice(0, 8)}…` : null,
-            session.grantExpiresAt ? `until ${formatInstant(session.grantExpiresAt)}` : null,
-          );
+    row.dataset.authority = session.authority;
     const seconds = Math.round(talkSeconds(session));
     row.append(
       cell('Who', lines(session.name ?? session.userId, `${session.role} · ${session.agencyId ?? 'no agency'}`)),
-      cell('Authority', authority),
+      cell('Authority', authorityOf(session)),
       cell('Joined', formatInstant(session.joinedAt)),
-      cell('Left', lines(session.leftAt ? formatInstant(session.leftAt) : 'still present', session.endedBy ? actionName(session.endedBy) : null)),
+      cell('Left', endOf(session)),
       cell('Permissions', session.permissions.join(', ') || '—'),
       cell('Talked', session.talk.length ? `${seconds} s (${session.talk.length}×)` : '—'),
     );
@@ -125,7 +135,8 @@ export function renderReport(report: AccessReport, facts: HTMLElement, body: HTM
     refused.append(el('h3', undefined, `Refused attempts (${report.refused.length})`));
     const list = el('ul', 'refused-list');
     for (const attempt of report.refused) {
-      list.append(el('li', undefined, `${formatInstant(attempt.at)} — ${attempt.userId ?? 'unknown'}: ${attempt.reason ?? 'refused'} (from ${attempt.source.ip ?? '—'})`));
+      const who = named(attempt.actor) ?? attempt.userId ?? 'an unidentified caller';
+      list.append(el('li', undefined, `${formatInstant(attempt.at)} — ${who}: ${attempt.reason ?? 'refused'} (from ${attempt.source.ip ?? '—'})`));
     }
     refused.append(list);
   }

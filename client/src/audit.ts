@@ -3,7 +3,7 @@
 import type { AccessReport, AuditPage } from '../../signaling/protocol/audit.ts';
 import { api } from './api.ts';
 import { downloadExport } from './audit-download.ts';
-import { entryRow, renderReport } from './audit-view.ts';
+import { entryRow, fillActionChoices, renderReport } from './audit-view.ts';
 import { setErrorState, setState } from './debug-hooks.ts';
 import { humanMessage, toSightlineError, type SightlineError } from './errors.ts';
 import { requireSession, showAccount, signOut, type Session } from './session.ts';
@@ -60,7 +60,7 @@ async function loadEntries(append: boolean): Promise<void> {
       entriesBody.replaceChildren();
       shown = 0;
     }
-    for (const entry of page.entries) entriesBody.append(entryRow(entry, showReportFor));
+    for (const entry of page.entries) entriesBody.append(entryRow(entry, page.people, showReportFor));
     shown += page.entries.length;
     nextCursor = page.nextCursor;
     show(more, nextCursor !== null);
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
   showFlash();
   session = await requireSession('supervisor');
   showAccount(session);
+  fillActionChoices(byId<HTMLSelectElement>('filter-action'));
   show(byId('dashboard'));
   filters.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -1,12 +1,16 @@
 // "Everyone who saw or heard incident X, with start, end and authority", derived from the audit
-// entries about the incident: incident.start/end (the officer), grant.create (who granted what),
-// join (a clinician came in), talk.start/stop, and leave / grant.expire / grant.revoke /
-// incident.end (the end).
+// entries about the incident, the same entries every other report reads:
+//   incident.start / incident.end   the officer, and the end of everyone's access
+//   grant.create / grant.extend     who granted what, until when (an extended or shortened end replaces the first)
+//   join                            a clinician came in (the browser, or a WHEP player: detail.via)
+//   watch                           a supervisor watched (their agency's incident, or under a sharing agreement)
+//   talk.start / talk.stop          push-to-talk
+//   resume                          the same seat on a new connection
+//   leave / grant.expire / grant.revoke / seat.takeover / access.withdrawn   the end of one access
 // Entries of one signalling connection share `source.connection`; entries written before that
 // field existed are matched by user and grant instead. Pure.
 import type { AccessReport, AccessSession, AuditActorView } from '../protocol/audit.ts';
 import type { AuditEntry } from './audit-entry.ts';
-import { toCsv } from './audit-csv.ts';
 
 export interface IncidentFacts {
   agencyId: string;
@@ -16,9 +20,10 @@ export interface IncidentFacts {
   endReason?: string | null;
 }
 
+type NameOf = (userId: string) => string | undefined;
+type Session = AccessSession & { key: string | null };
+
 const iso = (ms: number | null | undefined) => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
-const actorView = (entry: AuditEntry): AuditActorView | null =>
-  entry.actor ? { id: entry.actor.id, role: entry.actor.role, agencyId: entry.actor.agencyId } : null;
 const sourceView = (entry: AuditEntry) => ({ ip: entry.source.ip, userAgent: entry.source.userAgent, node: entry.source.node });
 const detailString = (entry: AuditEntry, key: string) => {
   const value = entry.detail?.[key];
@@ -33,17 +38,17 @@ interface Grant {
   at: string;
   by: AuditActorView | null;
   expiresAt: string | null;
+  changes: number;
 }
 
-export function buildAccessReport(
-  incidentId: string,
-  entries: readonly AuditEntry[],
-  options: { facts: IncidentFacts; nameOf?: (userId: string) => string | undefined; now?: Date },
-): AccessReport {
-  const nameOf = options.nameOf ?? (() => undefined);
+/** Builds the report; `entries` may hold other incidents' entries too, and come in any order. */
+export function buildAccessReport(incidentId: string, entries: readonly AuditEntry[], options: { facts: IncidentFacts; nameOf?: NameOf; now?: Date }): AccessReport {
+  const nameOf: NameOf = options.nameOf ?? (() => undefined);
+  const actorView = (entry: AuditEntry): AuditActorView | null =>
+    entry.actor ? { id: entry.actor.id, name: nameOf(entry.actor.id) ?? null, role: entry.actor.role, agencyId: entry.actor.agencyId } : null;
   const mine = entries.filter((e) => e.target.incidentId === incidentId).sort((a, b) => a.seq - b.seq);
   const grants = new Map<string, Grant>();
-  const sessions: Array<AccessSession & { key: string | null }> = [];
+  const sessions: Session[] = [];
   const refused: AccessReport['refused'] = [];
   let startedAt = iso(options.facts.startedAt);
   let endedAt = iso(options.facts.endedAt);
@@ -51,55 +56,75 @@ export function buildAccessReport(
   let officerId = options.facts.officerId ?? null;
 
   const open = () => sessions.filter((s) => s.leftAt === null);
-  const close = (session: AccessSession, entry: AuditEntry) => {
+  const viewers = () => open().filter((s) => s.authority !== 'incident-officer');
+  const close = (session: AccessSession, entry: AuditEntry, by: AuditActorView | null = null) => {
     session.leftAt = entry.at;
     session.endedBy = entry.action;
+    session.endedByActor = by && by.id !== session.userId ? by : null;
     session.endReason = entry.reason ?? null;
     for (const interval of session.talk) interval.to ??= entry.at;
   };
-  /** The open session an entry belongs to: same connection, else same user and grant. */
+  /** The open viewer session an entry belongs to: same connection, else same user and grant. */
   const sessionOf = (entry: AuditEntry) => {
-    const candidates = open().filter((s) => s.authority === 'grant');
+    const candidates = viewers();
     if (entry.source.connection) {
       const byConnection = candidates.find((s) => s.key === entry.source.connection);
       if (byConnection) return byConnection;
     }
     return candidates.find((s) => s.key === null && s.userId === entry.actor?.id && s.grantId === (entry.target.grantId ?? null));
   };
+  const arrive = (entry: AuditEntry, how: Pick<AccessSession, 'authority' | 'permissions' | 'via' | 'agreementId' | 'grantId'>) => {
+    const actor = entry.actor!;
+    const grant = how.grantId ? grants.get(how.grantId) : undefined;
+    sessions.push({
+      key: entry.source.connection ?? null,
+      userId: actor.id,
+      name: nameOf(actor.id) ?? null,
+      role: actor.role,
+      agencyId: actor.agencyId,
+      ...how,
+      joinedAt: entry.at,
+      leftAt: null,
+      endedBy: null,
+      endedByActor: null,
+      endReason: null,
+      grantedBy: grant?.by ?? null,
+      grantedAt: grant?.at ?? null,
+      grantExpiresAt: grant?.expiresAt ?? iso(detailNumber(entry, 'expiresAt')),
+      grantChanges: grant?.changes ?? 0,
+      talk: [],
+      source: sourceView(entry),
+    });
+  };
 
   for (const entry of mine) {
+    const allowed = entry.outcome !== 'denied';
     switch (entry.action) {
       case 'incident.start':
         if (entry.outcome !== 'allowed' || !entry.actor) break;
         startedAt ??= entry.at;
         officerId ??= entry.actor.id;
-        sessions.push({
-          key: entry.source.connection ?? null,
-          userId: entry.actor.id,
-          name: nameOf(entry.actor.id) ?? null,
-          role: entry.actor.role,
-          agencyId: entry.actor.agencyId,
-          authority: 'incident-officer',
-          joinedAt: entry.at,
-          leftAt: null,
-          endedBy: null,
-          endReason: null,
-          permissions: ['camera', 'hear-talkback'],
-          grantId: null,
-          grantedBy: null,
-          grantedAt: null,
-          grantExpiresAt: null,
-          talk: [],
-          source: sourceView(entry),
-        });
+        arrive(entry, { authority: 'incident-officer', permissions: ['camera', 'hear-talkback'], via: 'console', agreementId: null, grantId: null });
         break;
       case 'grant.create':
         if (entry.outcome === 'allowed' && entry.target.grantId) {
-          const expires = detailNumber(entry, 'expiresAt');
-          grants.set(entry.target.grantId, { at: entry.at, by: actorView(entry), expiresAt: iso(expires) });
+          grants.set(entry.target.grantId, { at: entry.at, by: actorView(entry), expiresAt: iso(detailNumber(entry, 'expiresAt')), changes: 0 });
         }
         break;
-      case 'join': {
+      case 'grant.extend': {
+        const grantId = entry.target.grantId;
+        const expiresAt = iso(detailNumber(entry, 'expiresAt'));
+        if (entry.outcome !== 'allowed' || !grantId || !expiresAt) break;
+        const grant = grants.get(grantId);
+        if (grant) Object.assign(grant, { expiresAt, changes: grant.changes + 1 });
+        for (const session of sessions) {
+          if (session.grantId !== grantId) continue;
+          session.grantExpiresAt = expiresAt;
+          session.grantChanges += 1;
+        }
+        break;
+      }
+      case 'join':
         if (entry.outcome === 'denied') {
           refused.push({
             at: entry.at,
@@ -112,28 +137,24 @@ export function buildAccessReport(
           break;
         }
         if (entry.outcome !== 'allowed' || !entry.actor) break;
-        const grantId = entry.target.grantId ?? null;
-        const grant = grantId ? grants.get(grantId) : undefined;
-        const expires = detailNumber(entry, 'expiresAt');
-        sessions.push({
-          key: entry.source.connection ?? null,
-          userId: entry.actor.id,
-          name: nameOf(entry.actor.id) ?? null,
-          role: entry.actor.role,
-          agencyId: entry.actor.agencyId,
+        arrive(entry, {
           authority: 'grant',
-          joinedAt: entry.at,
-          leftAt: null,
-          endedBy: null,
-          endReason: null,
           permissions: (detailString(entry, 'permissions') ?? '').split(',').filter(Boolean),
-          grantId,
-          grantedBy: grant?.by ?? null,
-          grantedAt: grant?.at ?? null,
-          grantExpiresAt: iso(expires) ?? grant?.expiresAt ?? null,
-          talk: [],
-          source: sourceView(entry),
+          via: detailString(entry, 'via') === 'whep' ? 'whep' : 'console',
+          agreementId: detailString(entry, 'agreementId'),
+          grantId: entry.target.grantId ?? null,
         });
+        break;
+      case 'watch': {
+        if (entry.outcome !== 'allowed' || !entry.actor) break;
+        const agreementId = detailString(entry, 'agreementId');
+        arrive(entry, { authority: agreementId ? 'sharing-agreement' : 'agency', permissions: ['view'], via: 'console', agreementId, grantId: null });
+        break;
+      }
+      case 'resume': {
+        const previous = detailString(entry, 'previousConnection');
+        const session = entry.outcome === 'allowed' && previous ? viewers().find((s) => s.key === previous) : undefined;
+        if (session) session.key = entry.source.connection ?? null;
         break;
       }
       case 'talk.start': {
@@ -150,18 +171,31 @@ export function buildAccessReport(
       case 'leave':
       case 'grant.expire': {
         const session = sessionOf(entry);
-        if (session) close(session, entry);
+        if (session) close(session, entry, entry.action === 'leave' ? null : actorView(entry));
         break;
       }
+      case 'seat.takeover': {
+        // The grant's one seat moved to this connection: the seat it had before ends here.
+        const grantId = entry.target.grantId;
+        const holders = viewers().filter((s) => s.grantId === grantId);
+        for (const session of holders.slice(0, -1)) close(session, entry);
+        break;
+      }
+      case 'access.withdrawn':
+        if (!entry.actor) break;
+        for (const session of viewers()) {
+          if (session.userId === entry.actor.id && session.grantId === (entry.target.grantId ?? null)) close(session, entry);
+        }
+        break;
       case 'grant.revoke':
-        // Revoking a grant (a supervisor, or a withdrawn agreement) cuts whoever watches with it.
-        if (entry.outcome === 'denied' || !entry.target.grantId) break;
-        for (const session of open()) if (session.authority === 'grant' && session.grantId === entry.target.grantId) close(session, entry);
+        // Revoking a grant (a supervisor, or withdrawn sharing) cuts whoever watches with it.
+        if (!allowed || !entry.target.grantId) break;
+        for (const session of viewers()) if (session.grantId === entry.target.grantId) close(session, entry, actorView(entry));
         break;
       case 'incident.end':
         endedAt ??= entry.at;
         endReason ??= entry.reason ?? null;
-        for (const session of open()) close(session, entry);
+        for (const session of open()) close(session, entry, actorView(entry));
         break;
     }
   }
@@ -172,59 +206,4 @@ export function buildAccessReport(
     refused,
     generatedAt: (options.now ?? new Date()).toISOString(),
   };
-}
-
-const seconds = (from: string, to: string | null, now: Date) => Math.max(0, ((to ? Date.parse(to) : now.getTime()) - Date.parse(from)) / 1000);
-
-export function accessReportCsv(report: AccessReport, now = new Date()): string {
-  return toCsv(
-    [
-      'incident_id',
-      'incident_agency',
-      'user_id',
-      'name',
-      'role',
-      'agency',
-      'authority',
-      'joined_at',
-      'left_at',
-      'ended_by',
-      'end_reason',
-      'permissions',
-      'grant_id',
-      'granted_by',
-      'granted_by_role',
-      'granted_by_agency',
-      'granted_at',
-      'grant_expires_at',
-      'talk_seconds',
-      'ip',
-      'user_agent',
-      'node',
-    ],
-    report.sessions.map((s) => [
-      report.incident.id,
-      report.incident.agencyId,
-      s.userId,
-      s.name,
-      s.role,
-      s.agencyId,
-      s.authority,
-      s.joinedAt,
-      s.leftAt,
-      s.endedBy,
-      s.endReason,
-      s.permissions.join(' '),
-      s.grantId,
-      s.grantedBy?.id,
-      s.grantedBy?.role,
-      s.grantedBy?.agencyId,
-      s.grantedAt,
-      s.grantExpiresAt,
-      Math.round(s.talk.reduce((total, t) => total + seconds(t.from, t.to, now), 0)),
-      s.source.ip,
-      s.source.userAgent,
-      s.source.node,
-    ]),
-  );
 }

@@ -1,6 +1,7 @@
 // Audit entries: who did what, to what, from where, with what outcome. Canonical form and
 // chaining are pure so that verification can replay them.
 import { createHash } from 'node:crypto';
+import type { AuditAction } from '../protocol/audit-actions.ts';
 
 export type AuditOutcome = 'allowed' | 'denied' | 'info';
 
@@ -27,7 +28,7 @@ export interface AuditTarget {
 }
 
 export interface AuditEvent {
-  action: string;
+  action: AuditAction;
   outcome: AuditOutcome;
   actor: AuditActor | null;
   target: AuditTarget;
@@ -37,7 +38,9 @@ export interface AuditEvent {
   detail?: Record<string, string | number | boolean | null>;
 }
 
-export interface AuditEntry extends AuditEvent {
+/** An entry as stored: its action is a string, since an older build may have written one this build does not name. */
+export interface AuditEntry extends Omit<AuditEvent, 'action'> {
+  action: string;
   seq: number;
   at: string;
   prevHash: string;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { canGrant, canManageGrant, grantStillCovered, type Actor } from '../access/policy.ts';
 import type { AgreementRepository } from '../agreements/agreement-repository.ts';
-import type { AuditSource } from '../audit/audit-entry.ts';
+import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import { SightlineError } from '../errors.ts';
 import { actorOf, publicUser, type Directory, type User } from '../identity/directory.ts';
@@ -15,6 +15,7 @@ import type { Bus } from '../state/bus.ts';
 import type { SigningKeys } from '../tokens/signing-keys.ts';
 import { issueViewingToken } from '../tokens/viewing-token.ts';
 import { grantStatus, type Grant, type GrantRepository } from './grant-repository.ts';
+import type { AuditAction } from '../protocol/audit-actions.ts';
 
 export interface GrantServiceDeps {
   grants: GrantRepository;
@@ -137,7 +138,7 @@ export class GrantService {
 
   async extend(actor: User, grantId: string, ttlSeconds: number, source: AuditSource): Promise<Grant> {
     const grant = await this.#manageable(actor, grantId, 'grant.extend', source);
-    const event = { action: 'grant.extend', actor: actorOf(actor), target: { incidentId: grant.incidentId, grantId, userId: grant.clinicianId }, source };
+    const event = { action: 'grant.extend' as const, actor: actorOf(actor), target: { incidentId: grant.incidentId, grantId, userId: grant.clinicianId }, source };
     if (ttlSeconds > this.deps.maxTtlSeconds) {
       await this.deps.audit.note({ ...event, outcome: 'denied', reason: 'GRANT_TTL_TOO_LONG' });
       throw new SightlineError('GRANT_TTL_TOO_LONG', longestGrant(this.deps.maxTtlSeconds));
@@ -172,8 +173,11 @@ export class GrantService {
     }
   }
 
-  /** After an agreement changes, ends every active grant its clinician's agency may no longer hold. */
-  async endUncovered(source: AuditSource): Promise<void> {
+  /**
+   * After sharing is withdrawn (an agreement revoked, an incident's mark taken off), ends every
+   * active grant its clinician's agency may no longer hold, in the name of whoever withdrew it.
+   */
+  async endUncovered(by: { actor: AuditActor; source: AuditSource; cause: 'agreement.revoke' | 'incident.unshare' }): Promise<void> {
     const agreements = await this.deps.agreements.active();
     for (const grant of await this.deps.grants.list({ activeOnly: true })) {
       const incident = await this.deps.incidents.find(grant.incidentId);
@@ -181,10 +185,11 @@ export class GrantService {
       await this.deps.audit.note({
         action: 'grant.revoke',
         outcome: 'info',
-        actor: null,
+        actor: by.actor,
         target: { incidentId: grant.incidentId, grantId: grant.id, userId: grant.clinicianId },
-        source,
+        source: by.source,
         reason: 'AGREEMENT_REVOKED',
+        detail: { cause: by.cause },
       });
       await this.#revoke(grant, 'system', 'AGREEMENT_REVOKED');
     }
@@ -209,7 +214,7 @@ export class GrantService {
     };
   }
 
-  async #manageable(actor: User, grantId: string, action: string, source: AuditSource): Promise<Grant> {
+  async #manageable(actor: User, grantId: string, action: AuditAction, source: AuditSource): Promise<Grant> {
     const grant = await this.deps.grants.find(grantId);
     const incident: Incident | undefined = grant ? await this.deps.incidents.find(grant.incidentId) : undefined;
     const decision = !grant

@@ -5,6 +5,7 @@
 //   DELETE /{whip,whep}/resource/<id> ends the session (a WHIP session that started the incident ends it)
 // PATCH and DELETE take only the Bearer credential that created the session (resource-auth.ts).
 // Refusals use the RFC's status codes with the usual JSON error body.
+import type { AuditAction } from '../protocol/audit-actions.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { SightlineError } from '../errors.ts';
 import type { Services } from '../services.ts';
@@ -86,7 +87,7 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
 
   for (const protocol of ['whip', 'whep'] as const) {
     /** The live session at this resource, for the caller holding its credential. */
-    const authorized = async (request: FastifyRequest<{ Params: { id: string } }>, action: string) => {
+    const authorized = async (request: FastifyRequest<{ Params: { id: string } }>, action: AuditAction) => {
       const found = sessions.get(request.params.id);
       const session = found && found.protocol === protocol && !found.ended ? found : undefined;
       const source = await resourceCaller(services, request, session, action);

@@ -13,6 +13,7 @@ import type { Services } from '../services.ts';
 import { verifyViewingToken } from '../tokens/viewing-token.ts';
 import type { HttpMediaSession } from './http-session.ts';
 import { DEVICE_CREDENTIAL } from './ingest/whip-auth.ts';
+import type { AuditAction } from '../protocol/audit-actions.ts';
 
 /** What a resource keeps of the credential that created it. */
 export const credentialDigest = (credential: string): Buffer => createHash('sha256').update(credential).digest();
@@ -27,7 +28,7 @@ export async function resourceCaller(
   services: Services,
   request: FastifyRequest,
   session: HttpMediaSession | undefined,
-  action: string,
+  action: AuditAction,
 ): Promise<AuditSource> {
   const source = requestSource(services, request);
   const token = bearerToken(request);

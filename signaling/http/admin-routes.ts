@@ -24,19 +24,20 @@ import {
 import type { Services } from '../services.ts';
 import { refusals, SESSION } from './openapi.ts';
 import { actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
+import type { AuditAction } from '../protocol/audit-actions.ts';
 
 type AuditDetail = Record<string, string | number | boolean | null>;
 
 export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   /** Audits the decision about `action` on `target` and refuses with its code, or returns. */
-  const enforce = async (request: FastifyRequest, user: User, action: string, decision: Decision, target: AuditTarget, detail?: AuditDetail): Promise<void> => {
+  const enforce = async (request: FastifyRequest, user: User, action: AuditAction, decision: Decision, target: AuditTarget, detail?: AuditDetail): Promise<void> => {
     const event = { action, actor: actorOf(user), target, source: requestSource(services, request), detail };
     await services.audit.enforce(decision, event);
     await services.audit.allow(event);
   };
 
   /** Hooks of an admin route: a signed-in admin, or a refusal audited as `action`, before the request's shape is checked. */
-  const adminOnly = (action: string) => ({
+  const adminOnly = (action: AuditAction) => ({
     preValidation: [
       signedIn(services),
       async (request: FastifyRequest) => {

@@ -31,7 +31,7 @@ export const agreementRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       const admin = userOf(request);
       const body = request.body;
       const source = requestSource(services, request);
-      const event = { action: 'agreement.create', actor: actorOf(admin), target: { agencyId: body.toAgencyId }, source, detail: { fromAgencyId: admin.agencyId, toAgencyId: body.toAgencyId, scope: body.scope } };
+      const event = { action: 'agreement.create' as const, actor: actorOf(admin), target: { agencyId: body.toAgencyId }, source, detail: { fromAgencyId: admin.agencyId, toAgencyId: body.toAgencyId, scope: body.scope } };
       const decision = canManageAgreement(actorOf(admin), { fromAgencyId: admin.agencyId });
       const code = !decision.allowed ? decision.code : !(await services.directory.agency(body.toAgencyId)) ? 'AGENCY_NOT_FOUND' : null;
       if (code) {
@@ -55,11 +55,11 @@ export const agreementRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       const { agreementId } = request.params;
       const source = requestSource(services, request);
       const agreement = await services.agreements.get(agreementId);
-      const event = { action: 'agreement.revoke', actor: actorOf(admin), target: { agencyId: agreement.toAgencyId }, source, detail: { agreementId, fromAgencyId: agreement.fromAgencyId, toAgencyId: agreement.toAgencyId } };
+      const event = { action: 'agreement.revoke' as const, actor: actorOf(admin), target: { agencyId: agreement.toAgencyId }, source, detail: { agreementId, fromAgencyId: agreement.fromAgencyId, toAgencyId: agreement.toAgencyId } };
       await services.audit.enforce(canManageAgreement(actorOf(admin), agreement), event);
       await services.audit.allow(event);
       const revoked = await services.agreements.revoke(agreementId, admin.id);
-      await services.grantService.endUncovered(source);
+      await services.grantService.endUncovered({ actor: event.actor, source, cause: 'agreement.revoke' });
       await services.bus.publish({ type: 'agreements.changed' });
       return revoked;
     },

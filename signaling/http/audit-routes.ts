@@ -4,7 +4,8 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { accessReportCsv, buildAccessReport } from '../audit/access-report.ts';
+import { buildAccessReport } from '../audit/access-report.ts';
+import { accessReportCsv } from '../audit/access-report-csv.ts';
 import type { AuditEntry } from '../audit/audit-entry.ts';
 import { auditEntriesCsv } from '../audit/audit-csv.ts';
 import { matchesAuditFilter, takePage } from '../audit/audit-query.ts';
@@ -26,6 +27,17 @@ import { refusals, SESSION } from './openapi.ts';
 import { actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
 
 const DEFAULT_PAGE = 100;
+
+/** The names of the people entries are by or about, by user id (people read names; exports keep ids). */
+async function peopleIn(services: Services, entries: readonly AuditEntry[]): Promise<Map<string, string>> {
+  const ids = new Set(entries.flatMap((e) => [e.actor?.id, e.target.userId]).filter((id): id is string => Boolean(id)));
+  const names = new Map<string, string>();
+  for (const id of ids) {
+    const user = await services.directory.userById(id);
+    if (user) names.set(id, user.name);
+  }
+  return names;
+}
 
 /** A page (JSON), or with ?format= a download: CSV, or JSON with the filter and who exported it. */
 const pageOrDownload = (page: z.ZodType, what: string) => ({
@@ -111,7 +123,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           ...page,
         });
       }
-      return page;
+      return { ...page, people: Object.fromEntries(await peopleIn(services, page.entries)) };
     },
   );
 
@@ -141,7 +153,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         services.live.get(incidentId)?.incident.agencyId ??
         entries.find((e) => e.action === 'incident.start' && e.target.agencyId)?.target.agencyId;
 
-      const event = { action: 'audit.access-report', actor: actorOf(viewer), target: { incidentId, agencyId }, source, detail: filterDetail({ format }) };
+      const event = { action: 'audit.access-report' as const, actor: actorOf(viewer), target: { incidentId, agencyId }, source, detail: filterDetail({ format }) };
       const refuse = async (error: SightlineError): Promise<never> => {
         await services.audit.note({ ...event, outcome: 'denied', reason: error.code });
         throw error;
@@ -150,12 +162,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       if (!agenciesVisibleTo(viewer).has(agencyId)) return refuse(new SightlineError('FORBIDDEN', 'the incident belongs to another agency'));
       await services.audit.allow(event);
 
-      const ids = new Set(entries.flatMap((e) => [e.actor?.id, e.target.userId]).filter((id): id is string => Boolean(id)));
-      const names = new Map<string, string>();
-      for (const id of ids) {
-        const user = await services.directory.userById(id);
-        if (user) names.set(id, user.name);
-      }
+      const names = await peopleIn(services, entries);
       const report = buildAccessReport(incidentId, entries, { facts: stored ?? { agencyId }, nameOf: (id) => names.get(id) });
       if (format === 'csv') return download(reply, 'csv', `access-report-${incidentId}`, accessReportCsv(report));
       if (format === 'json') return download(reply, 'json', `access-report-${incidentId}`, report);

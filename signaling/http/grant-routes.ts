@@ -63,7 +63,7 @@ export const grantRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const clinician = userOf(request);
       const { grantId } = request.params;
       const grant = await services.grants.find(grantId);
-      const event = { action: 'grant.link', actor: actorOf(clinician), target: { grantId, incidentId: grant?.incidentId }, source: requestSource(services, request) };
+      const event = { action: 'grant.link' as const, actor: actorOf(clinician), target: { grantId, incidentId: grant?.incidentId }, source: requestSource(services, request) };
       const code = !grant || grant.clinicianId !== clinician.id ? 'GRANT_NOT_FOUND' : grantStatus(grant, Date.now()) !== 'active' ? 'GRANT_NOT_ACTIVE' : null;
       if (code) {
         await services.audit.note({ ...event, outcome: 'denied', reason: code });

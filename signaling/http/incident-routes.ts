@@ -61,7 +61,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       const { incidentId } = request.params;
       const { shared } = request.body;
       const incident = await services.incidents.get(incidentId);
-      const event = { action: shared ? 'incident.share' : 'incident.unshare', actor: actorOf(actor), target: { incidentId }, source: requestSource(services, request) };
+      const event = { action: shared ? ('incident.share' as const) : ('incident.unshare' as const), actor: actorOf(actor), target: { incidentId }, source: requestSource(services, request) };
       await services.audit.enforce(canMarkShared(actorOf(actor), incident), event);
       await services.audit.allow(event);
       await services.incidents.update(incidentId, () => ({ shared }));
@@ -69,7 +69,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       // Withdrawing the mark may take the incident away from partner agencies: their clinicians'
       // grants end here, and every node cuts the partner supervisors watching it.
       if (!shared) {
-        await services.grantService.endUncovered(event.source);
+        await services.grantService.endUncovered({ actor: event.actor, source: event.source, cause: 'incident.unshare' });
         await services.bus.publish({ type: 'access.narrowed', reason: 'incident.unshared', incidentId });
       }
       return { incidentId, shared };

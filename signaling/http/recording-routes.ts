@@ -42,7 +42,7 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
    */
   async function admit<T>(request: FastifyRequest, user: User, incidentId: string, action: RecordingAction, ready: () => Promise<T>): Promise<T> {
     const facts = await incidentFacts(incidentId);
-    const event = { action: `recording.${action}`, actor: actorOf(user), target: { incidentId, agencyId: facts.agencyId }, source: requestSource(services, request) };
+    const event = { action: `recording.${action}` as const, actor: actorOf(user), target: { incidentId, agencyId: facts.agencyId }, source: requestSource(services, request) };
     const decision = await services.audit.enforce(canAccessRecording(actorOf(user), facts, await services.agreements.active(), action), event);
     const value = await ready();
     await services.audit.allow({ ...event, ...(decision.agreementId ? { detail: { agreementId: decision.agreementId } } : {}) });
@@ -104,7 +104,7 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       const user = userOf(request);
       const { agencyId } = request.params;
       const { enabled } = request.body;
-      const event = { action: enabled ? 'agency.recording-on' : 'agency.recording-off', actor: actorOf(user), target: { agencyId }, source: requestSource(services, request) };
+      const event = { action: enabled ? ('agency.recording-on' as const) : ('agency.recording-off' as const), actor: actorOf(user), target: { agencyId }, source: requestSource(services, request) };
       await services.audit.enforce(canSetAgencyRecording(actorOf(user), agencyId), event);
       if (!(await services.directory.agency(agencyId))) throw new SightlineError('AGENCY_NOT_FOUND');
       await services.audit.allow(event);

@@ -12,6 +12,7 @@ import { deviceLoginBody, loginBody, loginResponse, meResponse, oidcLoginBody, t
 import type { Services } from '../services.ts';
 import { refusals, SESSION } from './openapi.ts';
 import { actorOf, bearerToken, requestSource, signedIn, userOf } from './request-auth.ts';
+import type { AuditAction } from '../protocol/audit-actions.ts';
 
 export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const rateLimit = { rateLimit: { max: services.config.AUTH_RATE_PER_MINUTE, timeWindow: '1 minute' } };
@@ -34,7 +35,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     code: ErrorCode,
     user: User | undefined,
     detail: Record<string, string | boolean>,
-    action = 'login',
+    action: AuditAction = 'login',
   ): Promise<never> => {
     await services.audit.note({
       action,

@@ -57,10 +57,11 @@ export type AuditEntryView = z.infer<typeof auditEntryView>;
 export const auditPage = z.object({
   entries: z.array(auditEntryView),
   nextCursor: z.number().int().nullable().describe('pass as ?cursor= for the next (older) page; null when there is none'),
+  people: z.record(z.string(), z.string()).describe("the names of the people this page's entries are by or about, by user id"),
 });
 export type AuditPage = z.infer<typeof auditPage>;
 
-export const auditActorView = z.object({ id: z.string(), role: z.string(), agencyId: z.string().nullable() });
+export const auditActorView = z.object({ id: z.string(), name: z.string().nullable().describe('as the directory names them; null when unknown'), role: z.string(), agencyId: z.string().nullable() });
 export type AuditActorView = z.infer<typeof auditActorView>;
 
 /** One person's time in an incident: how they came to be there, and when it ended. */
@@ -69,16 +70,22 @@ export const accessSession = z.object({
   name: z.string().nullable(),
   role: z.string(),
   agencyId: z.string().nullable(),
-  authority: z.enum(['incident-officer', 'grant']).describe("'incident-officer' (streamed it) or 'grant' (a supervisor's grant)"),
+  authority: z
+    .enum(['incident-officer', 'grant', 'agency', 'sharing-agreement'])
+    .describe("'incident-officer' (streamed it), 'grant' (a supervisor's grant), 'agency' (a supervisor of the incident's agency watched) or 'sharing-agreement' (a partner agency's supervisor watched)"),
+  via: z.enum(['console', 'whep']).nullable().describe("'whep' for a WHEP player; 'console' for the browser pages"),
+  agreementId: z.string().nullable().describe('the sharing agreement a partner agency watched under'),
   joinedAt: z.string(),
   leftAt: z.string().nullable().describe('null while still present'),
-  endedBy: z.string().nullable().describe('the audited action that ended it: leave, grant.expire or incident.end'),
+  endedBy: z.string().nullable().describe('the audited action that ended it: leave, grant.expire, grant.revoke, seat.takeover, access.withdrawn or incident.end'),
+  endedByActor: auditActorView.nullable().describe('who ended it, when someone else did (a revoke, a withdrawn sharing, the officer ending the incident)'),
   endReason: z.string().nullable(),
   permissions: z.array(z.string()),
   grantId: z.string().nullable(),
   grantedBy: auditActorView.nullable(),
   grantedAt: z.string().nullable(),
-  grantExpiresAt: z.string().nullable(),
+  grantExpiresAt: z.string().nullable().describe("the grant's end as last set: extended or shortened ends replace the first"),
+  grantChanges: z.number().int().describe('how many times the grant was extended or shortened'),
   talk: z.array(z.object({ from: z.string(), to: z.string().nullable() })).describe('push-to-talk intervals (clinicians)'),
   source: z.object(nodeSource),
 });

@@ -25,6 +25,7 @@ import {
   type RecordingManifest,
 } from './manifest.ts';
 import type { RecordingPaths } from './recording-paths.ts';
+import type { AuditAction } from '../protocol/audit-actions.ts';
 
 export interface RecordingDeps {
   paths: RecordingPaths;
@@ -166,7 +167,7 @@ export class IncidentRecording {
     });
   }
 
-  #problem(track: ManifestTrack, what: string, action: string): Promise<void> {
+  #problem(track: ManifestTrack, what: string, action: AuditAction): Promise<void> {
     return this.#change(async () => {
       this.#manifest.problems.push({ at: new Date().toISOString(), track: track.id, what });
       await this.#audit(action, { track: track.id, problem: what.slice(0, 300) });
@@ -185,7 +186,7 @@ export class IncidentRecording {
     return run;
   }
 
-  #audit(action: string, detail: AuditEvent['detail']): Promise<void> {
+  #audit(action: AuditAction, detail: AuditEvent['detail']): Promise<void> {
     return this.deps.audit.note({
       action,
       outcome: 'info',

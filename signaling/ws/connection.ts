@@ -10,7 +10,8 @@ import type { User } from '../identity/directory.ts';
 import type { SessionEnd } from '../identity/sessions.ts';
 import type { LiveIncident, ParticipantChannel } from '../live/live-incident.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
-import { clientMessage, type ServerMessage } from '../protocol/messages.ts';
+import type { AuditAction } from '../protocol/audit-actions.ts';
+import { clientMessage, type ClientMessageType, type ServerMessage } from '../protocol/messages.ts';
 import type { Services } from '../services.ts';
 import type { ViewingGrant } from '../tokens/viewing-token.ts';
 import type { ConsoleSubscriber } from '../feeds/console-hub.ts';
@@ -327,7 +328,7 @@ export class SignalingConnection implements ParticipantChannel {
   }
 
   /** Audits a refusal that anyone can cause in bulk: sampled (first of a kind, then counted). */
-  auditSampled(action: string, reason: ErrorCode, detail?: Record<string, string | null>): void {
+  auditSampled(action: AuditAction, reason: ErrorCode, detail?: Record<string, string | null>): void {
     void this.services.refusals.refuse({
       action,
       outcome: 'denied',
@@ -343,7 +344,7 @@ export class SignalingConnection implements ParticipantChannel {
    * Authorization refusals of any message are audited here, once; `auth` and `join` audit every
    * refusal of their own with more detail.
    */
-  async #auditRefusal(type: string, failure: SightlineError): Promise<void> {
+  async #auditRefusal(type: ClientMessageType, failure: SightlineError): Promise<void> {
     if (type === 'auth' || type === 'join' || !AUDITED_REFUSALS.has(failure.code)) return;
     // Without an identity anyone can repeat it in bulk: sampled.
     const event = {

@@ -7,7 +7,7 @@ import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browse
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { signIn } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
-import { goLive, grant, joinWith } from '../helpers/scenario.ts';
+import { capabilities, goLive, grant, joinWith, signedInSocket } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
 
 describe('audit console page', () => {
@@ -26,6 +26,12 @@ describe('audit console page', () => {
     const { socket } = await joinWith(relay, incidentId, granted.token);
     socket.close();
     await until(async () => (await relay.services.audit.log.entries()).some((e) => e.action === 'leave'), 5000, 'the leave');
+    // The supervisor extends the grant and watches from the console for a while.
+    await relay.api('POST', `/api/grants/${granted.grantId}/extend`, { token: (await relay.login(DEMO.supervisor.username, DEMO.supervisor.password)).token, body: { ttlSeconds: 1800 } });
+    const console_ = await signedInSocket(relay, DEMO.supervisor);
+    await console_.socket.request('watch', { incidentId, rtpCapabilities: await capabilities(relay) });
+    console_.socket.close();
+    await until(async () => (await relay.services.audit.log.entries()).filter((e) => e.action === 'leave').length === 2, 5000, 'the supervisor leaving');
     browser = await launchBrowser();
     page = await browser.page(relay.url);
     page.on('console', (message) => {
@@ -62,6 +68,9 @@ describe('audit console page', () => {
     await page.keyboard.type(incidentId);
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab'); // user id → action
+    // Every action the trail records can be chosen, by its label.
+    const choices = await page.getByTestId('filter-action').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(choices).toEqual(expect.arrayContaining(['watch', 'grant.extend', 'grant.revoke', 'access.withdrawn', 'seat.takeover', 'help.accept']));
     await page.getByTestId('filter-action').selectOption('join');
     await page.getByTestId('filter-incident').press('Enter');
     await until(async () => (await page.getByTestId('audit-row').count()) === 1, 5000, 'one join row');
@@ -74,9 +83,12 @@ describe('audit console page', () => {
     await page.getByRole('button', { name: incidentId }).first().click();
     await page.getByTestId('report').waitFor({ state: 'visible' });
     const rows = page.getByTestId('report-row');
-    await until(async () => (await rows.count()) === 2, 5000, 'two people in the report');
-    await expect(rows.nth(0).textContent()).resolves.toContain('Officer on the incident');
-    await expect(rows.nth(1).textContent()).resolves.toMatch(/Dr\. Grace Okafor.*Granted by u-sup-chen/);
+    await until(async () => (await rows.count()) === 3, 5000, 'three people in the report');
+    await expect(rows.nth(0).textContent()).resolves.toMatch(/Cst\..*Officer on the incident/);
+    // People by name, the grant's end as extended, actions by label.
+    await expect(rows.nth(1).textContent()).resolves.toMatch(/Dr\. Grace Okafor.*Granted by Sgt\. Mei Chen.*\(changed 1×\).*Left/);
+    await expect(rows.nth(2).textContent()).resolves.toMatch(/Sgt\. Mei Chen.*Supervisor of the agency/);
+    expect(await page.getByTestId('report').textContent()).not.toMatch(/u-sup-chen|grant\.extend/);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('report');
   });
 
@@ -87,7 +99,7 @@ describe('audit console page', () => {
     const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-json').click()]);
     expect(report.suggestedFilename()).toMatch(new RegExp(`^access-report-${incidentId}-.*\\.json$`));
     const body = JSON.parse(await readFile((await report.path())!, 'utf8')) as { sessions: unknown[] };
-    expect(body.sessions).toHaveLength(2);
+    expect(body.sessions).toHaveLength(3);
     const entries = await relay.services.audit.log.entries();
     expect(entries.filter((e) => e.action === 'audit.export' && e.detail?.format === 'csv')).toHaveLength(1);
     expect(entries.filter((e) => e.action === 'audit.access-report' && e.detail?.format === 'json')).toHaveLength(1);

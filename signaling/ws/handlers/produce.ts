@@ -17,7 +17,7 @@ export const produce: Handler<'produce'> = async (connection, message) => {
 export async function auditTalk(connection: Parameters<typeof produce>[0], talking: boolean): Promise<void> {
   const { live } = requireParticipant(connection);
   const event = {
-    action: talking ? 'talk.start' : 'talk.stop',
+    action: talking ? ('talk.start' as const) : ('talk.stop' as const),
     actor: connection.actor,
     target: { incidentId: live.incident.id, grantId: connection.viewer?.grant.grantId },
     source: connection.source,

@@ -44,7 +44,7 @@ export const resume: Handler<'resume'> = async (connection, message) => {
     actor: old.actor,
     target,
     source: connection.source,
-    detail: { previousIp: old.source.ip },
+    detail: { previousIp: old.source.ip, previousConnection: old.source.connection ?? null },
   });
   connection.takeOver(old);
   const participant = incident.participant(connection.peerId)!;

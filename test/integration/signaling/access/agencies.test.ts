@@ -48,6 +48,9 @@ describe('sharing agreements and "watch me" across agencies', () => {
     // The clinician is told that sharing was withdrawn, not that the incident ended or a supervisor revoked.
     expect((await clinician.notification('access.ended')).code).toBe('ACCESS_WITHDRAWN');
     expect((await relay.services.grants.get(granted.grantId)).revokeReason).toBe('AGREEMENT_REVOKED');
+    // The grant's end is audited in the name of the admin who withdrew the sharing.
+    const ended = (await relay.services.audit.log.entries()).find((e) => e.action === 'grant.revoke' && e.target.grantId === granted.grantId);
+    expect(ended).toMatchObject({ outcome: 'info', reason: 'AGREEMENT_REVOKED', actor: { id: DEMO.admin.id }, detail: { cause: 'agreement.revoke' } });
     expect(await visible()).not.toContain(live.incidentId);
     await until(() => !latest(durhamConsole, 'console.incidents')?.incidents.some((i) => i.id === live.incidentId), 2000, 'the incident to leave Durham’s console');
     const rejoin = await joinWith(relay, live.incidentId, granted.token);

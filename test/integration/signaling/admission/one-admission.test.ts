@@ -1,6 +1,7 @@
 // Signalling `join` and WHEP play go through one admission: the same checks, and audit entries
 // that say the same things about the clinician whichever channel they came on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessReport } from '../../../../signaling/protocol/audit.ts';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
 import { offerSdp } from '../../../helpers/sdp-offers.ts';
 import { endGrants, goLive, grant, joinWith } from '../../../helpers/scenario.ts';
@@ -23,7 +24,8 @@ describe('one admission for every channel', () => {
     socket.close();
     await endGrants(relay, live.incidentId);
     const overWhep = await grant(relay, live.incidentId, { permissions: ['view'] });
-    expect((await whep(live.incidentId, overWhep.token)).status).toBe(201);
+    const played = await whep(live.incidentId, overWhep.token);
+    expect(played.status).toBe(201);
 
     const entries = await relay.services.audit.log.entries();
     const joined = (grantId: string) => entries.find((e) => e.action === 'join' && e.outcome === 'allowed' && e.target.grantId === grantId)!;
@@ -43,6 +45,21 @@ describe('one admission for every channel', () => {
     expect(refusals.map((e) => ({ reason: e.reason, target: e.target, via: e.detail?.via ?? null }))).toEqual([
       { reason: 'TOKEN_INCIDENT_MISMATCH', target: { incidentId: 'inc-elsewhere' }, via: 'whep' },
       { reason: 'TOKEN_INCIDENT_MISMATCH', target: { incidentId: 'inc-elsewhere' }, via: null },
+    ]);
+
+    // The player closes its resource: it left, nothing ended the incident; the access report has
+    // both accesses, each on its channel.
+    const closed = await fetch(new URL(played.headers.get('location')!, relay.url), { method: 'DELETE', headers: { authorization: `Bearer ${overWhep.token}` } });
+    expect(closed.status).toBe(200);
+    const left = (await relay.services.audit.log.entries()).find((e) => e.action === 'leave' && e.target.grantId === overWhep.grantId)!;
+    expect(left).toMatchObject({ outcome: 'info', detail: { via: 'whep' } });
+    expect(left.reason).toBeUndefined();
+    const { token } = await relay.login(DEMO.supervisor.username, DEMO.supervisor.password);
+    const report = await relay.api<AccessReport>('GET', `/api/incidents/${live.incidentId}/access-report`, { token });
+    expect(report.body.sessions.map((s) => [s.authority, s.via, s.grantId, s.endedBy, s.endReason])).toEqual([
+      ['incident-officer', 'console', null, null, null],
+      ['grant', 'console', overSignalling.grantId, 'leave', null],
+      ['grant', 'whep', overWhep.grantId, 'leave', null],
     ]);
 
     await live.socket.request('incident.end');

@@ -1,6 +1,7 @@
 // The contract every audit store keeps, run against the file store and a real Redis:
 // append order, the chain, concurrent appends, reopening, scans, checkpoints, purging, and
 // failing closed when the store cannot be written.
+import type { AuditAction } from '../../../../signaling/protocol/audit-actions.ts';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { firstBrokenEntry, type AuditEntry, type AuditEvent } from '../../../../signaling/audit/audit-entry.ts';
 import type { AuditStore } from '../../../../signaling/audit/audit-log.ts';
@@ -28,8 +29,9 @@ export interface StoreHarness {
 
 const silent = createLogger({ LOG_LEVEL: 'silent' });
 
+// The stores keep whatever action they are given; these tests name entries by arbitrary labels.
 export const event = (action: string, n = 0): AuditEvent => ({
-  action,
+  action: action as AuditAction,
   outcome: 'allowed',
   actor: { id: `u-${n}`, role: 'supervisor', agencyId: 'metro-police' },
   target: { incidentId: 'inc-1', agencyId: 'metro-police' },

@@ -125,7 +125,7 @@ describe.each([fileBackend, redisBackend])('audit:verify against a tampered trai
       logger: createLogger({ LOG_LEVEL: 'silent' }),
     });
     const event = (n: number) => ({
-      action: n % 2 ? 'join' : 'grant.create',
+      action: n % 2 ? ('join' as const) : ('grant.create' as const),
       outcome: 'allowed' as const,
       actor: { id: `u-${n}`, role: 'clinician', agencyId: 'harbour-health' },
       target: { incidentId: 'inc-1', agencyId: 'metro-police', grantId: `g-${n}` },

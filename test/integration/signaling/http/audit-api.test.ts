@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessReport, AuditEntryView, AuditPage } from '../../../../signaling/protocol/audit.ts';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
-import { goLive, grant, joinWith } from '../../../helpers/scenario.ts';
+import { capabilities, goLive, grant, joinWith, signedInSocket } from '../../../helpers/scenario.ts';
 import { NORTH, writeTwoAgencySeed } from '../../../helpers/seed.ts';
 import { until } from '../../../helpers/until.ts';
 import { FAKE_RTP } from '../../../helpers/ws-client.ts';
@@ -32,6 +32,12 @@ describe('audit API', () => {
     socket.close();
     await until(async () => (await relay.services.audit.log.entries()).some((e) => e.action === 'leave'), 5000, 'the leave entry');
     supervisor = (await relay.login(DEMO.supervisor.username, DEMO.supervisor.password)).token;
+    // The supervisor extends the grant, then watches from the console and leaves.
+    expect((await relay.api('POST', `/api/grants/${grantId}/extend`, { token: supervisor, body: { ttlSeconds: 1800 } })).status).toBe(200);
+    const watcher = await signedInSocket(relay, DEMO.supervisor);
+    await watcher.socket.request('watch', { incidentId, rtpCapabilities: await capabilities(relay) });
+    await watcher.socket.request('incident.leave');
+    watcher.socket.close();
     north = (await relay.login(NORTH.supervisor.username, NORTH.supervisor.password)).token;
     officer = (await relay.login(DEMO.officer.username, DEMO.officer.password)).token;
     live.socket.close();
@@ -52,6 +58,9 @@ describe('audit API', () => {
     const seqs = body.entries.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     expect(body.entries[0]).toMatchObject({ action: 'audit.view', actor: { id: DEMO.supervisor.id } });
+    // People by name: everyone the page's entries are by or about.
+    expect(body.people[DEMO.clinician.id]).toBe('Dr. Grace Okafor');
+    for (const entry of body.entries) if (entry.actor) expect(body.people[entry.actor.id]).toEqual(expect.any(String));
     for (const entry of body.entries) expect([entry.actor?.agencyId, entry.target.agencyId]).toContain('metro-police');
     // The clinician (another agency) in our incident is visible through the incident's agency.
     expect(body.entries.some((e) => e.action === 'join' && e.actor?.agencyId === 'harbour-health')).toBe(true);
@@ -73,7 +82,7 @@ describe('audit API', () => {
 
     const byUser = (await get<AuditPage>(`/api/audit?userId=${DEMO.clinician.id}`, supervisor)).body.entries;
     // Reading a user's audit is an entry about that user too.
-    expect(new Set(byUser.map((e) => e.action))).toEqual(new Set(['grant.create', 'join', 'talk.start', 'talk.stop', 'leave', 'audit.view']));
+    expect(new Set(byUser.map((e) => e.action))).toEqual(new Set(['grant.create', 'grant.extend', 'join', 'talk.start', 'talk.stop', 'leave', 'audit.view']));
 
     const joins = (await get<AuditPage>('/api/audit?action=join&outcome=allowed', supervisor)).body.entries;
     expect(joins.map((e) => e.target.grantId)).toEqual([grantId]);
@@ -131,7 +140,7 @@ describe('audit API', () => {
     const body = (await json.json()) as { exportedBy: { id: string }; filter: Record<string, unknown>; entries: AuditEntryView[] };
     expect(body.exportedBy.id).toBe(DEMO.supervisor.id);
     expect(body.filter).toMatchObject({ userId: DEMO.clinician.id, format: 'json' });
-    expect(body.entries.filter((e) => !e.action.startsWith('audit.')).length).toBe(5);
+    expect(body.entries.filter((e) => !e.action.startsWith('audit.')).length).toBe(6);
     expect(body.entries[0]).toMatchObject({ action: 'audit.export', target: { userId: DEMO.clinician.id } });
   });
 
@@ -142,21 +151,26 @@ describe('audit API', () => {
     expect(body.sessions.map((s) => [s.userId, s.authority, s.endedBy])).toEqual([
       [DEMO.officer.id, 'incident-officer', 'incident.end'],
       [DEMO.clinician.id, 'grant', 'leave'],
+      [DEMO.supervisor.id, 'agency', 'leave'],
     ]);
+    expect(body.sessions[2]).toMatchObject({ name: expect.any(String), permissions: ['view'], via: 'console', grantId: null });
+    const extended = (await relay.services.audit.log.entries()).find((e) => e.action === 'grant.extend' && e.outcome === 'allowed');
+    expect(body.sessions[1]!.grantExpiresAt).toBe(new Date(extended!.detail!.expiresAt as number).toISOString());
+    expect(body.sessions[1]!.grantChanges).toBe(1);
     expect(body.sessions[1]).toMatchObject({
       name: 'Dr. Grace Okafor',
       role: 'clinician',
       agencyId: 'harbour-health',
       permissions: ['view', 'talk'],
       grantId,
-      grantedBy: { id: DEMO.supervisor.id, role: 'supervisor', agencyId: 'metro-police' },
+      grantedBy: { id: DEMO.supervisor.id, name: expect.any(String), role: 'supervisor', agencyId: 'metro-police' },
       talk: [{ from: expect.any(String), to: expect.any(String) }],
       source: { ip: '127.0.0.1' },
     });
     expect(Date.parse(body.sessions[1]!.leftAt!)).toBeGreaterThanOrEqual(Date.parse(body.sessions[1]!.joinedAt));
     const csv = await raw(`/api/incidents/${incidentId}/access-report?format=csv`, supervisor);
     expect(csv.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="access-report-${incidentId}-.*\\.csv"$`));
-    expect((await csv.text()).trimEnd().split('\r\n')).toHaveLength(3);
+    expect((await csv.text()).trimEnd().split('\r\n')).toHaveLength(4);
     expect(await get(`/api/incidents/${incidentId}/access-report`, north)).toMatchObject({ status: 403 });
   });
 });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { accessReportCsv, buildAccessReport } from '../../../../signaling/audit/access-report.ts';
+import { accessReportCsv } from '../../../../signaling/audit/access-report-csv.ts';
+import { buildAccessReport } from '../../../../signaling/audit/access-report.ts';
 import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from '../../../../signaling/audit/audit-entry.ts';
 
 const officer = { id: 'u-off', role: 'officer', agencyId: 'police' };
 const sup = { id: 'u-sup', role: 'supervisor', agencyId: 'police' };
 const clin = { id: 'u-clin', role: 'clinician', agencyId: 'health' };
 const clin2 = { id: 'u-clin2', role: 'clinician', agencyId: 'health' };
+
+const named = (actor: typeof sup, name: string | null = null) => ({ ...actor, name });
 
 function log(events: Array<[string, Partial<AuditEvent> & Pick<AuditEvent, 'action'>]>): AuditEntry[] {
   let prev = { seq: 0, hash: GENESIS_HASH };
@@ -72,12 +75,12 @@ describe('buildAccessReport', () => {
       agencyId: 'health',
       permissions: ['view', 'talk'],
       grantId: 'g-1',
-      grantedBy: sup,
+      grantedBy: named(sup),
       grantedAt: '2030-01-01T10:01:00.000Z',
       grantExpiresAt: '2030-01-01T11:00:00.000Z',
       source: { ip: '10.0.0.9', userAgent: 'ua', node: 'n' },
     });
-    expect(report.sessions[2]).toMatchObject({ permissions: ['view'], grantedBy: sup, endReason: 'GRANT_EXPIRED', grantExpiresAt: '2030-01-01T10:09:00.000Z' });
+    expect(report.sessions[2]).toMatchObject({ permissions: ['view'], grantedBy: named(sup), endReason: 'GRANT_EXPIRED', grantExpiresAt: '2030-01-01T10:09:00.000Z' });
   });
 
   it('records push-to-talk, closing an open interval when the access ends', () => {
@@ -129,9 +132,83 @@ describe('buildAccessReport', () => {
 
   it('exports one CSV row per session', () => {
     const csv = accessReportCsv(report, new Date('2030-01-01T12:00:00Z')).split('\r\n');
-    expect(csv[0]).toMatch(/^incident_id,incident_agency,user_id,name,role,agency,authority,joined_at,left_at/);
+    expect(csv[0]).toMatch(/^incident_id,incident_agency,user_id,name,role,agency,authority,via,agreement_id,joined_at,left_at/);
     expect(csv).toHaveLength(6);
-    expect(csv[2]).toContain('inc-1,police,u-clin,Dr. Okafor,clinician,health,grant,2030-01-01T10:02:00.000Z,2030-01-01T10:05:00.000Z,leave,,view talk,g-1,u-sup,supervisor,police');
+    expect(csv[2]).toContain('inc-1,police,u-clin,Dr. Okafor,clinician,health,grant,console,,2030-01-01T10:02:00.000Z,2030-01-01T10:05:00.000Z,leave,,,view talk,g-1,u-sup,,supervisor,police');
     expect(csv[2]).toMatch(/,90,10\.0\.0\.9,ua,n$/); // 30 s + 60 s of talk
+  });
+
+  it('lists supervisors who watched, from their own agency and under a sharing agreement, until they left', () => {
+    const durham = { id: 'u-sup-durham', role: 'supervisor', agencyId: 'durham' };
+    const watched = log([
+      ['07:20:00', { action: 'incident.start', actor: officer, ...conn('c-off') }],
+      ['07:22:00', { action: 'watch', actor: sup, detail: { agreementId: null }, ...conn('c-chen') }],
+      ['07:23:00', { action: 'watch', actor: durham, detail: { agreementId: 'agr-1' }, ...conn('c-durham') }],
+      ['07:24:00', { action: 'leave', outcome: 'info', actor: sup, ...conn('c-chen') }],
+      ['07:25:00', { action: 'access.withdrawn', outcome: 'info', actor: durham, target: { userId: durham.id }, reason: 'ACCESS_WITHDRAWN', source: { ip: null, userAgent: null, node: 'n' } }],
+    ]);
+    const result = buildAccessReport('inc-1', watched, { facts: { agencyId: 'police' }, nameOf: (id) => ({ 'u-sup': 'Sgt. Chen' })[id] });
+    expect(result.sessions.map((s) => [s.name ?? s.userId, s.authority, s.agreementId, s.joinedAt.slice(11, 19), s.leftAt?.slice(11, 19) ?? null, s.endedBy])).toEqual([
+      ['u-off', 'incident-officer', null, '07:20:00', null, null],
+      ['Sgt. Chen', 'agency', null, '07:22:00', '07:24:00', 'leave'],
+      ['u-sup-durham', 'sharing-agreement', 'agr-1', '07:23:00', '07:25:00', 'access.withdrawn'],
+    ]);
+    expect(result.sessions[1]!.permissions).toEqual(['view']);
+  });
+
+  it("shows a grant's end as last extended or shortened, on sessions before and after the change", () => {
+    const changed = log([
+      ['10:00:00', { action: 'incident.start', actor: officer, ...conn('c-off') }],
+      ['10:01:00', { action: 'grant.create', actor: sup, target: { grantId: 'g-1', userId: clin.id }, detail: { expiresAt: Date.parse('2030-01-01T10:31:00Z') } }],
+      ['10:02:00', { action: 'join', actor: clin, target: { grantId: 'g-1' }, detail: { permissions: 'view', expiresAt: Date.parse('2030-01-01T10:31:00Z') }, ...conn('c-1') }],
+      ['10:03:00', { action: 'grant.extend', outcome: 'denied', actor: sup, target: { grantId: 'g-1' }, reason: 'GRANT_TTL_TOO_LONG' }],
+      ['10:04:00', { action: 'grant.extend', actor: sup, target: { grantId: 'g-1' }, detail: { expiresAt: Date.parse('2030-01-01T11:04:00Z'), previousExpiresAt: Date.parse('2030-01-01T10:31:00Z') } }],
+      ['10:05:00', { action: 'leave', outcome: 'info', actor: clin, target: { grantId: 'g-1' }, ...conn('c-1') }],
+      ['10:06:00', { action: 'grant.extend', actor: sup, target: { grantId: 'g-1' }, detail: { expiresAt: Date.parse('2030-01-01T10:16:00Z') } }],
+      ['10:07:00', { action: 'join', actor: clin, target: { grantId: 'g-1' }, detail: { permissions: 'view', expiresAt: Date.parse('2030-01-01T10:16:00Z') }, ...conn('c-2') }],
+    ]);
+    const result = buildAccessReport('inc-1', changed, { facts: { agencyId: 'police' } });
+    expect(result.sessions.slice(1).map((s) => [s.grantExpiresAt, s.grantChanges])).toEqual([
+      ['2030-01-01T10:16:00.000Z', 2],
+      ['2030-01-01T10:16:00.000Z', 2],
+    ]);
+  });
+
+  it('follows a seat across a reconnection, to a WHEP player, and ends the seat a takeover replaced', () => {
+    const moved = log([
+      ['10:00:00', { action: 'incident.start', actor: officer, ...conn('c-off') }],
+      ['10:01:00', { action: 'join', actor: clin, target: { grantId: 'g-1' }, detail: { permissions: 'view,talk' }, ...conn('c-1') }],
+      ['10:02:00', { action: 'resume', actor: clin, target: { grantId: 'g-1' }, detail: { previousConnection: 'c-1' }, ...conn('c-2') }],
+      ['10:03:00', { action: 'talk.start', actor: clin, target: { grantId: 'g-1' }, ...conn('c-2') }],
+      ['10:04:00', { action: 'join', actor: clin, target: { grantId: 'g-1' }, detail: { permissions: 'view', via: 'whep' }, source: { ip: '10.0.0.7', userAgent: 'player', node: 'n' } }],
+      ['10:04:00', { action: 'seat.takeover', outcome: 'info', actor: clin, target: { grantId: 'g-1' }, reason: 'SEAT_TAKEN_OVER', source: { ip: '10.0.0.7', userAgent: 'player', node: 'n' } }],
+      ['10:05:00', { action: 'leave', outcome: 'info', actor: clin, target: { grantId: 'g-1' }, detail: { via: 'whep' }, source: { ip: '10.0.0.7', userAgent: 'player', node: 'n' } }],
+    ]);
+    const result = buildAccessReport('inc-1', moved, { facts: { agencyId: 'police' } });
+    expect(result.sessions.slice(1).map((s) => [s.via, s.joinedAt.slice(11, 19), s.leftAt?.slice(11, 19), s.endedBy, s.talk.length])).toEqual([
+      ['console', '10:01:00', '10:04:00', 'seat.takeover', 1],
+      ['whep', '10:04:00', '10:05:00', 'leave', 0],
+    ]);
+  });
+
+  it('names who ended an access: the supervisor who revoked, the admin who withdrew sharing, the officer who ended the incident', () => {
+    const admin = { id: 'u-admin', role: 'admin', agencyId: 'police' };
+    const ended = log([
+      ['10:00:00', { action: 'incident.start', actor: officer, ...conn('c-off') }],
+      ['10:01:00', { action: 'join', actor: clin, target: { grantId: 'g-1' }, ...conn('c-1') }],
+      ['10:01:00', { action: 'join', actor: clin2, target: { grantId: 'g-2' }, ...conn('c-2') }],
+      ['10:01:00', { action: 'watch', actor: sup, ...conn('c-3') }],
+      ['10:02:00', { action: 'grant.revoke', actor: sup, target: { grantId: 'g-1' }, reason: 'GRANT_REVOKED' }],
+      ['10:03:00', { action: 'grant.revoke', outcome: 'info', actor: admin, target: { grantId: 'g-2' }, reason: 'AGREEMENT_REVOKED', detail: { cause: 'agreement.revoke' } }],
+      ['10:04:00', { action: 'incident.end', actor: officer, reason: 'INCIDENT_ENDED', ...conn('c-off') }],
+    ]);
+    const names: Record<string, string> = { 'u-sup': 'Sgt. Chen', 'u-admin': 'A. Admin', 'u-off': 'Cst. Reyes' };
+    const result = buildAccessReport('inc-1', ended, { facts: { agencyId: 'police' }, nameOf: (id) => names[id] });
+    expect(result.sessions.map((s) => [s.userId, s.endedBy, s.endedByActor?.name ?? null])).toEqual([
+      ['u-off', 'incident.end', null],
+      ['u-clin', 'grant.revoke', 'Sgt. Chen'],
+      ['u-clin2', 'grant.revoke', 'A. Admin'],
+      ['u-sup', 'incident.end', 'Cst. Reyes'],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../../../signaling/protocol/audit-actions.ts';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,8 +11,9 @@ import {
   type AuditEvent,
 } from '../../../../signaling/audit/audit-entry.ts';
 
+// Storage keeps whatever action it is given; these tests name entries by arbitrary labels.
 const event = (action: string, extra: Partial<AuditEvent> = {}): AuditEvent => ({
-  action,
+  action: action as AuditAction,
   outcome: 'allowed',
   actor: { id: 'u-sup', role: 'supervisor', agencyId: 'police' },
   target: { incidentId: 'inc-1' },

@@ -11,7 +11,7 @@ import { parseCheckpoint, parseEntry, verifyAudit, type StoredRecord } from '../
 import { generateSigningJwk, signingKeysFromJwk, type SigningKeys } from '../../../../signaling/tokens/signing-keys.ts';
 
 const event = (n: number): AuditEvent => ({
-  action: `action-${n}`,
+  action: `http GET /route-${n}`,
   outcome: 'allowed',
   actor: { id: `u-${n}`, role: 'supervisor', agencyId: 'police' },
   target: { incidentId: 'inc-1', agencyId: 'police' },
@@ -115,7 +115,7 @@ describe('verifyAudit', () => {
     const garbage = [...entries.slice(0, 3), { ...entries[0]!, seq: 4, action: 'forged' }, ...entries.slice(3)];
     expect(await first(lines(garbage))).toMatchObject({ kind: 'inserted', location: 'line 4' });
 
-    const forged = sealEntry(entries[2]!, { ...event(99), action: 'forged' }, new Date(0));
+    const forged = sealEntry(entries[2]!, { ...event(99), action: 'http POST /forged' }, new Date(0));
     const hashed = [...entries.slice(0, 3), forged, ...entries.slice(3)];
     const problem = await first(lines(hashed));
     expect(problem).toMatchObject({ kind: 'inserted', seq: 4, location: 'line 4' });

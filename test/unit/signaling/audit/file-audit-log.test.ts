@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../../../signaling/protocol/audit-actions.ts';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,8 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, firstBrokenEntry, type AuditEvent } from '../../../../signaling/audit/audit-entry.ts';
 import { FileAuditLog } from '../../../../signaling/audit/file-audit-log.ts';
 
+// Storage keeps whatever action it is given; these tests name entries by arbitrary labels.
 const event = (action: string, n = 0): AuditEvent => ({
-  action,
+  action: action as AuditAction,
   outcome: 'info',
   actor: null,
   target: { userId: `u-${n}` },
