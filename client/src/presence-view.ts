@@ -32,6 +32,7 @@ export function renderPresence(list: HTMLElement, entries: PresenceEntry[], self
     item.append(who);
 
     const badges = el('div', 'badges');
+    if (entry.role === 'officer') badges.append(el('span', 'badge badge-streaming', 'Streaming'));
     if (entry.watching) badges.append(el('span', 'badge badge-watching', 'Watching'));
     if (entry.talking) badges.append(el('span', 'badge badge-talking', 'Talking'));
     item.append(badges);

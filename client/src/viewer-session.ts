@@ -1,6 +1,6 @@
 // The clinician's connection to one incident: join with a grant token, receive media, talk back.
 import type { types } from 'mediasoup-client';
-import type { PresenceEntry } from '../../signaling/protocol/messages.ts';
+import type { ParticipantInfo, PresenceEntry } from '../../signaling/protocol/messages.ts';
 import { ServerClock } from './clock.ts';
 import { SightlineError, toCode, type AnyErrorCode } from './errors.ts';
 import { asWire, closeTransport, createSendTransport, deviceAndSocket, type loadDevice } from './media-device.ts';
@@ -12,7 +12,8 @@ import { seatResilience, type LinkResilience, type LinkState } from './link-resi
 export type { JoinInfo };
 
 export interface ViewerEvents extends ReceiverEvents {
-  presence(entries: PresenceEntry[]): void;
+  /** Who is in the incident; `you` is this seat once the join has answered. */
+  presence(entries: PresenceEntry[], you: ParticipantInfo | null): void;
   /** A supervisor extended the grant: access now ends at `expiresAt` (server clock). */
   grantUpdated(expiresAt: number): void;
   /** Access ended (expired, revoked, incident over) or the connection dropped. Media is already closed. */
@@ -30,6 +31,7 @@ export class ViewerSession {
   private started = false;
   private endCode: AnyErrorCode = 'DISCONNECTED';
   private resilience: LinkResilience | null = null;
+  private lastPresence: PresenceEntry[] | null = null;
 
   private constructor(
     readonly signal: SignalClient,
@@ -48,6 +50,8 @@ export class ViewerSession {
       );
       session.info = info;
       session.receiver = receiver;
+      // The first presence arrives before the join's answer: shown again, now knowing which entry is this seat.
+      if (session.lastPresence) events.presence(session.lastPresence, info.you);
       if (info.sendTransport) session.sendTransport = createSendTransport(device, signal, info.sendTransport, iceOptions(info.iceServers));
       void session.clock.sync(signal);
       if (info.resumeToken) session.keepAlive({ ...info, resumeToken: info.resumeToken });
@@ -84,7 +88,10 @@ export class ViewerSession {
 
   private listen(): void {
     let shutdownMessage: string | undefined;
-    this.signal.on('presence', ({ participants }) => this.events.presence(participants));
+    this.signal.on('presence', ({ participants }) => {
+      this.lastPresence = participants;
+      this.events.presence(participants, this.info?.you ?? null);
+    });
     // This socket carries exactly one grant, so any update is about it.
     this.signal.on('grant.updated', ({ expiresAt }) => this.events.grantUpdated(expiresAt));
     this.signal.on('access.ended', ({ code, message }) => this.finish(toCode(code), message));

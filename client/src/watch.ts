@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     viewer = await ViewerSession.join(incidentId, grantToken, {
       trackAdded: (consumer) => media.trackAdded(consumer),
       trackRemoved: (consumer) => media.trackRemoved(consumer),
-      presence: (entries) => renderPresence(presenceList, entries),
+      presence: (entries, you) => renderPresence(presenceList, entries, you?.userId),
       grantUpdated: onGrantUpdated,
       ended: onEnded,
       link: (state) => setStatus(state === 'ok' ? 'Reconnected.' : 'Connection lost. Reconnecting…', state === 'ok' ? 'ok' : 'warn'),

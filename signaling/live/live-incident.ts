@@ -37,7 +37,8 @@ export interface LiveIncidentHooks {
   /** A participant's media failed to be set up for a new stream; logged, not fatal. */
   onError(error: Error, context: string): void;
   /** Who is watching or talking changed. */
-  onPresence(incidentId: string, presence: PresenceEntry[]): void;
+  /** Who is in the incident changed (read it with `presence()`). */
+  onPresence(incidentId: string): void;
 }
 
 export class LiveIncident {
@@ -242,10 +243,18 @@ export class LiveIncident {
     };
   }
 
+  /**
+   * Tells everyone in the incident who is there, from the seats as they are now: the officer sees
+   * the viewers; each viewer sees the officer and the other viewers (and themself).
+   */
   #broadcastPresence(): void {
     if (this.#ended) return;
-    const presence = this.presence();
-    this.officer?.channel.send({ type: 'presence', incidentId: this.incident.id, participants: presence });
-    this.hooks.onPresence(this.incident.id, presence);
+    const viewers = this.presence();
+    const officer = this.officer;
+    const everyone: PresenceEntry[] = officer ? [{ ...officer.info, watching: false, talking: false }, ...viewers] : viewers;
+    for (const participant of this.participants()) {
+      participant.channel.send({ type: 'presence', incidentId: this.incident.id, participants: participant.isOfficer ? viewers : everyone });
+    }
+    this.hooks.onPresence(this.incident.id);
   }
 }

@@ -5,9 +5,9 @@ import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { User } from '../identity/directory.ts';
 import type { Incident, IncidentRepository } from '../incident-records/incident-repository.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
-import type { PresenceEntry } from '../protocol/messages.ts';
 import type { Bus } from '../state/bus.ts';
 import { LiveIncident } from './live-incident.ts';
+import { LatestWrites } from './latest-writes.ts';
 
 export interface EndedBy {
   actor: AuditActor | null;
@@ -30,6 +30,7 @@ export interface LiveIncidentsHooks {
 
 export class LiveIncidents {
   readonly #live = new Map<string, LiveIncident>();
+  readonly #presenceWrites = new LatestWrites<string>((error, incidentId) => this.hooks.onError(error, `store presence of ${incidentId}`));
 
   constructor(
     private readonly incidents: IncidentRepository,
@@ -54,7 +55,7 @@ export class LiveIncidents {
       const room = await this.media.openRoom(incident.id);
       const live = new LiveIncident({ id: incident.id, agencyId: incident.agencyId, officerId: incident.officerId }, room, {
         onError: this.hooks.onError,
-        onPresence: (incidentId, presence) => void this.#storePresence(incidentId, presence),
+        onPresence: (incidentId) => this.#storePresence(incidentId),
       });
       this.#live.set(incident.id, live);
       await this.hooks.onStarted?.(incident);
@@ -141,13 +142,15 @@ export class LiveIncidents {
     return [...this.#live.values()].flatMap((live) => live.participants().filter((p) => p.grantId === grantId));
   }
 
-  async #storePresence(incidentId: string, presence: PresenceEntry[]): Promise<void> {
-    try {
+  /** Stores who is in the incident for the consoles, from its seats as they are when the write runs. */
+  #storePresence(incidentId: string): void {
+    void this.#presenceWrites.schedule(incidentId, async () => {
+      const live = this.#live.get(incidentId);
+      if (!live || live.ended) return;
+      const presence = live.presence();
       if (await this.incidents.update(incidentId, () => ({ viewers: presence }))) {
         await this.bus.publish({ type: 'incidents.changed', incidentId });
       }
-    } catch (error) {
-      this.hooks.onError(error as Error, `store presence of ${incidentId}`);
-    }
+    });
   }
 }

@@ -225,6 +225,8 @@ export interface ResponseData {
     permissions: Permission[];
     expiresAt: number;
     officer: ParticipantInfo;
+    /** This seat, as `presence` names it to everyone. */
+    you: ParticipantInfo;
     routerRtpCapabilities: unknown;
     recvTransport: TransportInfo;
     sendTransport: TransportInfo | null;

@@ -62,6 +62,9 @@ describe('body camera → clinician and back, in Chromium', () => {
 
     // The officer sees who is watching.
     await officer.getByTestId('presence-entry').filter({ hasText: 'Okafor' }).waitFor({ timeout: 10_000 });
+    // And the clinician sees who is connected: the officer streaming, and themself.
+    await clinician.getByTestId('presence-entry').filter({ hasText: /Reyes.*Streaming/ }).waitFor({ timeout: 10_000 });
+    await clinician.getByTestId('presence-entry').filter({ hasText: /Okafor \(you\)/ }).waitFor({ timeout: 5_000 });
 
     // Push-to-talk: hold the button; the officer receives audio with energy.
     const talk = clinician.getByTestId('talk');

@@ -14,9 +14,10 @@ export async function addViewer(
   viewer: { user: User; permissions: Set<Permission>; grantId: string | null; expiresAt: number | null },
   rtpCapabilities: unknown,
 ): Promise<{ reply: ResponseData['join']; replaced: ParticipantInfo | null }> {
+  const you = participantInfo(connection.peerId, viewer.user);
   const { recvTransport, sendTransport, consumers, replaced } = await live.add(
     {
-      info: participantInfo(connection.peerId, viewer.user),
+      info: you,
       isOfficer: false,
       grantId: viewer.grantId,
       permissions: viewer.permissions,
@@ -35,6 +36,7 @@ export async function addViewer(
     permissions: [...viewer.permissions],
     expiresAt: viewer.expiresAt ?? 0,
     officer,
+    you,
     routerRtpCapabilities: live.room.rtpCapabilities,
     recvTransport,
     sendTransport,

@@ -32,6 +32,8 @@ async function expectCutOff(host: TestRelay, setup: Awaited<ReturnType<typeof pa
   expect(await patel.send('consumer.renew', { consumerId: consumerIds[0]! })).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
   await until(() => latestPresence(live.socket)?.participants.every((p) => p.userId !== DEMO.durhamSupervisor.id), 3000, 'the officer to stop listing the partner supervisor');
   expect(host.services.live.get(live.incidentId)!.participants().some((p) => p.info.userId === DEMO.durhamSupervisor.id)).toBe(false);
+  // What the consoles read follows the seat too.
+  await until(async () => !(await host.services.incidents.find(live.incidentId))!.viewers.some((v) => v.userId === DEMO.durhamSupervisor.id), 3000, 'the consoles to stop listing the partner supervisor');
   await until(
     async () => (await host.services.audit.log.entries()).find((e) => e.action === 'access.withdrawn' && e.actor?.id === DEMO.durhamSupervisor.id && e.target.incidentId === live.incidentId),
     3000,
