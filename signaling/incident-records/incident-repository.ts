@@ -98,13 +98,12 @@ export class IncidentRepository {
   find = (incidentId: string) => this.#incidents.get(incidentId);
   list = () => this.#incidents.list();
 
-  /** Applies a change to an incident and stores it; undefined when the incident has ended. */
-  async update(incidentId: string, change: (incident: Incident) => Partial<Incident>): Promise<Incident | undefined> {
-    const incident = await this.#incidents.get(incidentId);
-    if (!incident) return undefined;
-    const updated = { ...incident, ...change(incident) };
-    await this.#incidents.put(incidentId, updated);
-    return updated;
+  /**
+   * Applies a change to an incident as one atomic step (a concurrent change by another writer or
+   * node is never lost: `change` runs again on the newer record); undefined when it has ended.
+   */
+  update(incidentId: string, change: (incident: Incident) => Partial<Incident>): Promise<Incident | undefined> {
+    return this.#incidents.update(incidentId, (incident) => ({ ...incident, ...change(incident) }));
   }
 
   async end(incidentId: string): Promise<Incident | undefined> {

@@ -36,6 +36,15 @@ class MemoryCollection<T> implements Collection<T> {
     return existed;
   }
 
+  async update(id: string, change: (current: T) => T): Promise<T | undefined> {
+    // No await between the read and the write: nothing else runs in between.
+    const slot = this.#live(id);
+    if (!slot) return undefined;
+    const next = change(this.schema.parse(JSON.parse(slot.json)));
+    slot.json = JSON.stringify(next);
+    return this.schema.parse(JSON.parse(slot.json));
+  }
+
   async list(): Promise<T[]> {
     const values: T[] = [];
     for (const id of [...this.slots.keys()]) {

@@ -14,6 +14,15 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`;
 
+/** Sets KEYS[1] to ARGV[2] (keeping its TTL) only while it still holds ARGV[1]. */
+const REPLACE_IF_UNCHANGED = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+return 1`;
+
+/** Rounds of read, change and compare-and-set before an update gives up (each one lost to another writer). */
+const UPDATE_ATTEMPTS = 50;
+
 class RedisCollection<T> implements Collection<T> {
   constructor(
     private readonly client: RedisClient,
@@ -55,6 +64,17 @@ class RedisCollection<T> implements Collection<T> {
   async delete(id: string): Promise<boolean> {
     const [deleted] = await this.client.multi().del(this.#key(id)).sRem(this.#index, id).exec();
     return Number(deleted) > 0;
+  }
+
+  async update(id: string, change: (current: T) => T): Promise<T | undefined> {
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt += 1) {
+      const json = await this.client.get(this.#key(id));
+      if (json === null) return undefined;
+      const next = change(this.schema.parse(JSON.parse(json)));
+      const written = await this.client.eval(REPLACE_IF_UNCHANGED, { keys: [this.#key(id)], arguments: [json, JSON.stringify(next)] });
+      if (Number(written) === 1) return this.schema.parse(JSON.parse(JSON.stringify(next)));
+    }
+    throw new Error(`${this.#key(id)} changed under every one of ${UPDATE_ATTEMPTS} updates`);
   }
 
   async list(): Promise<T[]> {

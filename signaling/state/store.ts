@@ -11,6 +11,12 @@ export interface Collection<T> {
   create(id: string, value: T, options?: { ttlMs?: number }): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   list(): Promise<T[]>;
+  /**
+   * Replaces a document with `change(current)` as one atomic step: a write by anyone else in
+   * between makes it read again and call `change` again, so no concurrent change is lost. Keeps the
+   * document's TTL. Undefined (and `change` not called) when there is no document.
+   */
+  update(id: string, change: (current: T) => T): Promise<T | undefined>;
 }
 
 export interface Counters {

@@ -49,6 +49,24 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
       await expect(store.collection('docs', doc).get('1')).rejects.toThrow();
     }));
 
+    it('update() changes atomically: concurrent changes are all kept, the TTL stays, a missing document is left alone', withStore(async (store) => {
+      const a = store.collection('docs', doc);
+      await a.put('1', { id: '1', n: 0, tags: [] });
+      // 40 changes at once, each adding one and a tag: none is lost to another.
+      await Promise.all(Array.from({ length: 40 }, (_, i) => a.update('1', (d) => ({ ...d, n: d.n + 1, tags: [...d.tags, `t${i}`] }))));
+      const after = await a.get('1');
+      expect(after?.n).toBe(40);
+      expect(new Set(after?.tags).size).toBe(40);
+      expect(await a.update('1', (d) => ({ ...d, n: -1 }))).toEqual({ ...after, n: -1 });
+      let called = false;
+      expect(await a.update('missing', (d) => ((called = true), d))).toBeUndefined();
+      expect(called).toBe(false);
+      await a.put('2', { id: '2', n: 0, tags: [] }, { ttlMs: 150 });
+      await a.update('2', (d) => ({ ...d, n: 1 }));
+      await sleep(250);
+      expect(await a.get('2')).toBeUndefined();
+    }));
+
     it('create() writes only when absent', withStore(async (store) => {
       const a = store.collection('docs', doc);
       expect(await a.create('1', { id: '1', n: 1, tags: [] })).toBe(true);
