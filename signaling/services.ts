@@ -178,6 +178,15 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
         await incidents.update(incident.id, () => ({ recorded: true })).catch((error) => log.error({ err: error }, 'could not mark the incident recorded'));
       }
     },
+    onHelpAnswered: (incident, clinician) => {
+      void audit.note({
+        action: 'help.answered',
+        outcome: 'info',
+        actor: { id: clinician.userId, role: clinician.role, agencyId: clinician.agencyId },
+        target: { incidentId: incident.id, agencyId: incident.agencyId },
+        source: source(null, null),
+      });
+    },
     onEnded: async (incidentId, code, by) => {
       await recordings.seal(incidentId);
       await incidentHistory.ended(incidentId, Date.now(), code).catch((error) => log.error({ err: error }, 'could not store incident metadata'));

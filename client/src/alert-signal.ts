@@ -2,35 +2,11 @@
 // open requests, a short two-note tone sounds when one arrives, and a system notification is
 // shown when the person has allowed them (asked once, from a click: browsers refuse a prompt
 // that no gesture started). The title logic is pure (`alertTitle`).
+import { chime } from './chime.ts';
 
 /** The page's title with the number of open help requests in front of it. */
 export function alertTitle(baseTitle: string, open: number): string {
   return open > 0 ? `(${open}) Help requested · ${baseTitle}` : baseTitle;
-}
-
-let audio: AudioContext | null = null;
-
-/** Two short notes (about 0.4 s), loud enough to notice, not to startle. */
-function tone(): void {
-  const Context = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
-  if (!Context) return;
-  audio ??= new Context();
-  void audio.resume().catch(() => undefined);
-  const start = audio.currentTime;
-  for (const [offset, frequency] of [
-    [0, 880],
-    [0.2, 660],
-  ] as const) {
-    const oscillator = audio.createOscillator();
-    const gain = audio.createGain();
-    oscillator.frequency.value = frequency;
-    gain.gain.setValueAtTime(0.0001, start + offset);
-    gain.gain.exponentialRampToValueAtTime(0.2, start + offset + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, start + offset + 0.18);
-    oscillator.connect(gain).connect(audio.destination);
-    oscillator.start(start + offset);
-    oscillator.stop(start + offset + 0.2);
-  }
 }
 
 /** Shows the title count, and for a new request sounds the tone and a notification. */
@@ -41,7 +17,7 @@ export class AlertSignal {
   update(open: number, arrived?: { officerName: string }): void {
     document.title = alertTitle(this.baseTitle, open);
     if (!arrived) return;
-    tone();
+    chime('help');
     if ('Notification' in window && Notification.permission === 'granted') {
       const notification = new Notification(`${arrived.officerName} asked for help`, { body: 'Open Sightline to respond.', tag: 'sightline-help' });
       notification.onclick = () => {

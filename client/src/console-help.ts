@@ -31,27 +31,31 @@ export class ConsoleHelp {
     this.alerts.add(alert);
   }
 
-  /** Keep alerts in step with the console snapshot. Alerts with a link already made stay. */
+  /**
+   * Keep alerts in step with the console snapshot: an alert goes when its request does (answered,
+   * withdrawn, the incident ended). One whose link was made here stays while that link is of use:
+   * the incident live, its grant active, and its clinician not yet watching.
+   */
   sync(incidents: readonly IncidentSummary[]): void {
     const live = new Map(incidents.map((incident) => [incident.id, incident]));
-    for (const id of this.alerts.incidentIds()) {
-      const incident = live.get(id);
-      if (!incident?.helpRequested && !this.granted(id)) this.alerts.remove(id);
-    }
     for (const id of [...this.dismissed]) if (!live.get(id)?.helpRequested) this.dismissed.delete(id);
-    for (const incident of incidents) {
-      if (!incident.helpRequested || this.dismissed.has(incident.id) || this.alerts.has(incident.id)) continue;
-      this.alerts.add({
-        incidentId: incident.id,
-        agencyId: incident.agencyId,
-        officerName: incident.officer.name,
-        at: incident.helpRequestedAt ?? incident.startedAt,
-      });
+    const open = incidents
+      .filter((incident) => incident.helpRequested && !this.dismissed.has(incident.id))
+      .map((incident) => ({ incidentId: incident.id, agencyId: incident.agencyId, officerName: incident.officer.name, at: incident.helpRequestedAt ?? incident.startedAt }));
+    // A link whose grant ended (revoked, expired) is of no use: the alert offers a grant again.
+    for (const id of this.alerts.incidentIds()) {
+      if (!this.alerts.get(id)?.root.dataset.grantId || this.linkInUse(id, live.get(id))) continue;
+      this.alerts.remove(id);
+      const still = open.find((alert) => alert.incidentId === id);
+      if (still) this.alerts.add(still, { quiet: true });
     }
+    this.alerts.sync(open, (id) => this.linkInUse(id, live.get(id)));
   }
 
-  private granted(incidentId: string): boolean {
-    return this.alerts.get(incidentId)?.root.dataset.granted === 'true';
+  private linkInUse(incidentId: string, incident: IncidentSummary | undefined): boolean {
+    const grantId = this.alerts.get(incidentId)?.root.dataset.grantId;
+    const grant = grantId ? incident?.grants.find((g) => g.id === grantId) : undefined;
+    return grant !== undefined && grant.status === 'active' && !grant.watching;
   }
 
   private build(view: AlertView): void {
@@ -69,7 +73,7 @@ export class ConsoleHelp {
           void runAction(grant, view.errors, async () => {
             const response = await createGrant(view.alert.incidentId, onCall.id, ['view', 'talk'], HELP_GRANT_SECONDS);
             const link = grantLinkView(response, onCall.name);
-            view.root.dataset.granted = 'true';
+            view.root.dataset.grantId = response.grantId;
             view.actions.replaceChildren(link.root);
             setStatus(`Access granted to ${onCall.name} for 30 minutes. Send them the link.`, 'ok');
             link.input.focus();

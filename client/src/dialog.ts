@@ -80,3 +80,35 @@ export function openFormModal(options: FormModalOptions): Modal {
     },
   });
 }
+
+export interface ConfirmOptions {
+  parent: HTMLElement;
+  opener: HTMLElement | null;
+  title: string;
+  /** What will happen, in a sentence or two. */
+  message: string;
+  confirmLabel: string;
+  testid: string;
+}
+
+/** Asks before something that cannot be undone; resolves true only when the person confirms. */
+export function confirmAction(options: ConfirmOptions): Promise<boolean> {
+  return new Promise((resolve) => {
+    let confirmed = false;
+    openFormModal({
+      parent: options.parent,
+      opener: options.opener,
+      title: options.title,
+      testid: options.testid,
+      fields: [el('p', undefined, options.message)],
+      submitLabel: options.confirmLabel,
+      submitTestid: `${options.testid}-confirm`,
+      errorTestid: `${options.testid}-error`,
+      danger: true,
+      submit: async () => {
+        confirmed = true;
+      },
+      closed: () => resolve(confirmed),
+    });
+  });
+}

@@ -36,8 +36,11 @@ export class HelpAlerts {
     AlertSignal.askFromGesture();
   }
 
-  /** Show an alert (an alert for the same incident is replaced only if it is newer). */
-  add(alert: HelpAlert): AlertView {
+  /**
+   * Show an alert (an alert for the same incident is replaced only if it is newer). A `quiet` one
+   * (a request already announced, offered again) makes no tone or notification.
+   */
+  add(alert: HelpAlert, options: { quiet?: boolean } = {}): AlertView {
     const existing = this.views.get(alert.incidentId);
     if (existing && existing.alert.at >= alert.at) return existing;
     if (existing) this.remove(alert.incidentId);
@@ -63,8 +66,18 @@ export class HelpAlerts {
     this.views.set(alert.incidentId, view);
     this.options.build(view);
     this.container.prepend(root);
-    this.signal.update(this.views.size, { officerName: alert.officerName });
+    this.signal.update(this.views.size, options.quiet ? undefined : { officerName: alert.officerName });
     return view;
+  }
+
+  /**
+   * Keeps the alerts to the open requests: adds the ones missing (a request made while the page
+   * was away), removes those answered, withdrawn or ended, except any `keep` says to keep.
+   */
+  sync(open: readonly HelpAlert[], keep: (incidentId: string) => boolean = () => false): void {
+    const wanted = new Set(open.map((alert) => alert.incidentId));
+    for (const id of this.incidentIds()) if (!wanted.has(id) && !keep(id)) this.remove(id);
+    for (const alert of open) if (!this.views.has(alert.incidentId)) this.add(alert);
   }
 
   has(incidentId: string): boolean {

@@ -1,5 +1,7 @@
 // Clinician inbox: sign in, open the signalling socket, and show what the server pushes: `inbox`
-// (pending and active grants) and `alert.help` (for on-call clinicians), with Join / Accept.
+// (pending and active grants, and the open help requests this clinician hears) and `alert.help`
+// (a new request, with its tone), with Join / Accept. An alert goes when its request does:
+// answered, withdrawn, or the incident ended.
 import { loadAgencies } from './agencies.ts';
 import { button, runAction } from './form-fields.ts';
 import { acceptHelp } from './grants-api.ts';
@@ -34,8 +36,9 @@ async function main(): Promise<void> {
 
   const socket = new LiveSocket(session.token, {
     attach(signal) {
-      signal.on('inbox', ({ entries }) => {
+      signal.on('inbox', ({ entries, help }) => {
         list.update(entries);
+        alerts.sync(help);
         status.snapshot();
       });
       signal.on('alert.help', ({ alert }) => alerts.add(alert));

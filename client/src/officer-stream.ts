@@ -12,6 +12,8 @@ import { guardUplink } from './uplink-guard.ts';
 
 export interface OfficerStreamEvents {
   presence(entries: PresenceEntry[]): void;
+  /** A clinician is watching in answer to the help request, which has cleared. */
+  helpAnswered?(clinician: { userId: string; name: string }): void;
   /** A clinician's talk-back audio arrived (already resumed) or went away. */
   talkbackAdded(consumer: types.Consumer): void;
   talkbackRemoved(consumer: types.Consumer): void;
@@ -136,6 +138,9 @@ export class OfficerStream {
     let shutdownMessage: string | undefined;
     signal.on('presence', (message) => {
       if (!this.incidentId || message.incidentId === this.incidentId) events.presence(message.participants);
+    });
+    signal.on('help.answered', (message) => {
+      if (!this.incidentId || message.incidentId === this.incidentId) events.helpAnswered?.(message.clinician);
     });
     signal.on('access.ended', ({ code, message }) => this.finish(toCode(code), message));
     // The media server under the incident failed and the room was rebuilt: publish again, same incident.

@@ -1,14 +1,18 @@
-// Officer camera page: sign in, go live, hear talk-back, ask for help, stop.
+// Officer camera page: sign in, go live, hear talk-back, ask for help, stop. A short tone sounds
+// when someone joins or starts talking; stopping and signing out ask first, since either ends the
+// incident for everyone watching.
 import type { types } from 'mediasoup-client';
-import type { ParticipantInfo } from '../../signaling/protocol/messages.ts';
+import type { ParticipantInfo, PresenceEntry } from '../../signaling/protocol/messages.ts';
 import { loadAgencies } from './agencies.ts';
 import { registerTransports, setErrorState, setState } from './debug-hooks.ts';
 import { humanMessage, isSessionError, toSightlineError, type AnyErrorCode } from './errors.ts';
 import { LocationShare } from './location-share.ts';
 import { getMedia } from './media-device.ts';
 import { LevelMeter } from './media-meter.ts';
+import { chime } from './chime.ts';
+import { confirmAction } from './dialog.ts';
 import { OfficerStream } from './officer-stream.ts';
-import { renderPresence, watcherSummary } from './presence-view.ts';
+import { presenceChanges, renderPresence, watcherSummary } from './presence-view.ts';
 import { requireSession, sessionLost, showAccount, type Session } from './session.ts';
 import { byId, el, setStatus, show, showFlash } from './ui.ts';
 
@@ -33,6 +37,7 @@ let media: MediaStream | null = null;
 let meter: LevelMeter | null = null;
 let wakeLock: WakeLockSentinel | null = null;
 const audioElements = new Map<string, HTMLAudioElement>();
+let present: PresenceEntry[] = [];
 
 registerTransports(() => stream?.transports() ?? []);
 
@@ -90,6 +95,7 @@ function cleanup(): void {
   preview.srcObject = null;
   for (const audio of audioElements.values()) audio.remove();
   audioElements.clear();
+  present = [];
   meter?.close();
   meter = null;
   void wakeLock?.release().catch(() => undefined);
@@ -157,10 +163,18 @@ async function start(): Promise<void> {
     setStatus('Connecting to Sightline…');
     stream = await OfficerStream.start(session.token, media, {
       presence: (entries) => {
+        const { joined, startedTalking } = presenceChanges(present, entries);
+        present = entries;
+        if (startedTalking.length > 0) chime('talk');
+        else if (joined.length > 0) chime('join');
         renderPresence(presenceList, entries, session.user.id);
         // Beside LIVE, on the first screen: who is watching and who is talking now.
         const summary = watcherSummary(entries, session.user.id);
         byId('live-count').textContent = summary ? `· ${summary}` : '';
+      },
+      helpAnswered: (clinician) => {
+        setHelpUi(false);
+        setStatus(`${clinician.name} answered your request for help and is watching now.`, 'ok');
       },
       talkbackAdded: onTalkbackAdded,
       talkbackRemoved: onTalkbackRemoved,
@@ -183,6 +197,21 @@ async function start(): Promise<void> {
 function keepScreenOn(): void {
   if (!stream || !('wakeLock' in navigator) || (wakeLock && !wakeLock.released)) return;
   navigator.wakeLock.request('screen').then((lock) => (wakeLock = lock), () => undefined);
+}
+
+/** Asks before ending the incident for everyone; true when the officer confirms (or nobody would be cut). */
+async function confirmEnd(opener: HTMLElement, how: 'stop' | 'sign-out'): Promise<boolean> {
+  if (!stream) return true;
+  const watching = present.filter((entry) => entry.watching).length;
+  const who = watching === 0 ? 'The incident ends' : `The incident ends for the ${watching === 1 ? 'person' : `${watching} people`} watching`;
+  return confirmAction({
+    parent: camera,
+    opener,
+    title: how === 'stop' ? 'Stop streaming?' : 'Sign out and stop streaming?',
+    message: `${who}, and any access granted to it ends. This cannot be undone.`,
+    confirmLabel: how === 'stop' ? 'Stop streaming' : 'Sign out and stop',
+    testid: 'confirm-end',
+  });
 }
 
 async function stop(): Promise<void> {
@@ -217,7 +246,10 @@ async function toggleHelp(): Promise<void> {
 async function main(): Promise<void> {
   showFlash();
   session = await requireSession('officer');
-  showAccount(session, () => stop());
+  showAccount(session, async () => {
+    if (!(await confirmEnd(byId('signout'), 'sign-out'))) return false;
+    await stop();
+  });
   void loadAgencies();
   show(camera);
   setLiveUi(false);
@@ -227,7 +259,9 @@ async function main(): Promise<void> {
   setState('idle');
 
   startButton.addEventListener('click', () => void start());
-  stopButton.addEventListener('click', () => void stop());
+  stopButton.addEventListener('click', async () => {
+    if (await confirmEnd(stopButton, 'stop')) await stop();
+  });
   helpButton.addEventListener('click', () => void toggleHelp());
   // Retry audio playback after any tap if the browser blocked it.
   document.addEventListener('pointerdown', () => {

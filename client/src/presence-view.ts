@@ -55,3 +55,12 @@ export function watcherSummary(entries: readonly PresenceEntry[], selfUserId?: s
   const talking = others.filter((entry) => entry.talking).map((entry) => `${entry.name} talking`);
   return [...(watching > 0 ? [`${watching} watching`] : []), ...talking].join(' · ');
 }
+
+/** What changed between two presence lists that the officer should hear: who came in, who started talking. */
+export function presenceChanges(before: readonly PresenceEntry[], after: readonly PresenceEntry[]): { joined: PresenceEntry[]; startedTalking: PresenceEntry[] } {
+  const earlier = new Map(before.map((entry) => [entry.peerId, entry]));
+  return {
+    joined: after.filter((entry) => !earlier.has(entry.peerId)),
+    startedTalking: after.filter((entry) => entry.talking && !earlier.get(entry.peerId)?.talking),
+  };
+}

@@ -131,11 +131,12 @@ export async function signOut(): Promise<void> {
 }
 
 /** Fill the account bar and wire its sign-out button. `beforeSignOut` runs first (e.g. stop streaming). */
-export function showAccount(session: Session, beforeSignOut?: () => Promise<void> | void): void {
+/** `beforeSignOut` runs first; resolving false keeps the person signed in (they changed their mind). */
+export function showAccount(session: Session, beforeSignOut?: () => Promise<boolean | void> | boolean | void): void {
   byId('account-name').textContent = session.user.name;
   show(byId('account'));
   byId<HTMLButtonElement>('signout').addEventListener('click', async () => {
-    await beforeSignOut?.();
+    if ((await beforeSignOut?.()) === false) return;
     await signOut();
     location.reload();
   });

@@ -6,7 +6,7 @@ import type { User } from '../identity/directory.ts';
 import type { IncidentRepository } from '../incident-records/incident-repository.ts';
 import type { ServerMessage } from '../protocol/messages.ts';
 import type { Bus, BusEvent } from '../state/bus.ts';
-import { consoleView, hearsHelp, inboxView, type ViewSources } from './views.ts';
+import { consoleView, hearsHelp, inboxView, openHelpFor, type ViewSources } from './views.ts';
 
 export interface ConsoleSubscriber {
   readonly user: User;
@@ -63,7 +63,7 @@ export class ConsoleHub {
           subscriber.user.role === 'supervisor'
             ? { type: 'console.incidents', incidents: await consoleView(this.sources, subscriber.user, incidents, agreements) }
             : subscriber.user.role === 'clinician'
-              ? { type: 'inbox', entries: await inboxView(this.sources, subscriber.user, incidents) }
+              ? { type: 'inbox', entries: await inboxView(this.sources, subscriber.user, incidents), help: openHelpFor(subscriber.user, incidents, agreements) }
               : null;
         if (!message || !this.#subscribers.has(subscriber)) continue;
         const json = JSON.stringify(message);

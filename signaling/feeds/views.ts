@@ -5,7 +5,7 @@ import type { GrantService } from '../grants/grant-service.ts';
 import type { Directory, User } from '../identity/directory.ts';
 import { actorOf } from '../identity/directory.ts';
 import type { Incident } from '../incident-records/incident-repository.ts';
-import type { InboxEntry, IncidentSummary } from '../protocol/messages.ts';
+import type { HelpAlert, InboxEntry, IncidentSummary } from '../protocol/messages.ts';
 
 export interface ViewSources {
   directory: Directory;
@@ -22,6 +22,7 @@ export async function incidentSummary(sources: ViewSources, incident: Incident, 
     startedAt: incident.startedAt,
     helpRequested: incident.helpRequested,
     helpRequestedAt: incident.helpRequestedAt,
+    helpAnswer: incident.helpAnswer,
     shared: incident.shared,
     note: incident.note,
     location: incident.location,
@@ -45,6 +46,14 @@ export async function consoleView(
     visible.map((incident) => incidentSummary(sources, incident, incident.agencyId === supervisor.agencyId ? 'own' : 'shared')),
   );
   return summaries.sort((a, b) => b.startedAt - a.startedAt);
+}
+
+/** The open help requests a clinician hears (on call, of an agency that may see the incident), newest first. */
+export function openHelpFor(clinician: User, incidents: readonly Incident[], agreements: readonly AgreementFacts[]): HelpAlert[] {
+  return incidents
+    .filter((incident) => incident.helpRequested && hearsHelp(clinician, incident, agreements))
+    .map((incident) => ({ incidentId: incident.id, agencyId: incident.agencyId, officerName: incident.officerName, at: incident.helpRequestedAt ?? incident.startedAt }))
+    .sort((a, b) => b.at - a.at);
 }
 
 /** A clinician's grants that are still active: pending (not joined) or active (watching now). */

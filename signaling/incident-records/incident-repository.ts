@@ -24,6 +24,8 @@ const incidentSchema = z.object({
   startedAt: z.number(),
   helpRequested: z.boolean(),
   helpRequestedAt: z.number().nullable(),
+  /** The clinician whose watching answered the last help request, and when. */
+  helpAnswer: z.object({ userId: z.string(), name: z.string(), at: z.number() }).nullable().default(null),
   shared: z.boolean(),
   note: z.string().nullable(),
   location: z.object({ lat: z.number(), lon: z.number(), accuracy: z.number() }).nullable(),
@@ -67,6 +69,7 @@ export class IncidentRepository {
       startedAt: this.now(),
       helpRequested: false,
       helpRequestedAt: null,
+      helpAnswer: null,
       shared: false,
       note,
       location: null,

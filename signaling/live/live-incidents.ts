@@ -7,6 +7,7 @@ import type { Incident, IncidentRepository } from '../incident-records/incident-
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { Bus } from '../state/bus.ts';
 import { LiveIncident } from './live-incident.ts';
+import type { PresenceEntry } from '../protocol/messages.ts';
 import { LatestWrites } from './latest-writes.ts';
 
 export interface EndedBy {
@@ -24,6 +25,8 @@ export interface LiveIncidentsHooks {
   onError(error: Error, context: string): void;
   /** Called once per started incident, once its media room is open; the officer's reply waits for it. */
   onStarted?(incident: Incident): void | Promise<void>;
+  /** A clinician's watching answered the officer's help request (the officer has been told). */
+  onHelpAnswered?(incident: Incident, clinician: PresenceEntry): void;
   /** Called once per ended incident, with who ended it (null when the system did). */
   onEnded(incidentId: string, code: ErrorCode, by: EndedBy | null): Promise<void>;
 }
@@ -142,15 +145,29 @@ export class LiveIncidents {
     return [...this.#live.values()].flatMap((live) => live.participants().filter((p) => p.grantId === grantId));
   }
 
-  /** Stores who is in the incident for the consoles, from its seats as they are when the write runs. */
+  /**
+   * Stores who is in the incident for the consoles, from its seats as they are when the write runs.
+   * A clinician watching answers an open help request: the request clears and the officer is told.
+   */
   #storePresence(incidentId: string): void {
     void this.#presenceWrites.schedule(incidentId, async () => {
       const live = this.#live.get(incidentId);
       if (!live || live.ended) return;
       const presence = live.presence();
-      if (await this.incidents.update(incidentId, () => ({ viewers: presence }))) {
-        await this.bus.publish({ type: 'incidents.changed', incidentId });
+      const clinician = presence.find((p) => p.role === 'clinician' && p.watching);
+      let answered = false;
+      const incident = await this.incidents.update(incidentId, (current) => {
+        answered = current.helpRequested && clinician !== undefined;
+        return answered && clinician
+          ? { viewers: presence, helpRequested: false, helpAnswer: { userId: clinician.userId, name: clinician.name, at: Date.now() } }
+          : { viewers: presence };
+      });
+      if (!incident) return;
+      if (answered && clinician) {
+        live.officer?.channel.send({ type: 'help.answered', incidentId, clinician: { userId: clinician.userId, name: clinician.name, agencyId: clinician.agencyId } });
+        this.hooks.onHelpAnswered?.(incident, clinician);
       }
+      await this.bus.publish({ type: 'incidents.changed', incidentId });
     });
   }
 }

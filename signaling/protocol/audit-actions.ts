@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = {
   'help.request': 'Help requested',
   'help.withdraw': 'Help withdrawn',
   'help.accept': 'Help accepted',
+  'help.answered': 'Help answered',
   'grant.create': 'Access granted',
   'grant.extend': 'Access changed',
   'grant.revoke': 'Access revoked',

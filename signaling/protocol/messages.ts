@@ -164,6 +164,8 @@ export interface IncidentSummary {
   startedAt: number;
   helpRequested: boolean;
   helpRequestedAt: number | null;
+  /** The clinician whose watching answered the last help request. */
+  helpAnswer: { userId: string; name: string; at: number } | null;
   /** Marked by its agency as shareable under "marked incidents only" agreements. */
   shared: boolean;
   note: string | null;
@@ -274,8 +276,10 @@ export type ServerMessage =
   | { type: 'console.incidents'; incidents: IncidentSummary[] }
   /** Supervisors and on-call clinicians who may see the incident: an officer asked for help. */
   | { type: 'alert.help'; alert: HelpAlert }
+  /** The officer: a clinician is watching now, in answer to their help request (which has cleared). */
+  | { type: 'help.answered'; incidentId: string; clinician: { userId: string; name: string; agencyId: string } }
   /** Clinicians: their grants, whenever they change. */
-  | { type: 'inbox'; entries: InboxEntry[] }
+  | { type: 'inbox'; entries: InboxEntry[]; help: HelpAlert[] }
   /**
    * The incident's media server failed and its media room was rebuilt: close this connection's
    * transports and send `media.rejoin`; access and grants are unchanged.

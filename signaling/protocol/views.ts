@@ -51,6 +51,7 @@ export const incidentSummary = z.object({
   startedAt: epochMs,
   helpRequested: z.boolean(),
   helpRequestedAt: epochMs.nullable(),
+  helpAnswer: z.object({ userId: z.string(), name: z.string(), at: epochMs }).nullable().describe('the clinician whose watching answered the last help request'),
   shared: z.boolean().describe('marked by its agency as shareable under "marked incidents only" agreements'),
   note: z.string().nullable(),
   location: geoLocation.nullable(),

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { signIn, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { signIn, startStreaming, stats, waitForDecodedVideo, stopStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { until } from '../helpers/until.ts';
 
@@ -79,7 +79,7 @@ describe('access control in Chromium', () => {
     expect(await videoStopped(inbox)).toBe(true);
     console.log(JSON.stringify({ uiRevokeToClientEndedMs: cutMs }));
     await until(async () => (await row.getAttribute('data-status')) === 'revoked' || undefined, 5000, 'the grant shown as revoked');
-    await officer.getByTestId('stop').click();
+    await stopStreaming(officer);
   });
 
   it('a cross-agency grant works under the agreement and stops when the agreement is revoked', async () => {
@@ -108,7 +108,7 @@ describe('access control in Chromium', () => {
     expect(await clinician.evaluate(() => window.sightline.code)).toBe('ACCESS_WITHDRAWN');
     expect(await videoStopped(clinician)).toBe(true);
     await durham.locator(`[data-testid="incident"][data-incident-id="${incidentId}"]`).waitFor({ state: 'detached', timeout: 5000 });
-    await officer.getByTestId('stop').click();
+    await stopStreaming(officer);
   });
 
   it('"watch me" from the camera page reaches the supervisor’s console at once', async () => {
@@ -124,6 +124,6 @@ describe('access control in Chromium', () => {
     // One step from the alert: the on-call clinician is granted.
     await alert.getByTestId('help-grant').click();
     await until(async () => (await relay.services.grants.list({ incidentId, activeOnly: true })).find((g) => g.clinicianId === DEMO.clinician.id), 5000, 'the one-step grant');
-    await officer.getByTestId('stop').click();
+    await stopStreaming(officer);
   });
 });

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { signIn, startStreaming } from '../helpers/pages.ts';
+import { signIn, startStreaming, stopStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { until } from '../helpers/until.ts';
 
@@ -79,6 +79,6 @@ describe('help alerts reach people who are not looking', () => {
 
     await console_.getByTestId('help-dismiss').first().click();
     await until(async () => (await console_.title()) === consoleTitle, 5000, 'the title back without the count');
-    await officer.getByTestId('stop').click();
+    await stopStreaming(officer);
   });
 });

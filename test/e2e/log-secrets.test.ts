@@ -10,7 +10,7 @@ import type { Page, WebSocket as PageSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { signIn, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { signIn, startStreaming, stats, waitForDecodedVideo, stopStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { storedGrant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
@@ -113,7 +113,7 @@ describe('application logs carry no credentials or media keys', () => {
     // The audit trail was read and exported too.
     const exported = await fetch(`${relay.url}/api/audit?format=csv`, { headers: { authorization: `Bearer ${await sessionToken(supervisor)}` } });
     expect(exported.status).toBe(200);
-    await officer.getByTestId('stop').click();
+    await stopStreaming(officer);
     await waitForState(officer, 'ended').catch(() => undefined);
 
     const signingKey = JSON.parse(await readFile(join(relay.dataDir, 'signing-key.jwk'), 'utf8')) as { d: string };

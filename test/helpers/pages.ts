@@ -44,3 +44,9 @@ export async function startStreaming(page: Page, origin: string, username: strin
   await page.getByTestId('start').click();
   await waitForState(page, 'live');
 }
+
+/** The officer presses Stop streaming and confirms that the incident ends for everyone. */
+export async function stopStreaming(page: Page): Promise<void> {
+  await page.getByTestId('stop').click();
+  await page.getByTestId('confirm-end-confirm').click();
+}

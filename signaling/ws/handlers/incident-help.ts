@@ -16,6 +16,7 @@ export const incidentHelp: Handler<'incident.help'> = async (connection, message
   const incident = await services.incidents.update(live.incident.id, () => ({
     helpRequested: message.requested,
     helpRequestedAt: message.requested ? at : null,
+    ...(message.requested ? { helpAnswer: null } : {}),
   }));
   if (!incident) throw new SightlineError('INCIDENT_NOT_FOUND');
   if (message.requested) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { watcherSummary } from '../../../client/src/presence-view.ts';
+import { presenceChanges, watcherSummary } from '../../../client/src/presence-view.ts';
 import type { PresenceEntry } from '../../../signaling/protocol/messages.ts';
 
 const entry = (userId: string, name: string, role: PresenceEntry['role'], watching: boolean, talking = false): PresenceEntry =>
-  ({ userId, name, role, agencyId: 'metro-police', watching, talking }) as PresenceEntry;
+  ({ peerId: `p-${userId}`, userId, name, role, agencyId: 'metro-police', watching, talking }) as PresenceEntry;
 
 describe('the officer’s summary beside LIVE', () => {
   const officer = entry('u-officer', 'Cst. Ana Reyes', 'officer', false);
@@ -16,5 +16,23 @@ describe('the officer’s summary beside LIVE', () => {
   it('is empty when nobody else is there, and never counts the officer', () => {
     expect(watcherSummary([officer], 'u-officer')).toBe('');
     expect(watcherSummary([{ ...officer, watching: true }], 'u-officer')).toBe('');
+  });
+});
+
+describe('what the officer hears', () => {
+  const clinician = entry('u-clin', 'Dr. Amara Okafor', 'clinician', true);
+  const supervisor = entry('u-sup', 'Sgt. Lee Chen', 'supervisor', true);
+
+  it('names who came in and who started talking, once', () => {
+    expect(presenceChanges([], [clinician])).toEqual({ joined: [clinician], startedTalking: [] });
+    const talking = { ...clinician, talking: true };
+    expect(presenceChanges([clinician], [talking, supervisor])).toEqual({ joined: [supervisor], startedTalking: [talking] });
+    expect(presenceChanges([talking, supervisor], [talking, supervisor])).toEqual({ joined: [], startedTalking: [] });
+    expect(presenceChanges([talking, supervisor], [supervisor])).toEqual({ joined: [], startedTalking: [] });
+  });
+
+  it('hears a second seat of the same person as a new arrival', () => {
+    const again = { ...clinician, peerId: 'p-other' } as PresenceEntry;
+    expect(presenceChanges([clinician], [clinician, again]).joined).toEqual([again]);
   });
 });

@@ -78,9 +78,19 @@ describe('grants: revoke, extend, incident end, console and inbox in real time',
     expect(accepted).toMatchObject({ status: 201, body: { grantId: first.grantId } });
     expect(await relay.services.grants.list({ incidentId: live.incidentId, clinicianId: DEMO.clinician.id, activeOnly: true })).toHaveLength(1);
 
+    // The request is open in her inbox until her watching answers it: then it clears, leaves the
+    // inbox, and the officer is told who answered.
+    const { socket: inbox } = await signedInSocket(relay, DEMO.clinician);
+    const openHelp = () => [...inbox.notifications].reverse().find((n) => n.type === 'inbox');
+    await until(() => openHelp()?.type === 'inbox' && openHelp()!.help.some((h) => h.incidentId === live.incidentId), 3000, 'the request in the inbox');
     // Revoking the one grant cuts her off entirely, and frees the pair for a new grant.
     const { socket: viewer, reply } = await joinWith(relay, live.incidentId, first.token);
     expect(reply.ok).toBe(true);
+    const answered = await live.socket.notification('help.answered');
+    expect(answered).toMatchObject({ incidentId: live.incidentId, clinician: { userId: DEMO.clinician.id, name: 'Dr. Grace Okafor' } });
+    expect(await relay.services.incidents.find(live.incidentId)).toMatchObject({ helpRequested: false, helpAnswer: { userId: DEMO.clinician.id } });
+    await until(() => openHelp()?.type === 'inbox' && openHelp()!.help.length === 0, 3000, 'the request to leave the inbox');
+    inbox.close();
     await relay.api('POST', `/api/grants/${first.grantId}/revoke`, { token: supervisorToken });
     expect((await viewer.notification('access.ended')).code).toBe('GRANT_REVOKED');
     const again = await grant(relay, live.incidentId, { clinicianId: DEMO.clinician.id });
