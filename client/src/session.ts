@@ -1,4 +1,5 @@
-// Sign-in form and the session token (kept in sessionStorage: per tab, gone when the tab closes).
+// Sign-in form and the session token, kept in localStorage: one sign-in per browser, shared by its
+// tabs (the audit page opens without asking again); signing out in one tab signs out the others.
 // Pages need this markup: an empty <section id="signin" data-title="..."> (the form is built into
 // it, see signin-form.ts); and #account with #account-name and #signout.
 import type { LoginResponse } from '../../signaling/protocol/http.ts';
@@ -7,7 +8,8 @@ import { api, setAuthToken } from './api.ts';
 import { setState } from './debug-hooks.ts';
 import { SightlineError, humanMessage, toSightlineError } from './errors.ts';
 import { buildSignInForm } from './signin-form.ts';
-import { byId, setFlash, show } from './ui.ts';
+import { pageLinks } from './page-links.ts';
+import { byId, el, setFlash, show } from './ui.ts';
 
 export interface Session {
   token: string;
@@ -27,7 +29,7 @@ const ROLE_NAMES: Record<Role, string> = {
 
 function loadStored(): Session | null {
   try {
-    const raw = sessionStorage.getItem(STORAGE_KEY);
+    const raw = localStorage.getItem(STORAGE_KEY);
     const parsed = raw ? (JSON.parse(raw) as Session) : null;
     return parsed && typeof parsed.token === 'string' && parsed.user ? parsed : null;
   } catch {
@@ -36,10 +38,19 @@ function loadStored(): Session | null {
 }
 
 function store(session: Session | null): void {
-  if (session) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
-  else sessionStorage.removeItem(STORAGE_KEY);
+  if (session) localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+  else localStorage.removeItem(STORAGE_KEY);
   setAuthToken(session?.token ?? null);
 }
+
+/** The session this page shows (its account bar); null until then. */
+let shown: Session | null = null;
+
+// Another tab signed out: this tab's session is over too. (Signing in as someone else there leaves
+// this tab as it is: an officer's stream never ends because of another tab.)
+window.addEventListener('storage', (event) => {
+  if (event.key === STORAGE_KEY && event.storageArea === localStorage && event.newValue === null && shown) location.reload();
+});
 
 /** Re-use a stored session if the server still knows it and the role fits. */
 async function resumeStored(roles: readonly Role[]): Promise<Session | null> {
@@ -133,8 +144,22 @@ export async function signOut(): Promise<void> {
 /** Fill the account bar and wire its sign-out button. `beforeSignOut` runs first (e.g. stop streaming). */
 /** `beforeSignOut` runs first; resolving false keeps the person signed in (they changed their mind). */
 export function showAccount(session: Session, beforeSignOut?: () => Promise<boolean | void> | boolean | void): void {
+  shown = session;
   byId('account-name').textContent = session.user.name;
-  show(byId('account'));
+  const account = byId('account');
+  const links = pageLinks(session.user.role, location.pathname);
+  if (links.length > 0) {
+    const nav = el('nav', 'page-links');
+    nav.setAttribute('aria-label', 'Your pages');
+    nav.dataset.testid = 'page-links';
+    for (const link of links) {
+      const anchor = el('a', undefined, link.label);
+      anchor.href = link.href;
+      nav.append(anchor);
+    }
+    account.prepend(nav);
+  }
+  show(account);
   byId<HTMLButtonElement>('signout').addEventListener('click', async () => {
     if ((await beforeSignOut?.()) === false) return;
     await signOut();

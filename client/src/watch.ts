@@ -125,7 +125,10 @@ async function main(): Promise<void> {
   const grantToken = params.get('token');
 
   rejoinButton.addEventListener('click', () => location.reload());
-  // Signed in through the inbox in this tab: show agency names instead of ids.
+  // Another grant link opened in this tab changes only the hash: start afresh for it, so nothing
+  // of the previous link (its message, its seat) stays on screen.
+  window.addEventListener('hashchange', () => location.reload());
+  // Signed in through the inbox in this browser: show agency names instead of ids.
   if (useStoredSession()) void loadAgencies();
   leaveButton.addEventListener('click', () => {
     setState('ended', 'LEFT');

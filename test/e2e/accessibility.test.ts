@@ -51,6 +51,10 @@ describe('accessibility of every page state', () => {
     await expectAccessible(officer, 'the officer streaming');
     await officer.getByTestId('help').click();
     await expectAccessible(officer, 'the officer asking for help');
+    await officer.getByTestId('stop').click();
+    await officer.getByTestId('confirm-end').waitFor();
+    await expectAccessible(officer, 'the officer asked to confirm stopping');
+    await officer.getByTestId('dialog-cancel').click();
   });
 
   it('the supervisor’s console: a live incident, its help alert, its grant form', async () => {

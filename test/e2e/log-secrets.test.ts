@@ -42,7 +42,7 @@ function collectSignallingSecrets(page: Page, secrets: Set<string>): void {
 }
 
 const sessionToken = async (page: Page) =>
-  page.evaluate(() => (JSON.parse(sessionStorage.getItem('sightline.session') ?? '{}') as { token?: string }).token ?? '');
+  page.evaluate(() => (JSON.parse(localStorage.getItem('sightline.session') ?? '{}') as { token?: string }).token ?? '');
 
 describe('application logs carry no credentials or media keys', () => {
   let relay: TestRelay;
