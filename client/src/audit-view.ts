@@ -2,6 +2,7 @@
 // card (CSS); every cell carries its column name in data-label for that layout.
 import { AUDIT_ACTIONS, auditActionLabel } from '../../signaling/protocol/audit-actions.ts';
 import type { AccessReport, AccessSession, AuditEntryView } from '../../signaling/protocol/audit.ts';
+import { agencyName } from './agencies.ts';
 import { el } from './ui.ts';
 
 const OUTCOMES: Record<AuditEntryView['outcome'], string> = { allowed: 'Allowed', denied: 'Refused', info: 'Recorded' };
@@ -42,11 +43,11 @@ export function entryRow(entry: AuditEntryView, people: PeopleNames, onReport: (
   const time = el('time', undefined, formatInstant(entry.at));
   time.dateTime = entry.at;
   const outcome = el('span', `outcome outcome-${entry.outcome}`, OUTCOMES[entry.outcome]);
-  const who = entry.actor ? lines(person(entry.actor.id, people), `${entry.actor.role} · ${entry.actor.agencyId ?? 'no agency'}`) : lines(entry.outcome === 'denied' ? 'unidentified caller' : 'Sightline (automatic)');
+  const who = entry.actor ? lines(person(entry.actor.id, people), `${entry.actor.role} · ${entry.actor.agencyId ? agencyName(entry.actor.agencyId) : 'no agency'}`) : lines(entry.outcome === 'denied' ? 'unidentified caller' : 'Sightline (automatic)');
   const target = lines(
     entry.target.userId ? person(entry.target.userId, people) : null,
     entry.target.grantId ? `grant ${entry.target.grantId.slice(0, 8)}…` : null,
-    entry.target.agencyId && !entry.target.incidentId ? `agency ${entry.target.agencyId}` : null,
+    entry.target.agencyId && !entry.target.incidentId ? agencyName(entry.target.agencyId) : null,
   );
   if (entry.target.incidentId) {
     const incidentId = entry.target.incidentId;
@@ -75,11 +76,15 @@ const AUTHORITY: Record<AccessSession['authority'], string> = {
   grant: 'Access granted',
   agency: 'Supervisor of the agency',
   'sharing-agreement': 'Partner supervisor (sharing agreement)',
+  recording: 'From the recording',
 };
 
 const named = (actor: { id: string; name: string | null } | null): string | null => (actor ? (actor.name ?? actor.id) : null);
 
 function authorityOf(session: AccessSession): HTMLElement {
+  if (session.authority === 'recording') {
+    return lines(session.via === 'recording-export' ? 'Recording exported' : 'Recording played', session.agreementId ? 'under a sharing agreement' : null);
+  }
   if (session.authority !== 'grant') return lines(AUTHORITY[session.authority], session.via === 'whep' ? 'through a WHEP player' : null);
   const until = session.grantExpiresAt ? `until ${formatInstant(session.grantExpiresAt)}` : null;
   const changed = session.grantChanges > 0 ? ` (changed ${session.grantChanges}×)` : '';
@@ -101,7 +106,7 @@ export function renderReport(report: AccessReport, facts: HTMLElement, body: HTM
   const fact = (term: string, value: string) => facts.append(el('dt', undefined, term), el('dd', undefined, value));
   const officer = report.sessions.find((s) => s.authority === 'incident-officer');
   fact('Incident', report.incident.id);
-  fact('Agency', report.incident.agencyId);
+  fact('Agency', agencyName(report.incident.agencyId));
   fact('Officer', officer?.name ?? report.incident.officerId ?? '—');
   fact('Started', formatInstant(report.incident.startedAt));
   fact('Ended', report.incident.endedAt ? formatInstant(report.incident.endedAt) : 'still live');
@@ -120,7 +125,7 @@ export function renderReport(report: AccessReport, facts: HTMLElement, body: HTM
     row.dataset.authority = session.authority;
     const seconds = Math.round(talkSeconds(session));
     row.append(
-      cell('Who', lines(session.name ?? session.userId, `${session.role} · ${session.agencyId ?? 'no agency'}`)),
+      cell('Who', lines(session.name ?? session.userId, `${session.role} · ${session.agencyId ? agencyName(session.agencyId) : 'no agency'}`)),
       cell('Authority', authorityOf(session)),
       cell('Joined', formatInstant(session.joinedAt)),
       cell('Left', endOf(session)),

@@ -1,6 +1,7 @@
 // Audit console (supervisors): filter the agency's audit entries, page through them, download
 // them as CSV or JSON, and see an incident's access report.
 import type { AccessReport, AuditPage } from '../../signaling/protocol/audit.ts';
+import { loadAgencies } from './agencies.ts';
 import { api } from './api.ts';
 import { downloadExport } from './audit-download.ts';
 import { entryRow, fillActionChoices, renderReport } from './audit-view.ts';
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
   session = await requireSession('supervisor');
   showAccount(session);
   fillActionChoices(byId<HTMLSelectElement>('filter-action'));
+  await loadAgencies();
   show(byId('dashboard'));
   filters.addEventListener('submit', (event) => {
     event.preventDefault();

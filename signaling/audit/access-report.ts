@@ -7,6 +7,7 @@
 //   talk.start / talk.stop          push-to-talk
 //   resume                          the same seat on a new connection
 //   leave / grant.expire / grant.revoke / seat.takeover / access.withdrawn   the end of one access
+//   recording.play / recording.export   someone saw or heard it afterwards, from its recording
 // Entries of one signalling connection share `source.connection`; entries written before that
 // field existed are matched by user and grant instead. Pure.
 import type { AccessReport, AccessSession, AuditActorView } from '../protocol/audit.ts';
@@ -149,6 +150,16 @@ export function buildAccessReport(incidentId: string, entries: readonly AuditEnt
         if (entry.outcome !== 'allowed' || !entry.actor) break;
         const agreementId = detailString(entry, 'agreementId');
         arrive(entry, { authority: agreementId ? 'sharing-agreement' : 'agency', permissions: ['view'], via: 'console', agreementId, grantId: null });
+        break;
+      }
+      case 'recording.play':
+      case 'recording.export': {
+        if (entry.outcome !== 'allowed' || !entry.actor) break;
+        const agreementId = detailString(entry, 'agreementId');
+        arrive(entry, { authority: 'recording', permissions: ['view', 'hear'], via: entry.action === 'recording.play' ? 'recording-play' : 'recording-export', agreementId, grantId: null });
+        const session = sessions.at(-1)!;
+        session.leftAt = entry.at; // one access at one moment: the recording was handed over
+        session.endedBy = entry.action;
         break;
       }
       case 'resume': {

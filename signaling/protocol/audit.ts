@@ -71,9 +71,9 @@ export const accessSession = z.object({
   role: z.string(),
   agencyId: z.string().nullable(),
   authority: z
-    .enum(['incident-officer', 'grant', 'agency', 'sharing-agreement'])
-    .describe("'incident-officer' (streamed it), 'grant' (a supervisor's grant), 'agency' (a supervisor of the incident's agency watched) or 'sharing-agreement' (a partner agency's supervisor watched)"),
-  via: z.enum(['console', 'whep']).nullable().describe("'whep' for a WHEP player; 'console' for the browser pages"),
+    .enum(['incident-officer', 'grant', 'agency', 'sharing-agreement', 'recording'])
+    .describe("'incident-officer' (streamed it), 'grant' (a supervisor's grant), 'agency' (a supervisor of the incident's agency watched), 'sharing-agreement' (a partner agency's supervisor watched) or 'recording' (played or exported its recording afterwards)"),
+  via: z.enum(['console', 'whep', 'recording-play', 'recording-export']).nullable().describe("'whep' for a WHEP player; 'console' for the browser pages; for a recording, whether it was played or exported"),
   agreementId: z.string().nullable().describe('the sharing agreement a partner agency watched under'),
   joinedAt: z.string(),
   leftAt: z.string().nullable().describe('null while still present'),

@@ -14,6 +14,7 @@ import { runCli } from '../../../helpers/cli.ts';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
 import { goLive, grant, joinWith } from '../../../helpers/scenario.ts';
 import { until } from '../../../helpers/until.ts';
+import type { AccessReport } from '../../../../signaling/protocol/audit.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'sightline-recording-api-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -100,6 +101,9 @@ describe('recording in the relay', () => {
       ...['u-clin-okafor', 'u-operator', 'u-sup-patel'].flatMap((id) => [`recording.list denied ${id} FORBIDDEN`, `recording.export denied ${id} FORBIDDEN`]),
       'recording.export allowed u-sup-chen',
     ]);
+    // The access report counts the export among those who saw and heard the incident.
+    const report = await relay.api<AccessReport>('GET', `/api/incidents/${incidentId}/access-report`, { token: supervisor });
+    expect(report.body.sessions.filter((s) => s.authority === 'recording').map((s) => [s.userId, s.via])).toEqual([[DEMO.supervisor.id, 'recording-export']]);
   }, 60_000);
 
   it('is switched off for an agency by its admin only, audited, and later incidents are not recorded', async () => {

@@ -211,4 +211,20 @@ describe('buildAccessReport', () => {
       ['u-sup', 'incident.end', 'Cst. Reyes'],
     ]);
   });
+
+  it('lists who played or exported the recording afterwards, each at its moment', () => {
+    const afterwards = log([
+      ['10:00:00', { action: 'incident.start', actor: officer, ...conn('c-off') }],
+      ['10:05:00', { action: 'incident.end', actor: officer, reason: 'INCIDENT_ENDED', ...conn('c-off') }],
+      ['11:00:00', { action: 'recording.list', actor: sup }],
+      ['11:01:00', { action: 'recording.play', outcome: 'denied', actor: clin, reason: 'FORBIDDEN' }],
+      ['11:02:00', { action: 'recording.play', actor: sup }],
+      ['11:03:00', { action: 'recording.export', actor: sup, detail: { agreementId: 'agr-1' } }],
+    ]);
+    const result = buildAccessReport('inc-1', afterwards, { facts: { agencyId: 'police' } });
+    expect(result.sessions.slice(1).map((s) => [s.userId, s.authority, s.via, s.agreementId, s.joinedAt.slice(11, 19), s.leftAt?.slice(11, 19), s.endedBy])).toEqual([
+      ['u-sup', 'recording', 'recording-play', null, '11:02:00', '11:02:00', 'recording.play'],
+      ['u-sup', 'recording', 'recording-export', 'agr-1', '11:03:00', '11:03:00', 'recording.export'],
+    ]);
+  });
 });
