@@ -50,6 +50,8 @@ const FRIENDLY: Partial<Record<ErrorCode, string>> = {
   TOKEN_EXPIRED: 'This viewing link has expired. Ask the supervisor for a new link.',
   TOKEN_NOT_YET_VALID: 'This viewing link is not active yet. Check the device clock, or ask for a new link.',
   TOKEN_REVOKED: 'This viewing link was withdrawn by a supervisor.',
+  GRANT_NOT_YOURS: 'This link was sent to another clinician. Sign out, then sign in as the clinician it was sent to.',
+  SIGN_IN_REQUIRED: 'Sign in to open this incident.',
   TOKEN_MALFORMED: 'This viewing link is damaged. Copy the whole link, or ask for a new one.',
   TOKEN_SIGNATURE_INVALID: 'This viewing link is not valid. Ask the supervisor for a new link.',
   TOKEN_INCIDENT_MISMATCH: 'This viewing link belongs to a different incident.',

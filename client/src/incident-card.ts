@@ -111,7 +111,7 @@ export class IncidentCard {
 
   private renderViewers(incident: IncidentSummary): void {
     const others = incident.viewers.filter((viewer) => viewer.role !== 'officer');
-    const names = others.map((viewer) => `${viewer.name}${viewer.talking ? ' (talking)' : ''}`);
+    const names = others.map((viewer) => `${viewer.name}${viewer.device ? ` (${viewer.device})` : ''}${viewer.talking ? ' (talking)' : ''}`);
     this.viewers.textContent = names.length ? `Watching: ${names.join(', ')}` : 'No one is watching yet.';
     this.viewers.dataset.count = String(names.length);
   }

@@ -28,7 +28,7 @@ export function renderPresence(list: HTMLElement, entries: PresenceEntry[], self
     const who = el('div', 'presence-who');
     const self = entry.userId === selfUserId ? ' (you)' : '';
     who.append(el('strong', 'presence-name', entry.name + self));
-    who.append(el('span', 'presence-meta', `${ROLE_LABELS[entry.role]} · ${agencyName(entry.agencyId)}`));
+    who.append(el('span', 'presence-meta', [ROLE_LABELS[entry.role], agencyName(entry.agencyId), entry.device].filter(Boolean).join(' · ')));
     item.append(who);
 
     const badges = el('div', 'badges');

@@ -173,13 +173,3 @@ export async function sessionLost(error: SightlineError): Promise<void> {
   await signOut();
   location.reload();
 }
-
-/**
- * Pages that work without signing in (watch.html): use this tab's stored session, if any, for
- * extras such as agency names. Returns its user, unverified.
- */
-export function useStoredSession(): UserInfo | null {
-  const stored = loadStored();
-  if (stored) setAuthToken(stored.token);
-  return stored?.user ?? null;
-}

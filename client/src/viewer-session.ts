@@ -40,13 +40,14 @@ export class ViewerSession {
   ) {}
 
   /** Load the device, open the socket and join (one round trip; no `auth` message). */
-  static async join(incidentId: string, grantToken: string, events: ViewerEvents): Promise<ViewerSession> {
+  /** `sessionToken`: the signed-in clinician's session (the link works only for the clinician it names). */
+  static async join(incidentId: string, grantToken: string, sessionToken: string, events: ViewerEvents): Promise<ViewerSession> {
     const [device, signal] = await deviceAndSocket(() => SignalClient.connect());
     const session = new ViewerSession(signal, events, device);
     session.listen();
     try {
       const { info, receiver } = await MediaReceiver.open(signal, device, events, () =>
-        signal.request('join', { incidentId, grantToken, rtpCapabilities: asWire(device.rtpCapabilities) }),
+        signal.request('join', { incidentId, grantToken, session: sessionToken, rtpCapabilities: asWire(device.rtpCapabilities) }),
       );
       session.info = info;
       session.receiver = receiver;

@@ -1,4 +1,6 @@
-// Clinician viewer: join from a grant link (#incident=...&token=...), watch, push-to-talk.
+// Clinician viewer: join from a grant link (#incident=...&token=...), watch, push-to-talk. A link
+// is redeemed only by the clinician it names: sign in first (once per browser), then the page
+// joins with the link and that session.
 import type { ParticipantInfo } from '../../signaling/protocol/messages.ts';
 import { agencyName, loadAgencies } from './agencies.ts';
 import { Countdown } from './countdown.ts';
@@ -8,7 +10,7 @@ import { humanMessage, toSightlineError, type AnyErrorCode } from './errors.ts';
 import { MediaView } from './media-view.ts';
 import { renderPresence } from './presence-view.ts';
 import { TalkbackController, bindPushToTalk } from './push-to-talk.ts';
-import { useStoredSession } from './session.ts';
+import { requireSession, showAccount } from './session.ts';
 import { afterPaint, byId, formatTime, setStatus, show, toEpochMs } from './ui.ts';
 import { ViewerSession } from './viewer-session.ts';
 
@@ -128,8 +130,6 @@ async function main(): Promise<void> {
   // Another grant link opened in this tab changes only the hash: start afresh for it, so nothing
   // of the previous link (its message, its seat) stays on screen.
   window.addEventListener('hashchange', () => location.reload());
-  // Signed in through the inbox in this browser: show agency names instead of ids.
-  if (useStoredSession()) void loadAgencies();
   leaveButton.addEventListener('click', () => {
     setState('ended', 'LEFT');
     showEnded('You left the incident', 'LEFT', 'You can return while your access lasts.', 'Return to the incident');
@@ -141,13 +141,18 @@ async function main(): Promise<void> {
     return;
   }
 
+  show(connecting, false);
+  const session = await requireSession('clinician');
+  showAccount(session, () => viewer?.leave());
+  void loadAgencies();
+  show(connecting);
   setState('joining');
   setStatus('Connecting to the incident…');
   // "Connecting…" is painted before the join's WebRTC work takes the main thread: the page shows
   // sooner, and the join no longer competes with the page's first layout and paint.
   await afterPaint();
   try {
-    viewer = await ViewerSession.join(incidentId, grantToken, {
+    viewer = await ViewerSession.join(incidentId, grantToken, session.token, {
       trackAdded: (consumer) => media.trackAdded(consumer),
       trackRemoved: (consumer) => media.trackRemoved(consumer),
       presence: (entries, you) => renderPresence(presenceList, entries, you?.userId),

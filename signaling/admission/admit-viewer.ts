@@ -1,7 +1,10 @@
-// Admission of a clinician to a live incident: the viewing token is verified once, at the edge,
-// into a seat request, whichever channel it came on (signalling `join`, WHEP). The token must
-// verify and its grant must still be active (not revoked, not expired, still covered by any
-// sharing agreement). A refusal is audited here, with its stable code, and thrown.
+// Admission of a clinician to a live incident, whichever channel it came on, verified once at the
+// edge into a seat request. A grant is redeemed only by the person it names: in the browser, the
+// viewing token of the link together with the session of the clinician signed in (a forwarded
+// link is useless to anyone else); over WHEP, a player device an admin registered to that
+// clinician, which plays the clinician's active grant on the incident. Either way the grant must
+// still be active (not revoked, not expired, still covered by any sharing agreement). A refusal
+// is audited here, with its stable code, and thrown.
 import { grantStillCovered } from '../access/policy.ts';
 import type { Agreement } from '../agreements/agreement-repository.ts';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
@@ -20,7 +23,8 @@ import { verifyViewingToken, type ViewingGrant } from '../tokens/viewing-token.t
 export interface ViewerAdmissionDeps {
   keys: SigningKeys;
   config: { TOKEN_ISSUER: string };
-  grants: { find(grantId: string): Promise<Grant | undefined> };
+  grants: { find(grantId: string): Promise<Grant | undefined>; list(filter: { incidentId: string; clinicianId: string; activeOnly: true }): Promise<Grant[]> };
+  sessions: { touch(token: string): Promise<{ userId: string }> };
   directory: { userById(userId: string): Promise<User | undefined> };
   live: { get(incidentId: string): LiveIncident | undefined };
   incidents: { find(incidentId: string): Promise<Incident | undefined> };
@@ -69,35 +73,69 @@ export async function refuseAdmission(
   throw error;
 }
 
-export async function admitViewer(
-  deps: ViewerAdmissionDeps,
-  credential: string | null,
-  incidentId: string,
-  context: AdmissionContext,
-): Promise<ViewerSeatRequest> {
-  let actor: AuditActor | null = null;
-  const refuse = (error: SightlineError, grantId?: string, userId?: string) => refuseAdmission(deps.audit, 'join', context, error, { actor, incidentId, grantId, userId });
-  if (!credential) return refuse(new SightlineError('NOT_AUTHENTICATED'));
+/** A grant link opened in the browser: its viewing token, and the session of whoever is signed in. */
+export interface LinkRedemption {
+  token: string | null;
+  session: string | undefined;
+}
+
+/** Admits the holder of a grant link, who must be signed in as the clinician it names. */
+export async function admitViewer(deps: ViewerAdmissionDeps, link: LinkRedemption, incidentId: string, context: AdmissionContext): Promise<ViewerSeatRequest> {
+  const refuse = (error: SightlineError, facts: { actor?: AuditActor | null; grantId?: string; userId?: string } = {}) =>
+    refuseAdmission(deps.audit, 'join', context, error, { actor: facts.actor ?? null, incidentId, grantId: facts.grantId, userId: facts.userId });
+  if (!link.token) return refuse(new SightlineError('NOT_AUTHENTICATED'));
   let claims;
   try {
-    claims = await verifyViewingToken(credential, deps.keys, { issuer: deps.config.TOKEN_ISSUER, incidentId });
+    claims = await verifyViewingToken(link.token, deps.keys, { issuer: deps.config.TOKEN_ISSUER, incidentId });
   } catch (error) {
     return refuse(error instanceof SightlineError ? error : new SightlineError('TOKEN_MALFORMED'));
   }
   const grant = await deps.grants.find(claims.grantId);
   if (!grant || grant.clinicianId !== claims.clinicianId || grant.incidentId !== incidentId) {
-    return refuse(new SightlineError('TOKEN_REVOKED', 'this link is no longer valid'), claims.grantId, claims.clinicianId);
+    return refuse(new SightlineError('TOKEN_REVOKED', 'this link is no longer valid'), { grantId: claims.grantId, userId: claims.clinicianId });
   }
+  // The link is only half: the person opening it must be the clinician it names.
+  if (!link.session) return refuse(new SightlineError('SIGN_IN_REQUIRED'), { grantId: grant.id, userId: grant.clinicianId });
+  let holder: User | undefined;
+  try {
+    holder = await deps.directory.userById((await deps.sessions.touch(link.session)).userId);
+  } catch (error) {
+    return refuse(error instanceof SightlineError ? error : new SightlineError('SESSION_INVALID'), { grantId: grant.id, userId: grant.clinicianId });
+  }
+  if (!holder) return refuse(new SightlineError('SESSION_INVALID'), { grantId: grant.id, userId: grant.clinicianId });
+  if (holder.id !== grant.clinicianId) return refuse(new SightlineError('GRANT_NOT_YOURS'), { actor: auditActorOf(holder), grantId: grant.id, userId: grant.clinicianId });
+  return seatFor(deps, grant, claims, incidentId, refuse);
+}
+
+/** A WHEP player an admin registered to a clinician: it plays that clinician's active grant on the incident. */
+export async function admitPlayer(deps: ViewerAdmissionDeps, player: { deviceId: string; clinician: User }, incidentId: string, context: AdmissionContext): Promise<ViewerSeatRequest> {
+  const actor = auditActorOf(player.clinician);
+  const refuse = (error: SightlineError, facts: { grantId?: string } = {}) =>
+    refuseAdmission(deps.audit, 'join', context, error, { actor, incidentId, grantId: facts.grantId, userId: player.clinician.id });
+  const [grant] = await deps.grants.list({ incidentId, clinicianId: player.clinician.id, activeOnly: true });
+  if (!grant) return refuse(new SightlineError('GRANT_NOT_FOUND', 'this clinician has no active access to the incident'));
+  const claims: ViewingGrant = { grantId: grant.id, clinicianId: grant.clinicianId, incidentId, permissions: grant.permissions, notBefore: grant.createdAt, expiresAt: grant.expiresAt };
+  return seatFor(deps, grant, claims, incidentId, refuse);
+}
+
+/** The checks every channel shares once it knows the grant: still active, its incident live, its sharing still in force. */
+async function seatFor(
+  deps: ViewerAdmissionDeps,
+  grant: Grant,
+  claims: ViewingGrant,
+  incidentId: string,
+  refuse: (error: SightlineError, facts: { actor?: AuditActor | null; grantId?: string; userId?: string }) => Promise<never>,
+): Promise<ViewerSeatRequest> {
   const status = grantStatus(grant, Date.now());
-  if (status !== 'active') return refuse(new SightlineError(refusalOf(status, grant.revokeReason)), grant.id, grant.clinicianId);
+  if (status !== 'active') return refuse(new SightlineError(refusalOf(status, grant.revokeReason)), { grantId: grant.id, userId: grant.clinicianId });
   const clinician = await deps.directory.userById(grant.clinicianId);
-  if (!clinician || clinician.role !== 'clinician') return refuse(new SightlineError('FORBIDDEN'), grant.id, grant.clinicianId);
-  actor = auditActorOf(clinician);
+  if (!clinician || clinician.role !== 'clinician') return refuse(new SightlineError('FORBIDDEN'), { grantId: grant.id, userId: grant.clinicianId });
+  const actor = auditActorOf(clinician);
   const live = deps.live.get(incidentId);
   const record = await deps.incidents.find(incidentId);
-  if (!live || !record || live.ended) return refuse(new SightlineError('INCIDENT_NOT_FOUND'), grant.id, clinician.id);
+  if (!live || !record || live.ended) return refuse(new SightlineError('INCIDENT_NOT_FOUND'), { actor, grantId: grant.id, userId: clinician.id });
   if (!grantStillCovered(record, clinician.agencyId, await deps.agreements.active()).allowed) {
-    return refuse(new SightlineError('ACCESS_WITHDRAWN', 'the sharing agreement behind this access has ended'), grant.id, clinician.id);
+    return refuse(new SightlineError('ACCESS_WITHDRAWN', 'the sharing agreement behind this access has ended'), { actor, grantId: grant.id, userId: clinician.id });
   }
   // The grant may have narrowed since the token was issued; the grant record is authoritative.
   const permissions = new Set(claims.permissions.filter((p) => grant.permissions.includes(p)));

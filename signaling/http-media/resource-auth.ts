@@ -52,9 +52,13 @@ async function presenter(services: Services, token: string, incidentId: string |
   try {
     const device = DEVICE_CREDENTIAL.exec(token);
     if (device) {
-      const record = await services.directory.device(device[1]!);
-      const officer = record && (await verifySecret(device[2]!, record.keyHash)) ? await services.directory.userById(record.officerId) : undefined;
-      return officer ? actorOf(officer) : null;
+      // A camera (WHIP) or a player (WHEP) device, by its credential.
+      const camera = await services.directory.device(device[1]!);
+      const player = camera ? undefined : await services.directory.player(device[1]!);
+      const ownerId = camera?.officerId ?? player?.clinicianId;
+      const keyHash = camera?.keyHash ?? player?.keyHash;
+      const owner = ownerId && keyHash && (await verifySecret(device[2]!, keyHash)) ? await services.directory.userById(ownerId) : undefined;
+      return owner ? actorOf(owner) : null;
     }
     if (token.split('.').length === 3 && incidentId) {
       const claims = await verifyViewingToken(token, services.keys, { issuer: services.config.TOKEN_ISSUER, incidentId });

@@ -14,6 +14,8 @@ import { costOf, hashSecret } from '../identity/passwords.ts';
 import {
   adminAgencyBody,
   adminDeviceBody,
+  adminPlayerBody,
+  adminPlayerInfo,
   adminDeviceInfo,
   adminUserBody,
   adminUserCreated,
@@ -118,6 +120,22 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const device = await services.directory.createDevice({ id: body.id, officerId: body.officerId, keyHash: await hashSecret(body.key, costOf(services.config.PASSWORD_HASH_LOG2N)) });
       reply.code(201);
       return { id: device.id, officerId: device.officerId };
+    },
+  );
+
+  /** A WHEP player is registered to a clinician of an agency the admin administers. */
+  app.post(
+    '/api/admin/players',
+    { ...adminOnly('admin.player.create'), schema: { ...schema, summary: 'Register a WHEP player to a clinician', body: adminPlayerBody, response: { 201: adminPlayerInfo, ...refusals } } },
+    async (request, reply) => {
+      const admin = userOf(request);
+      const body = request.body;
+      const clinician = await services.directory.userById(body.clinicianId);
+      const decision: Decision = clinician ? canAdministerAgency(actorOf(admin), clinician.agencyId) : { allowed: false, code: 'FORBIDDEN' };
+      await enforce(request, admin, 'admin.player.create', decision, { userId: body.clinicianId, agencyId: clinician?.agencyId }, { playerId: body.id });
+      const player = await services.directory.createPlayer({ id: body.id, clinicianId: body.clinicianId, keyHash: await hashSecret(body.key, costOf(services.config.PASSWORD_HASH_LOG2N)) });
+      reply.code(201);
+      return { id: player.id, clinicianId: player.clinicianId };
     },
   );
 };

@@ -38,6 +38,8 @@ const userSchema = z.object({
   onCall: z.boolean().default(false),
 });
 const deviceSchema = z.object({ id: z.string().min(1), officerId: z.string().min(1), keyHash: z.string().startsWith('scrypt$') });
+/** A WHEP player an admin registered to a clinician: the only way to play a grant without the browser. */
+const playerSchema = z.object({ id: z.string().min(1), clinicianId: z.string().min(1), keyHash: z.string().startsWith('scrypt$') });
 /** The demo seed's published passwords (for the home page); a seed with this section is a demo seed. */
 const demoSection = z.strictObject({
   note: z.string().optional(),
@@ -48,6 +50,7 @@ export const seedSchema = z.strictObject({
   agencies: z.array(agencySchema.strict()),
   users: z.array(userSchema.strict()),
   devices: z.array(deviceSchema).default([]),
+  players: z.array(playerSchema).default([]),
   agreements: z
     .array(z.object({ id: z.string().min(1), fromAgencyId: z.string(), toAgencyId: z.string(), scope: z.enum(['all', 'marked']) }))
     .default([]),
@@ -56,6 +59,7 @@ export const seedSchema = z.strictObject({
 export type Agency = z.infer<typeof agencySchema>;
 export type User = z.infer<typeof userSchema>;
 export type Device = z.infer<typeof deviceSchema>;
+export type Player = z.infer<typeof playerSchema>;
 export type Seed = z.infer<typeof seedSchema>;
 
 export class Directory {
@@ -64,6 +68,7 @@ export class Directory {
   readonly #usernames: Collection<{ userId: string }>;
   readonly #external: Collection<{ userId: string }>;
   readonly #devices: Collection<Device>;
+  readonly #players: Collection<Player>;
 
   constructor(store: Store) {
     this.#agencies = store.collection('agencies', agencySchema);
@@ -71,6 +76,7 @@ export class Directory {
     this.#usernames = store.collection('usernames', z.object({ userId: z.string() }));
     this.#external = store.collection('external-ids', z.object({ userId: z.string() }));
     this.#devices = store.collection('devices', deviceSchema);
+    this.#players = store.collection('players', playerSchema);
   }
 
   static async loadSeed(path: string): Promise<Seed> {
@@ -86,12 +92,14 @@ export class Directory {
       await this.createUser(user);
     }
     for (const device of seed.devices) if (!(await this.#devices.get(device.id))) await this.createDevice(device);
+    for (const player of seed.players) if (!(await this.#players.get(player.id))) await this.createPlayer(player);
   }
 
   agency = (id: string) => this.#agencies.get(id);
   agencies = () => this.#agencies.list();
   userById = (id: string) => this.#users.get(id);
   device = (id: string) => this.#devices.get(id);
+  player = (id: string) => this.#players.get(id);
 
   async userByUsername(username: string): Promise<User | undefined> {
     const entry = await this.#usernames.get(username.toLowerCase());
@@ -165,6 +173,12 @@ export class Directory {
     if ((await this.#users.get(device.officerId))?.role !== 'officer') throw new SightlineError('BAD_REQUEST', 'a camera must belong to an officer');
     if (!(await this.#devices.create(device.id, device))) throw new SightlineError('ALREADY_EXISTS', `device ${device.id} exists`);
     return device;
+  }
+
+  async createPlayer(player: Player): Promise<Player> {
+    if ((await this.#users.get(player.clinicianId))?.role !== 'clinician') throw new SightlineError('BAD_REQUEST', 'a player must belong to a clinician');
+    if (!(await this.#players.create(player.id, player))) throw new SightlineError('ALREADY_EXISTS', `player ${player.id} exists`);
+    return player;
   }
 }
 

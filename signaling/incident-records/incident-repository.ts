@@ -11,6 +11,7 @@ const participant = z.object({
   name: z.string(),
   role: roleSchema,
   agencyId: z.string(),
+  device: z.string().optional(),
   watching: z.boolean(),
   talking: z.boolean(),
 });

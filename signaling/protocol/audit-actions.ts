@@ -55,6 +55,7 @@ export const AUDIT_ACTIONS = {
   'admin.user.list': 'Users listed',
   'admin.agency.create': 'Agency created',
   'admin.device.create': 'Camera device registered',
+  'admin.player.create': 'Player device registered',
   'audit.view': 'Audit viewed',
   'audit.export': 'Audit downloaded',
   'audit.access-report': 'Access report viewed',

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   TOKEN_CLAIMS_INVALID: 'The viewing token is missing required claims.',
   TOKEN_INCIDENT_MISMATCH: 'The viewing token is for a different incident.',
   TOKEN_REVOKED: 'The viewing token has been revoked.',
+  SIGN_IN_REQUIRED: 'Sign in as the clinician this access was granted to before opening the link.',
+  GRANT_NOT_YOURS: 'This access was granted to another clinician: a link works only for the person it names.',
 
   // Incidents and grants
   INCIDENT_NOT_FOUND: 'No live incident with that id.',
@@ -53,7 +55,7 @@ export const ERROR_CODES = {
   OIDC_NOT_CONFIGURED: 'This agency does not sign in through its own identity provider.',
   OIDC_TOKEN_INVALID: 'The identity provider token could not be verified.',
   OIDC_ROLE_UNMAPPED: 'The identity provider did not give this person a Sightline role.',
-  DEVICE_LOGIN_FAILED: 'Unknown camera or wrong device key.',
+  DEVICE_LOGIN_FAILED: 'Unknown device or wrong device key.',
 
   // Media
   TRANSPORT_NOT_FOUND: 'No such transport on this connection.',

@@ -151,6 +151,13 @@ export const adminDeviceBody = z.strictObject({
 export const adminUserInfo = userInfo.extend({ onCall: z.boolean(), sso: z.boolean() });
 export const adminUserCreated = userInfo.extend({ onCall: z.boolean() });
 export const adminDeviceInfo = z.object({ id: z.string(), officerId: z.string() });
+/** POST /api/admin/players: a WHEP player registered to a clinician, with its key (the credential is `<id>:<key>`). */
+export const adminPlayerBody = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]{2,64}$/),
+  clinicianId: z.string().min(1),
+  key: z.string().min(24).max(256),
+});
+export const adminPlayerInfo = z.object({ id: z.string(), clinicianId: z.string() });
 
 /** POST /api/session/device: a camera signs in with its device credential. -> LoginResponse */
 export const deviceLoginBody = z.strictObject({ deviceId: z.string().min(1).max(64), key: z.string().min(1).max(256) });

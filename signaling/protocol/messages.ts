@@ -39,10 +39,14 @@ export const clientMessage = z.discriminatedUnion('type', [
   }),
   /** Supervisor (after `auth`): watch a live incident they may see. Same reply as `join`. */
   request('watch', { incidentId: id, rtpCapabilities: mediaObject }),
-  /** Clinician: join an incident with a viewing token; returns transports and paused consumers. */
+  /**
+   * Clinician: join an incident with a viewing token, signed in as the clinician it names
+   * (`session`: their session token); returns transports and paused consumers.
+   */
   request('join', {
     incidentId: id,
     grantToken: z.string().min(1).max(4096),
+    session: z.string().min(1).max(4096).optional(),
     rtpCapabilities: mediaObject,
   }),
   request('transport.connect', { transportId: id, dtlsParameters: mediaObject }),
@@ -126,6 +130,8 @@ export interface ParticipantInfo {
   name: string;
   role: Role;
   agencyId: string;
+  /** The seat's device as people read it ("Chrome on Android", "WHEP player lobby-screen"). */
+  device?: string;
 }
 
 export interface PresenceEntry extends ParticipantInfo {

@@ -24,6 +24,7 @@ export const participantInfo = z.object({
   name: z.string(),
   role: roleSchema,
   agencyId: z.string(),
+  device: z.string().optional().describe('the seat\'s device as people read it'),
 });
 
 export const presenceEntry = participantInfo.extend({ watching: z.boolean(), talking: z.boolean() });

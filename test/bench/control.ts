@@ -16,7 +16,7 @@ import { generateSigningJwk, signingKeysFromJwk } from '../../signaling/tokens/s
 import { issueViewingToken, verifyViewingToken } from '../../signaling/tokens/viewing-token.ts';
 import { startRedis, type TestRedis } from '../helpers/redis-server.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
-import { capabilities, goLive, grant, storedGrant } from '../helpers/scenario.ts';
+import { capabilities, clinicianSession, goLive, grant, storedGrant } from '../helpers/scenario.ts';
 import { TestSocket } from '../helpers/ws-client.ts';
 import { REPO_ROOT, isQuick, log } from './lib/machine.ts';
 import { cpuSeconds, onTeardown, waitUntil } from './lib/processes.ts';
@@ -62,10 +62,11 @@ async function tokenVerifyThroughput(seconds: number, inFlight: number) {
 }
 
 async function joinOnce(relay: TestRelay, incidentId: string, rtpCapabilities: unknown, token: string) {
+  const session = await clinicianSession(relay, token);
   const opened = performance.now();
   const socket = await TestSocket.open(relay.wsUrl);
   const sent = performance.now();
-  const reply = await socket.send('join', { incidentId, grantToken: token, rtpCapabilities });
+  const reply = await socket.send('join', { incidentId, grantToken: token, session, rtpCapabilities });
   const replied = performance.now();
   socket.close();
   if (!reply.ok) throw new Error(`join refused: ${reply.error.code}`);
@@ -145,9 +146,10 @@ interface RevokeSample {
  */
 async function revokeOnce(host: TestRelay, edge: TestRelay, incidentId: string, rtpCapabilities: unknown, supervisorToken: string): Promise<RevokeSample> {
   const granted = await grant(edge, incidentId, { permissions: ['view', 'talk'], ttlSeconds: 600, clinicianId: DEMO.clinician.id });
+  const session = await clinicianSession(edge, granted.token);
   const socket = await TestSocket.open(edge.wsUrl);
   try {
-    const reply = await socket.send('join', { incidentId, grantToken: granted.token, rtpCapabilities });
+    const reply = await socket.send('join', { incidentId, grantToken: granted.token, session, rtpCapabilities });
     if (!reply.ok) throw new Error(`join refused: ${reply.error.code}`);
     const room = host.services.media.room(incidentId);
     if (!room) throw new Error('no media room on the host node');

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
-import { startStreaming } from '../helpers/pages.ts';
+import { openGrantLink, startStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { connectDirect, pathStats, PROBE, type PathStat, type WithProbe } from './lib/g2g.ts';
@@ -102,7 +102,7 @@ async function stage(side: Side): Promise<Stage> {
     const { link } = await grant(relay, incidentId, { permissions: ['view'], ttlSeconds: 3600 });
     const viewer = await browsers[1]!.page(relay.url);
     await viewer.addInitScript({ path: PROBE });
-    await viewer.goto(link);
+    await openGrantLink(viewer, link);
     await waitForState(viewer, 'joined');
     await probe(viewer)(() => (window as unknown as WithProbe).__g2g.readRelay());
     await connectDirect(officer, viewer);

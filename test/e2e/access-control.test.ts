@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { signIn, startStreaming, stats, waitForDecodedVideo, stopStreaming } from '../helpers/pages.ts';
+import { openGrantLink, signIn, startStreaming, stats, stopStreaming, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { until } from '../helpers/until.ts';
 
@@ -93,7 +93,7 @@ describe('access control in Chromium', () => {
     await durham.locator(`[data-testid="incident"][data-incident-id="${incidentId}"][data-access="shared"]`).waitFor({ timeout: 10_000 });
     const link = await grantFromConsole(durham, incidentId, DEMO.durhamClinician.id);
     const clinician = await browser.page(relay.url);
-    await clinician.goto(link);
+    await openGrantLink(clinician, link);
     await waitForState(clinician, 'joined');
     await waitForDecodedVideo(clinician);
 

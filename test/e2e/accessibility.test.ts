@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../helpers/axe.ts';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { signIn, startStreaming, waitForDecodedVideo } from '../helpers/pages.ts';
+import { openGrantLink, signIn, startStreaming, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 
@@ -88,7 +88,7 @@ describe('accessibility of every page state', () => {
     await inbox.close();
 
     const watch = await browser.page(relay.url);
-    await watch.goto(granted.link);
+    await openGrantLink(watch, granted.link);
     await waitForState(watch, 'joined');
     await waitForDecodedVideo(watch);
     await expectAccessible(watch, 'the watch page joined');

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { signIn } from '../helpers/pages.ts';
+import { openGrantLink, signIn } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { goLive, grant } from '../helpers/scenario.ts';
 
@@ -47,7 +47,7 @@ describe('getting around', () => {
     const first = await grant(relay, live.incidentId, { permissions: ['view'] });
     expect((await relay.api('POST', `/api/grants/${first.grantId}/revoke`, { token, body: {} })).status).toBe(200);
     const clinician = await browser.page(relay.url);
-    await clinician.goto(first.link);
+    await openGrantLink(clinician, first.link);
     await waitForState(clinician, 'error:TOKEN_REVOKED');
     const firstMessage = await clinician.locator('#ended').textContent();
 

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { signIn, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { openGrantLink, signIn, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO } from '../helpers/relay.ts';
 import { startRelayProcess, type RelayProcess } from '../helpers/relay-process.ts';
 import { until } from '../helpers/until.ts';
@@ -82,7 +82,7 @@ describe('HTTPS and WSS from the relay itself, in Chromium', () => {
     const clinician = await browser.page(relay.url);
     const sockets: string[] = [];
     clinician.on('websocket', (socket) => sockets.push(socket.url()));
-    await clinician.goto(link);
+    await openGrantLink(clinician, link);
     await waitForState(clinician, 'joined');
     const video = await waitForDecodedVideo(clinician);
     expect(video.framesDecoded).toBeGreaterThan(0);

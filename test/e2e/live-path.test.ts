@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { signIn, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { openGrantLink, signIn, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { storedGrant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
@@ -53,7 +53,7 @@ describe('body camera → clinician and back, in Chromium', () => {
     expect(link).toContain(`/watch.html#incident=${incidentId}&token=`);
 
     const clinician = await browser.page(relay.url);
-    await clinician.goto(link);
+    await openGrantLink(clinician, link);
     await waitForState(clinician, 'joined');
     const video = await waitForDecodedVideo(clinician);
     expect(video.framesDecoded).toBeGreaterThan(0);
@@ -103,7 +103,7 @@ describe('body camera → clinician and back, in Chromium', () => {
     const expiresAt = (Math.floor(Date.now() / 1000) + 6) * 1000;
     const { link } = await storedGrant(relay, { clinicianId: 'u-clin-silva', incidentId, expiresAt, permissions: ['view'] });
     const clinician = await browser.page(relay.url);
-    await clinician.goto(link);
+    await openGrantLink(clinician, link);
     await waitForState(clinician, 'joined');
     await waitForDecodedVideo(clinician);
     expect(Date.now()).toBeLessThan(expiresAt);

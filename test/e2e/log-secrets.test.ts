@@ -10,7 +10,7 @@ import type { Page, WebSocket as PageSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { signIn, startStreaming, stats, waitForDecodedVideo, stopStreaming } from '../helpers/pages.ts';
+import { openGrantLink, signIn, startStreaming, stats, stopStreaming, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { storedGrant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
@@ -93,7 +93,7 @@ describe('application logs carry no credentials or media keys', () => {
 
     const clinician = await browser.page(relay.url);
     collectSignallingSecrets(clinician, secrets);
-    await clinician.goto(link);
+    await openGrantLink(clinician, link);
     await waitForState(clinician, 'joined');
     await waitForDecodedVideo(clinician);
     await clinician.getByTestId('talk').hover();
@@ -106,7 +106,7 @@ describe('application logs carry no credentials or media keys', () => {
     secrets.add(expiringGrant.token);
     const expiring = await browser.page(relay.url);
     collectSignallingSecrets(expiring, secrets);
-    await expiring.goto(expiringGrant.link);
+    await openGrantLink(expiring, expiringGrant.link);
     await waitForState(expiring, 'joined');
     await waitForState(expiring, 'ended', 10_000);
 

@@ -11,7 +11,7 @@ import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browse
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { watchStreams, type RepairCounters, type StreamWatch } from '../helpers/mediasoup-streams.ts';
 import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
-import { startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { openGrantLink, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 
@@ -58,7 +58,7 @@ describe(`the officer’s uplink loses ${LOSS_PERCENT} % of its UDP packets`, ()
     const incidentId = relay.services.live.all()[0]!.incident.id;
     clinicianBrowser = await launchBrowser({ args: [secureOrigin] });
     clinician = await clinicianBrowser.page(relay.url);
-    await clinician.goto((await grant(relay, incidentId, { permissions: ['view'] })).link);
+    await openGrantLink(clinician, (await grant(relay, incidentId, { permissions: ['view'] })).link);
     await waitForState(clinician, 'joined');
     await waitForDecodedVideo(clinician);
     // Let the bandwidth estimate and the first keyframes settle before the link degrades.

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { startStreaming } from '../helpers/pages.ts';
+import { openGrantLink, startStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
@@ -31,7 +31,7 @@ describe('the officer’s first screen', () => {
     expect((await count.textContent())?.trim()).toBe('');
     const incidentId = relay.services.live.all()[0]!.incident.id;
     const clinician = await browser.page(relay.url);
-    await clinician.goto((await grant(relay, incidentId, { permissions: ['view'] })).link);
+    await openGrantLink(clinician, (await grant(relay, incidentId, { permissions: ['view'] })).link);
     await waitForState(clinician, 'joined');
     await until(async () => /1 watching/.test((await count.textContent()) ?? ''), 10_000, 'the count beside LIVE');
     for (const viewport of [

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_AUDIO_DELAY_MS } from '../../client/src/playout-guard.ts';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { audioDelayOverASecond, startStreaming } from '../helpers/pages.ts';
+import { audioDelayOverASecond, openGrantLink, startStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
@@ -47,7 +47,7 @@ describe('clinician audio held behind live', () => {
     const incidentId = relay.services.live.all()[0]!.incident.id;
     clinician = await browser.page(relay.url);
     await clinician.addInitScript(KEEP_CONNECTIONS);
-    await clinician.goto((await grant(relay, incidentId, { permissions: ['view'] })).link);
+    await openGrantLink(clinician, (await grant(relay, incidentId, { permissions: ['view'] })).link);
     await waitForState(clinician, 'joined');
     await until(async () => ((await audioDelayOverASecond(clinician)) ?? Infinity) < MAX_AUDIO_DELAY_MS, 15_000, 'live audio');
   }, 120_000);

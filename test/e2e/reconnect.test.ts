@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
-import { audioDelayOverASecond, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { audioDelayOverASecond, openGrantLink, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
@@ -42,7 +42,7 @@ describe('the officer’s network drops for 5 s', () => {
     clinicianBrowser = await launchBrowser({ args: [`--unsafely-treat-insecure-origin-as-secure=${relay.url}`] });
     clinician = await clinicianBrowser.page(relay.url);
     const granted = await grant(relay, incidentId, { permissions: ['view'] });
-    await clinician.goto(granted.link);
+    await openGrantLink(clinician, granted.link);
     await waitForState(clinician, 'joined');
     await waitForDecodedVideo(clinician);
   }, 120_000);

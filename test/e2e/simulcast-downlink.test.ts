@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
-import { startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { openGrantLink, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 
@@ -44,8 +44,8 @@ describe('one clinician on a constrained downlink', () => {
     browsers.push(inside, outside);
     constrained = await inside.page(relay.url);
     open = await outside.page(relay.url);
-    await constrained.goto((await grant(relay, incidentId, { permissions: ['view'], clinicianId: DEMO.clinician.id })).link);
-    await open.goto((await grant(relay, incidentId, { permissions: ['view'], clinicianId: DEMO.clinicianOffCall.id })).link);
+    await openGrantLink(constrained, (await grant(relay, incidentId, { permissions: ['view'], clinicianId: DEMO.clinician.id })).link);
+    await openGrantLink(open, (await grant(relay, incidentId, { permissions: ['view'], clinicianId: DEMO.clinicianOffCall.id })).link);
     await waitForState(constrained, 'joined');
     await waitForState(open, 'joined');
     await waitForDecodedVideo(constrained);

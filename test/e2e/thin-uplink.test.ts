@@ -10,7 +10,7 @@ import type { OutboundStat } from '../../client/src/debug-hooks.ts';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
-import { startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { openGrantLink, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 
@@ -53,7 +53,7 @@ describe(`the officer’s uplink carries ${RATE_KBIT} kbit/s`, () => {
     const incidentId = relay.services.live.all()[0]!.incident.id;
     clinicianBrowser = await launchBrowser({ args: [secureOrigin] });
     clinician = await clinicianBrowser.page(relay.url);
-    await clinician.goto((await grant(relay, incidentId, { permissions: ['view'] })).link);
+    await openGrantLink(clinician, (await grant(relay, incidentId, { permissions: ['view'] })).link);
     await waitForState(clinician, 'joined');
     await waitForDecodedVideo(clinician);
   }, 120_000);

@@ -9,7 +9,7 @@ import { turnPassword } from '../../signaling/turn/turn-credentials.ts';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { startCoturn, type TestCoturn } from '../helpers/coturn.ts';
-import { startStreaming, waitForDecodedVideo } from '../helpers/pages.ts';
+import { openGrantLink, startStreaming, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { endGrants, grant, joinWith } from '../helpers/scenario.ts';
 import { tryAllocate } from '../helpers/turn-client.ts';
@@ -72,7 +72,7 @@ describe('media through TURN (real coturn)', () => {
     await endGrants(relay, incidentId);
     const granted = await grant(relay, incidentId, { permissions: ['view'] });
     const clinician = await browser.page(relay.url);
-    await clinician.goto(`${granted.link}&relay=1`);
+    await openGrantLink(clinician, `${granted.link}&relay=1`);
     await waitForState(clinician, 'joined');
     const video = await waitForDecodedVideo(clinician, 20_000);
     expect(video.framesDecoded).toBeGreaterThan(0);

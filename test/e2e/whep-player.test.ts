@@ -1,13 +1,14 @@
 // WHEP playback in Chromium acting as a plain WHEP player (RTCPeerConnection + fetch, no
-// Sightline code): a clinician's viewing token is the Bearer token; revoking the grant closes
-// the session at once, and a grant's expiry ends it too.
+// Sightline code): a player device an admin registered to the clinician is the Bearer token (a
+// link's viewing token is refused); revoking the grant closes the session at once, and a grant's
+// expiry ends it too.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { startStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
-import { grant, storedGrant } from '../helpers/scenario.ts';
+import { grant, registerPlayer, storedGrant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
 
 /** Starts a WHEP session from the page; returns the HTTP status and the resource URL. */
@@ -61,11 +62,16 @@ describe('WHEP playback in Chromium', () => {
     await relay?.close();
   });
 
-  it('a viewing token plays over WHEP; revoking the grant closes the session', async () => {
+  it('a player registered to the clinician plays their grant over WHEP, a viewing token does not; revoking the grant closes the session', async () => {
     const granted = await grant(relay, incidentId, { permissions: ['view'] });
+    const playerKey = await registerPlayer(relay);
     const player = await browser.page(relay.url);
     await player.goto(`${relay.url}/index.html`);
-    const started = await startPlayer(player, incidentId, granted.token);
+    // The link's viewing token alone is useless here: a grant is redeemed by its clinician.
+    const leaked = await startPlayer(player, incidentId, granted.token);
+    expect(leaked.status).toBe(401);
+    expect(JSON.parse(leaked.body)).toMatchObject({ error: { code: 'DEVICE_LOGIN_FAILED' } });
+    const started = await startPlayer(player, incidentId, playerKey);
     expect(started.status, started.body).toBe(201);
     expect(started.location).toMatch(/^\/whep\/resource\//);
     const playing = await until(async () => {
@@ -86,10 +92,10 @@ describe('WHEP playback in Chromium', () => {
     const frozen = (await playerStats(player)).framesDecoded;
     await player.waitForTimeout(1000);
     expect((await playerStats(player)).framesDecoded - frozen).toBeLessThanOrEqual(2);
-    expect((await fetch(`${relay.url}${started.location}`, { method: 'DELETE', headers: { authorization: `Bearer ${granted.token}` } })).status).toBe(404);
-    const again = await startPlayer(player, incidentId, granted.token);
-    expect(again.status).toBe(401);
-    expect(JSON.parse(again.body)).toMatchObject({ error: { code: 'TOKEN_REVOKED' } });
+    expect((await fetch(`${relay.url}${started.location}`, { method: 'DELETE', headers: { authorization: `Bearer ${playerKey}` } })).status).toBe(404);
+    const again = await startPlayer(player, incidentId, playerKey);
+    expect(again.status).toBe(404);
+    expect(JSON.parse(again.body)).toMatchObject({ error: { code: 'GRANT_NOT_FOUND' } });
     console.log(JSON.stringify({ whepFramesDecoded: playing.framesDecoded, whepRevokeToCutMs: Math.round(cutMs) }));
   });
 
@@ -98,7 +104,7 @@ describe('WHEP playback in Chromium', () => {
     const short = await storedGrant(relay, { incidentId, clinicianId: DEMO.clinicianOffCall.id, expiresAt, permissions: ['view'] });
     const player = await browser.page(relay.url);
     await player.goto(`${relay.url}/index.html`);
-    expect((await startPlayer(player, incidentId, short.token)).status).toBe(201);
+    expect((await startPlayer(player, incidentId, await registerPlayer(relay, DEMO.clinicianOffCall.id))).status).toBe(201);
     await until(async () => (await playerStats(player)).framesDecoded > 0, 20_000, 'WHEP frames');
     const live = relay.services.live.get(incidentId)!;
     await until(() => !live.participants().some((p) => p.grantId === short.grantId), 10_000, 'the WHEP seat to end at expiry');
@@ -107,13 +113,14 @@ describe('WHEP playback in Chromium', () => {
     const granted = await grant(relay, incidentId, { permissions: ['view'] });
     const second = await browser.page(relay.url);
     await second.goto(`${relay.url}/index.html`);
-    const started = await startPlayer(second, incidentId, granted.token);
+    const secondKey = await registerPlayer(relay);
+    const started = await startPlayer(second, incidentId, secondKey);
     await until(async () => (await playerStats(second)).framesDecoded > 0, 20_000, 'WHEP frames');
-    // The resource takes only the viewing token that created the session.
+    // The resource takes only the credential that created the session.
     const anonymous = await fetch(`${relay.url}${started.location}`, { method: 'DELETE' });
     expect(anonymous.status).toBe(401);
     expect(live.participants().some((p) => p.grantId === granted.grantId)).toBe(true);
-    expect((await fetch(`${relay.url}${started.location}`, { method: 'DELETE', headers: { authorization: `Bearer ${granted.token}` } })).status).toBe(200);
+    expect((await fetch(`${relay.url}${started.location}`, { method: 'DELETE', headers: { authorization: `Bearer ${secondKey}` } })).status).toBe(200);
     expect(live.participants().some((p) => p.grantId === granted.grantId)).toBe(false);
     const audit = await relay.services.audit.log.entries();
     expect(audit.some((e) => e.action === 'join' && e.outcome === 'allowed' && e.detail?.via === 'whep')).toBe(true);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
-import { stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { openGrantLink, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
@@ -44,7 +44,7 @@ describe('WHIP interop: simple-whip-client → relay → clinician in Chromium',
 
     const granted = await grant(relay, live.incident.id, { permissions: ['view'] });
     const clinician = await browser.page(relay.url);
-    await clinician.goto(granted.link);
+    await openGrantLink(clinician, granted.link);
     await waitForState(clinician, 'joined');
     const video = await waitForDecodedVideo(clinician, 20_000);
     expect(video.framesDecoded).toBeGreaterThan(0);

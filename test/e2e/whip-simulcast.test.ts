@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { waitForDecodedVideo } from '../helpers/pages.ts';
+import { openGrantLink, waitForDecodedVideo } from '../helpers/pages.ts';
 import { startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 
@@ -83,7 +83,7 @@ describe('simulcast over WHIP', () => {
     expect(rids.sort()).toEqual(['f', 'h', 'q']);
 
     const viewer = await browser.page(relay.url);
-    await viewer.goto((await grant(relay, incident.incident.id, { permissions: ['view'] })).link);
+    await openGrantLink(viewer, (await grant(relay, incident.incident.id, { permissions: ['view'] })).link);
     await waitForState(viewer, 'joined');
     await waitForDecodedVideo(viewer);
     // The clinician's layer follows its own downlink estimate, which ramps up from the start rate.

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, pageState, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
+import { openGrantLink, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
@@ -29,7 +29,7 @@ describe('worker failure during a live incident, in Chromium', () => {
     const incidentId = relay.services.live.all()[0]!.incident.id;
     const { link } = await grant(relay, incidentId, { permissions: ['view', 'talk'] });
     const clinician = await browser.page(relay.url);
-    await clinician.goto(link);
+    await openGrantLink(clinician, link);
     await waitForState(clinician, 'joined');
     await waitForDecodedVideo(clinician);
 

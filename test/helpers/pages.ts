@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import type { MediaStats } from '../../client/src/debug-hooks.ts';
 import { delayBetween } from '../../client/src/playout-guard.ts';
 import { waitForState } from './browser.ts';
+import { DEMO } from './relay.ts';
 
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.getByTestId('login-username').fill(username);
@@ -49,4 +50,31 @@ export async function startStreaming(page: Page, origin: string, username: strin
 export async function stopStreaming(page: Page): Promise<void> {
   await page.getByTestId('stop').click();
   await page.getByTestId('confirm-end-confirm').click();
+}
+
+/** The demo user a viewing token names (its `sub`). */
+function clinicianOfLink(link: string): { username: string; password: string } {
+  const token = new URLSearchParams(new URL(link).hash.slice(1)).get('token') ?? '';
+  const sub = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as { sub?: string }).sub;
+  const who = Object.values(DEMO).find((user) => user.id === sub);
+  if (!who) throw new Error(`no demo account for the clinician ${sub} the link names`);
+  return who;
+}
+
+/**
+ * Opens a grant link as its clinician does: the page asks them to sign in (unless this browser
+ * already is), then joins. Resolves once the page is joining, joined or refused.
+ */
+export async function openGrantLink(page: Page, link: string): Promise<void> {
+  const who = clinicianOfLink(link);
+  await page.goto(link);
+  const settled = () =>
+    page.waitForFunction(() => {
+      const state = window.sightline?.state ?? '';
+      return state === 'signin' || state === 'joining' || state === 'joined' || state.startsWith('error:');
+    }, undefined, { timeout: 20_000 });
+  await settled();
+  if ((await page.evaluate(() => window.sightline.state)) !== 'signin') return;
+  await signIn(page, who.username, who.password);
+  await page.waitForFunction(() => window.sightline?.state !== 'signin', undefined, { timeout: 20_000 });
 }

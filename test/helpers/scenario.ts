@@ -1,4 +1,6 @@
 // Common steps of the live path, driven over the real protocol.
+import { randomBytes } from 'node:crypto';
+import { costOf, hashSecret } from '../../signaling/identity/passwords.ts';
 import type { GrantResponse } from '../../signaling/protocol/http.ts';
 import type { TestRelay } from './relay.ts';
 import { DEMO } from './relay.ts';
@@ -54,9 +56,40 @@ export async function endGrants(relay: TestRelay, incidentId: string, clinicianI
   for (const g of await relay.services.grants.list({ incidentId, clinicianId, activeOnly: true })) await relay.services.grants.revoke(g.id, 'test', 'GRANT_REVOKED');
 }
 
-export async function joinWith(relay: TestRelay, incidentId: string, grantToken: string) {
+/**
+ * A session of the clinician a viewing token names (a link is redeemed only by them, signed in).
+ * Minted in the relay's own session store: the sign-in itself is tested elsewhere.
+ */
+export async function clinicianSession(relay: TestRelay, grantToken: string): Promise<string> {
+  const [, payload] = grantToken.split('.');
+  const clinicianId = (JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as { sub?: string }).sub;
+  if (!clinicianId) throw new Error('the token names no clinician');
+  const minted = mintedSessions.get(relay) ?? new Map<string, string>();
+  mintedSessions.set(relay, minted);
+  const kept = minted.get(clinicianId);
+  if (kept && (await relay.services.sessions.touch(kept).then(() => true, () => false))) return kept;
+  const token = await relay.services.sessions.create(clinicianId);
+  minted.set(clinicianId, token);
+  return token;
+}
+
+/** One session per relay and clinician, kept while it lives. */
+const mintedSessions = new WeakMap<TestRelay, Map<string, string>>();
+
+/** Signs out the sessions `clinicianSession` made on this relay (for tests that count sessions). */
+export async function endClinicianSessions(relay: TestRelay): Promise<void> {
+  for (const token of mintedSessions.get(relay)?.values() ?? []) await relay.services.sessions.end(token);
+  mintedSessions.delete(relay);
+}
+
+/**
+ * Joins with a viewing token as the clinician it names; `as` joins with someone else's session
+ * instead, or with none (null), to test refusals.
+ */
+export async function joinWith(relay: TestRelay, incidentId: string, grantToken: string, as?: string | null) {
   const socket = await TestSocket.open(relay.wsUrl);
-  const reply = await socket.send('join', { incidentId, grantToken, rtpCapabilities: await capabilities(relay) });
+  const session = as === null ? undefined : (as ?? (await clinicianSession(relay, grantToken).catch(() => undefined)));
+  const reply = await socket.send('join', { incidentId, grantToken, ...(session ? { session } : {}), rtpCapabilities: await capabilities(relay) });
   return { socket, reply };
 }
 
@@ -94,4 +127,12 @@ export async function signedInSocket(relay: TestRelay, who: { username: string; 
   const socket = await TestSocket.open(relay.wsUrl);
   await socket.request('auth', { token });
   return { socket, token };
+}
+
+/** A WHEP player device registered to a clinician (as an admin would); returns its Bearer credential `<id>:<key>`. */
+export async function registerPlayer(relay: TestRelay, clinicianId: string = DEMO.clinician.id): Promise<string> {
+  const id = `player-${randomBytes(4).toString('hex')}`;
+  const key = randomBytes(24).toString('base64url');
+  await relay.services.directory.createPlayer({ id, clinicianId, keyHash: await hashSecret(key, costOf(relay.services.config.PASSWORD_HASH_LOG2N)) });
+  return `${id}:${key}`;
 }

@@ -1,9 +1,12 @@
-// WHEP playback: a clinician's viewing token as a Bearer token on POST /whep/<incidentId>. The
-// same admission as a signalling `join` (admission/admit-viewer.ts), then a
+// WHEP playback: a player device an admin registered to a clinician, its credential
+// (`<playerId>:<key>`) as the Bearer token on POST /whep/<incidentId>, plays that clinician's
+// active grant on the incident. The same admission checks as a signalling `join`
+// (admission/admit-viewer.ts), then a
 // receive transport with consumers of the camera streams, answered as sendonly m-lines. The
 // session ends with the grant: at its expiry, or at once when it is revoked.
 import type { FastifyRequest } from 'fastify';
-import { admitViewer, refuseAdmission, type AdmissionContext } from '../../admission/admit-viewer.ts';
+import { admitPlayer, refuseAdmission, type AdmissionContext } from '../../admission/admit-viewer.ts';
+import { whepPlayer } from './whep-auth.ts';
 import { auditSeatTakeover, auditViewerJoined } from '../../admission/seat-audit.ts';
 import { SightlineError } from '../../errors.ts';
 import { bearerToken, requestSource } from '../../http/request-auth.ts';
@@ -24,7 +27,8 @@ export async function play(
 ): Promise<{ session: HttpMediaSession; answer: string; iceUserId: string; iceNotAfter: number | null }> {
   const context: AdmissionContext = { source: requestSource(services, request), via: 'whep' };
   const token = bearerToken(request);
-  const admitted = await admitViewer(services, token, incidentId, context);
+  const player = await whepPlayer(services, token, incidentId, context);
+  const admitted = await admitPlayer(services, player, incidentId, context);
   const { clinician, grant, live, actor } = admitted;
   if (!admitted.permissions.has('view')) {
     return refuseAdmission(services.audit, 'join', context, new SightlineError('PERMISSION_DENIED'), { actor, incidentId, grantId: grant.id, userId: clinician.id });
@@ -44,7 +48,7 @@ export async function play(
   try {
     const peer = await live.room.addPeerWithPayloadTypes(session.peerId, routerCodecs as never);
     const { recvTransport, consumers, replaced } = await live.add(
-      { info: participantInfo(session.peerId, clinician), isOfficer: false, grantId: grant.id, permissions: seat.permissions, rtpCapabilities: capabilities, channel: session },
+      { info: participantInfo(session.peerId, clinician, `WHEP player ${player.deviceId}`), isOfficer: false, grantId: grant.id, permissions: seat.permissions, rtpCapabilities: capabilities, channel: session },
       { send: false, recv: true },
       peer,
     );

@@ -27,6 +27,6 @@ export function assertNotInIncident(connection: SignalingConnection): void {
   if (connection.incident) throw new SightlineError('ALREADY_JOINED');
 }
 
-export function participantInfo(peerId: string, user: User): import('../../protocol/messages.ts').ParticipantInfo {
-  return { peerId, userId: user.id, name: user.name, role: user.role, agencyId: user.agencyId };
+export function participantInfo(peerId: string, user: User, device?: string): import('../../protocol/messages.ts').ParticipantInfo {
+  return { peerId, userId: user.id, name: user.name, role: user.role, agencyId: user.agencyId, ...(device ? { device } : {}) };
 }

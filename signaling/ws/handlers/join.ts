@@ -7,7 +7,8 @@ import type { Handler } from './context.ts';
 import { addViewer } from './viewer-join.ts';
 
 /**
- * A clinician joins with a viewing token, in one round trip: the reply carries the transports
+ * A clinician joins with a viewing token and their own session (the link works only for the
+ * clinician it names), in one round trip: the reply carries the transports
  * and paused consumers of the live camera streams. Admission (admission/admit-viewer.ts) checks
  * the token and its grant; access ends by itself when the grant expires.
  */
@@ -18,7 +19,7 @@ export const join: Handler<'join'> = async (connection, message) => {
   if (connection.incident || connection.user || connection.viewer) {
     return refuseAdmission(services.audit, 'join', context, new SightlineError('ALREADY_JOINED'), { actor: connection.actor, incidentId });
   }
-  const seat = await admitViewer(services, message.grantToken, incidentId, context);
+  const seat = await admitViewer(services, { token: message.grantToken, session: message.session }, incidentId, context);
   const { clinician, grant, permissions } = seat;
   // The seat first, then its audit entry: "joined" is written only for access that exists. Its
   // consumers are paused, so nothing is seen or heard before the entry is written; if it cannot

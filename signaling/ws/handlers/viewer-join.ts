@@ -1,5 +1,6 @@
 // Shared by `join` (clinician, viewing token) and `watch` (supervisor, session): add a viewer
 // to a live incident and build the one-round-trip reply.
+import { deviceLabel } from '../../identity/device-label.ts';
 import { SightlineError } from '../../errors.ts';
 import type { User } from '../../identity/directory.ts';
 import type { LiveIncident } from '../../live/live-incident.ts';
@@ -14,7 +15,7 @@ export async function addViewer(
   viewer: { user: User; permissions: Set<Permission>; grantId: string | null; expiresAt: number | null },
   rtpCapabilities: unknown,
 ): Promise<{ reply: ResponseData['join']; replaced: ParticipantInfo | null }> {
-  const you = participantInfo(connection.peerId, viewer.user);
+  const you = participantInfo(connection.peerId, viewer.user, deviceLabel(connection.source.userAgent));
   const { recvTransport, sendTransport, consumers, replaced } = await live.add(
     {
       info: you,

@@ -2,7 +2,7 @@
 // server cannot take, and a free-form media object too deep for mediasoup to read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelay, type TestRelay } from '../../helpers/relay.ts';
-import { capabilities, goLive, grant } from '../../helpers/scenario.ts';
+import { capabilities, clinicianSession, goLive, grant } from '../../helpers/scenario.ts';
 import { offerSdp } from '../../helpers/sdp-offers.ts';
 import { TestSocket } from '../../helpers/ws-client.ts';
 
@@ -42,10 +42,10 @@ describe('media errors keep their codes', () => {
   it('a join with 2,500-deep rtpCapabilities is MESSAGE_MALFORMED, and the socket can still join', async () => {
     const granted = await grant(relay, live.incidentId, { permissions: ['view'] });
     const socket = await TestSocket.open(relay.wsUrl);
-    const deep = await socket.send('join', { incidentId: live.incidentId, grantToken: granted.token, rtpCapabilities: nested(2500) });
+    const deep = await socket.send('join', { incidentId: live.incidentId, grantToken: granted.token, session: await clinicianSession(relay, granted.token), rtpCapabilities: nested(2500) });
     expect(deep).toMatchObject({ ok: false, error: { code: 'MESSAGE_MALFORMED' } });
     expect(deep.ok || deep.error.message).toContain('rtpCapabilities');
-    const joined = await socket.send('join', { incidentId: live.incidentId, grantToken: granted.token, rtpCapabilities: await capabilities(relay) });
+    const joined = await socket.send('join', { incidentId: live.incidentId, grantToken: granted.token, session: await clinicianSession(relay, granted.token), rtpCapabilities: await capabilities(relay) });
     expect(joined.ok).toBe(true);
     socket.close();
   });

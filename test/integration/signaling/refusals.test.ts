@@ -2,7 +2,7 @@ import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIEWING_AUDIENCE } from '../../../signaling/tokens/viewing-token.ts';
 import { DEMO, startRelay, type TestRelay } from '../../helpers/relay.ts';
-import { capabilities, goLive, grant, joinWith, storedGrant } from '../../helpers/scenario.ts';
+import { capabilities, clinicianSession, goLive, grant, joinWith, storedGrant } from '../../helpers/scenario.ts';
 import { TestSocket } from '../../helpers/ws-client.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -89,7 +89,7 @@ describe('refused viewing tokens get distinct codes and leave the socket usable'
     const granted = await grant(relay, incidentId, { permissions: ['view'] });
     const { socket, reply } = await joinWith(relay, incidentId, granted.token);
     expect(reply.ok).toBe(true);
-    const again = await socket.send('join', { incidentId, grantToken: granted.token, rtpCapabilities: await capabilities(relay) });
+    const again = await socket.send('join', { incidentId, grantToken: granted.token, session: await clinicianSession(relay, granted.token), rtpCapabilities: await capabilities(relay) });
     expect(again).toMatchObject({ ok: false, error: { code: 'ALREADY_JOINED' } });
     socket.close();
   });

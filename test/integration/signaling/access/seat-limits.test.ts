@@ -4,7 +4,7 @@
 // ports run out, keeping a reserve so an officer can still start.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
-import { capabilities, goLive, grant, joinWith, signedInSocket } from '../../../helpers/scenario.ts';
+import { capabilities, clinicianSession, goLive, grant, joinWith, signedInSocket } from '../../../helpers/scenario.ts';
 import { until } from '../../../helpers/until.ts';
 import { FAKE_RTP, TestSocket } from '../../../helpers/ws-client.ts';
 
@@ -118,7 +118,7 @@ describe('node port capacity', () => {
     // reconnecting: 20 ports in use now, a clinician with talk takes two and the watcher one.
     for (let i = 0; i < 5; i++) watchers.shift()!.close();
     await until(() => relay.services.media.ports.inUse <= 15, 2000, 'five viewers’ ports to be released');
-    expect(await clinician.send('join', { incidentId: live.incidentId, grantToken: granted.token, rtpCapabilities: await capabilities(relay) })).toMatchObject({ ok: true });
+    expect(await clinician.send('join', { incidentId: live.incidentId, grantToken: granted.token, session: await clinicianSession(relay, granted.token), rtpCapabilities: await capabilities(relay) })).toMatchObject({ ok: true });
     expect(await watchers.at(-1)!.send('watch', { incidentId: live.incidentId, rtpCapabilities: await capabilities(relay) })).toMatchObject({ ok: true });
     for (const s of [...watchers, clinician, live.socket, second.socket]) s.close();
   });

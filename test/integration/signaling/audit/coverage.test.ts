@@ -13,7 +13,7 @@ import type { GrantResponse, LoginResponse } from '../../../../signaling/protoco
 import { VIEWING_AUDIENCE } from '../../../../signaling/tokens/viewing-token.ts';
 import { startRedis, type TestRedis } from '../../../helpers/redis-server.ts';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
-import { capabilities, storedGrant } from '../../../helpers/scenario.ts';
+import { capabilities, clinicianSession, endClinicianSessions, storedGrant } from '../../../helpers/scenario.ts';
 import { NORTH, writeTwoAgencySeed } from '../../../helpers/seed.ts';
 import { until } from '../../../helpers/until.ts';
 import { FAKE_RTP, TestSocket } from '../../../helpers/ws-client.ts';
@@ -215,7 +215,7 @@ describe.each(['file', 'redis'] as const)('audit coverage (%s store)', (store) =
     intruder.close();
 
     const clinician = await socket();
-    const joined = await one(async () => clinician.request('join', { incidentId, grantToken: grant.token, rtpCapabilities: await capabilities(relay) }));
+    const joined = await one(async () => clinician.request('join', { incidentId, grantToken: grant.token, session: await clinicianSession(relay, grant.token), rtpCapabilities: await capabilities(relay) }));
     expect(joined.entry).toMatchObject({
       action: 'join',
       outcome: 'allowed',
@@ -251,7 +251,7 @@ describe.each(['file', 'redis'] as const)('audit coverage (%s store)', (store) =
     const issued = await storedGrant(relay, { incidentId, clinicianId: 'u-clin-silva', permissions: ['view'], expiresAt: Date.now() + 1500 });
     const token = issued.token;
     const viewer = await socket();
-    await one(async () => viewer.request('join', { incidentId, grantToken: token, rtpCapabilities: await capabilities(relay) }));
+    await one(async () => viewer.request('join', { incidentId, grantToken: token, session: await clinicianSession(relay, token), rtpCapabilities: await capabilities(relay) }));
     const expired = await one(() => viewer.notification('access.ended'));
     expect(expired.entry).toMatchObject({ action: 'grant.expire', outcome: 'info', reason: 'GRANT_EXPIRED', actor: actor.silva, target: { ...target(), grantId: issued.grantId } });
     await audited(0, async () => viewer.close());
@@ -269,7 +269,7 @@ describe.each(['file', 'redis'] as const)('audit coverage (%s store)', (store) =
       body: { clinicianId: DEMO.clinician.id, permissions: ['view'], ttlSeconds: 600 },
     });
     const viewer = await socket();
-    await one(async () => viewer.request('join', { incidentId, grantToken: granted.body.token, rtpCapabilities: await capabilities(relay) }));
+    await one(async () => viewer.request('join', { incidentId, grantToken: granted.body.token, session: await clinicianSession(relay, granted.body.token), rtpCapabilities: await capabilities(relay) }));
     const grantTarget = { ...target(), grantId: granted.body.grantId, userId: DEMO.clinician.id };
 
     const tooLong = await one(() => http('POST', `/api/grants/${granted.body.grantId}/extend`, { token: supervisorToken, body: { ttlSeconds: 7200 } }));
@@ -346,7 +346,7 @@ describe.each(['file', 'redis'] as const)('audit coverage (%s store)', (store) =
       body: { clinicianId: DEMO.clinician.id, permissions: ['view'], ttlSeconds: 600 },
     });
     const viewer = await socket();
-    await viewer.request('join', { incidentId, grantToken: viewOnly.body.token, rtpCapabilities: await capabilities(relay) });
+    await viewer.request('join', { incidentId, grantToken: viewOnly.body.token, session: await clinicianSession(relay, viewOnly.body.token), rtpCapabilities: await capabilities(relay) });
     const ended = await one(() => officer.request('incident.end'));
     expect(ended.entry).toMatchObject({ action: 'incident.end', outcome: 'allowed', reason: 'INCIDENT_ENDED', actor: actor.officer, target: target(), source: wsSource });
     await viewer.notification('access.ended');
@@ -358,6 +358,7 @@ describe.each(['file', 'redis'] as const)('audit coverage (%s store)', (store) =
     const out = await one(() => http('DELETE', '/api/session', { token: supervisorToken }));
     expect(out.entry).toMatchObject({ action: 'logout', outcome: 'info', actor: actor.supervisor, target: { userId: DEMO.supervisor.id }, source: httpSource });
 
+    await endClinicianSessions(relay); // the clinicians' own sign-ins, made for their links
     clockOffset = (relay.services.config.SESSION_IDLE_SECONDS + 1) * 1000;
     const { added } = await audited(2, () => http('GET', '/api/me', { token: officerToken }));
     const expired = added.find((e) => e.action === 'session.expire')!;

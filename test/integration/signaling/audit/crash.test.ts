@@ -56,6 +56,7 @@ async function acknowledgedFlowUntilKilled(relay: RelayProcess, kill: () => void
   const { incidentId } = await officer.request('incident.start', { rtpCapabilities: caps });
   acks.push({ what: `incident.start ${incidentId}`, found: (es) => es.some((e) => e.action === 'incident.start' && e.target.incidentId === incidentId) });
 
+  const clinicianLogin = await post(relay, '/api/session', { username: DEMO.clinician.username, password: DEMO.clinician.password });
   let supervisorLogins = 0;
   let alive = true;
   const worker = async () => {
@@ -70,7 +71,7 @@ async function acknowledgedFlowUntilKilled(relay: RelayProcess, kill: () => void
         const grantId = granted.body.grantId as string;
         acks.push({ what: `grant ${grantId}`, found: (es) => es.some((e) => e.action === 'grant.create' && e.outcome === 'allowed' && e.target.grantId === grantId) });
         const clinician = await TestSocket.open(relay.wsUrl);
-        const joined = await request(clinician, 'join', { incidentId, grantToken: granted.body.token, rtpCapabilities: caps });
+        const joined = await request(clinician, 'join', { incidentId, grantToken: granted.body.token, session: clinicianLogin.body.token, rtpCapabilities: caps });
         if (joined) acks.push({ what: `join ${grantId}`, found: (es) => es.some((e) => e.action === 'join' && e.outcome === 'allowed' && e.target.grantId === grantId) });
         clinician.close();
         // One active grant per clinician and incident: revoked, so the next round can grant again.

@@ -40,10 +40,11 @@ describe('a node killed with SIGKILL', () => {
     const onA = await camera(a, DEMO.officer);
     const onB = await camera(b, DEMO.officer2);
     const supervisor = await loginAt(b.url, DEMO.supervisor.username, DEMO.supervisor.password);
+    const clinicianSession = await loginAt(b.url, DEMO.clinician.username, DEMO.clinician.password);
     const grantOn = async (incidentId: string) =>
       (await api<{ token: string }>(b.url, 'POST', `/api/incidents/${incidentId}/grants`, { token: supervisor, body: { clinicianId: DEMO.clinician.id, permissions: ['view'], ttlSeconds: 600 } })).body.token;
     const viewerOnB = await TestSocket.open(b.wsUrl);
-    expect((await viewerOnB.send('join', { incidentId: onB.incidentId, grantToken: await grantOn(onB.incidentId), rtpCapabilities: onB.caps })).ok).toBe(true);
+    expect((await viewerOnB.send('join', { incidentId: onB.incidentId, grantToken: await grantOn(onB.incidentId), session: clinicianSession, rtpCapabilities: onB.caps })).ok).toBe(true);
     const tokenForA = await grantOn(onA.incidentId);
 
     a.child.kill('SIGKILL');
@@ -64,7 +65,7 @@ describe('a node killed with SIGKILL', () => {
     expect((await incidents()).find((i) => i.id === onA.incidentId)?.lostAt).toBeNull();
     // The grant issued before the failure still works.
     const viewerOfA = await TestSocket.open(b.wsUrl);
-    const rejoined = await viewerOfA.send('join', { incidentId: onA.incidentId, grantToken: tokenForA, rtpCapabilities: back.caps });
+    const rejoined = await viewerOfA.send('join', { incidentId: onA.incidentId, grantToken: tokenForA, session: clinicianSession, rtpCapabilities: back.caps });
     expect(rejoined).toMatchObject({ ok: true, data: { consumers: [expect.objectContaining({ kind: 'video' })] } });
     for (const s of [viewerOnB, viewerOfA, back.socket, onB.socket]) s.close();
   });

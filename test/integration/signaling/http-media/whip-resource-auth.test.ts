@@ -3,7 +3,7 @@
 // and the refusal is audited with the real caller and address, never the session's owner.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
-import { goLive, grant } from '../../../helpers/scenario.ts';
+import { goLive, grant, registerPlayer } from '../../../helpers/scenario.ts';
 import { offerSdp } from '../../../helpers/sdp-offers.ts';
 
 const DEVICE = 'Bearer cam-0001:demo-camera-key-0001';
@@ -62,17 +62,19 @@ describe('WHIP/WHEP resources take only their own credential', () => {
     expect(ended).toMatchObject({ actor: { id: DEMO.officer.id }, source: { userAgent: 'resource-auth-test' }, detail: { session: entry.detail!.session } });
   });
 
-  it('a WHEP resource takes only the viewing token that created it', async () => {
+  it('a WHEP resource takes only the player credential that created it', async () => {
     const live = await goLive(relay, DEMO.officer2);
     const granted = await grant(relay, live.incidentId, { permissions: ['view'] });
-    const other = await grant(relay, live.incidentId, { permissions: ['view'], clinicianId: DEMO.clinicianOffCall.id });
-    const played = await http('POST', `/whep/${live.incidentId}`, { 'content-type': 'application/sdp', authorization: `Bearer ${granted.token}` }, offerSdp({ direction: 'recvonly' }));
+    await grant(relay, live.incidentId, { permissions: ['view'], clinicianId: DEMO.clinicianOffCall.id });
+    const player = await registerPlayer(relay);
+    const otherPlayer = await registerPlayer(relay, DEMO.clinicianOffCall.id);
+    const played = await http('POST', `/whep/${live.incidentId}`, { 'content-type': 'application/sdp', authorization: `Bearer ${player}` }, offerSdp({ direction: 'recvonly' }));
     expect(played.status).toBe(201);
     const location = played.headers.get('location')!;
     const seated = () => relay.services.live.get(live.incidentId)!.participants().some((p) => p.grantId === granted.grantId);
 
     expect((await http('DELETE', location)).status).toBe(401);
-    const wrong = await http('DELETE', location, { authorization: `Bearer ${other.token}` });
+    const wrong = await http('DELETE', location, { authorization: `Bearer ${otherPlayer}` });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ error: { code: 'RESOURCE_CREDENTIAL_INVALID' } });
     expect(seated()).toBe(true);
@@ -81,7 +83,7 @@ describe('WHIP/WHEP resources take only their own credential', () => {
       ['u-clin-silva', 'RESOURCE_CREDENTIAL_INVALID', granted.grantId],
     ]);
 
-    expect((await http('DELETE', location, { authorization: `Bearer ${granted.token}` })).status).toBe(200);
+    expect((await http('DELETE', location, { authorization: `Bearer ${player}` })).status).toBe(200);
     expect(seated()).toBe(false);
     await live.socket.request('incident.end');
     live.socket.close();

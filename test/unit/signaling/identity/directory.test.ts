@@ -20,6 +20,7 @@ function seed(): Seed {
       { id: 'u-clin', username: 'clin.okafor', name: 'Okafor', role: 'clinician', agencyId: 'health', passwordHash: HASH, onCall: true },
     ],
     devices: [{ id: 'cam-1', officerId: 'u-off', keyHash: HASH }],
+    players: [{ id: 'player-1', clinicianId: 'u-clin', keyHash: HASH }],
     agreements: [],
   };
 }
