@@ -75,6 +75,11 @@ export const configSchema = z
 
     SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(1800).default(1800),
     SESSION_MAX_SECONDS: z.coerce.number().int().min(60).default(12 * 3600),
+    /**
+     * A second factor (authenticator app, or a recovery code) for supervisors' and admins' password
+     * sign-ins. Unset: required, except with the demo seed (whose accounts are published).
+     */
+    MFA_REQUIRED: bool.optional(),
     GRANT_MAX_TTL_SECONDS: z.coerce.number().int().min(30).default(4 * 3600),
 
     WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(1 << 20).default(16 * 1024),

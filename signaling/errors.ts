@@ -31,6 +31,8 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   OIDC_ROLE_UNMAPPED: 403,
   DEVICE_LOGIN_FAILED: 401,
   SIGN_IN_REQUIRED: 401,
+  MFA_CHALLENGE_INVALID: 401,
+  MFA_CODE_INVALID: 401,
   GRANT_NOT_YOURS: 403,
   INCIDENT_NOT_FOUND: 404,
   // A link refused because its incident ended or its sharing was withdrawn (see admit-viewer.ts).

@@ -21,6 +21,7 @@ import { GrantService } from './grants/grant-service.ts';
 import { refuseDemoCredentials, refuseDemoSeed, publishedDemoAccounts } from './identity/demo-accounts.ts';
 import { Directory } from './identity/directory.ts';
 import { LoginLockout } from './identity/login-lockout.ts';
+import { MfaSignIn } from './identity/mfa.ts';
 import { SessionStore } from './identity/sessions.ts';
 import type { IncidentHistory } from './incident-records/incident-history.ts';
 import { IncidentRepository } from './incident-records/incident-repository.ts';
@@ -45,6 +46,8 @@ export interface Services {
   directory: Directory;
   sessions: SessionStore;
   lockout: LoginLockout;
+  /** The second factor of supervisors' and admins' password sign-ins. */
+  mfa: MfaSignIn;
   keys: SigningKeys;
   media: MediaPlane;
   incidents: IncidentRepository;
@@ -272,6 +275,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     directory,
     sessions,
     lockout: new LoginLockout(store),
+    mfa: new MfaSignIn(store, directory, { required: config.MFA_REQUIRED ?? seed.demo === undefined, issuer: 'Sightline' }),
     keys,
     media,
     incidents,

@@ -2,11 +2,12 @@
 // tabs (the audit page opens without asking again); signing out in one tab signs out the others.
 // Pages need this markup: an empty <section id="signin" data-title="..."> (the form is built into
 // it, see signin-form.ts); and #account with #account-name and #signout.
-import type { LoginResponse } from '../../signaling/protocol/http.ts';
+import type { LoginResponse, MfaChallengeResponse } from '../../signaling/protocol/http.ts';
 import type { UserInfo } from '../../signaling/protocol/messages.ts';
 import { api, setAuthToken } from './api.ts';
 import { setState } from './debug-hooks.ts';
 import { SightlineError, humanMessage, toSightlineError } from './errors.ts';
+import { secondFactor } from './mfa-step.ts';
 import { buildSignInForm } from './signin-form.ts';
 import { pageLinks } from './page-links.ts';
 import { byId, el, setFlash, show } from './ui.ts';
@@ -107,10 +108,22 @@ export async function requireSession(accepted: Role | readonly Role[]): Promise<
       showError('');
       if (submit) submit.disabled = true;
       try {
-        const login = await api.post<LoginResponse>('/api/session', {
+        const answer = await api.post<LoginResponse | MfaChallengeResponse>('/api/session', {
           username: username.value.trim(),
           password: password.value,
         });
+        let login: LoginResponse;
+        if ('mfa' in answer) {
+          // Supervisors and admins: the second factor, in place of the password form.
+          form.hidden = true;
+          try {
+            login = await secondFactor(section, answer.mfa);
+          } finally {
+            form.hidden = false;
+          }
+        } else {
+          login = answer;
+        }
         if (!roles.includes(login.user.role)) {
           setAuthToken(login.token);
           await api.delete('/api/session').catch(() => undefined);

@@ -16,6 +16,7 @@ import {
   adminDeviceBody,
   adminPlayerBody,
   adminPlayerInfo,
+  userParams,
   adminDeviceInfo,
   adminUserBody,
   adminUserCreated,
@@ -79,7 +80,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const scope = administeredScope(actorOf(admin));
       if (scope === 'all') await enforce(request, admin, 'admin.user.list', { allowed: true, agreementId: null }, {}, { scope: 'all' });
       const users = await services.directory.users(scope === 'all' || scope === null ? {} : { agencyId: scope.agencyId });
-      return users.map((u) => ({ ...publicUser(u), onCall: u.onCall, sso: u.externalId !== undefined }));
+      return users.map((u) => ({ ...publicUser(u), onCall: u.onCall, sso: u.externalId !== undefined, mfa: u.mfa !== undefined }));
     },
   );
 
@@ -136,6 +137,20 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const player = await services.directory.createPlayer({ id: body.id, clinicianId: body.clinicianId, keyHash: await hashSecret(body.key, costOf(services.config.PASSWORD_HASH_LOG2N)) });
       reply.code(201);
       return { id: player.id, clinicianId: player.clinicianId };
+    },
+  );
+
+  /** A person who lost their authenticator enrols again at their next sign-in (an admin of their agency resets it). */
+  app.post(
+    '/api/admin/users/:userId/mfa/reset',
+    { ...adminOnly('admin.mfa.reset'), schema: { ...schema, summary: "Reset a person's authenticator", params: userParams, response: { 204: z.undefined().describe('reset'), ...refusals } } },
+    async (request, reply) => {
+      const admin = userOf(request);
+      const person = await services.directory.userById(request.params.userId);
+      const decision: Decision = person ? canAdministerAgency(actorOf(admin), person.agencyId) : { allowed: false, code: 'FORBIDDEN' };
+      await enforce(request, admin, 'admin.mfa.reset', decision, { userId: request.params.userId, agencyId: person?.agencyId }, { enrolled: Boolean(person?.mfa) });
+      await services.directory.setMfa(request.params.userId, null);
+      return reply.code(204).send();
     },
   );
 };

@@ -8,7 +8,19 @@ import { publicUser, type User } from '../identity/directory.ts';
 import { verifyOidcIdToken } from '../identity/oidc.ts';
 import { costOf, dummyHash, hashSecret, needsRehash, verifySecret } from '../identity/passwords.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
-import { deviceLoginBody, loginBody, loginResponse, meResponse, oidcLoginBody, type LoginResponse } from '../protocol/http.ts';
+import {
+  deviceLoginBody,
+  loginBody,
+  loginResponse,
+  meResponse,
+  mfaBody,
+  mfaChallengeResponse,
+  mfaLoginResponse,
+  oidcLoginBody,
+  type LoginResponse,
+  type MfaChallengeResponse,
+  type MfaLoginResponse,
+} from '../protocol/http.ts';
 import type { Services } from '../services.ts';
 import { refusals, SESSION } from './openapi.ts';
 import { actorOf, bearerToken, requestSource, signedIn, userOf } from './request-auth.ts';
@@ -49,8 +61,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     throw new SightlineError(code);
   };
 
-  const startSession = async (user: User, source: AuditSource, method: string, deviceId: string | null = null): Promise<LoginResponse> => {
-    await services.audit.allow({ action: 'login', actor: actorOf(user), target: { userId: user.id }, source, detail: { method, ...(deviceId ? { deviceId } : {}) } });
+  const startSession = async (user: User, source: AuditSource, method: string, deviceId: string | null = null, extra: Record<string, string | number> = {}): Promise<LoginResponse> => {
+    await services.audit.allow({ action: 'login', actor: actorOf(user), target: { userId: user.id }, source, detail: { method, ...(deviceId ? { deviceId } : {}), ...extra } });
     return {
       token: await services.sessions.create(user.id, deviceId),
       user: publicUser(user),
@@ -60,7 +72,10 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 
   const signIn = (summary: string) => ({ tags: ['session'], summary, response: { 200: loginResponse, ...refusals } });
 
-  app.post('/api/session', { config: rateLimit, schema: { ...signIn('Sign in with a password'), body: loginBody } }, async (request): Promise<LoginResponse> => {
+  app.post(
+    '/api/session',
+    { config: rateLimit, schema: { tags: ['session'], summary: 'Sign in with a password (supervisors and admins then answer a second factor)', body: loginBody, response: { 200: z.union([loginResponse, mfaChallengeResponse]), ...refusals } } },
+    async (request): Promise<LoginResponse | MfaChallengeResponse> => {
     const { username, password } = request.body;
     const source = requestSource(services, request);
     const user = await services.directory.userByUsername(username);
@@ -74,9 +89,33 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       return deny(source, locked ? 'ACCOUNT_LOCKED' : 'LOGIN_FAILED', user, locked ? { ...detail, lockedNow: true } : detail);
     }
     await services.lockout.recordSuccess(username);
-    const session = await startSession(user, source, 'password');
     await upgrade(user.passwordHash!, password, (hash) => services.directory.setPasswordHash(user.id, hash));
-    return session;
+    // Supervisors and admins also answer with their authenticator (or enrol one now).
+    if (services.mfa.requiredFor(user)) return { mfa: await services.mfa.begin(user) };
+    return startSession(user, source, 'password');
+  });
+
+  /** The second step of a sign-in that needs it: a code from the authenticator app, or a recovery code. */
+  app.post('/api/session/mfa', { config: rateLimit, schema: { tags: ['session'], summary: 'Complete a sign-in with a second factor', body: mfaBody, response: { 200: mfaLoginResponse, ...refusals } } }, async (request): Promise<MfaLoginResponse> => {
+    const source = requestSource(services, request);
+    let done;
+    try {
+      done = await services.mfa.complete(request.body.challenge, request.body.code);
+    } catch (error) {
+      const user = (error as { user?: User }).user;
+      if (error instanceof SightlineError && error.code === 'MFA_CODE_INVALID' && user) {
+        // Wrong codes count toward the account's lockout like wrong passwords.
+        const locked = await services.lockout.recordFailure(user.username);
+        if (locked) await services.sessions.endAllFor(user.id, 'locked');
+        return deny(source, locked ? 'ACCOUNT_LOCKED' : 'MFA_CODE_INVALID', user, locked ? { lockedNow: true } : {}, 'mfa.verify');
+      }
+      if (error instanceof SightlineError) return deny(source, error.code, undefined, {}, 'mfa.verify');
+      throw error;
+    }
+    const { user, method, recoveryCodes, recoveryLeft } = done;
+    if (recoveryCodes) await services.audit.allow({ action: 'mfa.enrol', actor: actorOf(user), target: { userId: user.id }, source, detail: { factor: 'totp' } });
+    const session = await startSession(user, source, method === 'totp' ? 'password+totp' : 'password+recovery-code', null, recoveryLeft === null ? {} : { recoveryLeft });
+    return { ...session, recoveryCodes, recoveryLeft };
   });
 
   /** A camera signs in with its device credential and acts for the officer it is registered to. */
@@ -97,10 +136,11 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     const { agencyId, idToken } = request.body;
     const source = requestSource(services, request);
     try {
-      const user = await verifyOidcIdToken(services.directory, agencyId, idToken, (changed) =>
+      const { user, assurance } = await verifyOidcIdToken(services.directory, agencyId, idToken, (changed) =>
         services.bus.publish({ type: 'access.narrowed', reason: 'role.changed' }).then(() => void changed),
       );
-      return await startSession(user, source, 'oidc');
+      // The provider's own second factor: how it says it authenticated the person, on record.
+      return await startSession(user, source, 'oidc', null, { ...(assurance.amr ? { amr: assurance.amr } : {}), ...(assurance.acr ? { acr: assurance.acr } : {}) });
     } catch (error) {
       if (error instanceof SightlineError && error.code !== 'AUDIT_UNAVAILABLE') return deny(source, error.code, undefined, { agencyId: agencyId.slice(0, 64) });
       throw error;

@@ -36,6 +36,8 @@ const userSchema = z.object({
   /** The identity provider's subject, for OIDC sign-in. */
   externalId: z.string().optional(),
   onCall: z.boolean().default(false),
+  /** The second factor, once enrolled: the authenticator's secret, hashes of unused recovery codes, the last time step used. */
+  mfa: z.object({ totpSecret: z.string(), recoveryHashes: z.array(z.string()), enrolledAt: z.number(), lastStep: z.number() }).optional(),
 });
 const deviceSchema = z.object({ id: z.string().min(1), officerId: z.string().min(1), keyHash: z.string().startsWith('scrypt$') });
 /** A WHEP player an admin registered to a clinician: the only way to play a grant without the browser. */
@@ -162,6 +164,11 @@ export class Directory {
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
     const user = await this.#users.get(userId);
     if (user) await this.#users.put(userId, { ...user, passwordHash });
+  }
+
+  /** Stores a person's second factor, or (null) removes it so that they enrol again. */
+  async setMfa(userId: string, mfa: NonNullable<User['mfa']> | null): Promise<void> {
+    await this.#users.update(userId, ({ mfa: _old, ...user }) => (mfa ? { ...user, mfa } : user));
   }
 
   async setDeviceKeyHash(deviceId: string, keyHash: string): Promise<void> {

@@ -23,8 +23,33 @@ export function mappedRole(payload: JWTPayload, settings: Pick<OidcSettings, 'ro
   return undefined;
 }
 
-/** `onRoleChanged` runs when a known person comes back with another role (their live seats are then re-checked). */
-export async function verifyOidcIdToken(directory: Directory, agencyId: string, idToken: string, onRoleChanged?: (user: User) => Promise<void>): Promise<User> {
+/** How the provider says it authenticated the person (its `amr` methods, e.g. `pwd otp`, and `acr` level), for the audit trail. */
+export interface OidcAssurance {
+  amr: string | null;
+  acr: string | null;
+}
+
+const assuranceOf = (payload: JWTPayload): OidcAssurance => ({
+  amr: Array.isArray(payload.amr) ? payload.amr.filter((m): m is string => typeof m === 'string').join(' ').slice(0, 120) || null : null,
+  acr: typeof payload.acr === 'string' ? payload.acr.slice(0, 120) : null,
+});
+
+/**
+ * The person an ID token names, and how the provider authenticated them (OIDC sign-ins rely on the
+ * provider's own second factor). `onRoleChanged` runs when a known person comes back with another
+ * role (their live seats are then re-checked).
+ */
+export async function verifyOidcIdToken(
+  directory: Directory,
+  agencyId: string,
+  idToken: string,
+  onRoleChanged?: (user: User) => Promise<void>,
+): Promise<{ user: User; assurance: OidcAssurance }> {
+  const { user, payload } = await personOf(directory, agencyId, idToken, onRoleChanged);
+  return { user, assurance: assuranceOf(payload) };
+}
+
+async function personOf(directory: Directory, agencyId: string, idToken: string, onRoleChanged?: (user: User) => Promise<void>): Promise<{ user: User; payload: JWTPayload }> {
   const agency = await directory.agency(agencyId);
   if (!agency?.oidc) throw new SightlineError('OIDC_NOT_CONFIGURED');
   const settings = agency.oidc;
@@ -44,14 +69,14 @@ export async function verifyOidcIdToken(directory: Directory, agencyId: string, 
   const subject = payload.sub!;
   const existing = await directory.userByExternalId(agencyId, subject);
   if (existing) {
-    if (existing.role === role) return existing;
+    if (existing.role === role) return { user: existing, payload };
     const updated = await directory.updateUser({ ...existing, role });
     await onRoleChanged?.(updated);
-    return updated;
+    return { user: updated, payload };
   }
   const name = typeof payload.name === 'string' ? payload.name : typeof payload.preferred_username === 'string' ? payload.preferred_username : subject;
   const login = typeof payload.preferred_username === 'string' ? payload.preferred_username : subject;
-  return directory.createUser({
+  const user = await directory.createUser({
     id: `oidc-${agencyId}-${createHash('sha256').update(subject).digest('hex').slice(0, 16)}`,
     username: `${login}@${agencyId}`.toLowerCase().slice(0, 120),
     name: name.slice(0, 120),
@@ -60,4 +85,5 @@ export async function verifyOidcIdToken(directory: Directory, agencyId: string, 
     externalId: subject,
     onCall: false,
   });
+  return { user, payload };
 }

@@ -6,6 +6,9 @@ import type { ClientMessageType } from './messages.ts';
 
 export const AUDIT_ACTIONS = {
   login: 'Sign-in',
+  'mfa.enrol': 'Authenticator enrolled',
+  'mfa.verify': 'Second factor checked',
+  'admin.mfa.reset': 'Authenticator reset by an admin',
   logout: 'Sign-out',
   'session.expire': 'Session timed out',
   'signalling.auth': 'Signalling sign-in',

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   TOKEN_CLAIMS_INVALID: 'The viewing token is missing required claims.',
   TOKEN_INCIDENT_MISMATCH: 'The viewing token is for a different incident.',
   TOKEN_REVOKED: 'The viewing token has been revoked.',
+  MFA_CHALLENGE_INVALID: 'This sign-in step has expired or was already used: sign in again with your password.',
+  MFA_CODE_INVALID: 'That code is not right. Enter the code your authenticator app shows now, or a recovery code.',
   SIGN_IN_REQUIRED: 'Sign in as the clinician this access was granted to before opening the link.',
   GRANT_NOT_YOURS: 'This access was granted to another clinician: a link works only for the person it names.',
 

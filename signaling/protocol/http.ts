@@ -14,6 +14,7 @@ export const incidentParams = z.object({ incidentId: pathId });
 export const grantParams = z.object({ grantId: pathId });
 export const agreementParams = z.object({ agreementId: pathId });
 export const agencyParams = z.object({ agencyId: pathId });
+export const userParams = z.object({ userId: pathId });
 
 /** PUT /api/agencies/:agencyId/recording: an agency's admin (or a platform admin) switches recording. */
 export const recordingSwitchBody = z.strictObject({ enabled: z.boolean() });
@@ -43,6 +44,26 @@ export const loginResponse = z.object({
   idleTimeoutSeconds: z.number().int(),
 });
 export type LoginResponse = z.infer<typeof loginResponse>;
+
+/** POST /api/session when a second factor is needed: answer with POST /api/session/mfa. */
+export const mfaChallengeResponse = z.object({
+  mfa: z.object({
+    challenge: z.string().describe('send back with the code; valid for 5 minutes and 5 tries'),
+    enrol: z
+      .object({ secret: z.string().describe('base32, for typing into an authenticator app'), uri: z.string().describe('otpauth:// address (QR code)') })
+      .nullable()
+      .describe('set when the person has no authenticator yet: add it, then answer with its code'),
+  }),
+});
+export type MfaChallengeResponse = z.infer<typeof mfaChallengeResponse>;
+/** POST /api/session/mfa */
+export const mfaBody = z.strictObject({ challenge: z.string().min(1).max(128), code: z.string().min(1).max(32) });
+/** A sign-in completed with a second factor; `recoveryCodes` once, when this step enrolled the person. */
+export const mfaLoginResponse = loginResponse.extend({
+  recoveryCodes: z.array(z.string()).nullable().describe('shown once: each signs in once without the authenticator'),
+  recoveryLeft: z.number().int().nullable().describe('recovery codes left, after using one'),
+});
+export type MfaLoginResponse = z.infer<typeof mfaLoginResponse>;
 
 /** GET /api/me */
 export const meResponse = z.object({ user: userInfo });
@@ -148,7 +169,7 @@ export const adminDeviceBody = z.strictObject({
   key: z.string().min(24).max(256),
 });
 /** A user as the administration console lists them (`sso`: signs in through the agency's provider). */
-export const adminUserInfo = userInfo.extend({ onCall: z.boolean(), sso: z.boolean() });
+export const adminUserInfo = userInfo.extend({ onCall: z.boolean(), sso: z.boolean(), mfa: z.boolean().describe('an authenticator is enrolled') });
 export const adminUserCreated = userInfo.extend({ onCall: z.boolean() });
 export const adminDeviceInfo = z.object({ id: z.string(), officerId: z.string() });
 /** POST /api/admin/players: a WHEP player registered to a clinician, with its key (the credential is `<id>:<key>`). */

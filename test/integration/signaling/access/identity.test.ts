@@ -74,9 +74,12 @@ describe('identity: devices, OIDC, administration, rate limits', () => {
         .setExpirationTime(options.expires ?? '5m')
         .sign(options.key ?? idpKey);
     const ok = await relay.api<{ user: { role: string; agencyId: string } }>('POST', '/api/session/oidc', {
-      body: { agencyId: 'lakeshore-police', idToken: await idToken({ groups: ['staff', 'bwc-supervisors'], name: 'Sgt. Shore' }) },
+      body: { agencyId: 'lakeshore-police', idToken: await idToken({ groups: ['staff', 'bwc-supervisors'], name: 'Sgt. Shore', amr: ['pwd', 'otp'], acr: 'urn:lakeshore:mfa' }) },
     });
     expect(ok).toMatchObject({ status: 200, body: { user: { role: 'supervisor', agencyId: 'lakeshore-police', name: 'Sgt. Shore' } } });
+    // The provider's own second factor, as it states it, is on record with the sign-in.
+    const signedIn = (await relay.services.audit.log.entries()).filter((e) => e.action === 'login' && e.detail?.method === 'oidc').at(-1);
+    expect(signedIn?.detail).toMatchObject({ amr: 'pwd otp', acr: 'urn:lakeshore:mfa' });
     const again = await relay.api<{ user: { id: string } }>('POST', '/api/session/oidc', { body: { agencyId: 'lakeshore-police', idToken: await idToken({ groups: ['bwc-supervisors'] }) } });
     expect(again.body.user.id).toBe((ok.body as unknown as { user: { id: string } }).user.id);
     const refuse = async (body: unknown, code: string) => expect(await relay.api('POST', '/api/session/oidc', { body })).toMatchObject({ body: { error: { code } } });
