@@ -19,11 +19,16 @@ commands:
   list-agreements
   create-agreement --to AGENCY_ID --scope all|marked
   revoke-agreement --id AGREEMENT_ID
-connection: --url URL (default http://127.0.0.1:8080) --user NAME --password PASSWORD`,
+  create-player   --id ID --clinician USER_ID --key KEY   (a WHEP player for that clinician)
+  reset-mfa       --id USER_ID                            (the person enrols an authenticator again)
+connection: --url URL (default http://127.0.0.1:8080) --user NAME --password PASSWORD [--code CODE]
+            (--code or SIGHTLINE_ADMIN_CODE: the authenticator's code, when MFA is required)`,
   options: {
     url: { type: 'string' },
     user: { type: 'string' },
     password: { type: 'string' },
+    code: { type: 'string' },
+    clinician: { type: 'string' },
     id: { type: 'string' },
     name: { type: 'string' },
     oidc: { type: 'string' },
@@ -103,13 +108,24 @@ async function main({ values, positionals }: CliArgs<typeof cli.options>): Promi
     'list-agreements': (token) => call('GET', '/api/agreements', token),
     'create-agreement': (token) => call('POST', '/api/agreements', token, { toAgencyId: required('to'), scope: required('scope') }),
     'revoke-agreement': (token) => call('POST', `/api/agreements/${encodeURIComponent(required('id'))}/revoke`, token, {}),
+    'create-player': (token) => call('POST', '/api/admin/players', token, { id: required('id'), clinicianId: required('clinician'), key: required('key') }),
+    'reset-mfa': (token) => call('POST', `/api/admin/users/${encodeURIComponent(required('id'))}/mfa/reset`, token, {}),
   };
   const run = commands[command];
   if (!run) throw new UsageError(`unknown command ${command}`);
   const user = values.user ?? process.env.SIGHTLINE_ADMIN_USER;
   const password = values.password ?? process.env.SIGHTLINE_ADMIN_PASSWORD;
   if (!user || !password) throw new UsageError(`${command} needs --user and --password (or SIGHTLINE_ADMIN_USER/SIGHTLINE_ADMIN_PASSWORD)`);
-  const { token } = (await call('POST', '/api/session', null, { username: user, password })) as { token: string };
+  const answer = (await call('POST', '/api/session', null, { username: user, password })) as { token?: string; mfa?: { challenge: string; enrol: unknown } };
+  let token = answer.token;
+  if (answer.mfa) {
+    // Admins answer a second factor: a code from their authenticator (enrol once through the web page).
+    const code = values.code ?? process.env.SIGHTLINE_ADMIN_CODE;
+    if (answer.mfa.enrol) throw new UsageError(`${user} has no authenticator yet: sign in once on the web page to enrol one`);
+    if (!code) throw new UsageError(`${command} needs --code (or SIGHTLINE_ADMIN_CODE): the code your authenticator shows`);
+    token = ((await call('POST', '/api/session/mfa', null, { challenge: answer.mfa.challenge, code })) as { token: string }).token;
+  }
+  if (!token) throw new Error('the relay gave no session');
   try {
     console.log(JSON.stringify(await run(token), null, 2));
   } finally {

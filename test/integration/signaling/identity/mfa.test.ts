@@ -3,6 +3,7 @@
 // is used once; recovery codes work once each; wrong codes are audited and count toward the
 // lockout; an admin resets a lost authenticator. Officers and clinicians are not asked. Without a
 // demo seed, MFA is required by default.
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ describe('second factor for supervisors and admins', () => {
 
   const password = (who: { username: string; password: string }) => relay.api<Answer>('POST', '/api/session', { body: { username: who.username, password: who.password } });
   const answer = (challenge: string, code: string) => relay.api<MfaLoginResponse & { error?: { code: string } }>('POST', '/api/session/mfa', { body: { challenge, code } });
+  let durhamSecret = '';
   const audited = async (action: string) => (await relay.services.audit.log.entries()).filter((e) => e.action === action);
 
   it('enrols at the first sign-in, then asks for a fresh code each time; recovery codes work once', async () => {
@@ -97,9 +99,26 @@ describe('second factor for supervisors and admins', () => {
     // Another agency's admin may not.
     const durhamStart = await password(DEMO.durhamAdmin);
     if (!('mfa' in durhamStart.body)) throw new Error('no second factor asked');
-    const durham = await answer(durhamStart.body.mfa.challenge, totpCode(durhamStart.body.mfa.enrol!.secret));
+    durhamSecret = durhamStart.body.mfa.enrol!.secret;
+    const durham = await answer(durhamStart.body.mfa.challenge, totpCode(durhamSecret));
     expect((await relay.api('POST', `/api/admin/users/${DEMO.supervisor.id}/mfa/reset`, { token: durham.body.token })).status).toBe(403);
   });
+
+  it('the admin CLI answers with --code, and registers a WHEP player', async () => {
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'signaling/cli/admin.ts', ...args, '--url', relay.url, '--user', DEMO.durhamAdmin.username, '--password', DEMO.durhamAdmin.password], (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const without = await cli('create-player', '--id', 'lobby-screen', '--clinician', DEMO.durhamClinician.id, '--key', 'a-player-key-of-enough-length');
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/--code/);
+    const made = await cli('create-player', '--id', 'lobby-screen', '--clinician', DEMO.durhamClinician.id, '--key', 'a-player-key-of-enough-length', '--code', totpCode(durhamSecret, Date.now() + 30_000));
+    expect(made.stderr).toBe('');
+    expect(JSON.parse(made.stdout)).toEqual({ id: 'lobby-screen', clinicianId: DEMO.durhamClinician.id });
+    expect(await relay.services.directory.player('lobby-screen')).toMatchObject({ clinicianId: DEMO.durhamClinician.id });
+  }, 30_000);
 });
 
 describe('MFA by default outside the demo', () => {
