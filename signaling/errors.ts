@@ -40,6 +40,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ACCESS_WITHDRAWN: 403,
   INCIDENT_ALREADY_LIVE: 409,
   AUDIT_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503,
   SERVER_SHUTTING_DOWN: 503,
   INTERNAL: 500,
   RESUME_FAILED: 409,
@@ -62,8 +63,9 @@ export class SightlineError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string = ERROR_CODES[code],
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 
   get httpStatus(): number {

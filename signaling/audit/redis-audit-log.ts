@@ -18,7 +18,7 @@
 // before it sends the script's reply, so an acknowledged append is on disk. `open` checks
 // `CONFIG GET appendonly`/`appendfsync` and warns when they are weaker. Commands are not queued
 // while Redis is unreachable and time out, so appends fail promptly (and access is refused).
-import { closeRedisClient, connectRedis, type RedisClient } from '../infra/redis-client.ts';
+import { closeRedisClient, connectRedis, withDeadline, type RedisClient } from '../infra/redis-client.ts';
 import { GENESIS_HASH, sealEntry, type AuditEntry, type AuditEvent } from './audit-entry.ts';
 import type { AuditStore, ScanOptions } from './audit-log.ts';
 import type { AuditIndexQuery } from './audit-index.ts';
@@ -122,6 +122,7 @@ export class RedisAuditLog implements AuditStore {
     private readonly client: RedisClient,
     readonly prefix: string,
     url: string,
+    private readonly commandTimeoutMs: number,
   ) {
     this.keys = redisKeys(prefix);
     const safeUrl = url.replace(/\/\/[^@/]*@/, '//');
@@ -131,7 +132,7 @@ export class RedisAuditLog implements AuditStore {
   /** A real write to the audit Redis (a short-lived key beside the log), failing fast while it is unreachable. */
   async probe(): Promise<void> {
     if (this.#closed) throw new Error('audit log is closed');
-    await this.client.set(`${this.prefix}:ready-probe`, String(Date.now()), { PX: 10_000 });
+    await withDeadline(this.client.set(`${this.prefix}:ready-probe`, String(Date.now()), { PX: 10_000 }), this.commandTimeoutMs, 'audit readiness probe');
   }
 
   static async open(options: RedisAuditLogOptions): Promise<RedisAuditLog> {
@@ -147,7 +148,7 @@ export class RedisAuditLog implements AuditStore {
     });
     client.on('ready', () => (lastError = ''));
     await checkRedisDurability(client, warn);
-    const log = new RedisAuditLog(client, options.prefix, options.url);
+    const log = new RedisAuditLog(client, options.prefix, options.url, options.commandTimeoutMs ?? 5000);
     log.#last = await log.head();
     await buildRedisIndex(client, options.prefix, log.scan());
     return log;
@@ -159,7 +160,7 @@ export class RedisAuditLog implements AuditStore {
       if (this.#closed) throw new Error('audit log is closed');
       for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
         const entry = sealEntry(this.#last, event, new Date());
-        const reply = (await this.client.eval(APPEND_SCRIPT, {
+        const reply = (await withDeadline(this.client.eval(APPEND_SCRIPT, {
           keys: [this.keys.head, this.keys.log, redisIndexKeys(this.prefix).time, ...entryIndexKeys(this.prefix, entry)],
           arguments: [
             String(this.#last.seq),
@@ -170,7 +171,7 @@ export class RedisAuditLog implements AuditStore {
             GENESIS_HASH,
             String(Date.parse(entry.at)),
           ],
-        })) as [number, string?, string?];
+        }), this.commandTimeoutMs, 'audit append')) as [number, string?, string?];
         if (reply[0] === 1) {
           this.#last = { seq: entry.seq, hash: entry.hash };
           return entry;

@@ -29,6 +29,21 @@ function newClient(url: string, failFastTimeoutMs: number | undefined, isConnect
 
 export type RedisClient = ReturnType<typeof newClient>;
 
+/**
+ * A command's answer, or a rejection after `ms`. The client's own timeout covers only the wait to
+ * be sent: a command already sent to a Redis that stopped answering (a cut network, a frozen
+ * process) would wait for ever. The command may still be carried out once Redis answers again;
+ * writes that matter are compare-and-set (the audit chain's head), so a late one is an extra,
+ * never a lost or a forked, record.
+ */
+export function withDeadline<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer from Redis within ${ms} ms`)), ms);
+  });
+  return Promise.race([operation, late]).finally(() => clearTimeout(timer));
+}
+
 /** A connected client; it keeps reconnecting in the background after a lost connection. */
 export async function connectRedis(url: string, options: RedisConnectOptions = {}): Promise<RedisClient> {
   let connected = false;

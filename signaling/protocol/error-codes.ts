@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   TOKEN_REVOKED: 'The viewing token has been revoked.',
   MFA_CHALLENGE_INVALID: 'This sign-in step has expired or was already used: sign in again with your password.',
   MFA_CODE_INVALID: 'That code is not right. Enter the code your authenticator app shows now, or a recovery code.',
+  STORE_UNAVAILABLE: 'Shared state cannot be reached right now; nothing was changed. Try again shortly.',
   SIGN_IN_REQUIRED: 'Sign in as the clinician this access was granted to before opening the link.',
   GRANT_NOT_YOURS: 'This access was granted to another clinician: a link works only for the person it names.',
 

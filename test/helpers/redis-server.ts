@@ -17,6 +17,9 @@ export interface TestRedis {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts the server again on the same port and data directory (after `kill`). */
   restart(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, as on a cut network; `resume` thaws it. */
+  freeze(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -80,6 +83,12 @@ export async function startRedis(options: { durable?: boolean } = {}): Promise<T
     async restart() {
       ({ child, client } = await launch());
       redis.process = child;
+    },
+    freeze() {
+      child.kill('SIGSTOP');
+    },
+    resume() {
+      child.kill('SIGCONT');
     },
     async stop() {
       await client.quit().catch(() => undefined);

@@ -15,9 +15,9 @@ export interface TwoNodes {
   close(): Promise<void>;
 }
 
-/** Starts node-a and node-b on a fresh Redis, and waits until each sees the other. */
-export async function startTwoNodes(overrides: Partial<Record<keyof ConfigInput, string>> = {}): Promise<TwoNodes> {
-  const redis = await startRedis();
+/** Starts node-a and node-b on a fresh Redis (`durable`: AOF, fsync every write), and waits until each sees the other. */
+export async function startTwoNodes(overrides: Partial<Record<keyof ConfigInput, string>> = {}, options: { durable?: boolean } = {}): Promise<TwoNodes> {
+  const redis = await startRedis({ durable: options.durable ?? false });
   const keyFile = join(await mkdtemp(join(tmpdir(), 'sightline-key-')), 'signing-key.jwk');
   const shared = { REDIS_URL: redis.url, SIGNING_KEY_FILE: keyFile, NODE_HEARTBEAT_MS: '200', NODE_TIMEOUT_MS: '1000', ...overrides };
   const a = await startRelay({ ...shared, NODE_ID: 'node-a' });
