@@ -14,6 +14,7 @@ import { healthRoutes } from './http/health-routes.ts';
 import { incidentRoutes } from './http/incident-routes.ts';
 import { infoRoutes } from './http/info-routes.ts';
 import { recordingRoutes } from './http/recording-routes.ts';
+import { passkeyRoutes } from './http/passkey-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
 import { sharedRateLimitStore } from './http/shared-rate-limit-store.ts';
 import { auditRoutes } from './http/audit-routes.ts';
@@ -93,6 +94,7 @@ export async function buildApp({ services, logger, servePages = true, tls, onRou
   await app.register(healthRoutes, { services });
   await app.register(infoRoutes, { services });
   await app.register(sessionRoutes, { services });
+  await app.register(passkeyRoutes, { services });
   await app.register(auditRoutes, { services });
   await app.register(incidentRoutes, { services });
   await app.register(grantRoutes, { services });

@@ -22,6 +22,7 @@ import { refuseDemoCredentials, refuseDemoSeed, publishedDemoAccounts } from './
 import { Directory } from './identity/directory.ts';
 import { LoginLockout } from './identity/login-lockout.ts';
 import { MfaSignIn } from './identity/mfa.ts';
+import { Passkeys } from './identity/passkeys.ts';
 import { SessionStore } from './identity/sessions.ts';
 import type { IncidentHistory } from './incident-records/incident-history.ts';
 import { IncidentRepository } from './incident-records/incident-repository.ts';
@@ -48,6 +49,8 @@ export interface Services {
   lockout: LoginLockout;
   /** The second factor of supervisors' and admins' password sign-ins. */
   mfa: MfaSignIn;
+  /** Passkeys (WebAuthn) people add as their second factor. */
+  passkeys: Passkeys;
   keys: SigningKeys;
   media: MediaPlane;
   incidents: IncidentRepository;
@@ -267,6 +270,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     anonymousPerMinute: config.ANONYMOUS_RATE_PER_MINUTE,
   });
   let closed = false;
+  const passkeys = new Passkeys(store, directory);
   Object.assign(services, {
     config,
     nodeId,
@@ -275,7 +279,8 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     directory,
     sessions,
     lockout: new LoginLockout(store),
-    mfa: new MfaSignIn(store, directory, { required: config.MFA_REQUIRED ?? seed.demo === undefined, issuer: 'Sightline' }),
+    mfa: new MfaSignIn(store, directory, passkeys, { required: config.MFA_REQUIRED ?? seed.demo === undefined, issuer: 'Sightline' }),
+    passkeys,
     keys,
     media,
     incidents,

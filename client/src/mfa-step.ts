@@ -2,6 +2,7 @@
 // a recovery code), and for someone without one yet, the key to add to the app first and then
 // their recovery codes, shown once. Built into the sign-in section in place of the password form.
 import type { MfaChallengeResponse, MfaLoginResponse } from '../../signaling/protocol/http.ts';
+import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { api } from './api.ts';
 import { humanMessage, toSightlineError } from './errors.ts';
 import { el } from './ui.ts';
@@ -42,6 +43,30 @@ export function secondFactor(section: HTMLElement, mfa: MfaChallengeResponse['mf
     submit.dataset.testid = 'mfa-submit';
     form.append(label, input, error, submit);
     box.append(form);
+    if (mfa.passkey) {
+      const usePasskey = el('button', 'primary', 'Use a passkey');
+      usePasskey.type = 'button';
+      usePasskey.dataset.testid = 'mfa-passkey';
+      usePasskey.addEventListener('click', async () => {
+        usePasskey.disabled = true;
+        try {
+          const passkey = await startAuthentication({ optionsJSON: mfa.passkey as unknown as PublicKeyCredentialRequestOptionsJSON });
+          done(await api.post<MfaLoginResponse>('/api/session/mfa', { challenge: mfa.challenge, passkey }));
+        } catch (failure) {
+          const e = toSightlineError(failure);
+          if (e.code === 'MFA_CHALLENGE_INVALID' || e.code === 'ACCOUNT_LOCKED') {
+            box.remove();
+            reject(e);
+            return;
+          }
+          error.textContent = e.code === 'UNKNOWN' ? 'The passkey did not answer. Try again, or enter a code.' : humanMessage(e.code, e.message);
+          error.hidden = false;
+        } finally {
+          usePasskey.disabled = false;
+        }
+      });
+      box.append(el('p', undefined, 'Or sign in with a passkey on this device:'), usePasskey);
+    }
     section.append(box);
     input.focus();
 

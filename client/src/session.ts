@@ -8,6 +8,7 @@ import { api, setAuthToken } from './api.ts';
 import { setState } from './debug-hooks.ts';
 import { SightlineError, humanMessage, toSightlineError } from './errors.ts';
 import { secondFactor } from './mfa-step.ts';
+import { addPasskeyButton } from './passkey-add.ts';
 import { buildSignInForm } from './signin-form.ts';
 import { pageLinks } from './page-links.ts';
 import { byId, el, setFlash, show } from './ui.ts';
@@ -172,6 +173,7 @@ export function showAccount(session: Session, beforeSignOut?: () => Promise<bool
     }
     account.prepend(nav);
   }
+  addPasskeyButton(account, session.user);
   show(account);
   byId<HTMLButtonElement>('signout').addEventListener('click', async () => {
     if ((await beforeSignOut?.()) === false) return;

@@ -11,6 +11,12 @@ export function bearerToken(request: FastifyRequest): string | null {
   return header.slice('Bearer '.length).trim() || null;
 }
 
+/** The WebAuthn relying party a browser request speaks to: PUBLIC_URL's origin, or the address the browser used. */
+export function relyingParty(services: Services, request: FastifyRequest): { id: string; origin: string } {
+  const url = new URL(services.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`);
+  return { id: url.hostname, origin: url.origin };
+}
+
 export function requestSource(services: Services, request: FastifyRequest): AuditSource {
   return services.source(request.ip, request.headers['user-agent']?.slice(0, 256) ?? null);
 }

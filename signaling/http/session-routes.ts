@@ -23,7 +23,8 @@ import {
 } from '../protocol/http.ts';
 import type { Services } from '../services.ts';
 import { refusals, SESSION } from './openapi.ts';
-import { actorOf, bearerToken, requestSource, signedIn, userOf } from './request-auth.ts';
+import { actorOf, bearerToken, relyingParty, requestSource, signedIn, userOf } from './request-auth.ts';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { AuditAction } from '../protocol/audit-actions.ts';
 
 export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
@@ -91,7 +92,10 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     await services.lockout.recordSuccess(username);
     await upgrade(user.passwordHash!, password, (hash) => services.directory.setPasswordHash(user.id, hash));
     // Supervisors and admins also answer with their authenticator (or enrol one now).
-    if (services.mfa.requiredFor(user)) return { mfa: await services.mfa.begin(user) };
+    if (services.mfa.requiredFor(user)) {
+      const mfa = await services.mfa.begin(user, relyingParty(services, request));
+      return { mfa: { ...mfa, passkey: mfa.passkey as unknown as Record<string, unknown> | null } };
+    }
     return startSession(user, source, 'password');
   });
 
@@ -100,7 +104,9 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     const source = requestSource(services, request);
     let done;
     try {
-      done = await services.mfa.complete(request.body.challenge, request.body.code);
+      const { code, passkey } = request.body;
+      const answer = passkey ? { passkey: passkey as unknown as AuthenticationResponseJSON } : { code: code ?? '' };
+      done = await services.mfa.complete(request.body.challenge, answer, relyingParty(services, request));
     } catch (error) {
       const user = (error as { user?: User }).user;
       if (error instanceof SightlineError && error.code === 'MFA_CODE_INVALID' && user) {
@@ -114,7 +120,8 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     }
     const { user, method, recoveryCodes, recoveryLeft } = done;
     if (recoveryCodes) await services.audit.allow({ action: 'mfa.enrol', actor: actorOf(user), target: { userId: user.id }, source, detail: { factor: 'totp' } });
-    const session = await startSession(user, source, method === 'totp' ? 'password+totp' : 'password+recovery-code', null, recoveryLeft === null ? {} : { recoveryLeft });
+    const methods = { totp: 'password+totp', recovery: 'password+recovery-code', passkey: 'password+passkey' } as const;
+    const session = await startSession(user, source, methods[method], null, recoveryLeft === null ? {} : { recoveryLeft });
     return { ...session, recoveryCodes, recoveryLeft };
   });
 

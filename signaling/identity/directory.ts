@@ -38,6 +38,10 @@ const userSchema = z.object({
   onCall: z.boolean().default(false),
   /** The second factor, once enrolled: the authenticator's secret, hashes of unused recovery codes, the last time step used. */
   mfa: z.object({ totpSecret: z.string(), recoveryHashes: z.array(z.string()), enrolledAt: z.number(), lastStep: z.number() }).optional(),
+  /** Passkeys (WebAuthn) the person added, as a second factor beside the authenticator app. */
+  passkeys: z
+    .array(z.object({ id: z.string(), publicKey: z.string(), counter: z.number(), transports: z.array(z.string()), label: z.string(), addedAt: z.number() }))
+    .optional(),
 });
 const deviceSchema = z.object({ id: z.string().min(1), officerId: z.string().min(1), keyHash: z.string().startsWith('scrypt$') });
 /** A WHEP player an admin registered to a clinician: the only way to play a grant without the browser. */
@@ -169,6 +173,10 @@ export class Directory {
   /** Stores a person's second factor, or (null) removes it so that they enrol again. */
   async setMfa(userId: string, mfa: NonNullable<User['mfa']> | null): Promise<void> {
     await this.#users.update(userId, ({ mfa: _old, ...user }) => (mfa ? { ...user, mfa } : user));
+  }
+
+  async setPasskeys(userId: string, passkeys: NonNullable<User['passkeys']>): Promise<void> {
+    await this.#users.update(userId, (user) => ({ ...user, passkeys }));
   }
 
   async setDeviceKeyHash(deviceId: string, keyHash: string): Promise<void> {

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
 import type { Collection, Store } from '../state/store.ts';
 import type { Directory, User } from './directory.ts';
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { Passkeys, RelyingParty } from './passkeys.ts';
 import { newRecoveryCodes, newTotpSecret, totpUri, useRecoveryCode, verifyTotp } from './totp.ts';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -15,7 +17,7 @@ const CHALLENGE_TTL_MS = 5 * 60_000;
 const CHALLENGE_ATTEMPTS = 5;
 const SECOND_FACTOR_ROLES: ReadonlySet<User['role']> = new Set(['supervisor', 'admin', 'platform-admin']);
 
-const challengeSchema = z.object({ userId: z.string(), enrolSecret: z.string().nullable(), attempts: z.number().int() });
+const challengeSchema = z.object({ userId: z.string(), enrolSecret: z.string().nullable(), passkeyChallenge: z.string().nullable().default(null), attempts: z.number().int() });
 type Challenge = z.infer<typeof challengeSchema>;
 
 /** What a password sign-in answers when a second factor is needed. */
@@ -23,11 +25,16 @@ export interface MfaChallenge {
   challenge: string;
   /** Set when the person has no authenticator yet: add this secret, then answer with its code. */
   enrol: { secret: string; uri: string } | null;
+  /** Set when the person has passkeys: options for the browser to sign in with one instead of a code. */
+  passkey: PublicKeyCredentialRequestOptionsJSON | null;
 }
+
+/** An answer to a challenge: a code (authenticator app or recovery code), or a passkey's signature. */
+export type MfaAnswer = { code: string; passkey?: undefined } | { passkey: AuthenticationResponseJSON; code?: undefined };
 
 export interface MfaCompleted {
   user: User;
-  method: 'totp' | 'recovery';
+  method: 'totp' | 'recovery' | 'passkey';
   /** Recovery codes, shown once, when this step enrolled the person. */
   recoveryCodes: string[] | null;
   /** Recovery codes left after using one. */
@@ -42,6 +49,7 @@ export class MfaSignIn {
   constructor(
     store: Store,
     private readonly directory: Directory,
+    private readonly passkeys: Passkeys,
     private readonly options: { required: boolean; issuer: string },
   ) {
     this.#challenges = store.collection('mfa-challenges', challengeSchema);
@@ -52,18 +60,19 @@ export class MfaSignIn {
     return this.options.required && SECOND_FACTOR_ROLES.has(user.role) && user.passwordHash !== undefined;
   }
 
-  async begin(user: User): Promise<MfaChallenge> {
+  async begin(user: User, party: RelyingParty): Promise<MfaChallenge> {
     const challenge = randomBytes(32).toString('base64url');
     const enrolSecret = user.mfa ? null : newTotpSecret();
-    await this.#challenges.put(keyOf(challenge), { userId: user.id, enrolSecret, attempts: 0 }, { ttlMs: CHALLENGE_TTL_MS });
-    return { challenge, enrol: enrolSecret ? { secret: enrolSecret, uri: totpUri(enrolSecret, user.username, this.options.issuer) } : null };
+    const passkey = enrolSecret ? null : await this.passkeys.authenticationOptions(user, party);
+    await this.#challenges.put(keyOf(challenge), { userId: user.id, enrolSecret, passkeyChallenge: passkey?.challenge ?? null, attempts: 0 }, { ttlMs: CHALLENGE_TTL_MS });
+    return { challenge, enrol: enrolSecret ? { secret: enrolSecret, uri: totpUri(enrolSecret, user.username, this.options.issuer) } : null, passkey };
   }
 
   /**
    * Checks `code` against the challenge: MFA_CHALLENGE_INVALID when it is unknown, spent or void,
    * MFA_CODE_INVALID (with the person, for the audit and the lockout) when the code is wrong.
    */
-  async complete(challenge: string, code: string, at: number = Date.now()): Promise<MfaCompleted> {
+  async complete(challenge: string, answer: MfaAnswer, party: RelyingParty, at: number = Date.now()): Promise<MfaCompleted> {
     const key = keyOf(challenge);
     const pending = await this.#challenges.get(key);
     const user = pending ? await this.directory.userById(pending.userId) : undefined;
@@ -75,6 +84,12 @@ export class MfaSignIn {
       throw Object.assign(new SightlineError('MFA_CODE_INVALID'), { user });
     };
 
+    if (answer.passkey) {
+      if (!pending.passkeyChallenge || !(await this.passkeys.verify(user, answer.passkey, pending.passkeyChallenge, party))) return wrong();
+      if (!(await this.#challenges.delete(key))) throw new SightlineError('MFA_CHALLENGE_INVALID');
+      return { user, method: 'passkey', recoveryCodes: null, recoveryLeft: null };
+    }
+    const code = answer.code;
     if (pending.enrolSecret) {
       const step = verifyTotp(pending.enrolSecret, code.trim(), 0, at);
       if (step === null) return wrong();

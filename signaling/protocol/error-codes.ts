@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   TOKEN_CLAIMS_INVALID: 'The viewing token is missing required claims.',
   TOKEN_INCIDENT_MISMATCH: 'The viewing token is for a different incident.',
   TOKEN_REVOKED: 'The viewing token has been revoked.',
+  PASSKEY_INVALID: 'The passkey could not be verified. Try again, or use your authenticator app.',
   MFA_CHALLENGE_INVALID: 'This sign-in step has expired or was already used: sign in again with your password.',
   MFA_CODE_INVALID: 'That code is not right. Enter the code your authenticator app shows now, or a recovery code.',
   STORE_UNAVAILABLE: 'Shared state cannot be reached right now; nothing was changed. Try again shortly.',

@@ -48,6 +48,7 @@ export type LoginResponse = z.infer<typeof loginResponse>;
 /** POST /api/session when a second factor is needed: answer with POST /api/session/mfa. */
 export const mfaChallengeResponse = z.object({
   mfa: z.object({
+    passkey: z.record(z.string(), z.unknown()).nullable().describe('WebAuthn request options when the person has passkeys: sign in with one instead of a code'),
     challenge: z.string().describe('send back with the code; valid for 5 minutes and 5 tries'),
     enrol: z
       .object({ secret: z.string().describe('base32, for typing into an authenticator app'), uri: z.string().describe('otpauth:// address (QR code)') })
@@ -57,7 +58,18 @@ export const mfaChallengeResponse = z.object({
 });
 export type MfaChallengeResponse = z.infer<typeof mfaChallengeResponse>;
 /** POST /api/session/mfa */
-export const mfaBody = z.strictObject({ challenge: z.string().min(1).max(128), code: z.string().min(1).max(32) });
+/** A passkey's answer to a sign-in challenge, as the browser gives it (checked by @simplewebauthn/server). */
+const passkeyAnswer = z.object({
+  id: z.string().min(1).max(1024),
+  rawId: z.string().min(1).max(1024),
+  type: z.literal('public-key'),
+  response: z.object({ clientDataJSON: z.string().max(8192), authenticatorData: z.string().max(8192), signature: z.string().max(2048), userHandle: z.string().max(1024).optional() }),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.string().max(32).optional(),
+});
+export const mfaBody = z
+  .strictObject({ challenge: z.string().min(1).max(128), code: z.string().min(1).max(32).optional(), passkey: passkeyAnswer.optional() })
+  .refine((body) => (body.code === undefined) !== (body.passkey === undefined), 'answer with a code or a passkey, one of them');
 /** A sign-in completed with a second factor; `recoveryCodes` once, when this step enrolled the person. */
 export const mfaLoginResponse = loginResponse.extend({
   recoveryCodes: z.array(z.string()).nullable().describe('shown once: each signs in once without the authenticator'),

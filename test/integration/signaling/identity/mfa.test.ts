@@ -77,6 +77,24 @@ describe('second factor for supervisors and admins', () => {
     expect((await answer(start.body.mfa.challenge, totpCode(start.body.mfa.enrol!.secret))).body).toMatchObject({ error: { code: expect.stringMatching(/MFA_CHALLENGE_INVALID|ACCOUNT_LOCKED/) } });
   });
 
+  it('passkeys: only for supervisors and admins, a forged one is refused and audited, and a challenge without passkeys takes none', async () => {
+    const clinician = (await relay.login(DEMO.clinician.username, DEMO.clinician.password)).token;
+    expect((await relay.api('POST', '/api/me/passkeys/options', { token: clinician, body: {} })).status).toBe(403);
+    const token = await relay.services.sessions.create(DEMO.durhamSupervisor.id); // signed in (its sign-in is tested above)
+    const options = await relay.api<{ challenge: string; rp: { id: string } }>('POST', '/api/me/passkeys/options', { token, body: {} });
+    expect(options.status).toBe(200);
+    expect(options.body.rp.id).toBe('127.0.0.1');
+    const forged = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'oA' }, clientExtensionResults: {} };
+    expect((await relay.api('POST', '/api/me/passkeys', { token, body: { response: forged } })).body).toMatchObject({ error: { code: 'PASSKEY_INVALID' } });
+    expect((await audited('mfa.enrol')).at(-1)).toMatchObject({ outcome: 'denied', reason: 'PASSKEY_INVALID', detail: { factor: 'passkey' } });
+    // No passkey on record: the challenge offers none, and a passkey answer is a wrong answer.
+    const next = await password(DEMO.operator);
+    if (!('mfa' in next.body)) throw new Error('no second factor asked');
+    expect(next.body.mfa.passkey).toBeNull();
+    const assertion = { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'e30', authenticatorData: 'AA', signature: 'AA' }, clientExtensionResults: {} };
+    expect((await relay.api('POST', '/api/session/mfa', { body: { challenge: next.body.mfa.challenge, passkey: assertion } })).body).toMatchObject({ error: { code: 'MFA_CODE_INVALID' } });
+  });
+
   it('asks officers and clinicians for no second factor', async () => {
     for (const who of [DEMO.officer, DEMO.clinician]) {
       const signedIn = await password(who);
