@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { launchBrowser, waitForState } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { startStreaming } from '../helpers/pages.ts';
+import { signedInAlready, startStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { isQuick, log } from './lib/machine.ts';
@@ -66,6 +66,7 @@ export const latency: BenchDefinition = {
     const { token } = await grant(relay, incidentId, { permissions: ['view'], ttlSeconds: 3600, clinicianId: DEMO.clinician.id });
     const viewer = await browser.page(relay.url);
     await viewer.addInitScript({ path: PROBE });
+    await signedInAlready(viewer, relay, DEMO.clinician.id);
     await viewer.goto(`${relay.url}/watch.html#incident=${encodeURIComponent(incidentId)}&token=${encodeURIComponent(token)}`);
     await waitForState(viewer, 'joined');
     await viewer.evaluate(() => (window as unknown as WithProbe).__g2g.readRelay());

@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { startStreaming } from '../helpers/pages.ts';
+import { signedInAlready, startStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { storedGrant } from '../helpers/scenario.ts';
 import { JANUS_ROOM, startJanus, type JanusServer } from './lib/janus.ts';
@@ -90,6 +90,8 @@ async function sightlineJoin(browser: TestBrowser, relay: TestRelay, incidentId:
     });
     await page.exposeBinding('__ttffReport', (_source, p: Probe) => report(p));
     await page.addInitScript(WATCH_PROBE);
+    // The clinician is signed in on this browser already (a link is redeemed only by them).
+    await signedInAlready(page, relay, DEMO.clinician.id);
     await page.goto(`${relay.url}/watch.html#incident=${encodeURIComponent(incidentId)}&token=${encodeURIComponent(token)}`);
     const p = await reported;
     // performance.now() counts from the page's navigation start.

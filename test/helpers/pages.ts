@@ -3,7 +3,8 @@ import type { Page } from 'playwright-core';
 import type { MediaStats } from '../../client/src/debug-hooks.ts';
 import { delayBetween } from '../../client/src/playout-guard.ts';
 import { waitForState } from './browser.ts';
-import { DEMO } from './relay.ts';
+import { publicUser } from '../../signaling/identity/directory.ts';
+import { DEMO, type TestRelay } from './relay.ts';
 
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.getByTestId('login-username').fill(username);
@@ -77,4 +78,15 @@ export async function openGrantLink(page: Page, link: string): Promise<void> {
   if ((await page.evaluate(() => window.sightline.state)) !== 'signin') return;
   await signIn(page, who.username, who.password);
   await page.waitForFunction(() => window.sightline?.state !== 'signin', undefined, { timeout: 20_000 });
+}
+
+/**
+ * The page's browser is signed in as `userId` already (a session in localStorage, as after an
+ * earlier sign-in): a grant link opened there joins at once. For benchmarks that time the join.
+ */
+export async function signedInAlready(page: Page, relay: TestRelay, userId: string): Promise<void> {
+  const user = await relay.services.directory.userById(userId);
+  if (!user) throw new Error(`no user ${userId}`);
+  const session = JSON.stringify({ token: await relay.services.sessions.create(userId), user: publicUser(user) });
+  await page.addInitScript((value) => localStorage.setItem('sightline.session', value), session);
 }

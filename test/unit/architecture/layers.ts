@@ -6,8 +6,9 @@
 /** Floors of the control plane, bottom first. A folder is named `signaling/<folder>`, a file by its path. */
 export const SIGNALING_FLOORS: readonly (readonly string[])[] = [
   ['server', 'signaling/protocol', 'signaling/infra', 'signaling/net'],
-  ['signaling/config.ts', 'signaling/node-state.ts'],
-  ['signaling/errors.ts', 'signaling/logger.ts', 'signaling/state', 'signaling/turn'],
+  // The typed errors (stable codes) sit under everything that may refuse, the shared state included.
+  ['signaling/config.ts', 'signaling/node-state.ts', 'signaling/errors.ts'],
+  ['signaling/logger.ts', 'signaling/state', 'signaling/turn'],
   ['signaling/cluster', 'signaling/tokens', 'signaling/identity', 'signaling/agreements'],
   ['signaling/incident-records'],
   ['signaling/audit'],

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFirstAdminSeed } from '../../../../signaling/cli/first-admin.ts';
 import type { SiteInfo } from '../../../../signaling/protocol/http.ts';
 import { DEMO, startRelay } from '../../../helpers/relay.ts';
-import { api, loginAt, startRelayProcess } from '../../../helpers/relay-process.ts';
+import { api, startRelayProcess } from '../../../helpers/relay-process.ts';
 import { startRedis } from '../../../helpers/redis-server.ts';
 
 /** Runs signaling/main.ts until it exits by itself (or 30 s), with the given environment. */
@@ -62,7 +62,10 @@ describe('demo accounts', () => {
     try {
       const info = await api<SiteInfo>(relay.url, 'GET', '/api/info');
       expect(info).toEqual({ status: 200, body: { name: 'Sightline' } });
-      expect(await loginAt(relay.url, ADMIN.username, ADMIN.password)).toBeTruthy();
+      // Production asks admins for a second factor: the first admin enrols an authenticator at the first sign-in.
+      const first = await api<{ mfa?: { enrol: unknown } }>(relay.url, 'POST', '/api/session', { body: { username: ADMIN.username, password: ADMIN.password } });
+      expect(first.status).toBe(200);
+      expect(first.body.mfa?.enrol).toBeTruthy();
       expect((await api(relay.url, 'POST', '/api/session', { body: { username: DEMO.admin.username, password: DEMO.admin.password } })).status).toBe(401);
       expect(relay.output()).not.toContain('Demo accounts');
     } finally {
