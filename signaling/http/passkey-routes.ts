@@ -19,7 +19,7 @@ const passkeyBody = z.strictObject({
     type: z.literal('public-key'),
     response: z.object({ clientDataJSON: z.string().max(8192), attestationObject: z.string().max(16_384), transports: z.array(z.string().max(32)).max(8).optional() }).loose(),
     clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-    authenticatorAttachment: z.string().max(32).optional(),
+    authenticatorAttachment: z.string().max(32).nullish(),
   }),
 });
 const passkeyInfo = z.object({ id: z.string(), label: z.string(), addedAt: z.number() });

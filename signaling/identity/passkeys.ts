@@ -49,6 +49,8 @@ export class Passkeys {
       userDisplayName: user.name,
       userID: new TextEncoder().encode(user.id),
       attestationType: 'none',
+      // ES256, EdDSA, RS256: what authenticators ship, and what Node verifies without experimental crypto.
+      supportedAlgorithmIDs: [-7, -8, -257],
       excludeCredentials: (user.passkeys ?? []).map((p) => ({ id: p.id, transports: p.transports as never })),
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
     });

@@ -63,9 +63,9 @@ const passkeyAnswer = z.object({
   id: z.string().min(1).max(1024),
   rawId: z.string().min(1).max(1024),
   type: z.literal('public-key'),
-  response: z.object({ clientDataJSON: z.string().max(8192), authenticatorData: z.string().max(8192), signature: z.string().max(2048), userHandle: z.string().max(1024).optional() }),
+  response: z.object({ clientDataJSON: z.string().max(8192), authenticatorData: z.string().max(8192), signature: z.string().max(16_384), userHandle: z.string().max(1024).nullish() }),
   clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-  authenticatorAttachment: z.string().max(32).optional(),
+  authenticatorAttachment: z.string().max(32).nullish(),
 });
 export const mfaBody = z
   .strictObject({ challenge: z.string().min(1).max(128), code: z.string().min(1).max(32).optional(), passkey: passkeyAnswer.optional() })
