@@ -34,7 +34,6 @@ import { NodeState } from './node-state.ts';
 import type { Store } from './state/store.ts';
 import { loadOrCreateSigningKeys, type SigningKeys } from './tokens/signing-keys.ts';
 import { turnSettings, type TurnSettings } from './turn/turn-credentials.ts';
-import { SignalingConnection } from './ws/connection.ts';
 import { ResumeRegistry } from './cluster/resume-registry.ts';
 
 const pick = ({ consumers, workers }: { consumers: number; workers: number }) => ({ consumers, workers });
@@ -70,7 +69,7 @@ export interface Services {
   /** Metadata of live and ended incidents, kept for INCIDENT_RETENTION_DAYS (access reports). */
   incidentHistory: IncidentHistory;
   /** Seats of dropped signalling connections that may still be resumed (this node). */
-  resumes: ResumeRegistry<SignalingConnection>;
+  resumes: ResumeRegistry<object>;
   /** TURN REST credentials are minted with these; null without TURN. */
   turn: TurnSettings | null;
   /** Draining, public URL: what this node is doing now (owned by main.ts). */
@@ -213,11 +212,6 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     link,
     incidentNode: async (incidentId) => (await incidents.find(incidentId))?.nodeId,
     log,
-    serve: async (socket, userId, from) => {
-      const connection = new SignalingConnection(socket, from, services, log, false);
-      connection.user = userId ? ((await directory.userById(userId)) ?? null) : null;
-      return connection;
-    },
   });
   metrics = new Metrics(media, live, () => services.node.draining, () => recordings.count());
   observeAuditWrite = (seconds) => metrics.auditWrite.observe(seconds);
@@ -296,7 +290,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     audit,
     refusals,
     incidentHistory,
-    resumes: new ResumeRegistry<SignalingConnection>(nodeId),
+    resumes: new ResumeRegistry<object>(nodeId),
     turn: turnSettings(config),
     node: options.node ?? new NodeState(`http://127.0.0.1:${config.PORT}`),
     demoAccounts: seed.demo?.accounts ?? null,

@@ -37,17 +37,28 @@ export interface ClusterDeps {
   /** The node hosting a live incident, if the incident is known. */
   incidentNode(incidentId: string): Promise<string | undefined>;
   log: FastifyBaseLogger;
-  /** Builds the serving end for a client of another node. */
-  serve(socket: ClientSocket, userId: string | null, source: LinkSource): Promise<ServedSession>;
 }
+
+/** Builds the serving end for a client of another node (the signalling layer installs it). */
+export type ServeForwarded = (socket: ClientSocket, userId: string | null, source: LinkSource) => Promise<ServedSession>;
 
 export class Cluster {
   readonly #proxies = new Map<string, { nodeId: string; end: ProxyEnd }>();
   readonly #served = new Map<string, { from: string; session: Promise<ServedSession> }>();
   #watch: NodeJS.Timeout | null = null;
+  #serve: ServeForwarded | null = null;
+  readonly #serving: Promise<ServeForwarded>;
+  #installServe: (serve: ServeForwarded) => void = () => undefined;
 
   constructor(private readonly deps: ClusterDeps) {
+    this.#serving = new Promise((resolve) => (this.#installServe = resolve));
     deps.link.onFrame((frame) => this.#onFrame(frame));
+  }
+
+  /** The signalling layer's serving end for clients of other nodes; their frames wait for it until then. */
+  serveWith(serve: ServeForwarded): void {
+    this.#serve = serve;
+    this.#installServe(serve);
   }
 
   get nodeId(): string {
@@ -122,7 +133,7 @@ export class Cluster {
     switch (frame.kind) {
       case 'open': {
         const socket = this.#remoteSocket(frame.from, frame.sessionId);
-        const session = this.deps.serve(socket, frame.userId, frame.source);
+        const session = (this.#serve ? Promise.resolve(this.#serve) : this.#serving).then((serve) => serve(socket, frame.userId, frame.source));
         this.#served.set(frame.sessionId, { from: frame.from, session });
         session.catch((error) => {
           this.deps.log.warn({ err: error }, 'could not serve a proxied session');

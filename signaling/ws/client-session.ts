@@ -11,6 +11,7 @@ import type { Services } from '../services.ts';
 import { WsClientSocket } from './client-socket.ts';
 import { SignalingConnection } from './connection.ts';
 import { TokenBucket } from './token-bucket.ts';
+import { dispatch } from './handlers/index.ts';
 
 /** Refused messages in a row after which a flooding socket is closed (policy violation). */
 const FLOOD_CLOSE_AFTER = 200;
@@ -35,7 +36,7 @@ export class ClientSession {
     private readonly log: FastifyBaseLogger,
   ) {
     this.#socket = new WsClientSocket(ws);
-    this.local = new SignalingConnection(this.#socket, source, services, log);
+    this.local = new SignalingConnection(this.#socket, source, services, log, dispatch);
     this.#bucket = new TokenBucket(services.config.WS_RATE_PER_SECOND, services.config.WS_RATE_BURST);
     ws.on('message', (data, isBinary) => this.#receive(data, isBinary));
     ws.on('close', () => this.close());

@@ -11,12 +11,11 @@ import type { SessionEnd } from '../identity/sessions.ts';
 import type { LiveIncident, ParticipantChannel } from '../live/live-incident.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { AuditAction } from '../protocol/audit-actions.ts';
-import { clientMessage, type ClientMessageType, type ServerMessage } from '../protocol/messages.ts';
+import { clientMessage, type ClientMessage, type ClientMessageType, type ServerMessage } from '../protocol/messages.ts';
 import type { Services } from '../services.ts';
 import type { ViewingGrant } from '../tokens/viewing-token.ts';
 import type { ConsoleSubscriber } from '../feeds/console-hub.ts';
 import { toSightlineError } from './error-mapping.ts';
-import { dispatch } from './handlers/index.ts';
 import type { ClientSocket } from '../cluster/client-socket.ts';
 
 /** Messages kept for a dropped connection's seat during its grace period, at most. */
@@ -39,6 +38,9 @@ export interface SocketSession {
   key: string;
   endsAt: number;
 }
+
+/** Runs a client message's handler on a connection. */
+export type Dispatch = (connection: SignalingConnection, message: ClientMessage) => Promise<unknown>;
 
 export class SignalingConnection implements ParticipantChannel {
   /** The seat's participant id; a resumed connection takes the dropped one's. */
@@ -68,6 +70,8 @@ export class SignalingConnection implements ParticipantChannel {
     readonly source: AuditSource,
     readonly services: Services,
     readonly log: FastifyBaseLogger,
+    /** The message handlers (handlers/index.ts), given by whoever opens the connection. */
+    private readonly dispatch: Dispatch,
     /** False for sessions served for another node: that node pushes the console itself. */
     private readonly pushesConsole = true,
   ) {}
@@ -306,7 +310,7 @@ export class SignalingConnection implements ParticipantChannel {
     this.#queue = this.#queue.then(async () => {
       if (this.#closed || this.#sessionEnded) return;
       try {
-        const data = await dispatch(this, message);
+        const data = await this.dispatch(this, message);
         this.send({ type: 'response', id: message.id, ok: true, data });
       } catch (error) {
         const failure = toSightlineError(error);

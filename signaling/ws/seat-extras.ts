@@ -4,6 +4,7 @@
 import type { IceServerInfo, SeatExtras } from '../protocol/messages.ts';
 import { iceServersFor } from '../turn/turn-credentials.ts';
 import type { SignalingConnection } from './connection.ts';
+import { seatResumes } from './seat-resumes.ts';
 
 export function seatIceServers(connection: SignalingConnection): IceServerInfo[] | undefined {
   const { services } = connection;
@@ -16,7 +17,7 @@ export function seatExtras(connection: SignalingConnection): SeatExtras {
   const iceServers = seatIceServers(connection);
   return {
     ...(iceServers ? { iceServers } : {}),
-    resumeToken: connection.services.resumes.issue(connection),
+    resumeToken: seatResumes(connection.services).issue(connection),
     resumeGraceSeconds: connection.services.config.RESUME_GRACE_SECONDS,
   };
 }

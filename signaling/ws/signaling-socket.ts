@@ -6,8 +6,11 @@ import { WebSocketServer } from 'ws';
 import type { Services } from '../services.ts';
 import { clientAddress, compileTrustProxy } from '../net/client-address.ts';
 import { ClientSession } from './client-session.ts';
+import { SignalingConnection } from './connection.ts';
+import { dispatch } from './handlers/index.ts';
 import { keepAlive } from './heartbeat.ts';
 import { closeSocketsOfEndedSessions } from './session-sockets.ts';
+import { seatResumes } from './seat-resumes.ts';
 
 export const SIGNALING_PATH = '/ws';
 
@@ -26,7 +29,13 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
   const connections = new Set<ClientSession>();
   // The hard cap closes the socket (1009); smaller oversize messages get MESSAGE_TOO_LARGE and the socket stays up.
   const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.WS_MAX_MESSAGE_BYTES * 4 });
-  const stopSessionWatch = closeSocketsOfEndedSessions(services.bus, connections, services.resumes);
+  const stopSessionWatch = closeSocketsOfEndedSessions(services.bus, connections, seatResumes(services));
+  // Clients of other nodes whose requests this node serves (their incident or seat is here).
+  services.cluster.serveWith(async (socket, userId, from) => {
+    const connection = new SignalingConnection(socket, from, services, app.log, dispatch, false);
+    connection.user = userId ? ((await services.directory.userById(userId)) ?? null) : null;
+    return connection;
+  });
   const trust = compileTrustProxy(services.config.TRUST_PROXY);
 
   app.server.on('upgrade', (request, socket, head) => {

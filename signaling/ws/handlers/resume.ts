@@ -5,6 +5,7 @@ import { SightlineError } from '../../errors.ts';
 import type { ErrorCode } from '../../protocol/error-codes.ts';
 import { accessEndsAt, seatIceServers } from '../seat-extras.ts';
 import type { Handler } from './context.ts';
+import { seatResumes } from '../seat-resumes.ts';
 
 /**
  * A client whose socket dropped takes its seat back: same participant, same incident, same
@@ -19,7 +20,7 @@ export const resume: Handler<'resume'> = async (connection, message) => {
     throw new SightlineError(code);
   };
   if (connection.incident || connection.user || connection.viewer) return refuse('ALREADY_JOINED');
-  const old = services.resumes.take(message.resumeToken);
+  const old = seatResumes(services).take(message.resumeToken);
   const incident = old?.incident;
   if (!old || !incident || incident.ended || !incident.participant(old.peerId)) return refuse('RESUME_FAILED');
   const target = { incidentId: incident.incident.id, grantId: old.viewer?.grant.grantId };
@@ -60,7 +61,7 @@ export const resume: Handler<'resume'> = async (connection, message) => {
   const iceServers = seatIceServers(connection);
   return {
     incidentId: incident.incident.id,
-    resumeToken: services.resumes.issue(connection),
+    resumeToken: seatResumes(services).issue(connection),
     transports,
     ...(iceServers ? { iceServers } : {}),
     expiresAt: accessEndsAt(connection),

@@ -29,7 +29,8 @@ function startNodes(store: MemoryStore, hub: MemoryLinkHub, incidents: Map<strin
       link: hub.link(nodeId),
       incidentNode: async (id) => incidents.get(id),
       log,
-      serve: async (socket): Promise<ServedSession> => {
+    });
+    cluster.serveWith(async (socket): Promise<ServedSession> => {
         const entry = { socket, received: [] as string[], ended: [] as string[] };
         served.push(entry);
         return {
@@ -40,7 +41,6 @@ function startNodes(store: MemoryStore, hub: MemoryLinkHub, incidents: Map<strin
           close: () => undefined,
           endSession: async (cause) => void entry.ended.push(cause),
         };
-      },
     });
     return { cluster, registry, served };
   };
