@@ -69,11 +69,12 @@ describe(`the officer’s uplink carries ${RATE_KBIT} kbit/s`, () => {
   // One retry: on the loaded two-core CI machine the lower layer has frozen for 2 s once in four
   // full runs (the shaped link's queue filling, without a top-layer trial in the window); a
   // freeze in both attempts fails. The network benchmark reports the freeze time as measured.
-  it('the camera switches its full-resolution layer off, and the lower layer decodes every second', { retry: 1, timeout: 90_000 }, async () => {
+  it('the camera switches its full-resolution layer off, and the lower layer decodes every second', { retry: 1, timeout: 120_000 }, async () => {
+    ns.impair({}); // a retry starts from a clear link (the guard then tries the top layer again)
     const layers = await cameraLayers(officer);
     expect(layers.length, 'the camera sends simulcast').toBeGreaterThanOrEqual(2);
     const top = layers.at(-1)!.rid!;
-    await until('the full picture reaches the clinician', async () => (await pictureHeight(clinician)) >= 480, 30_000);
+    await until('the full picture reaches the clinician', async () => (await pictureHeight(clinician)) >= 480, 60_000);
 
     ns.impair({ rateKbit: RATE_KBIT });
     await until(`the camera switches layer ${top} off`, async () => (await cameraLayers(officer)).find((l) => l.rid === top)?.active === false, 45_000);
