@@ -2,11 +2,11 @@
 // for this relay, which then signs them in instead of a code from the authenticator app.
 import { startRegistration, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
 import type { UserInfo } from '../../signaling/protocol/messages.ts';
+import { SECOND_FACTOR_ROLES } from '../../signaling/protocol/roles.ts';
 import { api } from './api.ts';
 import { humanMessage, toSightlineError } from './errors.ts';
 import { el, setStatus } from './ui.ts';
 
-const SECOND_FACTOR_ROLES: ReadonlySet<UserInfo['role']> = new Set(['supervisor', 'admin', 'platform-admin']);
 
 export function addPasskeyButton(account: HTMLElement, user: UserInfo): void {
   if (!SECOND_FACTOR_ROLES.has(user.role) || !('PublicKeyCredential' in window) || account.querySelector('[data-testid="passkey-add"]')) return;

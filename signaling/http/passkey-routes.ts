@@ -5,11 +5,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
+import { SECOND_FACTOR_ROLES, type Role } from '../protocol/roles.ts';
 import type { Services } from '../services.ts';
 import { refusals, SESSION } from './openapi.ts';
 import { actorOf, relyingParty, requestSource, signedIn, userOf } from './request-auth.ts';
 
-const SECOND_FACTOR_ROLES = new Set(['supervisor', 'admin', 'platform-admin']);
 
 const passkeyBody = z.strictObject({
   label: z.string().trim().min(1).max(60).default('Passkey'),
@@ -26,7 +26,7 @@ const passkeyInfo = z.object({ id: z.string(), label: z.string(), addedAt: z.num
 
 export const passkeyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const schema = { tags: ['session'], security: SESSION };
-  const forSecondFactor = (role: string) => {
+  const forSecondFactor = (role: Role) => {
     if (!SECOND_FACTOR_ROLES.has(role)) throw new SightlineError('FORBIDDEN', 'Passkeys are the second factor of supervisors and administrators.');
   };
 

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
+import { SECOND_FACTOR_ROLES } from '../protocol/roles.ts';
 import type { Collection, Store } from '../state/store.ts';
 import type { Directory, User } from './directory.ts';
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
@@ -15,7 +16,6 @@ import { newRecoveryCodes, newTotpSecret, totpUri, useRecoveryCode, verifyTotp }
 const CHALLENGE_TTL_MS = 5 * 60_000;
 /** Wrong codes a challenge takes before it is void (each also counts toward the account lockout). */
 const CHALLENGE_ATTEMPTS = 5;
-const SECOND_FACTOR_ROLES: ReadonlySet<User['role']> = new Set(['supervisor', 'admin', 'platform-admin']);
 
 const challengeSchema = z.object({ userId: z.string(), enrolSecret: z.string().nullable(), passkeyChallenge: z.string().nullable().default(null), attempts: z.number().int() });
 type Challenge = z.infer<typeof challengeSchema>;

@@ -12,6 +12,9 @@ export const ROLES = ['officer', 'clinician', 'supervisor', 'admin', 'platform-a
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
+/** Roles that grant access or administer it: they sign in with a second factor (app code or passkey). */
+export const SECOND_FACTOR_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin', 'platform-admin']);
+
 /** Roles that may open the administration console. */
 export const ADMIN_ROLES: readonly Role[] = ['admin', 'platform-admin'];
 
