@@ -58,7 +58,7 @@ export class HttpMediaSession implements ParticipantChannel {
       if (id !== transportId) return;
       if (state === 'connected') this.#disarm();
       else if (state === 'disconnected') this.#arm(graceMs);
-      else void this.end('INCIDENT_ENDED', null);
+      else this.#endInBackground('INCIDENT_ENDED');
     });
   }
 
@@ -67,7 +67,7 @@ export class HttpMediaSession implements ParticipantChannel {
     if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
     this.#expiryTimer = setTimeout(() => {
       void auditSeatExpired(this.services.audit, this.#holder());
-      void this.end('GRANT_EXPIRED', null);
+      this.#endInBackground('GRANT_EXPIRED');
     }, Math.max(0, at - Date.now()));
     this.#expiryTimer.unref();
   }
@@ -76,7 +76,7 @@ export class HttpMediaSession implements ParticipantChannel {
   send(): void {}
 
   endAccess(code: ErrorCode): void {
-    void this.end(code, null);
+    this.#endInBackground(code);
   }
 
   extendAccess(expiresAt: number): void {
@@ -104,6 +104,11 @@ export class HttpMediaSession implements ParticipantChannel {
     }
   }
 
+  /** An end the system decided (a timer, a lost transport, access cut elsewhere): nobody awaits it. */
+  #endInBackground(code: ErrorCode): void {
+    this.services.live.inBackground(this.end(code, null), `end ${this.protocol} session ${this.id}`);
+  }
+
   #holder(): SeatHolder {
     return { actor: this.who.actor, incidentId: this.live.incident.id, grantId: this.who.grantId, source: this.who.source, ...(this.protocol === 'whep' ? { via: 'whep' as const } : {}) };
   }
@@ -116,7 +121,7 @@ export class HttpMediaSession implements ParticipantChannel {
 
   #arm(ms: number): void {
     this.#disarm();
-    this.#graceTimer = setTimeout(() => void this.end('INCIDENT_ENDED', null), ms);
+    this.#graceTimer = setTimeout(() => this.#endInBackground('INCIDENT_ENDED'), ms);
     this.#graceTimer.unref();
   }
 

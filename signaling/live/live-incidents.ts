@@ -78,6 +78,14 @@ export class LiveIncidents {
     return [...this.#live.values()];
   }
 
+  /**
+   * Runs a step nobody waits for (a timer's, a dropped connection's): its failure, such as a store
+   * that went away while the incident ended, is reported, never left as an unhandled rejection.
+   */
+  inBackground(step: Promise<unknown>, context: string): void {
+    step.catch((error: unknown) => this.hooks.onError(error instanceof Error ? error : new Error(String(error)), context));
+  }
+
   /** Ends an incident: participants are cut and told `code`, the room closes, its grants end. Idempotent. */
   async end(incidentId: string, code: ErrorCode, by: EndedBy | null = null): Promise<void> {
     const live = this.#live.get(incidentId);

@@ -225,7 +225,7 @@ export class SignalingConnection implements ParticipantChannel {
     if (incident && participant?.isOfficer) {
       this.incident = null;
       this.#clearExpiry();
-      void this.services.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor: this.actor, source: this.source });
+      this.services.live.inBackground(this.services.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor: this.actor, source: this.source }), `end incident ${incident.incident.id}`);
     } else {
       this.leaveIncident();
     }

@@ -51,6 +51,14 @@ export async function launchBrowser(options: { executablePath?: string; args?: s
 /** Reads the page's debug state (window.sightline.state). */
 export const pageState = (page: Page): Promise<string> => page.evaluate(() => window.sightline?.state ?? 'none');
 
+/** Waits for the page's debug state; a timeout names the state the page was in, its code and what it showed. */
 export async function waitForState(page: Page, state: string, timeoutMs = 15_000): Promise<void> {
-  await page.waitForFunction((wanted) => window.sightline?.state === wanted, state, { timeout: timeoutMs });
+  try {
+    await page.waitForFunction((wanted) => window.sightline?.state === wanted, state, { timeout: timeoutMs });
+  } catch (error) {
+    const seen = await page
+      .evaluate(() => ({ state: window.sightline?.state ?? 'none', code: window.sightline?.code ?? null, url: location.href.replace(/token=[^&]+/, 'token=…'), shown: document.body?.innerText.slice(0, 400) ?? '' }))
+      .catch(() => null);
+    throw new Error(`page never reached state ${state}${seen ? `: it was ${seen.state}${seen.code ? ` (${seen.code})` : ''} at ${seen.url}, showing ${JSON.stringify(seen.shown)}` : ''}`, { cause: error });
+  }
 }
