@@ -120,4 +120,18 @@ describe('benchmarks, quick mode', () => {
       }
     }
   }, 180_000);
+
+  it('soak runs incidents with viewers joining, leaving and being revoked, and reports loss, memory, the end state and the audit trail', async () => {
+    const r = (await quickReport('soak')).results as Record<string, any>;
+    // Every seat joined once at the start; churn added sessions beyond that.
+    expect(r.churn.viewerSessions).toBeGreaterThanOrEqual(r.settings.incidents * r.settings.viewers);
+    expect(r.loss.sessions).toBe(r.churn.viewerSessions);
+    expectSummary(r.loss.perSession);
+    expect(r.loss.packets.received).toBeGreaterThan(0);
+    for (const side of ['node', 'worker', 'total']) expect(numberOrNull(r.memory[side].percent)).toBe(true);
+    expect(r.samples.length).toBeGreaterThan(2);
+    expect(r.end.incidentsEnded).toBe(true);
+    expect(r.audit.expected).toBeGreaterThan(0);
+    expect(typeof r.audit.chainVerified).toBe('boolean');
+  }, 180_000);
 });

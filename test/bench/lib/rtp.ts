@@ -11,18 +11,34 @@ import { spawnTracked, type Tracked } from './processes.ts';
 /** The synthetic camera: 640x480, 30 fps, VP8 at about 1 Mbit/s, a keyframe every 2 s. */
 export const PATTERN = { width: 640, height: 480, fps: 30, bitrate: '1M', gop: 60, seconds: 20 } as const;
 
-export function ensureTestPattern(): string {
+export interface PatternRecipe {
+  width: number;
+  height: number;
+  fps: number;
+  bitrate: string;
+  gop: number;
+  seconds: number;
+  /** Opus bitrate of a tone beside the picture; none without. */
+  audioBitrate?: string;
+}
+
+/** Encodes the recipe once (cached outside the repository, keyed by the recipe) and returns the file. */
+export function ensureTestPattern(p: PatternRecipe = PATTERN): string {
   const dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sightline', 'bench');
-  const p = PATTERN;
-  const file = join(dir, `pattern-vp8-${p.width}x${p.height}-${p.fps}-${p.bitrate}-g${p.gop}-${p.seconds}s.webm`);
+  const audio = p.audioBitrate ? `-opus${p.audioBitrate}` : '';
+  const file = join(dir, `pattern-vp8-${p.width}x${p.height}-${p.fps}-${p.bitrate}-g${p.gop}-${p.seconds}s${audio}.webm`);
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
   const partial = `${file}.${process.pid}.partial.webm`;
   execFileSync('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=${p.width}x${p.height}:rate=${p.fps}`, '-t', String(p.seconds),
+    '-f', 'lavfi', '-i', `testsrc2=size=${p.width}x${p.height}:rate=${p.fps}`,
+    ...(p.audioBitrate ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'] : []),
+    '-t', String(p.seconds),
     '-c:v', 'libvpx', '-b:v', p.bitrate, '-deadline', 'realtime', '-cpu-used', '8',
-    '-g', String(p.gop), '-keyint_min', String(p.gop), '-auto-alt-ref', '0', '-an', partial,
+    '-g', String(p.gop), '-keyint_min', String(p.gop), '-auto-alt-ref', '0',
+    ...(p.audioBitrate ? ['-c:a', 'libopus', '-b:a', p.audioBitrate, '-ac', '2', '-frame_duration', '20'] : ['-an']),
+    partial,
   ]);
   execFileSync('mv', [partial, file]);
   return file;
