@@ -6,7 +6,8 @@
 // viewer, the relay's CPU, resident memory and event-loop delay over time, transports left
 // at the end, and audit entries missing from the trail.
 //
-//   npm run soak           (SOAK_MINUTES=10 SOAK_INCIDENTS=20 SOAK_VIEWERS=5; BENCH_QUICK=1 for a smoke run)
+//   npm run soak      (SOAK_MINUTES=10 SOAK_INCIDENTS=20 SOAK_VIEWERS=5 SOAK_RECORDING=1 SOAK_SEED=…;
+//                      BENCH_QUICK=1 for a smoke run)
 import { startRelayProcess } from '../helpers/relay-process.ts';
 import { isQuick, log } from './lib/machine.ts';
 import { cpuSeconds, onTeardown, sleep, waitUntil } from './lib/processes.ts';
@@ -40,7 +41,8 @@ function settings() {
     // revocations (half in a smoke run, so that a short run has some).
     meanWatchSeconds: quick ? 15 : 120,
     revokeShare: quick ? 0.5 : 1 / 3,
-    recording: process.env.SOAK_RECORDING === '1',
+    // Evidence recording is on, as `npm start` runs; SOAK_RECORDING=0 measures the live path alone.
+    recording: process.env.SOAK_RECORDING !== '0',
     seed: Math.round(number('SOAK_SEED', 20261204)),
   };
 }
@@ -207,7 +209,12 @@ async function run(): Promise<BenchOutcome> {
       churn: { ...counts, failures: counts.failures.slice(0, 20), failureCount: counts.failures.length, viewerSessions: finished.length },
       loss,
       memory: { node: nodeRss, worker: workerRss, total: totalRss },
-      cpu: { nodePercent: mean(steady.map((x) => x.nodeCpuPercent)), workerPercent: mean(steady.map((x) => x.workerCpuPercent)), peersPercent: peersCpuPercent },
+      cpu: {
+        nodePercent: mean(steady.map((x) => x.nodeCpuPercent)),
+        workerPercent: mean(steady.map((x) => x.workerCpuPercent)),
+        recordersPercent: mean(steady.map((x) => x.recorderCpuPercent)),
+        peersPercent: peersCpuPercent,
+      },
       eventLoop: { p99Ms: mean(steady.map((x) => x.eventLoopP99Ms)), maxMs: Math.max(0, ...steady.map((x) => x.eventLoopMaxMs)) },
       end: { incidentsEnded: left !== null, transports: leakedTransports, consumers: leakedConsumers },
       audit: { ...audit, chainVerified: verified.intact, verifyOutput: verified.intact ? undefined : verified.output },
@@ -228,12 +235,12 @@ async function run(): Promise<BenchOutcome> {
       'Viewers: werift peers playing over WHEP with registered player devices (DTLS-SRTP, NACK); the peers run in a process of their own, so their CPU is not the relay’s.',
       `Churn (seeded ${s.seed}): each seat watches ${s.meanWatchSeconds} s on average, then leaves or has its grant revoked (${Math.round(s.revokeShare * 100)} % of endings), and comes back 5–20 s later (after a revoke, with a new grant).`,
       'Loss per viewer session: RTP sequence numbers received against the span seen (after retransmissions), audio and video together.',
-      `Relay figures every ${SAMPLE_SECONDS} s: RSS and CPU of the Node process and the worker from /proc, event-loop delay (p99 and max per interval, as prom-client measures it: with a 10 ms timer, so an idle loop reads about 10 ms) and transports from /metrics. RSS growth compares the median over the minute after a ${warmup} s warm-up with the median over the last minute.`,
+      `Relay figures every ${SAMPLE_SECONDS} s: RSS and CPU of the Node process and the worker, and CPU of the recorder's muxers (the relay's other child processes), from /proc; event-loop delay (p99 and max per interval, as prom-client measures it: with a 10 ms timer, so an idle loop reads about 10 ms) and transports from /metrics. RSS growth compares the median over the minute after a ${warmup} s warm-up with the median over the last minute.`,
       'Audit: every grant, revocation, WHEP join and leave, camera publish and incident end the soak caused is looked up in the trail; then `npm run audit:verify` checks the chain.',
     ],
     notes: counts.failures.slice(0, 5),
     table: [
-      ['minute', 'viewers', 'relay RSS MiB', 'worker RSS MiB', 'relay CPU %', 'worker CPU %', 'event loop p99 ms', 'event loop max ms'],
+      ['minute', 'viewers', 'relay RSS MiB', 'worker RSS MiB', 'relay CPU %', 'worker CPU %', 'recorders CPU %', 'event loop p99 ms', 'event loop max ms'],
       ...perMinute.map(({ from, samples }) => [
         String(from / 60),
         String(mean(samples.map((x) => x.viewers))),
@@ -241,6 +248,7 @@ async function run(): Promise<BenchOutcome> {
         String(mean(samples.map((x) => x.workerRssMiB))),
         String(mean(samples.map((x) => x.nodeCpuPercent))),
         String(mean(samples.map((x) => x.workerCpuPercent))),
+        String(mean(samples.map((x) => x.recorderCpuPercent))),
         String(mean(samples.map((x) => x.eventLoopP99Ms))),
         String(round(Math.max(...samples.map((x) => x.eventLoopMaxMs)), 1)),
       ]),
@@ -262,6 +270,7 @@ async function run(): Promise<BenchOutcome> {
         series: [
           { name: 'relay (Node)', values: perMinute.map(({ samples }) => mean(samples.map((x) => x.nodeCpuPercent))) },
           { name: 'mediasoup worker', values: perMinute.map(({ samples }) => mean(samples.map((x) => x.workerCpuPercent))) },
+          { name: 'recorders', values: perMinute.map(({ samples }) => mean(samples.map((x) => x.recorderCpuPercent))) },
         ],
       },
     ],

@@ -1,7 +1,7 @@
 // The relay under soak, sampled from outside: its Prometheus endpoint (event-loop delay, media
 // transports and consumers, the worker's pid) and /proc (CPU and resident memory of the Node
 // process and of the mediasoup worker).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpuSeconds } from '../lib/processes.ts';
 
 export interface RelaySample {
@@ -12,6 +12,9 @@ export interface RelaySample {
   /** Share of one core over the interval since the previous sample, in percent. */
   nodeCpuPercent: number;
   workerCpuPercent: number;
+  /** The relay's other child processes (the evidence recorder's muxers). */
+  recorderCpuPercent: number;
+  recorders: number;
   /** The relay's event-loop delay over the interval (prom-client resets its histogram per scrape). */
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
@@ -38,9 +41,31 @@ const rssMiB = (pid: number): number => {
   return kib / 1024;
 };
 
+/** Child processes of `pid`, from /proc (every thread's children). */
+function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+        .split(' ')
+        .filter((p) => p.trim() !== '')
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+const cpuOrNull = (pid: number): number | null => {
+  try {
+    return cpuSeconds(pid);
+  } catch {
+    return null; // exited between listing and reading
+  }
+};
+
 export class RelaySampler {
   readonly samples: RelaySample[] = [];
-  #last: { at: number; node: number; worker: number } | null = null;
+  #last: { at: number; node: number; worker: number; others: Map<number, number> } | null = null;
 
   constructor(
     private readonly url: string,
@@ -62,7 +87,14 @@ export class RelaySampler {
     const now = Date.now();
     const node = cpuSeconds(this.nodePid);
     const worker = cpuSeconds(workerPid);
+    const others = new Map<number, number>();
+    for (const child of childPids(this.nodePid)) {
+      const used = child === workerPid ? null : cpuOrNull(child);
+      if (used !== null) others.set(child, used);
+    }
     const last = this.#last;
+    // A muxer started since the last sample counts from zero; one that ended is not counted.
+    const recorderUsed = [...others].reduce((n, [pid, used]) => n + used - (last?.others.get(pid) ?? 0), 0);
     const seconds = last ? (now - last.at) / 1000 : 0;
     const share = (used: number, before: number | undefined) => (last && seconds > 0 ? Math.round((1000 * (used - before!)) / seconds) / 10 : 0);
     const sample: RelaySample = {
@@ -71,6 +103,8 @@ export class RelaySampler {
       workerRssMiB: Math.round(rssMiB(workerPid) * 10) / 10,
       nodeCpuPercent: share(node, last?.node),
       workerCpuPercent: share(worker, last?.worker),
+      recorderCpuPercent: share(recorderUsed, 0),
+      recorders: others.size,
       eventLoopP99Ms: Math.round((metrics.get('nodejs_eventloop_lag_p99_seconds') ?? 0) * 10_000) / 10,
       eventLoopMaxMs: Math.round((metrics.get('nodejs_eventloop_lag_max_seconds') ?? 0) * 10_000) / 10,
       incidents: metrics.get('sightline_incidents') ?? 0,
@@ -78,7 +112,7 @@ export class RelaySampler {
       transports: metrics.get('sightline_transports') ?? 0,
       consumers: metrics.get('sightline_consumers') ?? 0,
     };
-    this.#last = { at: now, node, worker };
+    this.#last = { at: now, node, worker, others };
     this.samples.push(sample);
     return sample;
   }
