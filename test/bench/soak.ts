@@ -208,7 +208,7 @@ async function run(): Promise<BenchOutcome> {
       settings: { ...s, camera: CAMERA, sampleSeconds: SAMPLE_SECONDS, warmupSeconds: warmup },
       churn: { ...counts, failures: counts.failures.slice(0, 20), failureCount: counts.failures.length, viewerSessions: finished.length },
       loss,
-      memory: { node: nodeRss, worker: workerRss, total: totalRss },
+      memory: { node: nodeRss, worker: workerRss, total: totalRss, heapUsed: rssGrowth(sampler.samples, warmup, (x) => x.heapUsedMiB), external: rssGrowth(sampler.samples, warmup, (x) => x.externalMiB) },
       cpu: {
         nodePercent: mean(steady.map((x) => x.nodeCpuPercent)),
         workerPercent: mean(steady.map((x) => x.workerCpuPercent)),
@@ -240,11 +240,12 @@ async function run(): Promise<BenchOutcome> {
     ],
     notes: counts.failures.slice(0, 5),
     table: [
-      ['minute', 'viewers', 'relay RSS MiB', 'worker RSS MiB', 'relay CPU %', 'worker CPU %', 'recorders CPU %', 'event loop p99 ms', 'event loop max ms'],
+      ['minute', 'viewers', 'relay RSS MiB', 'relay heap used MiB', 'worker RSS MiB', 'relay CPU %', 'worker CPU %', 'recorders CPU %', 'event loop p99 ms', 'event loop max ms'],
       ...perMinute.map(({ from, samples }) => [
         String(from / 60),
         String(mean(samples.map((x) => x.viewers))),
         String(mean(samples.map((x) => x.nodeRssMiB))),
+        String(mean(samples.map((x) => x.heapUsedMiB))),
         String(mean(samples.map((x) => x.workerRssMiB))),
         String(mean(samples.map((x) => x.nodeCpuPercent))),
         String(mean(samples.map((x) => x.workerCpuPercent))),

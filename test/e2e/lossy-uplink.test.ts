@@ -6,7 +6,7 @@
 // a 15 s window decodes frames, and nothing waits for a keyframe.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InboundStat } from '../../client/src/debug-hooks.ts';
+import type { InboundStat } from '../../client/src/media/debug-hooks.ts';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { watchStreams, type RepairCounters, type StreamWatch } from '../helpers/mediasoup-streams.ts';

@@ -5,7 +5,7 @@
 // leave a backlog.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_AUDIO_DELAY_MS } from '../../client/src/playout-guard.ts';
+import { MAX_AUDIO_DELAY_MS } from '../../client/src/media/playout-guard.ts';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { audioDelayOverASecond, openGrantLink, startStreaming } from '../helpers/pages.ts';

@@ -12,7 +12,7 @@ import { audioDelayOverASecond, openGrantLink, startStreaming, stats, waitForDec
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
-import { MAX_AUDIO_DELAY_MS } from '../../client/src/playout-guard.ts';
+import { MAX_AUDIO_DELAY_MS } from '../../client/src/media/playout-guard.ts';
 
 const CUT_MS = 5000;
 const framesDecoded = async (page: Page) => (await stats(page)).inbound.find((s) => s.kind === 'video')?.framesDecoded ?? 0;

@@ -1,12 +1,12 @@
 // A thin cellular uplink: the officer's Chromium sits behind a router namespace whose links carry
 // 400 kbit/s, too little for the camera's full-resolution layer. The browser would pad its
 // connection up to that layer's minimum rate and fill the link's queue, freezing the lower layer
-// too; the camera page switches the layer off instead (client/src/uplink-guard.ts), so the
+// too; the camera page switches the layer off instead (client/src/pages/officer/uplink-guard.ts), so the
 // clinician's picture keeps moving on the lower layer, and gets the full layer back once the link
 // can carry it again.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboundStat } from '../../client/src/debug-hooks.ts';
+import type { OutboundStat } from '../../client/src/media/debug-hooks.ts';
 import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { createNamespace, type TestNamespace } from '../helpers/netns.ts';

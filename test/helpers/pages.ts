@@ -1,7 +1,7 @@
 // Page-level steps of the end-to-end tests, through the real UI.
 import type { Page } from 'playwright-core';
-import type { MediaStats } from '../../client/src/debug-hooks.ts';
-import { delayBetween } from '../../client/src/playout-guard.ts';
+import type { MediaStats } from '../../client/src/media/debug-hooks.ts';
+import { delayBetween } from '../../client/src/media/playout-guard.ts';
 import { waitForState } from './browser.ts';
 import { publicUser } from '../../signaling/identity/directory.ts';
 import { DEMO, type TestRelay } from './relay.ts';

@@ -8,6 +8,9 @@ export interface RelaySample {
   /** Seconds since the soak's media started. */
   t: number;
   nodeRssMiB: number;
+  /** The relay's V8 heap in use and its memory outside the heap (Buffers), from /metrics. */
+  heapUsedMiB: number;
+  externalMiB: number;
   workerRssMiB: number;
   /** Share of one core over the interval since the previous sample, in percent. */
   nodeCpuPercent: number;
@@ -101,6 +104,8 @@ export class RelaySampler {
       t: Math.round((now - this.startedAt) / 1000),
       nodeRssMiB: Math.round(rssMiB(this.nodePid) * 10) / 10,
       workerRssMiB: Math.round(rssMiB(workerPid) * 10) / 10,
+      heapUsedMiB: Math.round((metrics.get('nodejs_heap_size_used_bytes') ?? 0) / 104857.6) / 10,
+      externalMiB: Math.round((metrics.get('nodejs_external_memory_bytes') ?? 0) / 104857.6) / 10,
       nodeCpuPercent: share(node, last?.node),
       workerCpuPercent: share(worker, last?.worker),
       recorderCpuPercent: share(recorderUsed, 0),

@@ -24,6 +24,32 @@ export const SIGNALING_FLOORS: readonly (readonly string[])[] = [
   ['signaling/main.ts'],
 ];
 
+/**
+ * Floors of the browser client, bottom first: the network (HTTP, signalling), media (mediasoup,
+ * stats, link upkeep), page building blocks (ui), and the pages, each of which imports only the
+ * floors below it and never another page.
+ */
+export const CLIENT_FLOORS: readonly (readonly string[])[] = [['client/src/net'], ['client/src/media'], ['client/src/ui'], ['client/src/pages']];
+
+/** The client unit of a path: `client/src/<folder>`, or `client/src/pages/<page>` for a page. */
+export function clientUnitOf(path: string): string {
+  const parts = path.split('/');
+  return parts[2] === 'pages' ? parts.slice(0, 4).join('/') : parts.slice(0, 3).join('/');
+}
+
+function clientViolation(from: string, to: string): string | null {
+  const a = clientUnitOf(from);
+  const b = clientUnitOf(to);
+  if (a === b) return null;
+  const floor = (unit: string) => CLIENT_FLOORS.findIndex((units) => units.includes(unit.startsWith('client/src/pages/') ? 'client/src/pages' : unit));
+  const fa = floor(a);
+  const fb = floor(b);
+  if (fa < 0) return `${a} has no floor in CLIENT_FLOORS`;
+  if (fb < 0) return `${b} has no floor in CLIENT_FLOORS`;
+  if (fa === fb && a.startsWith('client/src/pages/')) return `a page (${a}) never imports another page (${b})`;
+  return fb < fa ? null : `${a} (client floor ${fa}) imports ${b} (client floor ${fb}), which is not below it`;
+}
+
 /** What the browser client may import besides itself. */
 export const CLIENT_MAY_IMPORT: readonly string[] = ['signaling/protocol'];
 
@@ -53,6 +79,7 @@ export function floorOf(unit: string): number | undefined {
 export function layeringViolation(from: string, to: string): string | null {
   const a = unitOf(from);
   const b = unitOf(to);
+  if (a === 'client' && b === 'client') return clientViolation(from, to);
   if (a === b) return null;
   if (a === 'client') return CLIENT_MAY_IMPORT.includes(b) ? null : `the client imports only ${CLIENT_MAY_IMPORT.join(', ')}`;
   if (b === 'client') return 'nothing imports the client';

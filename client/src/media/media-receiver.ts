@@ -1,0 +1,171 @@
+// Receiving an incident's media over a signalling socket. The server creates consumers paused
+// (in a `join`/`watch` reply, or later as `consumer.new`); each becomes a client consumer, is
+// handed to the page, and is then resumed with `consumers.resume` in as few requests as possible.
+// Works on a socket it does not own (the supervisor console's): close() only unsubscribes.
+import type { Device, types } from 'mediasoup-client';
+import type { ConsumerInfo, ResponseData, TransportInfo } from '../../../signaling/protocol/messages.ts';
+import { iceOptions } from './ice-config.ts';
+import { asWire, closeTransport, consume, createRecvTransport, createSendTransport, type IceOptions } from './media-device.ts';
+import { PlayoutGuard } from './playout-guard.ts';
+import type { SignalClient } from '../net/signal-client.ts';
+
+export type JoinInfo = ResponseData['join'];
+
+export interface ReceiverEvents {
+  /** A stream is ready to attach (it is resumed right after this returns). */
+  trackAdded(consumer: types.Consumer): void;
+  trackRemoved(consumer: types.Consumer): void;
+}
+
+const RESUME_BATCH = 16;
+
+export class MediaReceiver {
+  private transport: types.Transport | null = null;
+  private readonly consumers = new Map<string, types.Consumer>();
+  private readonly early: ConsumerInfo[] = [];
+  private readonly unsubscribe: Array<() => void>;
+  private readonly guard = new PlayoutGuard(
+    () => [...this.consumers.values()],
+    (consumerId) => this.renew(consumerId),
+  );
+  private closed = false;
+
+  /**
+   * Subscribes at once: create it before sending the request that makes the transport, so that
+   * no `consumer.new` sent right after the reply is missed. `accept` filters unwanted consumers.
+   */
+  constructor(
+    private readonly signal: SignalClient,
+    private readonly events: ReceiverEvents,
+    private readonly accept: (info: ConsumerInfo) => boolean = () => true,
+  ) {
+    this.unsubscribe = [
+      signal.on('consumer.new', ({ consumer }) => {
+        if (!this.transport) this.early.push(consumer);
+        else this.add([consumer]).catch((error: unknown) => console.error('[media] cannot receive', error));
+      }),
+      signal.on('consumer.closed', ({ consumerId }) => this.removeConsumer(consumerId)),
+    ];
+  }
+
+  /**
+   * Send a `join`/`watch`-shaped request and receive what its reply offers. On failure the
+   * receiver is closed and the error rethrown.
+   */
+  static async open(
+    signal: SignalClient,
+    device: Device,
+    events: ReceiverEvents,
+    request: () => Promise<JoinInfo>,
+  ): Promise<{ info: JoinInfo; receiver: MediaReceiver }> {
+    const receiver = new MediaReceiver(signal, events);
+    try {
+      const info = await request();
+      await receiver.start(device, info.recvTransport, info.consumers, iceOptions(info.iceServers));
+      return { info, receiver };
+    } catch (error) {
+      receiver.close();
+      throw error;
+    }
+  }
+
+  get recvTransport(): types.Transport | null {
+    return this.transport;
+  }
+
+  /** Create the receive transport, then consume `initial` and whatever arrived meanwhile. */
+  async start(device: Device, info: TransportInfo, initial: ConsumerInfo[] = [], ice?: IceOptions): Promise<void> {
+    if (this.closed) return;
+    this.transport = createRecvTransport(device, this.signal, info, ice);
+    await this.add([...initial, ...this.early.splice(0)]);
+  }
+
+  /**
+   * The server rebuilt the incident's media room (`media.reset`): drop this transport and its
+   * consumers, then start again on the transport and consumers the `media.rejoin` reply offers.
+   */
+  async restart(device: Device, info: TransportInfo, consumers: ConsumerInfo[]): Promise<void> {
+    if (this.closed) return;
+    for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
+    closeTransport(this.transport);
+    this.transport = null;
+    await this.start(device, info, consumers);
+  }
+
+  /** Replaces one consumer with a fresh one of the same stream (its playout fell behind live). */
+  async renew(consumerId: string): Promise<void> {
+    if (this.closed || !this.consumers.has(consumerId)) return;
+    const { consumer } = await this.signal.request('consumer.renew', { consumerId });
+    this.removeConsumer(consumerId);
+    await this.add([consumer]);
+  }
+
+  /** Ids of the consumers being received now. */
+  consumerIds(): string[] {
+    return [...this.consumers.keys()];
+  }
+
+  /** Stop receiving: closes the consumers and the transport, and stops listening. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.guard.stop();
+    for (const off of this.unsubscribe) off();
+    for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
+    closeTransport(this.transport);
+  }
+
+  private async add(list: ConsumerInfo[]): Promise<void> {
+    const transport = this.transport;
+    if (!transport || transport.closed) return;
+    // All in the same tick: the transport takes them in one offer/answer, so the first one's
+    // ICE and DTLS do not wait for the others' negotiations.
+    const wanted = list.filter(this.accept);
+    const created = await Promise.allSettled(wanted.map((info) => consume(transport, info)));
+    const ids: string[] = [];
+    created.forEach((result, i) => {
+      if (result.status === 'rejected') {
+        console.error('[media] cannot consume', wanted[i]!.kind, result.reason);
+        return;
+      }
+      const consumer = result.value;
+      if (this.closed) {
+        consumer.close();
+        return;
+      }
+      this.consumers.set(consumer.id, consumer);
+      consumer.on('transportclose', () => this.removeConsumer(consumer.id));
+      this.events.trackAdded(consumer);
+      ids.push(consumer.id);
+    });
+    for (let i = 0; i < ids.length; i += RESUME_BATCH) {
+      await this.signal.request('consumers.resume', { consumerIds: ids.slice(i, i + RESUME_BATCH) });
+    }
+  }
+
+  private removeConsumer(consumerId: string): void {
+    const consumer = this.consumers.get(consumerId);
+    if (!consumer) return;
+    this.consumers.delete(consumerId);
+    consumer.track.stop();
+    consumer.close();
+    this.events.trackRemoved(consumer);
+  }
+}
+
+/**
+ * After `media.reset`: ask for this connection's media in the rebuilt room, close the old send
+ * transport, restart `receiver` on the new receive transport. Returns the new send transport.
+ */
+export async function rejoinMedia(
+  signal: SignalClient,
+  device: Device,
+  receiver: MediaReceiver | null,
+  oldSend: types.Transport | null,
+): Promise<types.Transport | null> {
+  const reply = await signal.request('media.rejoin', { rtpCapabilities: asWire(device.rtpCapabilities) });
+  closeTransport(oldSend);
+  const send = reply.sendTransport ? createSendTransport(device, signal, reply.sendTransport) : null;
+  await receiver?.restart(device, reply.recvTransport, reply.consumers);
+  return send;
+}

@@ -1,0 +1,122 @@
+// Shows an incident's received media: the camera video, the camera audio, and any other
+// participants' talk-back, with a "Turn on sound" button when the browser blocks autoplay.
+// Used by the clinician viewer (watch.html) and the supervisor console's inline viewer.
+import type { types } from 'mediasoup-client';
+import { describeLinkQuality, linkQuality, videoCounters, type VideoCounters } from '../media/link-quality.ts';
+import { el, setStatus, show } from './ui.ts';
+
+export interface MediaViewElements {
+  video: HTMLVideoElement;
+  /** Shown over the video while there is none. */
+  videoWaiting: HTMLElement;
+  cameraAudio: HTMLAudioElement;
+  /** Container for extra <audio> elements (others' talk-back). */
+  otherAudio: HTMLElement;
+  startAudioButton: HTMLButtonElement;
+  /** Where the received layer and connection quality are shown (optional). */
+  quality?: HTMLElement;
+}
+
+/** How often the connection-quality line is refreshed. */
+const QUALITY_EVERY_MS = 2000;
+
+export class MediaView {
+  private readonly audioElements = new Map<string, HTMLAudioElement>();
+  private videoConsumer: types.Consumer | null = null;
+  private qualityTimer: ReturnType<typeof setInterval> | null = null;
+  private lastCounters: VideoCounters | null = null;
+
+  constructor(private readonly parts: MediaViewElements) {
+    parts.startAudioButton.addEventListener('click', () => {
+      for (const audio of this.allAudio()) void audio.play().catch(() => undefined);
+      show(parts.startAudioButton, false);
+      setStatus('Sound is on.', 'ok');
+    });
+  }
+
+  trackAdded(consumer: types.Consumer): void {
+    const { video, videoWaiting, cameraAudio, otherAudio } = this.parts;
+    if (consumer.kind === 'video') {
+      video.srcObject = new MediaStream([consumer.track]);
+      show(videoWaiting, false);
+      void video.play().catch(() => undefined);
+      this.watchQuality(consumer);
+      return;
+    }
+    let audio = cameraAudio;
+    if (consumer.appData.source !== 'camera') {
+      // Someone else's talk-back.
+      audio = el('audio');
+      audio.autoplay = true;
+      audio.dataset.testid = 'remote-audio';
+      otherAudio.append(audio);
+    }
+    audio.srcObject = new MediaStream([consumer.track]);
+    this.audioElements.set(consumer.id, audio);
+    audio.play().catch(() => {
+      show(this.parts.startAudioButton);
+      setStatus('Select "Turn on sound" to hear the officer.', 'warn');
+    });
+  }
+
+  trackRemoved(consumer: types.Consumer): void {
+    const { video, videoWaiting, cameraAudio } = this.parts;
+    if (consumer.kind === 'video') {
+      this.watchQuality(null);
+      video.srcObject = null;
+      videoWaiting.textContent = "The officer's camera is off.";
+      show(videoWaiting);
+      return;
+    }
+    const audio = this.audioElements.get(consumer.id);
+    this.audioElements.delete(consumer.id);
+    if (!audio) return;
+    audio.srcObject = null;
+    if (audio !== cameraAudio) audio.remove();
+  }
+
+  /** Shows the received layer and connection quality of `consumer`'s video (null: stop). */
+  private watchQuality(consumer: types.Consumer | null): void {
+    const element = this.parts.quality;
+    if (!element) return;
+    this.videoConsumer = consumer;
+    this.lastCounters = null;
+    if (this.qualityTimer) clearInterval(this.qualityTimer);
+    this.qualityTimer = null;
+    show(element, consumer !== null);
+    if (!consumer) return;
+    element.textContent = 'Measuring the connection…';
+    this.qualityTimer = setInterval(() => void this.refreshQuality(element), QUALITY_EVERY_MS);
+  }
+
+  private async refreshQuality(element: HTMLElement): Promise<void> {
+    const consumer = this.videoConsumer;
+    if (!consumer || consumer.closed) return;
+    const now = videoCounters(await consumer.getStats().catch(() => new Map() as unknown as RTCStatsReport), Date.now());
+    if (!now || consumer !== this.videoConsumer) return;
+    const before = this.lastCounters;
+    this.lastCounters = now;
+    if (!before) return;
+    const link = linkQuality(before, now);
+    element.textContent = describeLinkQuality(link);
+    element.dataset.quality = link.quality;
+    element.dataset.height = String(link.height ?? '');
+  }
+
+  /** Stop and detach everything. */
+  clear(): void {
+    this.watchQuality(null);
+    const { video, cameraAudio, otherAudio, startAudioButton } = this.parts;
+    for (const media of [video, cameraAudio, ...this.audioElements.values()]) {
+      if (media.srcObject instanceof MediaStream) for (const track of media.srcObject.getTracks()) track.stop();
+      media.srcObject = null;
+    }
+    this.audioElements.clear();
+    otherAudio.replaceChildren();
+    show(startAudioButton, false);
+  }
+
+  private allAudio(): HTMLAudioElement[] {
+    return [this.parts.cameraAudio, ...this.parts.otherAudio.querySelectorAll('audio')];
+  }
+}
