@@ -12,7 +12,7 @@ import { startRelayProcess } from '../helpers/relay-process.ts';
 import { isQuick, log } from './lib/machine.ts';
 import { cpuSeconds, onTeardown, sleep, waitUntil } from './lib/processes.ts';
 import { benchMain, target, type BenchDefinition, type BenchOutcome } from './lib/report.ts';
-import { ensureTestPattern, type PatternRecipe } from './lib/rtp.ts';
+import { ensureTestPattern, udpDropsOfProcess, type PatternRecipe } from './lib/rtp.ts';
 import { round } from './lib/stats.ts';
 import { AuditLedger, readTrail, verifyTrail } from './soak/audit-check.ts';
 import { ChurnPlan } from './soak/churn-plan.ts';
@@ -126,6 +126,8 @@ async function run(): Promise<BenchOutcome> {
 
   const startedAt = Date.now();
   const peersCpuBefore = cpuSeconds(host.pid);
+  /** Datagrams the kernel dropped at the peers' own sockets (the peers falling behind), by socket. */
+  const peerDrops = new Map<string, number>();
   const sampler = new RelaySampler(relay.url, relay.child.pid!, startedAt);
   await sampler.sample();
   const plan = new ChurnPlan({ seats: seats.length, meanWatchSeconds: s.meanWatchSeconds, revokeShare: s.revokeShare, awaySeconds: [5, 20], seed: s.seed });
@@ -161,6 +163,7 @@ async function run(): Promise<BenchOutcome> {
       }),
     );
     if (Date.now() >= nextSample) {
+      for (const [inode, drops] of udpDropsOfProcess(host.pid)) peerDrops.set(inode, Math.max(drops, peerDrops.get(inode) ?? 0));
       const sample = await sampler.sample();
       nextSample += SAMPLE_SECONDS * 1000;
       const minute = Math.floor(sample.t / 60);
@@ -207,7 +210,7 @@ async function run(): Promise<BenchOutcome> {
     results: {
       settings: { ...s, camera: CAMERA, sampleSeconds: SAMPLE_SECONDS, warmupSeconds: warmup },
       churn: { ...counts, failures: counts.failures.slice(0, 20), failureCount: counts.failures.length, viewerSessions: finished.length },
-      loss,
+      loss: { ...loss, droppedAtViewersSockets: [...peerDrops.values()].reduce((a, b) => a + b, 0) },
       memory: { node: nodeRss, worker: workerRss, total: totalRss, heapUsed: rssGrowth(sampler.samples, warmup, (x) => x.heapUsedMiB), external: rssGrowth(sampler.samples, warmup, (x) => x.externalMiB) },
       cpu: {
         nodePercent: mean(steady.map((x) => x.nodeCpuPercent)),
@@ -234,7 +237,7 @@ async function run(): Promise<BenchOutcome> {
       `Cameras: werift peers publishing over WHIP with registered camera devices, all sending one pre-encoded clip (${CAMERA.width}x${CAMERA.height}, ${CAMERA.fps} fps, VP8 ${CAMERA.bitrate}bit/s, Opus ${CAMERA.audioBitrate}bit/s) that a single ffmpeg plays out as RTP without re-encoding.`,
       'Viewers: werift peers playing over WHEP with registered player devices (DTLS-SRTP, NACK); the peers run in a process of their own, so their CPU is not the relay’s.',
       `Churn (seeded ${s.seed}): each seat watches ${s.meanWatchSeconds} s on average, then leaves or has its grant revoked (${Math.round(s.revokeShare * 100)} % of endings), and comes back 5–20 s later (after a revoke, with a new grant).`,
-      'Loss per viewer session: RTP sequence numbers received against the span seen (after retransmissions), audio and video together.',
+      'Loss per viewer session: RTP sequence numbers received against the span seen (after retransmissions), audio and video together. Datagrams the kernel dropped at the peers’ own sockets (the peers falling behind, not the relay) are counted apart.',
       `Relay figures every ${SAMPLE_SECONDS} s: RSS and CPU of the Node process and the worker, and CPU of the recorder's muxers (the relay's other child processes), from /proc; event-loop delay (p99 and max per interval, as prom-client measures it: with a 10 ms timer, so an idle loop reads about 10 ms) and transports from /metrics. RSS growth compares the median over the minute after a ${warmup} s warm-up with the median over the last minute.`,
       'Audit: every grant, revocation, WHEP join and leave, camera publish and incident end the soak caused is looked up in the trail; then `npm run audit:verify` checks the chain.',
     ],

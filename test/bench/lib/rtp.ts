@@ -3,7 +3,7 @@
 // that counts RTP per stream and finds loss from sequence numbers.
 import { execFileSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { spawnTracked, type Tracked } from './processes.ts';
@@ -78,6 +78,28 @@ export function udpDrops(ports: Iterable<number>): number {
       const fields = line.trim().split(/\s+/);
       const port = fields[1]?.split(':')[1];
       if (port && wanted.has(port)) drops += Number(fields[12] ?? 0);
+    }
+  }
+  return drops;
+}
+
+/** Datagrams the kernel dropped so far at each UDP socket a process holds, by socket inode. */
+export function udpDropsOfProcess(pid: number): Map<string, number> {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (link.startsWith('socket:[')) inodes.add(link.slice(8, -1));
+    } catch {
+      // closed while listing
+    }
+  }
+  const drops = new Map<string, number>();
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const inode = fields[9];
+      if (inode && inodes.has(inode)) drops.set(inode, Number(fields[12] ?? 0));
     }
   }
   return drops;

@@ -1,12 +1,13 @@
 // The officer's live stream: signalling + mediasoup for one incident (camera out, talk-back in).
 import type { Device, types } from 'mediasoup-client';
 import type { GeoLocation, PresenceEntry } from '../../../../signaling/protocol/messages.ts';
-import { SightlineError, toCode, type AnyErrorCode } from '../../net/errors.ts';
-import { asWire, closeTransport, createSendTransport, deviceAndSocket, type ProduceAppData } from '../../media/media-device.ts';
-import { MediaReceiver, rejoinMedia } from '../../media/media-receiver.ts';
+import { SightlineError, type AnyErrorCode } from '../../net/errors.ts';
+import { asWire, createSendTransport, deviceAndSocket, type ProduceAppData } from '../../media/media-device.ts';
+import { MediaReceiver } from '../../media/media-receiver.ts';
 import { SignalClient } from '../../net/signal-client.ts';
 import { iceOptions } from '../../media/ice-config.ts';
-import { seatResilience, type LinkResilience, type LinkState } from '../../media/link-resilience.ts';
+import type { LinkState } from '../../media/link-resilience.ts';
+import { SeatSession } from '../../media/seat-session.ts';
 import { CAMERA_VOICE_CODEC_OPTIONS, cameraVideoEncodings, VIDEO_CODEC_OPTIONS, voiceEncodings } from '../../media/send-encodings.ts';
 import { guardUplink } from './uplink-guard.ts';
 
@@ -23,25 +24,19 @@ export interface OfficerStreamEvents {
   link?(state: LinkState): void;
 }
 
-export class OfficerStream {
+export class OfficerStream extends SeatSession {
   incidentId = '';
   /** Evidence recording runs for the incident (from the start reply). */
   recorded = false;
-  private sendTransport: types.Transport | null = null;
-  private readonly receiver: MediaReceiver;
-  private finished = false;
-  /** Until start() resolves, failures surface as its rejection rather than as `ended`. */
-  private started = false;
-  private endCode: AnyErrorCode = 'DISCONNECTED';
   private media: MediaStream | null = null;
-  private resilience: LinkResilience | null = null;
   private uplinkGuard: { stop(): void } | null = null;
 
   private constructor(
-    private readonly signal: SignalClient,
-    private readonly device: Device,
+    signal: SignalClient,
+    device: Device,
     private readonly events: OfficerStreamEvents,
   ) {
+    super(signal, device, events);
     // Only clinicians' talk-back comes to the officer.
     this.receiver = new MediaReceiver(
       signal,
@@ -61,16 +56,11 @@ export class OfficerStream {
       const started = await signal.request('incident.start', { rtpCapabilities: asWire(device.rtpCapabilities) });
       stream.incidentId = started.incidentId;
       stream.recorded = started.recorded;
-      await stream.receiver.start(device, started.recvTransport, [], iceOptions(started.iceServers));
+      await stream.receiver!.start(device, started.recvTransport, [], iceOptions(started.iceServers));
       stream.sendTransport = createSendTransport(device, signal, started.sendTransport, iceOptions(started.iceServers));
       stream.media = media;
       await stream.publish(media);
-      if (started.resumeToken) {
-        stream.resilience = seatResilience(
-          { ...started, resumeToken: started.resumeToken },
-          { signal, transports: () => stream.transports(), link: events.link, onGiveUp: (code) => stream.finish(code, undefined) },
-        );
-      }
+      if (started.resumeToken) stream.keepSeat({ ...started, resumeToken: started.resumeToken });
     } catch (error) {
       // Do not leave a half-started incident live on the server.
       if (stream.incidentId) await signal.request('incident.end', {}).catch(() => undefined);
@@ -83,8 +73,8 @@ export class OfficerStream {
   }
 
   /** Transports, for the debug stats hook. */
-  transports(): Array<types.Transport | null> {
-    return [this.sendTransport, this.receiver.recvTransport];
+  override transports(): Array<types.Transport | null> {
+    return [this.sendTransport, this.receiver?.recvTransport ?? null];
   }
 
   async setHelp(requested: boolean): Promise<boolean> {
@@ -135,46 +125,21 @@ export class OfficerStream {
 
   private listen(): void {
     const { signal, events } = this;
-    let shutdownMessage: string | undefined;
     signal.on('presence', (message) => {
       if (!this.incidentId || message.incidentId === this.incidentId) events.presence(message.participants);
     });
     signal.on('help.answered', (message) => {
       if (!this.incidentId || message.incidentId === this.incidentId) events.helpAnswered?.(message.clinician);
     });
-    signal.on('access.ended', ({ code, message }) => this.finish(toCode(code), message));
-    // The media server under the incident failed and the room was rebuilt: publish again, same incident.
-    signal.on('media.reset', () => {
-      this.rejoin().catch((error: unknown) => this.finish(toCode((error as { code?: unknown }).code ?? 'MEDIA_ERROR'), undefined));
-    });
-    signal.on('server.shutdown', ({ message }) => {
-      shutdownMessage = message;
-    });
-    signal.onClose(() => {
-      if (!shutdownMessage && this.started && this.resilience?.resume()) return;
-      this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage);
-    });
+    this.listenForEnd();
   }
 
-  private async rejoin(): Promise<void> {
-    this.sendTransport = await rejoinMedia(this.signal, this.device, this.receiver, this.sendTransport);
+  /** After the media room was rebuilt: publish the camera again, same incident. */
+  protected override async afterRejoin(): Promise<void> {
     if (this.media) await this.publish(this.media);
   }
 
-  private finish(code: AnyErrorCode, message: string | undefined): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.endCode = code;
-    this.teardown();
-    if (this.started) this.events.ended(code, message);
-  }
-
-  private teardown(): void {
-    this.finished = true;
-    this.resilience?.stop();
+  protected override beforeTeardown(): void {
     this.uplinkGuard?.stop();
-    this.receiver.close();
-    closeTransport(this.sendTransport);
-    this.signal.close();
   }
 }

@@ -2,12 +2,13 @@
 import type { types } from 'mediasoup-client';
 import type { ParticipantInfo, PresenceEntry } from '../../../../signaling/protocol/messages.ts';
 import { ServerClock } from '../../net/clock.ts';
-import { SightlineError, toCode, type AnyErrorCode } from '../../net/errors.ts';
-import { asWire, closeTransport, createSendTransport, deviceAndSocket, type loadDevice } from '../../media/media-device.ts';
-import { MediaReceiver, rejoinMedia, type JoinInfo, type ReceiverEvents } from '../../media/media-receiver.ts';
+import { SightlineError, type AnyErrorCode } from '../../net/errors.ts';
+import { asWire, createSendTransport, deviceAndSocket, type loadDevice } from '../../media/media-device.ts';
+import { MediaReceiver, type JoinInfo, type ReceiverEvents } from '../../media/media-receiver.ts';
 import { SignalClient } from '../../net/signal-client.ts';
 import { iceOptions } from '../../media/ice-config.ts';
-import { seatResilience, type LinkResilience, type LinkState } from '../../media/link-resilience.ts';
+import type { LinkState } from '../../media/link-resilience.ts';
+import { SeatSession } from '../../media/seat-session.ts';
 
 export type { JoinInfo };
 
@@ -22,22 +23,18 @@ export interface ViewerEvents extends ReceiverEvents {
   link?(state: LinkState): void;
 }
 
-export class ViewerSession {
+export class ViewerSession extends SeatSession {
   info: JoinInfo | null = null;
-  sendTransport: types.Transport | null = null;
-  private receiver: MediaReceiver | null = null;
   private readonly clock = new ServerClock();
-  private finished = false;
-  private started = false;
-  private endCode: AnyErrorCode = 'DISCONNECTED';
-  private resilience: LinkResilience | null = null;
   private lastPresence: PresenceEntry[] | null = null;
 
   private constructor(
-    readonly signal: SignalClient,
+    signal: SignalClient,
     private readonly events: ViewerEvents,
-    private readonly device: Awaited<ReturnType<typeof loadDevice>>,
-  ) {}
+    device: Awaited<ReturnType<typeof loadDevice>>,
+  ) {
+    super(signal, device, events);
+  }
 
   /** Load the device, open the socket and join (one round trip; no `auth` message). */
   /** `sessionToken`: the signed-in clinician's session (the link works only for the clinician it names). */
@@ -55,7 +52,13 @@ export class ViewerSession {
       if (session.lastPresence) events.presence(session.lastPresence, info.you);
       if (info.sendTransport) session.sendTransport = createSendTransport(device, signal, info.sendTransport, iceOptions(info.iceServers));
       void session.clock.sync(signal);
-      if (info.resumeToken) session.keepAlive({ ...info, resumeToken: info.resumeToken });
+      // Resume the seat after drops; after an ICE restart, ask for a keyframe by resuming the consumers again.
+      if (info.resumeToken) {
+        session.keepSeat({ ...info, resumeToken: info.resumeToken }, () => {
+          const ids = session.receiver?.consumerIds() ?? [];
+          if (ids.length) void signal.request('consumers.resume', { consumerIds: ids.slice(0, 16) }).catch(() => undefined);
+        });
+      }
     } catch (error) {
       session.teardown();
       throw error;
@@ -77,10 +80,6 @@ export class ViewerSession {
     return this.clock.now();
   }
 
-  transports(): Array<types.Transport | null> {
-    return [this.receiver?.recvTransport ?? null, this.sendTransport];
-  }
-
   /** Leave: close media and the socket without reporting `ended`. */
   leave(): void {
     this.finished = true;
@@ -88,57 +87,12 @@ export class ViewerSession {
   }
 
   private listen(): void {
-    let shutdownMessage: string | undefined;
     this.signal.on('presence', ({ participants }) => {
       this.lastPresence = participants;
       this.events.presence(participants, this.info?.you ?? null);
     });
     // This socket carries exactly one grant, so any update is about it.
     this.signal.on('grant.updated', ({ expiresAt }) => this.events.grantUpdated(expiresAt));
-    this.signal.on('access.ended', ({ code, message }) => this.finish(toCode(code), message));
-    // The media server under the incident failed and the room was rebuilt: receive again, same grant.
-    this.signal.on('media.reset', () => {
-      this.rejoin().catch((error: unknown) => this.finish(toCode((error as { code?: unknown }).code ?? 'MEDIA_ERROR'), undefined));
-    });
-    this.signal.on('server.shutdown', ({ message }) => {
-      shutdownMessage = message;
-    });
-    this.signal.onClose(() => {
-      if (!shutdownMessage && this.resilience?.resume()) return;
-      this.finish(shutdownMessage ? 'SERVER_SHUTTING_DOWN' : 'DISCONNECTED', shutdownMessage);
-    });
-  }
-
-  /** Resume the seat after drops; after an ICE restart, ask for a keyframe by resuming the consumers again. */
-  private keepAlive(seat: { resumeToken: string; resumeGraceSeconds?: number; iceServers?: JoinInfo['iceServers'] }): void {
-    this.resilience = seatResilience(seat, {
-      signal: this.signal,
-      transports: () => this.transports(),
-      onMediaRestored: () => {
-        const ids = this.receiver?.consumerIds() ?? [];
-        if (ids.length) void this.signal.request('consumers.resume', { consumerIds: ids.slice(0, 16) }).catch(() => undefined);
-      },
-      link: this.events.link,
-      onGiveUp: (code) => this.finish(code, undefined),
-    });
-  }
-
-  private async rejoin(): Promise<void> {
-    this.sendTransport = await rejoinMedia(this.signal, this.device, this.receiver, this.sendTransport);
-  }
-
-  private finish(code: AnyErrorCode, message: string | undefined): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.endCode = code;
-    this.teardown();
-    if (this.started) this.events.ended(code, message);
-  }
-
-  private teardown(): void {
-    this.resilience?.stop();
-    this.receiver?.close();
-    closeTransport(this.sendTransport);
-    this.signal.close();
+    this.listenForEnd();
   }
 }
