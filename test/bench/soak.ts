@@ -18,7 +18,7 @@ import { AuditLedger, readTrail, verifyTrail } from './soak/audit-check.ts';
 import { ChurnPlan } from './soak/churn-plan.ts';
 import { startPeerHost, type PeerHost } from './soak/peer-host-client.ts';
 import { RelaySampler } from './soak/relay-sampler.ts';
-import { buckets, lossFigures, mean, rssGrowth } from './soak/soak-figures.ts';
+import { buckets, lossFigures, mean, growthAfterWarmup } from './soak/soak-figures.ts';
 import { createSoakDirectory, grantView, incidentsByOfficer, revoke } from './soak/soak-directory.ts';
 import type { ViewerStats } from './soak/soak-protocol.ts';
 
@@ -198,9 +198,9 @@ async function run(): Promise<BenchOutcome> {
 
   const loss = lossFigures(finished);
   const warmup = Math.min(120, (s.minutes * 60) / 5);
-  const nodeRss = rssGrowth(sampler.samples, warmup, (x) => x.nodeRssMiB);
-  const workerRss = rssGrowth(sampler.samples, warmup, (x) => x.workerRssMiB);
-  const totalRss = rssGrowth(sampler.samples, warmup, (x) => x.nodeRssMiB + x.workerRssMiB);
+  const nodeRss = growthAfterWarmup(sampler.samples, warmup, (x) => x.nodeRssMiB);
+  const workerRss = growthAfterWarmup(sampler.samples, warmup, (x) => x.workerRssMiB);
+  const totalRss = growthAfterWarmup(sampler.samples, warmup, (x) => x.nodeRssMiB + x.workerRssMiB);
   const steady = sampler.samples.filter((x) => x.t >= warmup);
   const leakedTransports = after.get('sightline_transports') ?? null;
   const leakedConsumers = after.get('sightline_consumers') ?? null;
@@ -211,7 +211,7 @@ async function run(): Promise<BenchOutcome> {
       settings: { ...s, camera: CAMERA, sampleSeconds: SAMPLE_SECONDS, warmupSeconds: warmup },
       churn: { ...counts, failures: counts.failures.slice(0, 20), failureCount: counts.failures.length, viewerSessions: finished.length },
       loss: { ...loss, droppedAtViewersSockets: [...peerDrops.values()].reduce((a, b) => a + b, 0) },
-      memory: { node: nodeRss, worker: workerRss, total: totalRss, heapUsed: rssGrowth(sampler.samples, warmup, (x) => x.heapUsedMiB), external: rssGrowth(sampler.samples, warmup, (x) => x.externalMiB) },
+      memory: { node: nodeRss, worker: workerRss, total: totalRss, heapUsed: growthAfterWarmup(sampler.samples, warmup, (x) => x.heapUsedMiB), external: growthAfterWarmup(sampler.samples, warmup, (x) => x.externalMiB) },
       cpu: {
         nodePercent: mean(steady.map((x) => x.nodeCpuPercent)),
         workerPercent: mean(steady.map((x) => x.workerCpuPercent)),

@@ -33,10 +33,10 @@ export function lossFigures(sessions: ViewerStats[]): LossFigures {
 const median = (values: number[]): number | null => summarize(values).median;
 
 /**
- * Resident memory growth after the warm-up, percent: the median over the minute after the
+ * Growth of a memory figure after the warm-up, percent: the median over the minute after the
  * warm-up against the median over the last minute (medians, so a single GC pause does not count).
  */
-export function rssGrowth(samples: RelaySample[], warmupSeconds: number, pick: (s: RelaySample) => number): { baselineMiB: number | null; endMiB: number | null; percent: number | null } {
+export function growthAfterWarmup(samples: RelaySample[], warmupSeconds: number, pick: (s: RelaySample) => number): { baselineMiB: number | null; endMiB: number | null; percent: number | null } {
   const end = samples.at(-1)?.t ?? 0;
   const windowSeconds = Math.min(60, Math.max(10, (end - warmupSeconds) / 4));
   const baseline = median(samples.filter((s) => s.t >= warmupSeconds && s.t < warmupSeconds + windowSeconds).map(pick));
