@@ -1,26 +1,17 @@
 // Live access control through the real pages: grant from the console, join from the inbox, revoke;
 // a cross-agency grant that ends with its sharing agreement; "watch me" reaching the console.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { describe, expect, it } from 'vitest';
+import { waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { relayAndBrowser } from '../helpers/e2e-setup.ts';
 import { openGrantLink, signIn, startStreaming, stats, stopStreaming, waitForDecodedVideo } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { DEMO, type TestRelay } from '../helpers/relay.ts';
 import { until } from '../helpers/until.ts';
 
 describe('access control in Chromium', () => {
   let relay: TestRelay;
   let browser: TestBrowser;
-
-  beforeAll(async () => {
-    ensureClientBuilt();
-    relay = await startRelay();
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await relay?.close();
-  });
+  relayAndBrowser((started) => ({ relay, browser } = started));
 
   const openConsole = async (who: { username: string; password: string }): Promise<Page> => {
     const page = await browser.page(relay.url);

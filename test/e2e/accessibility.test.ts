@@ -4,12 +4,12 @@
 // incident, its help alert and its grant form, the clinician's inbox with a grant, the watch page
 // joined and after its access ended, the audit page and the admin page.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../helpers/axe.ts';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { relayAndBrowser } from '../helpers/e2e-setup.ts';
 import { openGrantLink, signIn, startStreaming, waitForDecodedVideo } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { DEMO, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 
 describe('accessibility of every page state', () => {
@@ -18,17 +18,11 @@ describe('accessibility of every page state', () => {
   let officer: Page;
   let incidentId: string;
 
+  relayAndBrowser((started) => ({ relay, browser } = started));
   beforeAll(async () => {
-    ensureClientBuilt();
-    relay = await startRelay();
-    browser = await launchBrowser();
     officer = await browser.page(relay.url);
     await officer.goto(`${relay.url}/officer.html`);
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await relay?.close();
-  });
 
   it('home page: every card leads somewhere that works, and a phone never scrolls sideways', async () => {
     const home = await browser.page(relay.url);

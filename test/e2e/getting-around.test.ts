@@ -1,26 +1,17 @@
 // Getting around: one sign-in per browser (the audit page and a second console tab open without
 // asking again; signing out in one tab signs out the others), pages that link to each other, and
 // a second grant link opened in the same tab showing that link, not what the first one said.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { describe, expect, it } from 'vitest';
+import { waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { relayAndBrowser } from '../helpers/e2e-setup.ts';
 import { openGrantLink, signIn } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { DEMO, type TestRelay } from '../helpers/relay.ts';
 import { goLive, grant } from '../helpers/scenario.ts';
 
 describe('getting around', () => {
   let relay: TestRelay;
   let browser: TestBrowser;
-
-  beforeAll(async () => {
-    ensureClientBuilt();
-    relay = await startRelay();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await relay?.close();
-  });
+  relayAndBrowser((started) => ({ relay, browser } = started));
 
   it('signs in once per browser, links the console and the audit, and signs out every tab together', async () => {
     const console_ = await browser.page(relay.url);

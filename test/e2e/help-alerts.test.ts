@@ -3,11 +3,11 @@
 // open request in the tab's title, and show a system notification where it is allowed; the title
 // gives the count back once the alert is dismissed.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { describe, expect, it } from 'vitest';
+import { waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { relayAndBrowser } from '../helpers/e2e-setup.ts';
 import { signIn, startStreaming, stopStreaming } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { DEMO, type TestRelay } from '../helpers/relay.ts';
 import { until } from '../helpers/until.ts';
 
 interface Signals {
@@ -39,16 +39,7 @@ const signals = (page: Page): Promise<Signals> => page.evaluate(() => (window as
 describe('help alerts reach people who are not looking', () => {
   let relay: TestRelay;
   let browser: TestBrowser;
-
-  beforeAll(async () => {
-    ensureClientBuilt();
-    relay = await startRelay();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await relay?.close();
-  });
+  relayAndBrowser((started) => ({ relay, browser } = started));
 
   const open = async (path: string, who: { username: string; password: string }, state: string): Promise<Page> => {
     const page = await browser.page(relay.url);

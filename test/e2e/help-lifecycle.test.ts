@@ -3,27 +3,18 @@
 // the officer is told by name and hears a tone, the alerts go); a request open when the incident
 // ends leaves the inbox. Stopping the stream asks first.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IncidentSummary } from '../../signaling/protocol/messages.ts';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { relayAndBrowser } from '../helpers/e2e-setup.ts';
 import { signIn, startStreaming } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { DEMO, type TestRelay } from '../helpers/relay.ts';
 import { until } from '../helpers/until.ts';
 
 describe('the life of a help request', () => {
   let relay: TestRelay;
   let browser: TestBrowser;
-
-  beforeAll(async () => {
-    ensureClientBuilt();
-    relay = await startRelay();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await relay?.close();
-  });
+  relayAndBrowser((started) => ({ relay, browser } = started));
 
   const open = async (path: string, who: { username: string; password: string }, state: string): Promise<Page> => {
     const page = await browser.page(relay.url);

@@ -2,11 +2,11 @@
 // a supervisor grants through the console, the clinician watches and talks back, the officer
 // hears them, and an expiring grant cuts the clinician's media.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { relayAndBrowser } from '../helpers/e2e-setup.ts';
 import { openGrantLink, signIn, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { DEMO, type TestRelay } from '../helpers/relay.ts';
 import { storedGrant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
 
@@ -16,18 +16,12 @@ describe('body camera → clinician and back, in Chromium', () => {
   let officer: Page;
   let incidentId: string;
 
+  relayAndBrowser((started) => ({ relay, browser } = started));
   beforeAll(async () => {
-    ensureClientBuilt();
-    relay = await startRelay();
-    browser = await launchBrowser();
     officer = await browser.page(relay.url);
     await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
     incidentId = relay.services.live.all()[0]!.incident.id;
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await relay?.close();
-  });
 
   it('the officer page publishes audio and video', async () => {
     await until(async () => {

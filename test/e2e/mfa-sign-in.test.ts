@@ -1,27 +1,18 @@
 // A supervisor's sign-in with a second factor, in Chromium: the first time the page shows the key
 // to add to an authenticator app, takes its code and shows the recovery codes once; the next time
 // it asks only for the code. Both steps pass the accessibility check.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { totpCode } from '../../signaling/identity/totp.ts';
 import { expectAccessible } from '../helpers/axe.ts';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { relayAndBrowser } from '../helpers/e2e-setup.ts';
 import { signIn } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { DEMO, type TestRelay } from '../helpers/relay.ts';
 
 describe('signing in with a second factor', () => {
   let relay: TestRelay;
   let browser: TestBrowser;
-
-  beforeAll(async () => {
-    ensureClientBuilt();
-    relay = await startRelay({ MFA_REQUIRED: 'true' });
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await relay?.close();
-  });
+  relayAndBrowser((started) => ({ relay, browser } = started), { MFA_REQUIRED: 'true' });
 
   it('enrols an authenticator at the first sign-in, then asks for its code', async () => {
     const page = await browser.page(relay.url);

@@ -1,11 +1,11 @@
 // The officer sees who is there without scrolling: beside LIVE, on the first screen of a phone
 // (390×844) and of a laptop (1280×800), the number of people watching.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { relayAndBrowser } from '../helpers/e2e-setup.ts';
 import { openGrantLink, startStreaming } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { DEMO, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
 
@@ -14,17 +14,11 @@ describe('the officer’s first screen', () => {
   let browser: TestBrowser;
   let officer: Page;
 
+  relayAndBrowser((started) => ({ relay, browser } = started));
   beforeAll(async () => {
-    ensureClientBuilt();
-    relay = await startRelay();
-    browser = await launchBrowser();
     officer = await browser.page(relay.url);
     await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
   }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await relay?.close();
-  });
 
   it('shows how many are watching beside LIVE, on a phone and on a laptop, without scrolling', async () => {
     const count = officer.getByTestId('live-count');

@@ -1,27 +1,18 @@
 // A passkey as the second factor, in Chromium with its virtual authenticator (CDP WebAuthn): a
 // signed-in supervisor adds a passkey from the account bar; at the next sign-in the page offers
 // it, and it signs them in instead of a code. Both are audited.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { totpCode } from '../../signaling/identity/totp.ts';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { relayAndBrowser } from '../helpers/e2e-setup.ts';
 import { signIn } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { DEMO, type TestRelay } from '../helpers/relay.ts';
 import { until } from '../helpers/until.ts';
 
 describe('signing in with a passkey', () => {
   let relay: TestRelay;
   let browser: TestBrowser;
-
-  beforeAll(async () => {
-    ensureClientBuilt();
-    relay = await startRelay({ MFA_REQUIRED: 'true' });
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await relay?.close();
-  });
+  relayAndBrowser((started) => ({ relay, browser } = started), { MFA_REQUIRED: 'true' });
 
   it('adds a passkey, then signs in with it instead of a code', async () => {
     // WebAuthn needs a host name, not an address: the same relay as http://localhost.

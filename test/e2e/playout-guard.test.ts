@@ -4,12 +4,12 @@
 // the receiver's own jitterBufferTarget (2 s), so the test does not depend on a drop happening to
 // leave a backlog.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_AUDIO_DELAY_MS } from '../../client/src/media/playout-guard.ts';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { relayAndBrowser } from '../helpers/e2e-setup.ts';
 import { audioDelayOverASecond, openGrantLink, startStreaming } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
+import { DEMO, type TestRelay } from '../helpers/relay.ts';
 import { grant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
 
@@ -38,10 +38,8 @@ describe('clinician audio held behind live', () => {
   let browser: TestBrowser;
   let clinician: Page;
 
+  relayAndBrowser((started) => ({ relay, browser } = started));
   beforeAll(async () => {
-    ensureClientBuilt();
-    relay = await startRelay();
-    browser = await launchBrowser();
     const officer = await browser.page(relay.url);
     await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
     const incidentId = relay.services.live.all()[0]!.incident.id;
@@ -51,11 +49,6 @@ describe('clinician audio held behind live', () => {
     await waitForState(clinician, 'joined');
     await until(async () => ((await audioDelayOverASecond(clinician)) ?? Infinity) < MAX_AUDIO_DELAY_MS, 15_000, 'live audio');
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await relay?.close();
-  });
 
   it('is renewed back to live by the watch page', async () => {
     const before = await audioReceivers(clinician);

@@ -76,8 +76,9 @@ describe('WHEP playback in Chromium', () => {
     expect(started.location).toMatch(/^\/whep\/resource\//);
     const playing = await until(async () => {
       const s = await playerStats(player);
-      return s.framesDecoded > 0 && s.audioPackets > 0 ? s : undefined;
-    }, 20_000, 'WHEP frames');
+      // Chromium can report decoded frames a moment before it updates connectionState.
+      return s.framesDecoded > 0 && s.audioPackets > 0 && s.connectionState === 'connected' ? s : undefined;
+    }, 20_000, 'WHEP frames on a connected peer connection');
     expect(playing.connectionState).toBe('connected');
     // The officer's page lists the WHEP viewer like any clinician.
     const live = relay.services.live.get(incidentId)!;
