@@ -69,18 +69,25 @@ export const isRtcp = (packet: Buffer): boolean => {
   return pt >= 72 && pt <= 76; // RTCP packet types 200–204 (RFC 5761)
 };
 
-/** Datagrams the kernel dropped at the UDP sockets (IPv4 or IPv6, any address) bound to `ports`. */
-export function udpDrops(ports: Iterable<number>): number {
-  const wanted = new Set([...ports].map((p) => p.toString(16).toUpperCase().padStart(4, '0')));
-  let drops = 0;
+/** Every UDP socket of this network namespace (IPv4 and IPv6): local port (hex, as the kernel writes it), inode, drops. */
+function udpSockets(): Array<{ port: string; inode: string; drops: number }> {
+  const sockets = [];
   for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
     for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       const port = fields[1]?.split(':')[1];
-      if (port && wanted.has(port)) drops += Number(fields[12] ?? 0);
+      if (port && fields[9]) sockets.push({ port, inode: fields[9], drops: Number(fields[12] ?? 0) });
     }
   }
-  return drops;
+  return sockets;
+}
+
+/** Datagrams the kernel dropped at the UDP sockets (IPv4 or IPv6, any address) bound to `ports`. */
+export function udpDrops(ports: Iterable<number>): number {
+  const wanted = new Set([...ports].map((p) => p.toString(16).toUpperCase().padStart(4, '0')));
+  return udpSockets()
+    .filter((socket) => wanted.has(socket.port))
+    .reduce((drops, socket) => drops + socket.drops, 0);
 }
 
 /** Datagrams the kernel dropped so far at each UDP socket a process holds, by socket inode. */
@@ -94,15 +101,7 @@ export function udpDropsOfProcess(pid: number): Map<string, number> {
       // closed while listing
     }
   }
-  const drops = new Map<string, number>();
-  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      const inode = fields[9];
-      if (inode && inodes.has(inode)) drops.set(inode, Number(fields[12] ?? 0));
-    }
-  }
-  return drops;
+  return new Map(udpSockets().filter((socket) => inodes.has(socket.inode)).map((socket) => [socket.inode, socket.drops]));
 }
 
 export interface SinkWindow {

@@ -2,7 +2,7 @@
 // soak also runs what an agency's admin does): an officer with a registered camera per incident,
 // and clinicians of the health partner, each with a registered WHEP player.
 import { randomBytes } from 'node:crypto';
-import { api } from '../../helpers/relay-process.ts';
+import { api, loginAt } from '../../helpers/relay-process.ts';
 
 export interface SoakDirectory {
   /** The supervisor's session: grants and revokes. */
@@ -17,12 +17,9 @@ async function call<T>(url: string, method: string, path: string, token: string 
   return response.body;
 }
 
-const signIn = async (url: string, username: string, password: string) =>
-  (await call<{ token: string }>(url, 'POST', '/api/session', undefined, { username, password })).token;
-
 /** The demo seed's platform administrator registers everyone; its Metro supervisor grants. */
 export async function createSoakDirectory(url: string, incidents: number, clinicians: number): Promise<SoakDirectory> {
-  const operator = await signIn(url, 'operator', 'demo-operator');
+  const operator = await loginAt(url, 'operator', 'demo-operator');
   const password = randomBytes(12).toString('base64url');
   const user = (username: string, name: string, role: string, agencyId: string) =>
     call<{ id: string }>(url, 'POST', '/api/admin/users', operator, { username, name, role, agencyId, password });
@@ -40,7 +37,7 @@ export async function createSoakDirectory(url: string, incidents: number, clinic
     await call(url, 'POST', '/api/admin/players', operator, { id: `soak-player-${j}`, clinicianId: clinician.id, key });
     players.push({ clinicianId: clinician.id, credential: `soak-player-${j}:${key}` });
   }
-  return { supervisorToken: await signIn(url, 'sup.chen', 'demo-supervisor'), cameras, players };
+  return { supervisorToken: await loginAt(url, 'sup.chen', 'demo-supervisor'), cameras, players };
 }
 
 /** Grants a clinician view on an incident for an hour; returns the grant's id. */

@@ -58,4 +58,8 @@ export function buckets(samples: RelaySample[], seconds: number): Array<{ from: 
   return [...out].map(([from, list]) => ({ from, samples: list }));
 }
 
-export const mean = (values: number[]): number | null => (values.length === 0 ? null : round(values.reduce((a, b) => a + b, 0) / values.length, 1));
+/** The mean to one decimal, null for no values. */
+export const mean = (values: number[]): number | null => {
+  const value = summarize(values).mean;
+  return value === null ? null : round(value, 1);
+};
