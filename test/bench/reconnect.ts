@@ -7,7 +7,7 @@
 //
 //   npm run bench:reconnect          (BENCH_QUICK=1 for a smoke run)
 import type { Page } from 'playwright-core';
-import { launchBrowser, waitForState } from '../helpers/browser.ts';
+import { launchBrowser, STATE_POLLING_MS, waitForState } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { createNamespace } from '../helpers/netns.ts';
 import { signedInAlready, startStreaming } from '../helpers/pages.ts';
@@ -58,7 +58,7 @@ async function dropOnce(cut: (down: boolean) => void, officer: Page, viewer: Pag
     await sleep(25);
   }
   const resumed = await officer
-    .waitForFunction((n) => (window.sightline.resumes ?? 0) > n && window.sightline.link === 'ok', resumesBefore, { timeout: 10_000 })
+    .waitForFunction((n) => (window.sightline.resumes ?? 0) > n && window.sightline.link === 'ok', resumesBefore, { timeout: 10_000, polling: STATE_POLLING_MS })
     .then(() => officer.evaluate(() => window.sightline.linkAt ?? 0))
     .catch(() => null);
   const resumedMs = resumed === null ? null : Math.max(0, resumed - upAt);

@@ -5,7 +5,7 @@
 // whose network stays up, sees the video move again (the time from link-up is printed).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
+import { launchBrowser, STATE_POLLING_MS, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
 import { audioDelayOverASecond, openGrantLink, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
@@ -81,7 +81,7 @@ describe('the officer’s network drops for 5 s', () => {
       expect(recoveredAt, `round ${round}: no video within 10 s of the link coming back`).toBeGreaterThan(0);
       recoveries.push(recoveredAt - upAt);
       // The officer resumed its seat rather than starting again.
-      await officer.waitForFunction((n) => (window.sightline.resumes ?? 0) >= n && window.sightline.link === 'ok', round, { timeout: 10_000 });
+      await officer.waitForFunction((n) => (window.sightline.resumes ?? 0) >= n && window.sightline.link === 'ok', round, { timeout: 10_000, polling: STATE_POLLING_MS });
       expect(await officer.evaluate(() => window.sightline.state)).toBe('live');
       resumes.push((await officer.evaluate(() => window.sightline.linkAt ?? 0)) - upAt);
       expect(relay.services.live.all().map((l) => l.incident.id)).toEqual([incidentId]);
@@ -110,7 +110,7 @@ describe('the officer’s network drops for 5 s', () => {
     const upAt = Date.now();
     await until(async () => (await framesDecoded(clinician)) >= before + 3, 15_000, 'video after the network switch');
     const recoveredMs = Date.now() - upAt;
-    await officer.waitForFunction((n) => (window.sightline.resumes ?? 0) > n, resumesBefore, { timeout: 10_000 });
+    await officer.waitForFunction((n) => (window.sightline.resumes ?? 0) > n, resumesBefore, { timeout: 10_000, polling: STATE_POLLING_MS });
     expect(await officer.evaluate(() => window.sightline.iceRestarts ?? 0)).toBeGreaterThan(restartsBefore);
     // The officer's media now leaves from the new address.
     const pairs = await officer.evaluate(() => window.sightline.candidatePairs!());

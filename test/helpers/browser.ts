@@ -51,10 +51,17 @@ export async function launchBrowser(options: { executablePath?: string; args?: s
 /** Reads the page's debug state (window.sightline.state). */
 export const pageState = (page: Page): Promise<string> => page.evaluate(() => window.sightline?.state ?? 'none');
 
+/**
+ * How waits on a page's debug state poll it: on a timer, not on animation frames. playwright's
+ * default ('raf') checks only when the page paints, and a headless page on a loaded machine can
+ * go seconds without a frame (the pages' own `afterPaint` has a timer fallback for that reason).
+ */
+export const STATE_POLLING_MS = 100;
+
 /** Waits for the page's debug state; a timeout names the state the page was in, its code and what it showed. */
 export async function waitForState(page: Page, state: string, timeoutMs = 15_000): Promise<void> {
   try {
-    await page.waitForFunction((wanted) => window.sightline?.state === wanted, state, { timeout: timeoutMs });
+    await page.waitForFunction((wanted) => window.sightline?.state === wanted, state, { timeout: timeoutMs, polling: STATE_POLLING_MS });
   } catch (error) {
     const seen = await page
       .evaluate(() => ({ state: window.sightline?.state ?? 'none', code: window.sightline?.code ?? null, url: location.href.replace(/token=[^&]+/, 'token=…'), shown: document.body?.innerText.slice(0, 400) ?? '' }))

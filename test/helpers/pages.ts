@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import type { MediaStats } from '../../client/src/media/debug-hooks.ts';
 import { delayBetween } from '../../client/src/media/playout-guard.ts';
-import { waitForState } from './browser.ts';
+import { STATE_POLLING_MS, waitForState } from './browser.ts';
 import { publicUser } from '../../signaling/identity/directory.ts';
 import { DEMO, type TestRelay } from './relay.ts';
 
@@ -73,11 +73,11 @@ export async function openGrantLink(page: Page, link: string): Promise<void> {
     page.waitForFunction(() => {
       const state = window.sightline?.state ?? '';
       return state === 'signin' || state === 'joining' || state === 'joined' || state.startsWith('error:');
-    }, undefined, { timeout: 20_000 });
+    }, undefined, { timeout: 20_000, polling: STATE_POLLING_MS });
   await settled();
   if ((await page.evaluate(() => window.sightline.state)) !== 'signin') return;
   await signIn(page, who.username, who.password);
-  await page.waitForFunction(() => window.sightline?.state !== 'signin', undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => window.sightline?.state !== 'signin', undefined, { timeout: 20_000, polling: STATE_POLLING_MS });
 }
 
 /**
