@@ -39,6 +39,7 @@ export async function launchBrowser(options: { executablePath?: string; args?: s
       contexts.push(context);
       const page = await context.newPage();
       page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+      keepTrouble(page);
       return page;
     },
     async close() {
@@ -46,6 +47,62 @@ export async function launchBrowser(options: { executablePath?: string; args?: s
       await browser.close();
     },
   };
+}
+
+/** What went wrong on each page so far (console errors, failed requests, error responses), newest last. */
+const troubles = new WeakMap<Page, string[]>();
+const TROUBLES_KEPT = 12;
+
+function keepTrouble(page: Page): void {
+  const seen: string[] = [];
+  troubles.set(page, seen);
+  const note = (line: string) => {
+    seen.push(`${new Date().toISOString().slice(11, 23)} ${line.slice(0, 300)}`);
+    if (seen.length > TROUBLES_KEPT) seen.shift();
+  };
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') note(`console.${message.type()}: ${message.text()}`);
+  });
+  page.on('requestfailed', (request) => note(`request failed: ${request.method()} ${stripToken(request.url())} (${request.failure()?.errorText ?? '?'})`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) note(`HTTP ${response.status()}: ${response.request().method()} ${stripToken(response.url())}`);
+  });
+  page.on('crash', () => note('the page crashed'));
+}
+
+const stripToken = (url: string) => url.replace(/token=[^&]+/, 'token=…');
+
+/**
+ * What the page is doing, for a failed wait: its debug state and code, URL, what it shows, and
+ * its recent console errors and failed requests.
+ */
+export async function describePage(page: Page): Promise<string> {
+  const seen = await page
+    .evaluate(() => ({
+      state: window.sightline?.state ?? 'none (the page script has not run)',
+      code: window.sightline?.code ?? null,
+      url: location.href,
+      ready: document.readyState,
+      shown: document.body?.innerText.slice(0, 400) ?? '',
+    }))
+    .catch((error: Error) => ({ state: `unreadable (${error.message.split('\n')[0]})`, code: null, url: page.url(), ready: '?', shown: '' }));
+  const trouble = troubles.get(page) ?? [];
+  return (
+    `it was ${seen.state}${seen.code ? ` (${seen.code})` : ''} at ${stripToken(seen.url)} (document ${seen.ready}), showing ${JSON.stringify(seen.shown)}` +
+    (trouble.length ? `; recent trouble:\n  ${trouble.join('\n  ')}` : '; no console errors or failed requests')
+  );
+}
+
+/**
+ * Waits until `check` (run in the page) holds, polling on a timer; a timeout says what the page was
+ * doing instead.
+ */
+export async function waitInPage<A>(page: Page, what: string, check: (arg: A) => boolean, arg: A, timeoutMs: number): Promise<void> {
+  try {
+    await page.waitForFunction(check as (arg: unknown) => boolean, arg, { timeout: timeoutMs, polling: STATE_POLLING_MS });
+  } catch (error) {
+    throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}: ${await describePage(page)}`, { cause: error });
+  }
 }
 
 /** Reads the page's debug state (window.sightline.state). */
@@ -60,12 +117,5 @@ export const STATE_POLLING_MS = 100;
 
 /** Waits for the page's debug state; a timeout names the state the page was in, its code and what it showed. */
 export async function waitForState(page: Page, state: string, timeoutMs = 15_000): Promise<void> {
-  try {
-    await page.waitForFunction((wanted) => window.sightline?.state === wanted, state, { timeout: timeoutMs, polling: STATE_POLLING_MS });
-  } catch (error) {
-    const seen = await page
-      .evaluate(() => ({ state: window.sightline?.state ?? 'none', code: window.sightline?.code ?? null, url: location.href.replace(/token=[^&]+/, 'token=…'), shown: document.body?.innerText.slice(0, 400) ?? '' }))
-      .catch(() => null);
-    throw new Error(`page never reached state ${state}${seen ? `: it was ${seen.state}${seen.code ? ` (${seen.code})` : ''} at ${seen.url}, showing ${JSON.stringify(seen.shown)}` : ''}`, { cause: error });
-  }
+  await waitInPage(page, `the page is ${state}`, (wanted: string) => window.sightline?.state === wanted, state, timeoutMs);
 }

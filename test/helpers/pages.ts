@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import type { MediaStats } from '../../client/src/media/debug-hooks.ts';
 import { delayBetween } from '../../client/src/media/playout-guard.ts';
-import { STATE_POLLING_MS, waitForState } from './browser.ts';
+import { describePage, waitForState, waitInPage } from './browser.ts';
 import { publicUser } from '../../signaling/identity/directory.ts';
 import { DEMO, type TestRelay } from './relay.ts';
 
@@ -35,7 +35,7 @@ export async function waitForDecodedVideo(page: Page, timeoutMs = 20_000): Promi
     const framesDecoded = (await stats(page)).inbound.find((s) => s.kind === 'video')?.framesDecoded ?? 0;
     const videoWidth = await page.getByTestId('video').evaluate((video) => (video as HTMLVideoElement).videoWidth);
     if (framesDecoded > 0 && videoWidth > 0) return { framesDecoded, videoWidth };
-    if (Date.now() > deadline) throw new Error(`no decoded video (framesDecoded=${framesDecoded}, videoWidth=${videoWidth})`);
+    if (Date.now() > deadline) throw new Error(`no decoded video (framesDecoded=${framesDecoded}, videoWidth=${videoWidth}): ${await describePage(page)}`);
     await page.waitForTimeout(100);
   }
 }
@@ -69,15 +69,13 @@ function clinicianOfLink(link: string): { username: string; password: string } {
 export async function openGrantLink(page: Page, link: string): Promise<void> {
   const who = clinicianOfLink(link);
   await page.goto(link);
-  const settled = () =>
-    page.waitForFunction(() => {
-      const state = window.sightline?.state ?? '';
-      return state === 'signin' || state === 'joining' || state === 'joined' || state.startsWith('error:');
-    }, undefined, { timeout: 20_000, polling: STATE_POLLING_MS });
-  await settled();
+  await waitInPage(page, 'the grant link asks for a sign-in or joins', () => {
+    const state = window.sightline?.state ?? '';
+    return state === 'signin' || state === 'joining' || state === 'joined' || state.startsWith('error:');
+  }, undefined, 20_000);
   if ((await page.evaluate(() => window.sightline.state)) !== 'signin') return;
   await signIn(page, who.username, who.password);
-  await page.waitForFunction(() => window.sightline?.state !== 'signin', undefined, { timeout: 20_000, polling: STATE_POLLING_MS });
+  await waitInPage(page, 'the sign-in is taken', () => window.sightline?.state !== 'signin', undefined, 20_000);
 }
 
 /**
