@@ -11,7 +11,7 @@ import { openAuditTrail } from './audit/open-audit.ts';
 import { RefusalSampler } from './audit/refusal-sampler.ts';
 import type { Config } from './config.ts';
 import { Cluster } from './cluster/cluster.ts';
-import { NodeRegistry, type NodeInfo } from './cluster/node-registry.ts';
+import { NodeRegistry } from './cluster/node-registry.ts';
 import { ConsoleHub } from './feeds/console-hub.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { RecordingPaths } from './recording/recording-paths.ts';
@@ -35,6 +35,12 @@ import type { Store } from './state/store.ts';
 import { loadOrCreateSigningKeys, type SigningKeys } from './tokens/signing-keys.ts';
 import { turnSettings, type TurnSettings } from './turn/turn-credentials.ts';
 import { ResumeRegistry } from './cluster/resume-registry.ts';
+import { auditSessionExpiry } from './audit/audit-session-expiry.ts';
+import { announceEndedSessions } from './identity/announce-ended-sessions.ts';
+import { auditIncidentLifecycle } from './live/audit-incident-lifecycle.ts';
+import { keepIncidentHistory } from './live/keep-incident-history.ts';
+import { recordLiveIncidents } from './recording/record-live-incidents.ts';
+import { endGrantsWithIncident } from './grants/end-grants-with-incident.ts';
 
 const pick = ({ consumers, workers }: { consumers: number; workers: number }) => ({ consumers, workers });
 
@@ -105,8 +111,10 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
   }
   const keys: SigningKeys = await loadOrCreateSigningKeys(config.SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'signing-key.jwk'));
   const { trail: auditLog, incidents: incidentHistory } = await openAuditTrail(config, keys, nodeId, log, options.now);
-  let observeAuditWrite = (_seconds: number) => undefined as void;
-  const audit = new Auditor(auditLog, log, (seconds) => observeAuditWrite(seconds));
+  const metrics = new Metrics();
+  const audit = new Auditor(auditLog, log, (seconds) => metrics.auditWrite.observe(seconds));
+  const node = options.node ?? new NodeState(`http://127.0.0.1:${config.PORT}`);
+  const system = source(null, null);
   const media = await MediaPlane.start({
     workers: config.MEDIA_WORKERS,
     listenIp: config.MEDIA_LISTEN_IP,
@@ -124,7 +132,6 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
   // Entries about an incident carry its agency, for agency-scoped reports.
   auditLog.agencyOfIncident = async (incidentId) => (await incidents.find(incidentId))?.agencyId ?? (await incidentHistory.get(incidentId))?.agencyId;
   const grants = new GrantRepository(store);
-  const services = {} as Services;
   const grantService = new GrantService({
     grants,
     incidents,
@@ -135,77 +142,36 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     bus,
     issuer: config.TOKEN_ISSUER,
     maxTtlSeconds: config.GRANT_MAX_TTL_SECONDS,
-    publicUrl: () => services.node.publicUrl,
+    publicUrl: () => node.publicUrl,
   });
-  const registry: NodeRegistry = new NodeRegistry(
-    store,
-    nodeId,
-    { heartbeatMs: config.NODE_HEARTBEAT_MS, timeoutMs: config.NODE_TIMEOUT_MS },
-    (): Pick<NodeInfo, 'draining' | 'load'> => ({ draining: services.node.draining, load: { incidents: live.all().length, ...pick(media.stats()) } }),
-    (error) => log.warn({ err: error }, 'heartbeat failed'),
+  const registry = new NodeRegistry(store, nodeId, { heartbeatMs: config.NODE_HEARTBEAT_MS, timeoutMs: config.NODE_TIMEOUT_MS }, (error) =>
+    log.warn({ err: error }, 'heartbeat failed'),
   );
-  let metrics: Metrics | undefined;
   const recordingPaths = new RecordingPaths(config.RECORDING_DIR ?? join(config.DATA_DIR, 'recordings'));
   const recordings = new Recordings({
     enabled: config.RECORDING_ENABLED,
     paths: recordingPaths,
     keys,
     audit,
-    source: source(null, null),
+    source: system,
     segmentSeconds: config.RECORDING_SEGMENT_SECONDS,
     gstLaunch: config.RECORDING_GST_LAUNCH,
     agency: (agencyId) => directory.agency(agencyId),
     onFailure: (kind, error, incidentId) => {
-      metrics?.recordingFailures.inc({ kind });
+      metrics.recordingFailures.inc({ kind });
       log.warn({ err: error, incidentId, kind }, 'evidence recording failure; the live stream goes on');
     },
     onError: (error, context) => log.error({ err: error, context }, 'evidence recording error'),
   });
-  /** Who sends a producer of an incident, for the recording's manifest. */
-  const identity = (incidentId: string) => (peerId: string) => {
-    const info = live.get(incidentId)?.participant(peerId)?.info;
-    return info ? { userId: info.userId, role: info.role } : undefined;
-  };
-  const live: LiveIncidents = new LiveIncidents(incidents, media, bus, nodeId, {
-    isNodeLive: (id: string): Promise<boolean> => registry.isLive(id),
+  const live = new LiveIncidents(incidents, media, bus, nodeId, {
+    isNodeLive: (id) => registry.isLive(id),
     onError: (error, context) => log.warn({ err: error, context }, 'live incident error'),
-    onRecovered: (incidentId) => {
-      const rebuilt = live.get(incidentId);
-      if (rebuilt) recordings.attach(incidentId, rebuilt.room, identity(incidentId));
-      log.warn({ incidentId }, 'incident media rebuilt on a live worker');
-      void audit.note({ action: 'incident.media-recovered', outcome: 'info', actor: null, target: { incidentId }, source: source(null, null), reason: 'MEDIA_WORKER_DIED' });
-    },
-    onStarted: async (incident) => {
-      void incidentHistory.started(incident).catch((error) => log.error({ err: error }, 'could not store incident metadata'));
-      const started = live.get(incident.id);
-      if (started && (await recordings.start(incident, started.room, identity(incident.id)))) {
-        started.recorded = true;
-        await incidents.update(incident.id, () => ({ recorded: true })).catch((error) => log.error({ err: error }, 'could not mark the incident recorded'));
-      }
-    },
-    onHelpAnswered: (incident, clinician) => {
-      void audit.note({
-        action: 'help.answered',
-        outcome: 'info',
-        actor: { id: clinician.userId, role: clinician.role, agencyId: clinician.agencyId },
-        target: { incidentId: incident.id, agencyId: incident.agencyId },
-        source: source(null, null),
-      });
-    },
-    onEnded: async (incidentId, code, by) => {
-      await recordings.seal(incidentId);
-      await incidentHistory.ended(incidentId, Date.now(), code).catch((error) => log.error({ err: error }, 'could not store incident metadata'));
-      await audit.note({
-        action: 'incident.end',
-        outcome: by ? 'allowed' : 'info',
-        actor: by?.actor ?? null,
-        target: { incidentId },
-        source: by?.source ?? source(null, null),
-        reason: code,
-      });
-      await grantService.endAllForIncident(incidentId);
-    },
   });
+  // What each feature does as incidents start and end, in this order.
+  live.observe(keepIncidentHistory(incidentHistory, log));
+  live.observe(recordLiveIncidents(recordings, incidents, log));
+  live.observe(auditIncidentLifecycle(audit, system, log));
+  live.observe(endGrantsWithIncident(grantService));
   const cluster = new Cluster({
     nodeId,
     registry,
@@ -213,8 +179,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     incidentNode: async (incidentId) => (await incidents.find(incidentId))?.nodeId,
     log,
   });
-  metrics = new Metrics(media, live, () => services.node.draining, () => recordings.count());
-  observeAuditWrite = (seconds) => metrics.auditWrite.observe(seconds);
+  metrics.readFrom({ media, live, draining: () => node.draining, recordings: () => recordings.count() });
   const consoles = new ConsoleHub({ directory, grants, grantService, incidents, agreements }, bus, log);
 
   recheckSeatsWhenAccessNarrows({
@@ -224,7 +189,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     agreements,
     directory,
     audit,
-    source: source(null, null),
+    source: system,
     onError: (error) => log.error({ err: error }, 'seat re-check failed'),
   });
 
@@ -232,23 +197,8 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     store,
     { idleMs: config.SESSION_IDLE_SECONDS * 1000, maxMs: config.SESSION_MAX_SECONDS * 1000 },
     options.now,
-    (session, cause) =>
-      void directory.userById(session.userId).then((user) =>
-        audit.note({
-          action: 'session.expire',
-          outcome: 'info',
-          actor: user ? { id: user.id, role: user.role, agencyId: user.agencyId } : null,
-          target: { userId: session.userId },
-          source: source(null, null),
-          reason: cause === 'idle' ? 'SESSION_IDLE_TIMEOUT' : 'SESSION_MAX_LIFETIME',
-          detail: { lastSeenAt: new Date(session.lastSeenAt).toISOString() },
-        }),
-      ),
-    // Every node closes the sockets signed in with an ended session (ws/session-sockets.ts).
-    (session, cause) =>
-      void bus
-        .publish({ type: 'session.ended', sessionKey: session.key, userId: session.userId, cause })
-        .catch((error) => log.error({ err: error, cause }, 'could not announce an ended session')),
+    auditSessionExpiry(directory, audit, system),
+    announceEndedSessions(bus, log),
   );
   auditLog.start();
   const sessionSweeper = setInterval(() => void sessions.sweep().catch((error) => log.warn({ err: error }, 'session sweep failed')), 60_000);
@@ -265,7 +215,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
   });
   let closed = false;
   const passkeys = new Passkeys(store, directory);
-  Object.assign(services, {
+  const services: Services = {
     config,
     nodeId,
     store,
@@ -292,7 +242,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     incidentHistory,
     resumes: new ResumeRegistry<object>(nodeId),
     turn: turnSettings(config),
-    node: options.node ?? new NodeState(`http://127.0.0.1:${config.PORT}`),
+    node,
     demoAccounts: seed.demo?.accounts ?? null,
     source,
     async close() {
@@ -311,7 +261,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
       await bus.close();
       await store.close();
     },
-  } satisfies Services);
-  await cluster.start(config.NODE_HEARTBEAT_MS);
+  };
+  await cluster.start(config.NODE_HEARTBEAT_MS, () => ({ draining: node.draining, load: { incidents: live.all().length, ...pick(media.stats()) } }));
   return services;
 }

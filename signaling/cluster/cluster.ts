@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClientSocket } from './client-socket.ts';
 import type { LinkFrame, LinkSessionEnd, LinkSource, NodeLink } from './node-link.ts';
-import { placeIncident, type NodeRegistry } from './node-registry.ts';
+import { placeIncident, type NodeDescription, type NodeRegistry } from './node-registry.ts';
 import { resumeTokenNode } from './resume-registry.ts';
 
 /**
@@ -70,8 +70,9 @@ export class Cluster {
     return this.deps.registry.live();
   }
 
-  async start(checkEveryMs: number): Promise<void> {
-    await this.deps.registry.start();
+  /** Joins the cluster: the heartbeat (saying what `describe` says) and the watch on peer nodes. */
+  async start(checkEveryMs: number, describe: NodeDescription): Promise<void> {
+    await this.deps.registry.start(describe);
     this.#watch = setInterval(() => void this.#dropDeadPeers().catch((error) => this.deps.log.warn({ err: error }, 'cluster check failed')), checkEveryMs);
     this.#watch.unref();
   }

@@ -12,6 +12,9 @@ const nodeSchema = z.object({
 });
 export type NodeInfo = z.infer<typeof nodeSchema>;
 
+/** What a node says of itself at each heartbeat. */
+export type NodeDescription = () => Pick<NodeInfo, 'draining' | 'load'>;
+
 export interface NodeRegistryOptions {
   heartbeatMs: number;
   /** A node missing this long is dead. */
@@ -22,25 +25,28 @@ export class NodeRegistry {
   readonly #nodes: Collection<NodeInfo>;
   #timer: NodeJS.Timeout | null = null;
   readonly #startedAt = Date.now();
+  #describe: NodeDescription | null = null;
 
   constructor(
     store: Store,
     readonly nodeId: string,
     private readonly options: NodeRegistryOptions,
-    private readonly describe: () => Pick<NodeInfo, 'draining' | 'load'>,
     private readonly onError: (error: Error) => void,
   ) {
     this.#nodes = store.collection('nodes', nodeSchema);
   }
 
-  async start(): Promise<void> {
+  /** Announces this node now and then every heartbeat, as `describe` says it is at each beat. */
+  async start(describe: NodeDescription): Promise<void> {
+    this.#describe = describe;
     await this.beat();
     this.#timer = setInterval(() => void this.beat().catch(this.onError), this.options.heartbeatMs);
     this.#timer.unref();
   }
 
   async beat(): Promise<void> {
-    await this.#nodes.put(this.nodeId, { nodeId: this.nodeId, startedAt: this.#startedAt, heartbeatAt: Date.now(), ...this.describe() }, { ttlMs: this.options.timeoutMs });
+    if (!this.#describe) return;
+    await this.#nodes.put(this.nodeId, { nodeId: this.nodeId, startedAt: this.#startedAt, heartbeatAt: Date.now(), ...this.#describe() }, { ttlMs: this.options.timeoutMs });
   }
 
   live(): Promise<NodeInfo[]> {

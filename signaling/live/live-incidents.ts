@@ -1,38 +1,29 @@
 // The live incidents hosted on this node: the shared record, the media room and the participants,
 // started and ended together. Bus events reach the participants connected here.
 import type { MediaPlane } from '../../server/media-plane.ts';
-import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { User } from '../identity/directory.ts';
 import type { Incident, IncidentRepository } from '../incident-records/incident-repository.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { Bus } from '../state/bus.ts';
 import { LiveIncident } from './live-incident.ts';
 import type { PresenceEntry } from '../protocol/messages.ts';
+import { IncidentLifecycle, type EndedBy, type IncidentLifecycleObserver } from './incident-lifecycle.ts';
 import { LatestWrites } from './latest-writes.ts';
 
-export interface EndedBy {
-  actor: AuditActor | null;
-  source: AuditSource;
-}
+export type { EndedBy } from './incident-lifecycle.ts';
 
 /** How long a broken incident waits for a live worker before it ends. */
 const RECOVERY_WAIT_MS = 5000;
 
 export interface LiveIncidentsHooks {
-  /** An incident's media was rebuilt after its worker died. */
-  onRecovered(incidentId: string): void;
+  /** Whether a node still beats in the registry (an incident on a dead node is lost). */
   isNodeLive(nodeId: string): Promise<boolean>;
   onError(error: Error, context: string): void;
-  /** Called once per started incident, once its media room is open; the officer's reply waits for it. */
-  onStarted?(incident: Incident): void | Promise<void>;
-  /** A clinician's watching answered the officer's help request (the officer has been told). */
-  onHelpAnswered?(incident: Incident, clinician: PresenceEntry): void;
-  /** Called once per ended incident, with who ended it (null when the system did). */
-  onEnded(incidentId: string, code: ErrorCode, by: EndedBy | null): Promise<void>;
 }
 
 export class LiveIncidents {
   readonly #live = new Map<string, LiveIncident>();
+  readonly #lifecycle = new IncidentLifecycle();
   readonly #presenceWrites = new LatestWrites<string>((error, incidentId) => this.hooks.onError(error, `store presence of ${incidentId}`));
 
   constructor(
@@ -52,6 +43,11 @@ export class LiveIncidents {
     });
   }
 
+  /** Registers what a feature does when incidents start, recover, get help and end. */
+  observe(observer: IncidentLifecycleObserver): void {
+    this.#lifecycle.observe(observer);
+  }
+
   async start(officer: User, note: string | null): Promise<LiveIncident> {
     const { incident } = await this.incidents.start(officer, this.nodeId, note, async (existing) => existing.nodeId !== this.nodeId && !(await this.hooks.isNodeLive(existing.nodeId)));
     try {
@@ -61,7 +57,7 @@ export class LiveIncidents {
         onPresence: (incidentId) => this.#storePresence(incidentId),
       });
       this.#live.set(incident.id, live);
-      await this.hooks.onStarted?.(incident);
+      await this.#lifecycle.started(incident, live);
       await this.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
       return live;
     } catch (error) {
@@ -93,7 +89,7 @@ export class LiveIncidents {
     this.#live.delete(incidentId);
     live.end(code);
     await this.incidents.end(incidentId);
-    await this.hooks.onEnded(incidentId, code, by);
+    await this.#lifecycle.ended(incidentId, code, by);
     await this.bus.publish({ type: 'incidents.changed', incidentId });
   }
 
@@ -109,7 +105,7 @@ export class LiveIncidents {
         await this.incidents.update(incident.id, () => ({ lostAt: now, viewers: [] }));
         await this.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
       } else if (now - incident.lostAt > graceMs && (await this.incidents.end(incident.id))) {
-        await this.hooks.onEnded(incident.id, 'NODE_LOST', null);
+        await this.#lifecycle.ended(incident.id, 'NODE_LOST', null);
         await this.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
       }
     }
@@ -136,7 +132,7 @@ export class LiveIncidents {
           return;
         }
         await live.rebind(room, 'MEDIA_WORKER_DIED');
-        this.hooks.onRecovered(incidentId);
+        this.#lifecycle.recovered(live);
         return;
       } catch (error) {
         if (Date.now() > deadline || this.media.closed) {
@@ -173,7 +169,7 @@ export class LiveIncidents {
       if (!incident) return;
       if (answered && clinician) {
         live.officer?.channel.send({ type: 'help.answered', incidentId, clinician: { userId: clinician.userId, name: clinician.name, agencyId: clinician.agencyId } });
-        this.hooks.onHelpAnswered?.(incident, clinician);
+        this.#lifecycle.helpAnswered(incident, clinician);
       }
       await this.bus.publish({ type: 'incidents.changed', incidentId });
     });

@@ -4,6 +4,14 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { MediaPlane } from '../../server/media-plane.ts';
 import type { LiveIncidents } from '../live/live-incidents.ts';
 
+export interface MetricSources {
+  media: MediaPlane;
+  live: LiveIncidents;
+  draining(): boolean;
+  /** Incidents being recorded here. */
+  recordings(): number;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   /** Seconds to make one audit entry durable. */
@@ -22,9 +30,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(media: MediaPlane, live: LiveIncidents, draining: () => boolean, recordings: () => number = () => 0) {
+  #collect: () => Promise<void> = async () => undefined;
+
+  constructor() {
     // The relay process itself: CPU, memory, heap, event-loop lag, handles, GC (process_*, nodejs_*).
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The node's gauges, read at scrape time from what it hosts. Called once, when the node is built. */
+  readFrom({ media, live, draining, recordings }: MetricSources): void {
     const gauge = (name: string, help: string, labelNames: string[] = []) => new Gauge({ name, help, labelNames, registers: [this.registry] });
     const incidents = gauge('sightline_incidents', 'Live incidents hosted on this node');
     const viewers = gauge('sightline_viewers', 'Clinicians and supervisors watching incidents on this node');
@@ -64,13 +78,11 @@ export class Metrics {
         workerRss.set({ pid: String(usage.pid) }, usage.maxRssBytes);
       }
     };
-    this.collect = collect;
+    this.#collect = collect;
   }
 
-  readonly collect: () => Promise<void>;
-
   async render(): Promise<{ contentType: string; body: string }> {
-    await this.collect();
+    await this.#collect();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientSocket } from '../../../../signaling/cluster/client-socket.ts';
 import { Cluster, type ServedSession } from '../../../../signaling/cluster/cluster.ts';
 import { MemoryLinkHub } from '../../../../signaling/cluster/memory-node-link.ts';
-import { NodeRegistry, type NodeInfo } from '../../../../signaling/cluster/node-registry.ts';
+import { NodeRegistry, type NodeDescription, type NodeInfo } from '../../../../signaling/cluster/node-registry.ts';
 import { ResumeRegistry } from '../../../../signaling/cluster/resume-registry.ts';
 import { MemoryStore } from '../../../../signaling/state/memory-store.ts';
 import { until } from '../../../helpers/until.ts';
@@ -16,13 +16,15 @@ const source = { ip: '127.0.0.1', userAgent: 'test', node: 'a' };
 interface TestNode {
   cluster: Cluster;
   registry: NodeRegistry;
+  describe: NodeDescription;
   served: { socket: ClientSocket; received: string[]; ended: string[] }[];
 }
 
 function startNodes(store: MemoryStore, hub: MemoryLinkHub, incidents: Map<string, string>, load: Record<string, NodeInfo['load']>) {
   const make = (nodeId: string): TestNode => {
     const served: TestNode['served'] = [];
-    const registry = new NodeRegistry(store, nodeId, { heartbeatMs: 60_000, timeoutMs: 60_000 }, () => ({ draining: false, load: load[nodeId]! }), () => undefined);
+    const registry = new NodeRegistry(store, nodeId, { heartbeatMs: 60_000, timeoutMs: 60_000 }, () => undefined);
+    const describe = () => ({ draining: false, load: load[nodeId]! });
     const cluster = new Cluster({
       nodeId,
       registry,
@@ -42,7 +44,7 @@ function startNodes(store: MemoryStore, hub: MemoryLinkHub, incidents: Map<strin
           endSession: async (cause) => void entry.ended.push(cause),
         };
     });
-    return { cluster, registry, served };
+    return { cluster, registry, describe, served };
   };
   return { a: make('a'), b: make('b') };
 }
@@ -58,8 +60,8 @@ describe('Cluster', () => {
 
   async function twoNodes(incidents = new Map<string, string>(), load = { a: busy, b: idle }) {
     const nodes = startNodes(new MemoryStore(), new MemoryLinkHub(), incidents, load);
-    await nodes.a.cluster.start(60_000);
-    await nodes.b.cluster.start(60_000);
+    await nodes.a.cluster.start(60_000, nodes.a.describe);
+    await nodes.b.cluster.start(60_000, nodes.b.describe);
     stop = async () => {
       await nodes.a.cluster.stop();
       await nodes.b.cluster.stop();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { placeIncident, type NodeInfo } from '../../../../signaling/cluster/node-registry.ts';
+import { NodeRegistry, placeIncident, type NodeInfo } from '../../../../signaling/cluster/node-registry.ts';
+import { MemoryStore } from '../../../../signaling/state/memory-store.ts';
 
 const node = (nodeId: string, incidents: number, consumers: number, draining = false): NodeInfo => ({
   nodeId,
@@ -24,5 +25,25 @@ describe('placeIncident', () => {
     expect(placeIncident([node('a', 5, 5), node('b', 0, 0, true)], 'a')).toBe('a');
     expect(placeIncident([node('a', 0, 0, true)], 'a')).toBe('a');
     expect(placeIncident([], 'a')).toBe('a');
+  });
+});
+
+describe('NodeRegistry', () => {
+  it('announces the node as its description says at each beat, and leaves at stop', async () => {
+    const store = new MemoryStore();
+    const registry = new NodeRegistry(store, 'a', { heartbeatMs: 60_000, timeoutMs: 60_000 }, (error) => {
+      throw error;
+    });
+    let incidents = 1;
+    expect(await registry.isLive('a'), 'not announced before it starts').toBe(false);
+    await registry.start(() => ({ draining: false, load: { incidents, consumers: 2, workers: 1 } }));
+    expect(await registry.isLive('a')).toBe(true);
+    expect((await registry.live())[0]?.load.incidents).toBe(1);
+    incidents = 3;
+    await registry.beat();
+    expect((await registry.live())[0]?.load.incidents).toBe(3);
+    await registry.stop();
+    expect(await registry.isLive('a')).toBe(false);
+    await store.close();
   });
 });
