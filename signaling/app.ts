@@ -21,13 +21,14 @@ import { auditRoutes } from './http/audit-routes.ts';
 import { errorReply } from './http/error-reply.ts';
 import { registerOpenApi, requestValidator, responseSerializer, schemaError } from './http/openapi.ts';
 import { httpMediaRoutes } from './http-media/http-media-routes.ts';
-import type { Services } from './services.ts';
+import type { RelayNode } from './relay-node.ts';
 import { attachSignaling } from './ws/signaling-socket.ts';
 
 export const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
 
 export interface AppOptions {
-  services: Services;
+  /** This node's parts (relay-node.ts); each route module and the signalling endpoint takes what it declares. */
+  node: RelayNode;
   logger?: FastifyBaseLogger;
   /** Serve the built browser client (client/dist). */
   servePages?: boolean;
@@ -44,15 +45,15 @@ export interface SightlineApp {
   connectionCount(): number;
 }
 
-export async function buildApp({ services, logger, servePages = true, tls, onRoute }: AppOptions): Promise<SightlineApp> {
+export async function buildApp({ node, logger, servePages = true, tls, onRoute }: AppOptions): Promise<SightlineApp> {
   // An HTTPS fastify differs from the plain one only in its server's type; routes and the
   // WebSocket upgrade are the same.
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
-    bodyLimit: services.config.HTTP_BODY_LIMIT_BYTES,
+    bodyLimit: node.config.HTTP_BODY_LIMIT_BYTES,
     // Only these peers' X-Forwarded-For is believed (none unless TRUST_PROXY is set).
-    trustProxy: services.config.TRUST_PROXY?.length ? services.config.TRUST_PROXY : false,
+    trustProxy: node.config.TRUST_PROXY?.length ? node.config.TRUST_PROXY : false,
     // A request that fails its route's schema is refused like any other: 400 BAD_REQUEST.
     schemaErrorFormatter: schemaError,
   }) as unknown as FastifyInstance;
@@ -84,33 +85,33 @@ export async function buildApp({ services, logger, servePages = true, tls, onRou
   await app.register(rateLimit, {
     global: false,
     // Counted in the shared store: one limit per address across every node on the same Redis.
-    store: sharedRateLimitStore(services.store.counters),
+    store: sharedRateLimitStore(node.store.counters),
     // Thrown by the plugin, so the error handler answers it like every other refusal.
     errorResponseBuilder: (_request, context) =>
       new SightlineError('RATE_LIMITED', `Too many requests; try again in ${Math.ceil(context.ttl / 1000)} s.`) as unknown as object,
   });
   // Before the routes: @fastify/swagger collects them as they are registered.
   await registerOpenApi(app);
-  await app.register(healthRoutes, { services });
-  await app.register(infoRoutes, { services });
-  await app.register(sessionRoutes, { services });
-  await app.register(passkeyRoutes, { services });
-  await app.register(auditRoutes, { services });
-  await app.register(incidentRoutes, { services });
-  await app.register(grantRoutes, { services });
-  await app.register(agreementRoutes, { services });
-  await app.register(adminRoutes, { services });
-  await app.register(recordingRoutes, { services });
-  await app.register(httpMediaRoutes, { services });
+  await app.register(healthRoutes, { deps: node });
+  await app.register(infoRoutes, { deps: node });
+  await app.register(sessionRoutes, { deps: node });
+  await app.register(passkeyRoutes, { deps: node });
+  await app.register(auditRoutes, { deps: node });
+  await app.register(incidentRoutes, { deps: node });
+  await app.register(grantRoutes, { deps: node });
+  await app.register(agreementRoutes, { deps: node });
+  await app.register(adminRoutes, { deps: node });
+  await app.register(recordingRoutes, { deps: node });
+  await app.register(httpMediaRoutes, { deps: node });
   if (servePages && existsSync(CLIENT_DIST)) {
     await app.register(fastifyStatic, { root: CLIENT_DIST, index: ['index.html'] });
   }
-  const signaling = attachSignaling(app, services);
-  app.addHook('onClose', async () => services.close());
+  const signaling = attachSignaling(app, node);
+  app.addHook('onClose', async () => node.close());
 
   return {
     app,
-    startDraining: () => services.node.startDraining(),
+    startDraining: () => node.nodeState.startDraining(),
     connectionCount: () => signaling.connections.size,
   };
 }

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, publicUrl, type Config } from './config.ts';
 import { NodeState } from './node-state.ts';
 import { DemoAccountsRefused } from './identity/demo-accounts.ts';
 import { createLogger } from './logger.ts';
-import { createServices } from './services.ts';
+import { composeRelayNode } from './relay-node.ts';
 
 /** The certificate and key, read once at startup; a missing file stops the start with its name. */
 function readTls(config: Config): { cert: Buffer; key: Buffer } | undefined {
@@ -27,8 +27,8 @@ async function main(): Promise<void> {
   const tls = readTls(config);
   const log = createLogger(config);
   const node = new NodeState(`http://127.0.0.1:${config.PORT}`);
-  const services = await createServices(config, log, { node });
-  const { app, startDraining } = await buildApp({ services, logger: log, tls });
+  const relayNode = await composeRelayNode(config, log, { node });
+  const { app, startDraining } = await buildApp({ node: relayNode, logger: log, tls });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     startDraining();
     log.info({ signal, drainSeconds: config.SHUTDOWN_DRAIN_SECONDS }, 'draining: no new incidents');
     const deadline = Date.now() + config.SHUTDOWN_DRAIN_SECONDS * 1000;
-    while (services.live.all().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (relayNode.live.all().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     const force = setTimeout(() => {
       log.error('shutdown did not finish in time: forcing exit');
       process.exit(1);
@@ -56,8 +56,8 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   node.publicUrl = publicUrl(config, port);
-  log.info({ url: node.publicUrl, workers: services.media.stats().workers, node: services.nodeId }, 'Sightline relay listening');
-  const demo = services.demoAccounts ? '\n  Demo accounts are listed on that page.' : '';
+  log.info({ url: node.publicUrl, workers: relayNode.media.stats().workers, node: relayNode.nodeId }, 'Sightline relay listening');
+  const demo = relayNode.demoAccounts ? '\n  Demo accounts are listed on that page.' : '';
   console.log(`\n  Sightline is running: ${node.publicUrl}/${demo}\n`);
 }
 

@@ -8,8 +8,7 @@
 import type { AuditAction } from '../protocol/audit-actions.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { SightlineError } from '../errors.ts';
-import type { Services } from '../services.ts';
-import { iceServersFor } from '../turn/turn-credentials.ts';
+import { type TurnSettings, iceServersFor } from '../turn/turn-credentials.ts';
 import {
   SDP,
   SDPFRAG,
@@ -24,10 +23,21 @@ import {
 } from './http-media-schemas.ts';
 import { incidentParams } from '../protocol/http.ts';
 import type { HttpMediaSession } from './http-session.ts';
-import { resourceCaller } from './resource-auth.ts';
+import { type ResourceAuthDeps, resourceCaller } from './resource-auth.ts';
 import { buildIceFragment, parseIceFragment, type LocalTransport } from './sdp/sdp-answer.ts';
-import { play } from './egress/whep-play.ts';
-import { publish } from './ingest/whip-publish.ts';
+import { type WhepPlayDeps, play } from './egress/whep-play.ts';
+import { type WhipPublishDeps, publish } from './ingest/whip-publish.ts';
+import type { Auditor } from '../audit/auditor.ts';
+import type { Config } from '../config.ts';
+
+/** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
+export type HttpMediaRoutesDeps = WhepPlayDeps &
+  WhipPublishDeps &
+  ResourceAuthDeps & {
+    audit: Auditor;
+    config: Config;
+    turn: TurnSettings | null;
+  };
 
 const contentType = (request: FastifyRequest) => (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 
@@ -38,23 +48,23 @@ function requireBody(request: FastifyRequest, type: string): string {
 }
 
 /** `Link: <turn:...>; rel="ice-server"; username=...; credential=...` for each TURN URL. */
-function iceServerLinks(services: Services, userId: string, notAfter: number | null): string[] {
-  const servers = iceServersFor(services.turn, userId, notAfter) ?? [];
+function iceServerLinks(deps: HttpMediaRoutesDeps, userId: string, notAfter: number | null): string[] {
+  const servers = iceServersFor(deps.turn, userId, notAfter) ?? [];
   const quote = (value: string) => `"${value.replace(/["\\]/g, '\\$&')}"`;
   return servers.flatMap((server) =>
     server.urls.map((url) => `<${url}>; rel="ice-server"; username=${quote(server.username)}; credential=${quote(server.credential)}; credential-type="password"`),
   );
 }
 
-export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const httpMediaRoutes: FastifyPluginAsync<{ deps: HttpMediaRoutesDeps }> = async (app, { deps }) => {
   const sessions = new Map<string, HttpMediaSession>();
-  const rateLimit = { rateLimit: { max: services.config.AUTH_RATE_PER_MINUTE, timeWindow: '1 minute' } };
+  const rateLimit = { rateLimit: { max: deps.config.AUTH_RATE_PER_MINUTE, timeWindow: '1 minute' } };
   // The route schemas here describe SDP bodies for the OpenAPI document; the handlers check them
   // (http-media-schemas.ts), so nothing is validated before them.
   app.setValidatorCompiler(() => (value) => ({ value }));
 
   // SDP bodies arrive as text; any other type is taken as text too and refused by the handler with 415.
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: services.config.HTTP_BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: deps.config.HTTP_BODY_LIMIT_BYTES }, (_request, body, done) => done(null, body));
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
@@ -66,7 +76,7 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
 
   const created = async (reply: FastifyReply, result: Awaited<ReturnType<typeof publish>>) => {
     const { session, answer, iceUserId, iceNotAfter } = result;
-    const links = iceServerLinks(services, iceUserId, iceNotAfter);
+    const links = iceServerLinks(deps, iceUserId, iceNotAfter);
     reply.code(201).header('content-type', SDP).header('location', session.path).header('etag', session.etag).header('accept-patch', SDPFRAG);
     if (links.length) reply.header('link', links);
     return answer;
@@ -74,7 +84,7 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
 
   const publishHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     const sdp = requireBody(request, SDP);
-    return created(reply, await publish(services, sessions, request, sdp));
+    return created(reply, await publish(deps, sessions, request, sdp));
   };
   app.post('/whip', { config: rateLimit, schema: whipSchema }, publishHandler);
   app.post('/whip/*', { config: rateLimit, schema: whipSchema }, publishHandler);
@@ -82,7 +92,7 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
   app.post<{ Params: { incidentId: string } }>('/whep/:incidentId', { config: rateLimit, schema: whepSchema }, async (request, reply) => {
     const sdp = requireBody(request, SDP);
     if (!/^[\w-]{1,128}$/.test(request.params.incidentId)) throw new SightlineError('NOT_FOUND');
-    return created(reply, await play(services, sessions, request, request.params.incidentId, sdp));
+    return created(reply, await play(deps, sessions, request, request.params.incidentId, sdp));
   });
 
   for (const protocol of ['whip', 'whep'] as const) {
@@ -90,7 +100,7 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
     const authorized = async (request: FastifyRequest<{ Params: { id: string } }>, action: AuditAction) => {
       const found = sessions.get(request.params.id);
       const session = found && found.protocol === protocol && !found.ended ? found : undefined;
-      const source = await resourceCaller(services, request, session, action);
+      const source = await resourceCaller(deps, request, session, action);
       return { session: session!, source };
     };
 
@@ -129,7 +139,7 @@ export const httpMediaRoutes: FastifyPluginAsync<{ services: Services }> = async
       // credential, so it acts for the session's publisher or player.
       await session.end(protocol === 'whip' ? 'INCIDENT_ENDED' : null, { actor: session.who.actor, source });
       if (protocol === 'whip') {
-        await services.audit.note({ action: 'whip.end', outcome: 'info', actor: session.who.actor, target: { incidentId: session.live.incident.id }, source, detail: { session: session.id } });
+        await deps.audit.note({ action: 'whip.end', outcome: 'info', actor: session.who.actor, target: { incidentId: session.live.incident.id }, source, detail: { session: session.id } });
       }
       return reply.code(200).send();
     });

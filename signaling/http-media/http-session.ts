@@ -7,8 +7,17 @@ import { auditSeatExpired, auditSeatLeft, type SeatHolder } from '../admission/s
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { LiveIncident, ParticipantChannel } from '../live/live-incident.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
-import type { Services } from '../services.ts';
 import type { OfferMedia } from './sdp/sdp-offer.ts';
+import type { Auditor } from '../audit/auditor.ts';
+import type { Config } from '../config.ts';
+import type { LiveIncidents } from '../live/live-incidents.ts';
+
+/** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
+export interface HttpSessionDeps {
+  audit: Auditor;
+  config: Config;
+  live: LiveIncidents;
+}
 
 export type HttpMediaProtocol = 'whip' | 'whep';
 
@@ -27,7 +36,7 @@ export class HttpMediaSession implements ParticipantChannel {
   constructor(
     readonly protocol: HttpMediaProtocol,
     readonly live: LiveIncident,
-    private readonly services: Services,
+    private readonly deps: HttpSessionDeps,
     private readonly registry: Map<string, HttpMediaSession>,
     readonly who: { actor: AuditActor; source: AuditSource; grantId: string | null },
     /** SHA-256 of the Bearer credential that created the session: the only one its resource takes. */
@@ -52,7 +61,7 @@ export class HttpMediaSession implements ParticipantChannel {
     this.transportId = transportId;
     const media = this.live.participant(this.peerId)?.media;
     if (!media) return;
-    const graceMs = Math.max(1, this.services.config.RESUME_GRACE_SECONDS) * 1000;
+    const graceMs = Math.max(1, this.deps.config.RESUME_GRACE_SECONDS) * 1000;
     this.#arm(graceMs);
     media.on('transportState', (id, state) => {
       if (id !== transportId) return;
@@ -66,7 +75,7 @@ export class HttpMediaSession implements ParticipantChannel {
   expireAt(at: number): void {
     if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
     this.#expiryTimer = setTimeout(() => {
-      void auditSeatExpired(this.services.audit, this.#holder());
+      void auditSeatExpired(this.deps.audit, this.#holder());
       this.#endInBackground('GRANT_EXPIRED');
     }, Math.max(0, at - Date.now()));
     this.#expiryTimer.unref();
@@ -95,18 +104,18 @@ export class HttpMediaSession implements ParticipantChannel {
     this.registry.delete(this.id);
     const otherCamera = this.live.participants().some((p) => p.isOfficer && p.info.peerId !== this.peerId);
     if (this.protocol === 'whip' && this.ownsIncident && !otherCamera && !this.live.ended) {
-      await this.services.live.end(this.live.incident.id, 'INCIDENT_ENDED', by ?? null);
+      await this.deps.live.end(this.live.incident.id, 'INCIDENT_ENDED', by ?? null);
     } else {
       this.live.remove(this.peerId);
     }
     if (this.protocol === 'whep') {
-      await auditSeatLeft(this.services.audit, this.#holder(), { reason: code, ...(by ? { source: by.source } : {}) });
+      await auditSeatLeft(this.deps.audit, this.#holder(), { reason: code, ...(by ? { source: by.source } : {}) });
     }
   }
 
   /** An end the system decided (a timer, a lost transport, access cut elsewhere): nobody awaits it. */
   #endInBackground(code: ErrorCode): void {
-    this.services.live.inBackground(this.end(code, null), `end ${this.protocol} session ${this.id}`);
+    this.deps.live.inBackground(this.end(code, null), `end ${this.protocol} session ${this.id}`);
   }
 
   #holder(): SeatHolder {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { administeredScope, canAdminister, canAdministerAgency, canAssignRole, canCreateAgency, type Decision } from '../access/policy.ts';
 import type { AuditTarget } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
-import { publicUser, type User } from '../identity/directory.ts';
+import { type Directory, type User, publicUser } from '../identity/directory.ts';
 import { costOf, hashSecret } from '../identity/passwords.ts';
 import {
   adminAgencyBody,
@@ -24,28 +24,36 @@ import {
   agencyInfo,
   type AgencyInfo,
 } from '../protocol/http.ts';
-import type { Services } from '../services.ts';
 import { refusals, SESSION } from './openapi.ts';
-import { actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
+import { type RequestAuthDeps, actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
 import type { AuditAction } from '../protocol/audit-actions.ts';
+import type { Auditor } from '../audit/auditor.ts';
+import type { Config } from '../config.ts';
+
+/** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
+export interface AdminRoutesDeps extends RequestAuthDeps {
+  audit: Auditor;
+  config: Config;
+  directory: Directory;
+}
 
 type AuditDetail = Record<string, string | number | boolean | null>;
 
-export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const adminRoutes: FastifyPluginAsyncZod<{ deps: AdminRoutesDeps }> = async (app, { deps }) => {
   /** Audits the decision about `action` on `target` and refuses with its code, or returns. */
   const enforce = async (request: FastifyRequest, user: User, action: AuditAction, decision: Decision, target: AuditTarget, detail?: AuditDetail): Promise<void> => {
-    const event = { action, actor: actorOf(user), target, source: requestSource(services, request), detail };
-    await services.audit.enforce(decision, event);
-    await services.audit.allow(event);
+    const event = { action, actor: actorOf(user), target, source: requestSource(deps, request), detail };
+    await deps.audit.enforce(decision, event);
+    await deps.audit.allow(event);
   };
 
   /** Hooks of an admin route: a signed-in admin, or a refusal audited as `action`, before the request's shape is checked. */
   const adminOnly = (action: AuditAction) => ({
     preValidation: [
-      signedIn(services),
+      signedIn(deps),
       async (request: FastifyRequest) => {
         const user = userOf(request);
-        await services.audit.enforce(canAdminister(actorOf(user)), { action, actor: actorOf(user), target: { agencyId: user.agencyId }, source: requestSource(services, request) });
+        await deps.audit.enforce(canAdminister(actorOf(user)), { action, actor: actorOf(user), target: { agencyId: user.agencyId }, source: requestSource(deps, request) });
       },
     ],
   });
@@ -53,9 +61,9 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
 
   app.get(
     '/api/agencies',
-    { preValidation: signedIn(services), schema: { ...schema, summary: 'The agencies (any signed-in user)', response: { 200: z.array(agencyInfo), ...refusals } } },
+    { preValidation: signedIn(deps), schema: { ...schema, summary: 'The agencies (any signed-in user)', response: { 200: z.array(agencyInfo), ...refusals } } },
     async (): Promise<AgencyInfo[]> =>
-      (await services.directory.agencies()).map((a) => ({ id: a.id, name: a.name, oidc: a.oidc ? { issuer: a.oidc.issuer } : null })),
+      (await deps.directory.agencies()).map((a) => ({ id: a.id, name: a.name, oidc: a.oidc ? { issuer: a.oidc.issuer } : null })),
   );
 
   app.post(
@@ -65,7 +73,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const admin = userOf(request);
       const body = request.body;
       await enforce(request, admin, 'admin.agency.create', canCreateAgency(actorOf(admin)), { agencyId: body.id }, { agencyId: body.id });
-      const agency = await services.directory.createAgency(body);
+      const agency = await deps.directory.createAgency(body);
       reply.code(201);
       return { id: agency.id, name: agency.name, oidc: agency.oidc ? { issuer: agency.oidc.issuer } : null };
     },
@@ -79,7 +87,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const admin = userOf(request);
       const scope = administeredScope(actorOf(admin));
       if (scope === 'all') await enforce(request, admin, 'admin.user.list', { allowed: true, agreementId: null }, {}, { scope: 'all' });
-      const users = await services.directory.users(scope === 'all' || scope === null ? {} : { agencyId: scope.agencyId });
+      const users = await deps.directory.users(scope === 'all' || scope === null ? {} : { agencyId: scope.agencyId });
       return users.map((u) => ({ ...publicUser(u), onCall: u.onCall, sso: u.externalId !== undefined, mfa: u.mfa !== undefined }));
     },
   );
@@ -93,14 +101,14 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const id = `u-${randomUUID()}`;
       const detail = { username: body.username, role: body.role, agencyId: body.agencyId };
       await enforce(request, admin, 'admin.user.create', canAssignRole(actorOf(admin), body.agencyId, body.role), { userId: id, agencyId: body.agencyId }, detail);
-      const user = await services.directory.createUser({
+      const user = await deps.directory.createUser({
         id,
         username: body.username,
         name: body.name,
         role: body.role,
         agencyId: body.agencyId,
         onCall: body.onCall,
-        passwordHash: await hashSecret(body.password, costOf(services.config.PASSWORD_HASH_LOG2N)),
+        passwordHash: await hashSecret(body.password, costOf(deps.config.PASSWORD_HASH_LOG2N)),
       });
       reply.code(201);
       return { ...publicUser(user), onCall: user.onCall };
@@ -114,11 +122,11 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     async (request, reply) => {
       const admin = userOf(request);
       const body = request.body;
-      const officer = await services.directory.userById(body.officerId);
+      const officer = await deps.directory.userById(body.officerId);
       // An unknown officer is refused as a foreign one would be: the answer says nothing about other agencies.
       const decision: Decision = officer ? canAdministerAgency(actorOf(admin), officer.agencyId) : { allowed: false, code: 'FORBIDDEN' };
       await enforce(request, admin, 'admin.device.create', decision, { userId: body.officerId, agencyId: officer?.agencyId }, { deviceId: body.id });
-      const device = await services.directory.createDevice({ id: body.id, officerId: body.officerId, keyHash: await hashSecret(body.key, costOf(services.config.PASSWORD_HASH_LOG2N)) });
+      const device = await deps.directory.createDevice({ id: body.id, officerId: body.officerId, keyHash: await hashSecret(body.key, costOf(deps.config.PASSWORD_HASH_LOG2N)) });
       reply.code(201);
       return { id: device.id, officerId: device.officerId };
     },
@@ -131,10 +139,10 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     async (request, reply) => {
       const admin = userOf(request);
       const body = request.body;
-      const clinician = await services.directory.userById(body.clinicianId);
+      const clinician = await deps.directory.userById(body.clinicianId);
       const decision: Decision = clinician ? canAdministerAgency(actorOf(admin), clinician.agencyId) : { allowed: false, code: 'FORBIDDEN' };
       await enforce(request, admin, 'admin.player.create', decision, { userId: body.clinicianId, agencyId: clinician?.agencyId }, { playerId: body.id });
-      const player = await services.directory.createPlayer({ id: body.id, clinicianId: body.clinicianId, keyHash: await hashSecret(body.key, costOf(services.config.PASSWORD_HASH_LOG2N)) });
+      const player = await deps.directory.createPlayer({ id: body.id, clinicianId: body.clinicianId, keyHash: await hashSecret(body.key, costOf(deps.config.PASSWORD_HASH_LOG2N)) });
       reply.code(201);
       return { id: player.id, clinicianId: player.clinicianId };
     },
@@ -146,10 +154,10 @@ export const adminRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     { ...adminOnly('admin.mfa.reset'), schema: { ...schema, summary: "Reset a person's authenticator", params: userParams, response: { 204: z.undefined().describe('reset'), ...refusals } } },
     async (request, reply) => {
       const admin = userOf(request);
-      const person = await services.directory.userById(request.params.userId);
+      const person = await deps.directory.userById(request.params.userId);
       const decision: Decision = person ? canAdministerAgency(actorOf(admin), person.agencyId) : { allowed: false, code: 'FORBIDDEN' };
       await enforce(request, admin, 'admin.mfa.reset', decision, { userId: request.params.userId, agencyId: person?.agencyId }, { enrolled: Boolean(person?.mfa) });
-      await services.directory.setMfa(request.params.userId, null);
+      await deps.directory.setMfa(request.params.userId, null);
       return reply.code(204).send();
     },
   );

@@ -22,18 +22,29 @@ import {
   type ExportFormat,
 } from '../protocol/audit.ts';
 import { incidentParams } from '../protocol/http.ts';
-import type { Services } from '../services.ts';
 import { refusals, SESSION } from './openapi.ts';
-import { actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
+import { type RequestAuthDeps, actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
+import type { Auditor } from '../audit/auditor.ts';
+import type { Directory } from '../identity/directory.ts';
+import type { IncidentHistory } from '../incident-records/incident-history.ts';
+import type { LiveIncidents } from '../live/live-incidents.ts';
+
+/** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
+export interface AuditRoutesDeps extends RequestAuthDeps {
+  audit: Auditor;
+  directory: Directory;
+  incidentHistory: IncidentHistory;
+  live: LiveIncidents;
+}
 
 const DEFAULT_PAGE = 100;
 
 /** The names of the people entries are by or about, by user id (people read names; exports keep ids). */
-async function peopleIn(services: Services, entries: readonly AuditEntry[]): Promise<Map<string, string>> {
+async function peopleIn(deps: AuditRoutesDeps, entries: readonly AuditEntry[]): Promise<Map<string, string>> {
   const ids = new Set(entries.flatMap((e) => [e.actor?.id, e.target.userId]).filter((id): id is string => Boolean(id)));
   const names = new Map<string, string>();
   for (const id of ids) {
-    const user = await services.directory.userById(id);
+    const user = await deps.directory.userById(id);
     if (user) names.set(id, user.name);
   }
   return names;
@@ -62,8 +73,8 @@ function filterDetail(values: Record<string, string | number | undefined>): Reco
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Record<string, string | number>;
 }
 
-export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  const supervisor = { preValidation: signedIn(services, 'supervisor') };
+export const auditRoutes: FastifyPluginAsyncZod<{ deps: AuditRoutesDeps }> = async (app, { deps }) => {
+  const supervisor = { preValidation: signedIn(deps, 'supervisor') };
   const schema = { tags: ['audit'], security: SESSION };
 
   app.get(
@@ -80,7 +91,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     async (request, reply): Promise<AuditPage | string> => {
       const viewer = userOf(request);
       const query = request.query;
-      const source = requestSource(services, request);
+      const source = requestSource(deps, request);
       const agencies = agenciesVisibleTo(viewer);
       const action = query.format ? 'audit.export' : 'audit.view';
       const target = { incidentId: query.incidentId, userId: query.userId, agencyId: query.agencyId ?? viewer.agencyId };
@@ -94,15 +105,15 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         format: query.format,
       });
       if (query.agencyId && !agencies.has(query.agencyId)) {
-        await services.audit.note({ action, outcome: 'denied', actor: actorOf(viewer), target, source, reason: 'FORBIDDEN', detail });
+        await deps.audit.note({ action, outcome: 'denied', actor: actorOf(viewer), target, source, reason: 'FORBIDDEN', detail });
         throw new SightlineError('FORBIDDEN', 'you may only see the audit of your own agency');
       }
-      await services.audit.allow({ action, actor: actorOf(viewer), target, source, detail });
+      await deps.audit.allow({ action, actor: actorOf(viewer), target, source, detail });
 
       const limit = query.limit ?? (query.format ? AUDIT_EXPORT_MAX : DEFAULT_PAGE);
       // The index narrows by agency, incident, user, time and cursor; the rest is filtered here.
       const page = await takePage(
-        services.audit.log.find({
+        deps.audit.log.find({
           order: 'desc',
           beforeSeq: query.cursor,
           agencyIds: [...agencies].filter((agency) => !query.agencyId || agency === query.agencyId),
@@ -123,7 +134,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           ...page,
         });
       }
-      return { ...page, people: Object.fromEntries(await peopleIn(services, page.entries)) };
+      return { ...page, people: Object.fromEntries(await peopleIn(deps, page.entries)) };
     },
   );
 
@@ -143,26 +154,26 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       const viewer = userOf(request);
       const { incidentId } = request.params;
       const { format } = request.query;
-      const source = requestSource(services, request);
+      const source = requestSource(deps, request);
 
       const entries: AuditEntry[] = [];
-      for await (const entry of services.audit.log.find({ incidentId, order: 'asc' })) if (entry.target.incidentId === incidentId) entries.push(entry);
-      const stored = await services.incidentHistory.get(incidentId);
+      for await (const entry of deps.audit.log.find({ incidentId, order: 'asc' })) if (entry.target.incidentId === incidentId) entries.push(entry);
+      const stored = await deps.incidentHistory.get(incidentId);
       const agencyId =
         stored?.agencyId ??
-        services.live.get(incidentId)?.incident.agencyId ??
+        deps.live.get(incidentId)?.incident.agencyId ??
         entries.find((e) => e.action === 'incident.start' && e.target.agencyId)?.target.agencyId;
 
       const event = { action: 'audit.access-report' as const, actor: actorOf(viewer), target: { incidentId, agencyId }, source, detail: filterDetail({ format }) };
       const refuse = async (error: SightlineError): Promise<never> => {
-        await services.audit.note({ ...event, outcome: 'denied', reason: error.code });
+        await deps.audit.note({ ...event, outcome: 'denied', reason: error.code });
         throw error;
       };
       if (!agencyId) return refuse(new SightlineError('INCIDENT_NOT_FOUND', 'no incident with that id is on record'));
       if (!agenciesVisibleTo(viewer).has(agencyId)) return refuse(new SightlineError('FORBIDDEN', 'the incident belongs to another agency'));
-      await services.audit.allow(event);
+      await deps.audit.allow(event);
 
-      const names = await peopleIn(services, entries);
+      const names = await peopleIn(deps, entries);
       const report = buildAccessReport(incidentId, entries, { facts: stored ?? { agencyId }, nameOf: (id) => names.get(id) });
       if (format === 'csv') return download(reply, 'csv', `access-report-${incidentId}`, accessReportCsv(report));
       if (format === 'json') return download(reply, 'json', `access-report-${incidentId}`, report);

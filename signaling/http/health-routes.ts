@@ -3,11 +3,27 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { SightlineError } from '../errors.ts';
 import { readinessProblems } from '../health/readiness.ts';
 import { healthResponse, readinessResponse } from '../protocol/http.ts';
-import type { Services } from '../services.ts';
 import { refusals } from './openapi.ts';
+import type { MediaPlane } from '../../server/media-plane.ts';
+import type { Auditor } from '../audit/auditor.ts';
+import type { Config } from '../config.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { NodeState } from '../node-state.ts';
+import type { Store } from '../state/store.ts';
 
-export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness', response: { 200: healthResponse } } }, async () => ({ ok: true as const, node: services.nodeId }));
+/** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
+export interface HealthRoutesDeps {
+  audit: Auditor;
+  config: Config;
+  media: MediaPlane;
+  metrics: Metrics;
+  nodeState: NodeState;
+  nodeId: string;
+  store: Store;
+}
+
+export const healthRoutes: FastifyPluginAsyncZod<{ deps: HealthRoutesDeps }> = async (app, { deps }) => {
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness', response: { 200: healthResponse } } }, async () => ({ ok: true as const, node: deps.nodeId }));
 
   /** Prometheus scrape endpoint; with METRICS_TOKEN set it needs `Authorization: Bearer <token>`. */
   app.get(
@@ -25,9 +41,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (request, reply) => {
-      const token = services.config.METRICS_TOKEN;
+      const token = deps.config.METRICS_TOKEN;
       if (token && request.headers.authorization !== `Bearer ${token}`) throw new SightlineError('NOT_AUTHENTICATED');
-      const { contentType, body } = await services.metrics.render();
+      const { contentType, body } = await deps.metrics.render();
       return reply.type(contentType).send(body);
     },
   );
@@ -43,17 +59,17 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (_request, reply) => {
-      const media = services.media.stats();
+      const media = deps.media.stats();
       const problems = await readinessProblems({
-        draining: services.node.draining,
-        mediaClosed: services.media.closed,
+        draining: deps.nodeState.draining,
+        mediaClosed: deps.media.closed,
         workers: media.workers,
-        store: services.store,
-        storeKind: services.config.REDIS_URL ? 'redis' : 'memory',
-        audit: services.audit.log,
+        store: deps.store,
+        storeKind: deps.config.REDIS_URL ? 'redis' : 'memory',
+        audit: deps.audit.log,
       });
       reply.code(problems.length === 0 ? 200 : 503);
-      return { ready: problems.length === 0, problems, draining: services.node.draining, media };
+      return { ready: problems.length === 0, problems, draining: deps.nodeState.draining, media };
     },
   );
 };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { agencyAccess, canMarkShared, canSeeIncident } from '../access/policy.ts';
 import { consoleView } from '../feeds/views.ts';
 import { SightlineError } from '../errors.ts';
-import { publicUser } from '../identity/directory.ts';
+import { type Directory, publicUser } from '../identity/directory.ts';
 import {
   clinicianQuery,
   clinicianSummary,
@@ -20,26 +20,44 @@ import {
   type MediaCapabilitiesResponse,
 } from '../protocol/http.ts';
 import { grantInfo, incidentSummary } from '../protocol/views.ts';
-import type { Services } from '../services.ts';
 import { refusals, SESSION } from './openapi.ts';
-import { actorOf, forbid, requestSource, signedIn, userOf } from './request-auth.ts';
+import { type RequestAuthDeps, actorOf, forbid, requestSource, signedIn, userOf } from './request-auth.ts';
+import type { MediaPlane } from '../../server/media-plane.ts';
+import type { AgreementRepository } from '../agreements/agreement-repository.ts';
+import type { Auditor } from '../audit/auditor.ts';
+import type { GrantRepository } from '../grants/grant-repository.ts';
+import type { GrantService } from '../grants/grant-service.ts';
+import type { IncidentRepository } from '../incident-records/incident-repository.ts';
+import type { Bus } from '../state/bus.ts';
 
-export const incidentRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  const supervisor = { preValidation: signedIn(services, 'supervisor') };
+/** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
+export interface IncidentRoutesDeps extends RequestAuthDeps {
+  agreements: AgreementRepository;
+  audit: Auditor;
+  bus: Bus;
+  directory: Directory;
+  grantService: GrantService;
+  grants: GrantRepository;
+  incidents: IncidentRepository;
+  media: MediaPlane;
+}
+
+export const incidentRoutes: FastifyPluginAsyncZod<{ deps: IncidentRoutesDeps }> = async (app, { deps }) => {
+  const supervisor = { preValidation: signedIn(deps, 'supervisor') };
   const schema = { tags: ['incidents'], security: SESSION };
 
   app.get(
     '/api/media/capabilities',
     { schema: { tags: ['media'], summary: "What every incident's router offers (no sign-in needed)", response: { 200: mediaCapabilitiesResponse } } },
-    async (): Promise<MediaCapabilitiesResponse> => ({ routerRtpCapabilities: services.media.rtpCapabilities }),
+    async (): Promise<MediaCapabilitiesResponse> => ({ routerRtpCapabilities: deps.media.rtpCapabilities }),
   );
 
   app.get(
     '/api/incidents',
     { ...supervisor, schema: { ...schema, summary: 'The live incidents a supervisor may see', response: { 200: z.array(incidentSummary), ...refusals } } },
     async (request): Promise<IncidentSummary[]> => {
-      const [incidents, agreements] = await Promise.all([services.incidents.list(), services.agreements.active()]);
-      return consoleView(services, userOf(request), incidents, agreements);
+      const [incidents, agreements] = await Promise.all([deps.incidents.list(), deps.agreements.active()]);
+      return consoleView(deps, userOf(request), incidents, agreements);
     },
   );
 
@@ -47,7 +65,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app.patch(
     '/api/incidents/:incidentId',
     {
-      preValidation: signedIn(services),
+      preValidation: signedIn(deps),
       schema: {
         ...schema,
         summary: 'Mark an incident for sharing, or withdraw the mark (its supervisor or officer)',
@@ -60,17 +78,17 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       const actor = userOf(request);
       const { incidentId } = request.params;
       const { shared } = request.body;
-      const incident = await services.incidents.get(incidentId);
-      const event = { action: shared ? ('incident.share' as const) : ('incident.unshare' as const), actor: actorOf(actor), target: { incidentId }, source: requestSource(services, request) };
-      await services.audit.enforce(canMarkShared(actorOf(actor), incident), event);
-      await services.audit.allow(event);
-      await services.incidents.update(incidentId, () => ({ shared }));
-      await services.bus.publish({ type: 'incidents.changed', incidentId });
+      const incident = await deps.incidents.get(incidentId);
+      const event = { action: shared ? ('incident.share' as const) : ('incident.unshare' as const), actor: actorOf(actor), target: { incidentId }, source: requestSource(deps, request) };
+      await deps.audit.enforce(canMarkShared(actorOf(actor), incident), event);
+      await deps.audit.allow(event);
+      await deps.incidents.update(incidentId, () => ({ shared }));
+      await deps.bus.publish({ type: 'incidents.changed', incidentId });
       // Withdrawing the mark may take the incident away from partner agencies: their clinicians'
       // grants end here, and every node cuts the partner supervisors watching it.
       if (!shared) {
-        await services.grantService.endUncovered({ actor: event.actor, source: event.source, cause: 'incident.unshare' });
-        await services.bus.publish({ type: 'access.narrowed', reason: 'incident.unshared', incidentId });
+        await deps.grantService.endUncovered({ actor: event.actor, source: event.source, cause: 'incident.unshare' });
+        await deps.bus.publish({ type: 'access.narrowed', reason: 'incident.unshared', incidentId });
       }
       return { incidentId, shared };
     },
@@ -86,10 +104,10 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     async (request): Promise<ClinicianSummary[]> => {
       const supervisor = userOf(request);
       const { incidentId } = request.query;
-      const clinicians = await services.directory.users({ role: 'clinician' });
-      const agreements = await services.agreements.active();
-      const incident = incidentId ? await services.incidents.get(incidentId) : undefined;
-      if (incident && !canSeeIncident(actorOf(supervisor), incident, agreements).allowed) return forbid(services, request, supervisor, { incidentId });
+      const clinicians = await deps.directory.users({ role: 'clinician' });
+      const agreements = await deps.agreements.active();
+      const incident = incidentId ? await deps.incidents.get(incidentId) : undefined;
+      if (incident && !canSeeIncident(actorOf(supervisor), incident, agreements).allowed) return forbid(deps, request, supervisor, { incidentId });
       return clinicians
         .filter((c) => !incident || agencyAccess(incident, c.agencyId, agreements).allowed)
         .filter((c) => !incident || incident.agencyId === supervisor.agencyId || c.agencyId === supervisor.agencyId)
@@ -104,7 +122,7 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       schema: { ...schema, summary: 'Grant a clinician view and/or talk on an incident', params: incidentParams, body: grantBody, response: { 201: grantResponse, ...refusals } },
     },
     async (request, reply): Promise<GrantResponse> => {
-      const granted = await services.grantService.create(userOf(request), { incidentId: request.params.incidentId, ...request.body }, requestSource(services, request));
+      const granted = await deps.grantService.create(userOf(request), { incidentId: request.params.incidentId, ...request.body }, requestSource(deps, request));
       reply.code(201);
       return granted;
     },
@@ -116,9 +134,9 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     async (request) => {
       const supervisor = userOf(request);
       const { incidentId } = request.params;
-      const incident = await services.incidents.get(incidentId);
-      if (!canSeeIncident(actorOf(supervisor), incident, await services.agreements.active()).allowed) return forbid(services, request, supervisor, { incidentId });
-      return Promise.all((await services.grants.list({ incidentId })).map((g) => services.grantService.info(g, incident)));
+      const incident = await deps.incidents.get(incidentId);
+      if (!canSeeIncident(actorOf(supervisor), incident, await deps.agreements.active()).allowed) return forbid(deps, request, supervisor, { incidentId });
+      return Promise.all((await deps.grants.list({ incidentId })).map((g) => deps.grantService.info(g, incident)));
     },
   );
 };

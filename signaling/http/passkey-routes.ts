@@ -6,9 +6,16 @@ import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
 import { SECOND_FACTOR_ROLES, type Role } from '../protocol/roles.ts';
-import type { Services } from '../services.ts';
 import { refusals, SESSION } from './openapi.ts';
-import { actorOf, relyingParty, requestSource, signedIn, userOf } from './request-auth.ts';
+import { type RequestAuthDeps, actorOf, relyingParty, requestSource, signedIn, userOf } from './request-auth.ts';
+import type { Auditor } from '../audit/auditor.ts';
+import type { Passkeys } from '../identity/passkeys.ts';
+
+/** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
+export interface PasskeyRoutesDeps extends RequestAuthDeps {
+  audit: Auditor;
+  passkeys: Passkeys;
+}
 
 
 const passkeyBody = z.strictObject({
@@ -24,7 +31,7 @@ const passkeyBody = z.strictObject({
 });
 const passkeyInfo = z.object({ id: z.string(), label: z.string(), addedAt: z.number() });
 
-export const passkeyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const passkeyRoutes: FastifyPluginAsyncZod<{ deps: PasskeyRoutesDeps }> = async (app, { deps }) => {
   const schema = { tags: ['session'], security: SESSION };
   const forSecondFactor = (role: Role) => {
     if (!SECOND_FACTOR_ROLES.has(role)) throw new SightlineError('FORBIDDEN', 'Passkeys are the second factor of supervisors and administrators.');
@@ -32,29 +39,29 @@ export const passkeyRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
 
   app.post(
     '/api/me/passkeys/options',
-    { preValidation: signedIn(services), schema: { ...schema, summary: 'Options for the browser to create a passkey', response: { 200: z.record(z.string(), z.unknown()), ...refusals } } },
+    { preValidation: signedIn(deps), schema: { ...schema, summary: 'Options for the browser to create a passkey', response: { 200: z.record(z.string(), z.unknown()), ...refusals } } },
     async (request) => {
       const user = userOf(request);
       forSecondFactor(user.role);
-      return (await services.passkeys.registrationOptions(user, relyingParty(services, request))) as unknown as Record<string, unknown>;
+      return (await deps.passkeys.registrationOptions(user, relyingParty(deps, request))) as unknown as Record<string, unknown>;
     },
   );
 
   app.post(
     '/api/me/passkeys',
-    { preValidation: signedIn(services), schema: { ...schema, summary: 'Keep the passkey the browser created', body: passkeyBody, response: { 201: passkeyInfo, ...refusals } } },
+    { preValidation: signedIn(deps), schema: { ...schema, summary: 'Keep the passkey the browser created', body: passkeyBody, response: { 201: passkeyInfo, ...refusals } } },
     async (request, reply) => {
       const user = userOf(request);
       forSecondFactor(user.role);
-      const source = requestSource(services, request);
+      const source = requestSource(deps, request);
       try {
-        const added = await services.passkeys.register(user, request.body.response as unknown as RegistrationResponseJSON, relyingParty(services, request), request.body.label);
-        await services.audit.allow({ action: 'mfa.enrol', actor: actorOf(user), target: { userId: user.id }, source, detail: { factor: 'passkey', label: added.label } });
+        const added = await deps.passkeys.register(user, request.body.response as unknown as RegistrationResponseJSON, relyingParty(deps, request), request.body.label);
+        await deps.audit.allow({ action: 'mfa.enrol', actor: actorOf(user), target: { userId: user.id }, source, detail: { factor: 'passkey', label: added.label } });
         reply.code(201);
         return { id: added.id, label: added.label, addedAt: added.addedAt };
       } catch (error) {
         if (error instanceof SightlineError && error.code === 'PASSKEY_INVALID') {
-          await services.audit.note({ action: 'mfa.enrol', outcome: 'denied', actor: actorOf(user), target: { userId: user.id }, source, reason: error.code, detail: { factor: 'passkey' } });
+          await deps.audit.note({ action: 'mfa.enrol', outcome: 'denied', actor: actorOf(user), target: { userId: user.id }, source, reason: error.code, detail: { factor: 'passkey' } });
         }
         throw error;
       }

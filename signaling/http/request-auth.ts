@@ -2,8 +2,21 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditSource, AuditTarget } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
-import type { Role, User } from '../identity/directory.ts';
-import type { Services } from '../services.ts';
+import type { Directory, Role, User } from '../identity/directory.ts';
+import type { Auditor } from '../audit/auditor.ts';
+import type { RefusalSampler } from '../audit/refusal-sampler.ts';
+import type { Config } from '../config.ts';
+import type { SessionStore } from '../identity/sessions.ts';
+
+/** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
+export interface RequestAuthDeps {
+  audit: Auditor;
+  config: Config;
+  directory: Directory;
+  refusals: RefusalSampler;
+  sessions: SessionStore;
+  source(ip: string | null, userAgent: string | null): AuditSource;
+}
 
 export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -12,25 +25,25 @@ export function bearerToken(request: FastifyRequest): string | null {
 }
 
 /** The WebAuthn relying party a browser request speaks to: PUBLIC_URL's origin, or the address the browser used. */
-export function relyingParty(services: Services, request: FastifyRequest): { id: string; origin: string } {
-  const url = new URL(services.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`);
+export function relyingParty(deps: RequestAuthDeps, request: FastifyRequest): { id: string; origin: string } {
+  const url = new URL(deps.config.PUBLIC_URL ?? `${request.protocol}://${request.host}`);
   return { id: url.hostname, origin: url.origin };
 }
 
-export function requestSource(services: Services, request: FastifyRequest): AuditSource {
-  return services.source(request.ip, request.headers['user-agent']?.slice(0, 256) ?? null);
+export function requestSource(deps: RequestAuthDeps, request: FastifyRequest): AuditSource {
+  return deps.source(request.ip, request.headers['user-agent']?.slice(0, 256) ?? null);
 }
 
-export async function requireUser(services: Services, request: FastifyRequest, role?: Role): Promise<User> {
+export async function requireUser(deps: RequestAuthDeps, request: FastifyRequest, role?: Role): Promise<User> {
   const token = bearerToken(request);
   // Anyone can send these in bulk: sampled into the audit, and limited per address.
   const refuse = async (error: SightlineError): Promise<never> => {
-    const limited = await services.refusals.anonymous({
+    const limited = await deps.refusals.anonymous({
       action: `http ${request.method} ${request.routeOptions.url ?? request.url}`,
       outcome: 'denied',
       actor: null,
       target: {},
-      source: requestSource(services, request),
+      source: requestSource(deps, request),
       reason: error.code,
     });
     throw limited ? new SightlineError('RATE_LIMITED', 'Too many requests without a valid session; try again in a minute.') : error;
@@ -38,23 +51,23 @@ export async function requireUser(services: Services, request: FastifyRequest, r
   if (!token) return refuse(new SightlineError('NOT_AUTHENTICATED'));
   let user: User | undefined;
   try {
-    user = await services.directory.userById((await services.sessions.touch(token)).userId);
+    user = await deps.directory.userById((await deps.sessions.touch(token)).userId);
   } catch (error) {
     return refuse(error as SightlineError);
   }
   if (!user) return refuse(new SightlineError('SESSION_INVALID'));
-  if (role && user.role !== role) return forbid(services, request, user);
+  if (role && user.role !== role) return forbid(deps, request, user);
   return user;
 }
 
 /** A signed-in user may not do or read this: audited (`http <METHOD> <route>`, FORBIDDEN), then refused. */
-export async function forbid(services: Services, request: FastifyRequest, user: User, target: AuditTarget = {}, message?: string): Promise<never> {
-  await services.audit.note({
+export async function forbid(deps: RequestAuthDeps, request: FastifyRequest, user: User, target: AuditTarget = {}, message?: string): Promise<never> {
+  await deps.audit.note({
     action: `http ${request.method} ${request.routeOptions.url ?? request.url}`,
     outcome: 'denied',
     actor: { id: user.id, role: user.role, agencyId: user.agencyId },
     target,
-    source: requestSource(services, request),
+    source: requestSource(deps, request),
     reason: 'FORBIDDEN',
   });
   throw new SightlineError('FORBIDDEN', message);
@@ -67,9 +80,9 @@ const signedInUsers = new WeakMap<FastifyRequest, User>();
  * so a caller without one is refused NOT_AUTHENTICATED, audited and limited as anonymous, whatever
  * it sent. The handler then takes the user with `userOf`.
  */
-export function signedIn(services: Services, role?: Role) {
+export function signedIn(deps: RequestAuthDeps, role?: Role) {
   return async (request: FastifyRequest): Promise<void> => {
-    signedInUsers.set(request, await requireUser(services, request, role));
+    signedInUsers.set(request, await requireUser(deps, request, role));
   };
 }
 

@@ -7,7 +7,7 @@ import type { AuditSource } from '../audit/audit-entry.ts';
 import type { Cluster, RouteTarget } from '../cluster/cluster.ts';
 import { SightlineError } from '../errors.ts';
 import type { SessionEnd } from '../identity/sessions.ts';
-import type { Services } from '../services.ts';
+import type { SignalingDeps } from './signaling-deps.ts';
 import { WsClientSocket } from './client-socket.ts';
 import { SignalingConnection } from './connection.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -31,13 +31,13 @@ export class ClientSession {
   constructor(
     ws: WebSocket,
     private readonly source: AuditSource,
-    private readonly services: Services,
+    private readonly deps: SignalingDeps,
     private readonly cluster: Cluster,
     private readonly log: FastifyBaseLogger,
   ) {
     this.#socket = new WsClientSocket(ws);
-    this.local = new SignalingConnection(this.#socket, source, services, log, dispatch);
-    this.#bucket = new TokenBucket(services.config.WS_RATE_PER_SECOND, services.config.WS_RATE_BURST);
+    this.local = new SignalingConnection(this.#socket, source, deps, log, dispatch);
+    this.#bucket = new TokenBucket(deps.config.WS_RATE_PER_SECOND, deps.config.WS_RATE_BURST);
     ws.on('message', (data, isBinary) => this.#receive(data, isBinary));
     ws.on('close', () => this.close());
     ws.on('error', (error) => {
@@ -90,8 +90,8 @@ export class ClientSession {
       }
       return;
     }
-    if (size > this.services.config.WS_MAX_MESSAGE_BYTES) {
-      this.#refuse(new SightlineError('MESSAGE_TOO_LARGE', `messages are limited to ${this.services.config.WS_MAX_MESSAGE_BYTES} bytes`));
+    if (size > this.deps.config.WS_MAX_MESSAGE_BYTES) {
+      this.#refuse(new SightlineError('MESSAGE_TOO_LARGE', `messages are limited to ${this.deps.config.WS_MAX_MESSAGE_BYTES} bytes`));
       return;
     }
     if (isBinary) {

@@ -12,7 +12,7 @@ import type { LiveIncident, ParticipantChannel } from '../live/live-incident.ts'
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { AuditAction } from '../protocol/audit-actions.ts';
 import { clientMessage, type ClientMessage, type ClientMessageType, type ServerMessage } from '../protocol/messages.ts';
-import type { Services } from '../services.ts';
+import type { SignalingDeps } from './signaling-deps.ts';
 import type { ViewingGrant } from '../tokens/viewing-token.ts';
 import type { ConsoleSubscriber } from '../feeds/console-hub.ts';
 import { toSightlineError } from './error-mapping.ts';
@@ -68,7 +68,7 @@ export class SignalingConnection implements ParticipantChannel {
   constructor(
     private readonly socket: ClientSocket,
     readonly source: AuditSource,
-    readonly services: Services,
+    readonly deps: SignalingDeps,
     readonly log: FastifyBaseLogger,
     /** The message handlers (handlers/index.ts), given by whoever opens the connection. */
     private readonly dispatch: Dispatch,
@@ -107,7 +107,7 @@ export class SignalingConnection implements ParticipantChannel {
   async subscribeConsole(user: User): Promise<void> {
     if (this.#subscription || this.#closed || !this.pushesConsole) return;
     this.#subscription = { user, send: (message) => this.send(message) };
-    await this.services.consoles.add(this.#subscription);
+    await this.deps.consoles.add(this.#subscription);
   }
 
   /** ParticipantChannel: access was cut elsewhere (revoked, incident ended, agreement withdrawn). */
@@ -127,7 +127,7 @@ export class SignalingConnection implements ParticipantChannel {
   leaveIncident(code?: ErrorCode): void {
     this.#clearExpiry();
     this.#clearDetached();
-    this.services.resumes.forget(this);
+    this.deps.resumes.forget(this);
     const incident = this.incident;
     this.incident = null;
     incident?.remove(this.peerId, code);
@@ -142,9 +142,9 @@ export class SignalingConnection implements ParticipantChannel {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#subscription) this.services.consoles.remove(this.#subscription);
+    if (this.#subscription) this.deps.consoles.remove(this.#subscription);
     this.#subscription = null;
-    const graceMs = this.services.config.RESUME_GRACE_SECONDS * 1000;
+    const graceMs = this.deps.config.RESUME_GRACE_SECONDS * 1000;
     if (this.incident && this.#resumable && graceMs > 0 && !this.incident.ended) {
       const timer = setTimeout(() => this.#endDetached(), graceMs);
       timer.unref();
@@ -193,7 +193,7 @@ export class SignalingConnection implements ParticipantChannel {
     this.#clearExpiry();
     this.#clearDetached();
     this.incident = null;
-    if (this.#subscription) this.services.consoles.remove(this.#subscription);
+    if (this.#subscription) this.deps.consoles.remove(this.#subscription);
     this.#subscription = null;
     // The old socket may still look open (the network dropped without a FIN): close it quietly.
     this.socket.terminate();
@@ -219,20 +219,20 @@ export class SignalingConnection implements ParticipantChannel {
 
   /** A clinician leaving is audited; an officer gone for good ends the incident, since nobody streams it. */
   #endSeat(): void {
-    this.services.resumes.forget(this);
+    this.deps.resumes.forget(this);
     const incident = this.incident;
     const participant = incident?.participant(this.peerId);
     if (incident && participant?.isOfficer) {
       this.incident = null;
       this.#clearExpiry();
-      this.services.live.inBackground(this.services.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor: this.actor, source: this.source }), `end incident ${incident.incident.id}`);
+      this.deps.live.inBackground(this.deps.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor: this.actor, source: this.source }), `end incident ${incident.incident.id}`);
     } else {
       this.leaveIncident();
     }
     // A viewer still in a live incident leaves now; one cut off earlier (expiry, revocation,
     // incident end, incident.leave) is no longer a participant: that ending was audited then.
     if (incident && participant && !participant.isOfficer && !incident.ended) {
-      void auditSeatLeft(this.services.audit, { actor: this.actor, incidentId: incident.incident.id, grantId: participant.grantId, source: this.source });
+      void auditSeatLeft(this.deps.audit, { actor: this.actor, incidentId: incident.incident.id, grantId: participant.grantId, source: this.source });
     }
   }
 
@@ -258,12 +258,12 @@ export class SignalingConnection implements ParticipantChannel {
     if (incident && participant?.isOfficer) {
       this.incident = null;
       this.#clearExpiry();
-      this.services.resumes.forget(this);
-      await this.services.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor, source: this.source }).catch((error) => this.log.error({ err: error }, 'could not end the incident'));
+      this.deps.resumes.forget(this);
+      await this.deps.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor, source: this.source }).catch((error) => this.log.error({ err: error }, 'could not end the incident'));
     } else {
       this.leaveIncident(participant ? 'SESSION_ENDED' : undefined);
     }
-    await this.services.audit
+    await this.deps.audit
       .note({
         action: 'signalling.session-end',
         outcome: 'info',
@@ -333,7 +333,7 @@ export class SignalingConnection implements ParticipantChannel {
 
   /** Audits a refusal that anyone can cause in bulk: sampled (first of a kind, then counted). */
   auditSampled(action: AuditAction, reason: ErrorCode, detail?: Record<string, string | null>): void {
-    void this.services.refusals.refuse({
+    void this.deps.refusals.refuse({
       action,
       outcome: 'denied',
       actor: this.actor,
@@ -359,7 +359,7 @@ export class SignalingConnection implements ParticipantChannel {
       source: this.source,
       reason: failure.code,
     };
-    await (event.actor ? this.services.audit.note(event) : this.services.refusals.refuse(event));
+    await (event.actor ? this.deps.audit.note(event) : this.deps.refusals.refuse(event));
   }
 }
 

@@ -7,9 +7,9 @@ import type { SignalingConnection } from './connection.ts';
 import { seatResumes } from './seat-resumes.ts';
 
 export function seatIceServers(connection: SignalingConnection): IceServerInfo[] | undefined {
-  const { services } = connection;
-  if (connection.viewer) return iceServersFor(services.turn, connection.viewer.user.id, connection.viewer.grant.expiresAt);
-  if (connection.user) return iceServersFor(services.turn, connection.user.id, connection.session?.endsAt ?? null);
+  const { deps } = connection;
+  if (connection.viewer) return iceServersFor(deps.turn, connection.viewer.user.id, connection.viewer.grant.expiresAt);
+  if (connection.user) return iceServersFor(deps.turn, connection.user.id, connection.session?.endsAt ?? null);
   return undefined;
 }
 
@@ -17,8 +17,8 @@ export function seatExtras(connection: SignalingConnection): SeatExtras {
   const iceServers = seatIceServers(connection);
   return {
     ...(iceServers ? { iceServers } : {}),
-    resumeToken: seatResumes(connection.services).issue(connection),
-    resumeGraceSeconds: connection.services.config.RESUME_GRACE_SECONDS,
+    resumeToken: seatResumes(connection.deps).issue(connection),
+    resumeGraceSeconds: connection.deps.config.RESUME_GRACE_SECONDS,
   };
 }
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
-import type { Services } from '../services.ts';
+import type { SignalingDeps } from './signaling-deps.ts';
 import { clientAddress, compileTrustProxy } from '../net/client-address.ts';
 import { ClientSession } from './client-session.ts';
 import { SignalingConnection } from './connection.ts';
@@ -25,18 +25,18 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   }
 }
 
-export function attachSignaling(app: FastifyInstance, services: Services): { connections: Set<ClientSession> } {
+export function attachSignaling(app: FastifyInstance, deps: SignalingDeps): { connections: Set<ClientSession> } {
   const connections = new Set<ClientSession>();
   // The hard cap closes the socket (1009); smaller oversize messages get MESSAGE_TOO_LARGE and the socket stays up.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: services.config.WS_MAX_MESSAGE_BYTES * 4 });
-  const stopSessionWatch = closeSocketsOfEndedSessions(services.bus, connections, seatResumes(services));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.config.WS_MAX_MESSAGE_BYTES * 4 });
+  const stopSessionWatch = closeSocketsOfEndedSessions(deps.bus, connections, seatResumes(deps));
   // Clients of other nodes whose requests this node serves (their incident or seat is here).
-  services.cluster.serveWith(async (socket, userId, from) => {
-    const connection = new SignalingConnection(socket, from, services, app.log, dispatch, false);
-    connection.user = userId ? ((await services.directory.userById(userId)) ?? null) : null;
+  deps.cluster.serveWith(async (socket, userId, from) => {
+    const connection = new SignalingConnection(socket, from, deps, app.log, dispatch, false);
+    connection.user = userId ? ((await deps.directory.userById(userId)) ?? null) : null;
     return connection;
   });
-  const trust = compileTrustProxy(services.config.TRUST_PROXY);
+  const trust = compileTrustProxy(deps.config.TRUST_PROXY);
 
   app.server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -44,7 +44,7 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    if (!originAllowed(request.headers.origin, request.headers.host, services.node.publicUrl)) {
+    if (!originAllowed(request.headers.origin, request.headers.host, deps.nodeState.publicUrl)) {
       app.log.warn({ origin: request.headers.origin }, 'signalling connection refused: origin not allowed');
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
@@ -53,18 +53,18 @@ export function attachSignaling(app: FastifyInstance, services: Services): { con
     const accept = () =>
       wss.handleUpgrade(request, socket, head, (ws) => {
         const source = {
-          ...services.source(ip, request.headers['user-agent']?.slice(0, 256) ?? null),
+          ...deps.source(ip, request.headers['user-agent']?.slice(0, 256) ?? null),
           connection: randomUUID(),
         };
-        const connection = new ClientSession(ws, source, services, services.cluster, app.log);
+        const connection = new ClientSession(ws, source, deps, deps.cluster, app.log);
         connections.add(connection);
-        keepAlive(ws, services.config.WS_HEARTBEAT_SECONDS * 1000);
+        keepAlive(ws, deps.config.WS_HEARTBEAT_SECONDS * 1000);
         ws.once('close', () => connections.delete(connection));
       });
     // New connections per client address per minute, counted in the shared store (all nodes).
-    services.store.counters.increment(`ws-connect:${ip ?? 'unknown'}`, 60_000).then(
+    deps.store.counters.increment(`ws-connect:${ip ?? 'unknown'}`, 60_000).then(
       (count) => {
-        if (count <= services.config.WS_CONNECTS_PER_MINUTE) accept();
+        if (count <= deps.config.WS_CONNECTS_PER_MINUTE) accept();
         else socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n\r\n');
       },
       () => socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n'),

@@ -9,14 +9,15 @@ import { buildApp } from '../../signaling/app.ts';
 import { loadConfig, type ConfigInput } from '../../signaling/config.ts';
 import { createLogger } from '../../signaling/logger.ts';
 import type { LoginResponse } from '../../signaling/protocol/http.ts';
-import { createServices, type Services } from '../../signaling/services.ts';
+import { composeRelayNode, type RelayNode } from '../../signaling/relay-node.ts';
 import { api as httpApi } from './relay-process.ts';
 
 export interface TestRelay {
   url: string;
   wsUrl: string;
   app: FastifyInstance;
-  services: Services;
+  /** The node's parts, for tests that look inside (the app itself takes them by their narrow types). */
+  services: RelayNode;
   dataDir: string;
   login(username: string, password: string): Promise<LoginResponse>;
   api<T = unknown>(method: string, path: string, options?: { token?: string; body?: unknown }): Promise<{ status: number; body: T }>;
@@ -62,13 +63,13 @@ export async function startRelay(overrides: Partial<Record<keyof ConfigInput, st
     ...overrides,
   });
   const log = createLogger(config, options.logStream);
-  const services = await createServices(config, log, { now: options.now });
-  const { app } = await buildApp({ services, logger: log, onRoute: options.onRoute });
+  const services = await composeRelayNode(config, log, { now: options.now });
+  const { app } = await buildApp({ node: services, logger: log, onRoute: options.onRoute });
   await app.listen({ host, port: 0 });
   const address = app.server.address();
   if (!address || typeof address !== 'object') throw new Error('relay did not bind');
   const url = `http://${host}:${address.port}`;
-  services.node.publicUrl = url;
+  services.nodeState.publicUrl = url;
 
   const api: TestRelay['api'] = (method, path, options = {}) => httpApi(url, method, path, options);
 

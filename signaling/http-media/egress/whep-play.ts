@@ -5,46 +5,56 @@
 // receive transport with consumers of the camera streams, answered as sendonly m-lines. The
 // session ends with the grant: at its expiry, or at once when it is revoked.
 import type { FastifyRequest } from 'fastify';
-import { admitPlayer, refuseAdmission, type AdmissionContext } from '../../admission/admit-viewer.ts';
-import { whepPlayer } from './whep-auth.ts';
+import { admitPlayer, refuseAdmission, type AdmissionContext, type ViewerAdmissionDeps } from '../../admission/admit-viewer.ts';
+import { type WhepAuthDeps, whepPlayer } from './whep-auth.ts';
 import { auditSeatTakeover, auditViewerJoined } from '../../admission/seat-audit.ts';
 import { SightlineError } from '../../errors.ts';
-import { bearerToken, requestSource } from '../../http/request-auth.ts';
-import type { Services } from '../../services.ts';
+import { type RequestAuthDeps, bearerToken, requestSource } from '../../http/request-auth.ts';
 import { participantInfo } from '../../ws/handlers/context.ts';
-import { HttpMediaSession } from '../http-session.ts';
+import { HttpMediaSession, type HttpSessionDeps } from '../http-session.ts';
 import { credentialDigest } from '../resource-auth.ts';
 import { buildAnswer, type AnswerSection, type LocalTransport } from '../sdp/sdp-answer.ts';
 import { parseOffer, remoteDtlsRole } from '../sdp/sdp-offer.ts';
 import { playerRouterCodecs, receiveCapabilities, type RouterCapabilities, type RtpParameters } from '../sdp/sdp-rtp.ts';
+import type { MediaPlane } from '../../../server/media-plane.ts';
+import type { Auditor } from '../../audit/auditor.ts';
+
+/** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
+export type WhepPlayDeps = ViewerAdmissionDeps &
+  WhepAuthDeps &
+  HttpSessionDeps &
+  RequestAuthDeps & {
+    audit: Auditor;
+    media: MediaPlane;
+  };
 
 export async function play(
-  services: Services,
+  deps: WhepPlayDeps,
   registry: Map<string, HttpMediaSession>,
   request: FastifyRequest,
   incidentId: string,
   sdp: string,
 ): Promise<{ session: HttpMediaSession; answer: string; iceUserId: string; iceNotAfter: number | null }> {
-  const context: AdmissionContext = { source: requestSource(services, request), via: 'whep' };
+  const context: AdmissionContext = { source: requestSource(deps, request), via: 'whep' };
   const token = bearerToken(request);
-  const player = await whepPlayer(services, token, incidentId, context);
-  const admitted = await admitPlayer(services, player, incidentId, context);
+  const player = await whepPlayer(deps, token, incidentId, context);
+  const admitted = await admitPlayer(deps, player, incidentId, context);
   const { clinician, grant, live, actor } = admitted;
   if (!admitted.permissions.has('view')) {
-    return refuseAdmission(services.audit, 'join', context, new SightlineError('PERMISSION_DENIED'), { actor, incidentId, grantId: grant.id, userId: clinician.id });
+    return refuseAdmission(deps.audit, 'join', context, new SightlineError('PERMISSION_DENIED'), { actor, incidentId, grantId: grant.id, userId: clinician.id });
   }
   // A WHEP player only watches: its seat holds `view` alone.
   const seat = { ...admitted, permissions: new Set(['view'] as const) };
 
   const offer = parseOffer(sdp);
-  const routerCodecs = playerRouterCodecs(offer.media, services.media.rtpCapabilities as RouterCapabilities);
+  const routerCodecs = playerRouterCodecs(offer.media, deps.media.rtpCapabilities as RouterCapabilities);
   if (routerCodecs.length === 0) throw new SightlineError('SDP_UNSUPPORTED', 'The offer receives no Opus, VP8 or H.264 constrained baseline.');
   const received = receiveCapabilities(offer.media);
   // Without RTX: the player's RTX payload types cannot be given to its router.
   const capabilities = { ...received, codecs: received.codecs.filter((c) => !String((c as { mimeType: string }).mimeType).toLowerCase().endsWith('/rtx')) };
 
-  await auditViewerJoined(services.audit, seat, context);
-  const session = new HttpMediaSession('whep', live, services, registry, { actor, source: context.source, grantId: grant.id }, credentialDigest(token!), false);
+  await auditViewerJoined(deps.audit, seat, context);
+  const session = new HttpMediaSession('whep', live, deps, registry, { actor, source: context.source, grantId: grant.id }, credentialDigest(token!), false);
   try {
     const peer = await live.room.addPeerWithPayloadTypes(session.peerId, routerCodecs as never);
     const { recvTransport, consumers, replaced } = await live.add(
@@ -52,7 +62,7 @@ export async function play(
       { send: false, recv: true },
       peer,
     );
-    if (replaced) await auditSeatTakeover(services.audit, seat, context, replaced.peerId);
+    if (replaced) await auditSeatTakeover(deps.audit, seat, context, replaced.peerId);
     const media = live.participant(session.peerId)!.media;
     const transport = recvTransport as unknown as LocalTransport & { id: string };
     await media.connectTransport(transport.id, { role: remoteDtlsRole(offer.setup), fingerprints: offer.fingerprints });

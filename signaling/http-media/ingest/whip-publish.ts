@@ -5,26 +5,37 @@ import type { FastifyRequest } from 'fastify';
 import { startIncident } from '../../admission/start-incident.ts';
 import { SightlineError } from '../../errors.ts';
 import { actorOf } from '../../identity/directory.ts';
-import { bearerToken, requestSource } from '../../http/request-auth.ts';
-import type { Services } from '../../services.ts';
+import { type RequestAuthDeps, bearerToken, requestSource } from '../../http/request-auth.ts';
 import { participantInfo } from '../../ws/handlers/context.ts';
-import { HttpMediaSession } from '../http-session.ts';
+import { HttpMediaSession, type HttpSessionDeps } from '../http-session.ts';
 import { credentialDigest } from '../resource-auth.ts';
 import { buildAnswer, type AnswerSection, type LocalTransport } from '../sdp/sdp-answer.ts';
 import { parseOffer, remoteDtlsRole } from '../sdp/sdp-offer.ts';
 import { producerRtpParameters, type RouterCapabilities } from '../sdp/sdp-rtp.ts';
-import { whipPublisher } from './whip-auth.ts';
+import { type WhipAuthDeps, whipPublisher } from './whip-auth.ts';
+import type { MediaPlane } from '../../../server/media-plane.ts';
+import type { Auditor } from '../../audit/auditor.ts';
+import type { LiveIncidents } from '../../live/live-incidents.ts';
+import type { NodeState } from '../../node-state.ts';
+
+/** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
+export interface WhipPublishDeps extends HttpSessionDeps, WhipAuthDeps, RequestAuthDeps {
+  audit: Auditor;
+  live: LiveIncidents;
+  media: MediaPlane;
+  nodeState: NodeState;
+}
 
 export async function publish(
-  services: Services,
+  deps: WhipPublishDeps,
   registry: Map<string, HttpMediaSession>,
   request: FastifyRequest,
   sdp: string,
 ): Promise<{ session: HttpMediaSession; answer: string; iceUserId: string; iceNotAfter: number | null }> {
-  const { officer, deviceId, sessionEndsAt } = await whipPublisher(services, request);
-  const source = requestSource(services, request);
+  const { officer, deviceId, sessionEndsAt } = await whipPublisher(deps, request);
+  const source = requestSource(deps, request);
   const offer = parseOffer(sdp);
-  const caps = services.media.rtpCapabilities as RouterCapabilities;
+  const caps = deps.media.rtpCapabilities as RouterCapabilities;
   const wanted = offer.media.map((m) => ({
     media: m,
     rtp: m.direction === 'sendonly' || m.direction === 'sendrecv' ? producerRtpParameters(m, caps) : null,
@@ -33,14 +44,14 @@ export async function publish(
     throw new SightlineError('SDP_UNSUPPORTED', 'The offer sends no audio (Opus) or video (VP8, H.264 constrained baseline) this relay takes.');
   }
 
-  let live = services.live.all().find((l) => l.incident.officerId === officer.id && !l.ended);
+  let live = deps.live.all().find((l) => l.incident.officerId === officer.id && !l.ended);
   const ownsIncident = !live;
-  if (!live) live = await startIncident({ live: services.live, audit: services.audit, draining: () => services.node.draining }, officer, { note: null, source, via: 'whip' });
+  if (!live) live = await startIncident({ live: deps.live, audit: deps.audit, draining: () => deps.nodeState.draining }, officer, { note: null, source, via: 'whip' });
   const incident = live;
   const credential = credentialDigest(bearerToken(request) ?? '');
-  const session = new HttpMediaSession('whip', incident, services, registry, { actor: actorOf(officer), source, grantId: null }, credential, ownsIncident);
+  const session = new HttpMediaSession('whip', incident, deps, registry, { actor: actorOf(officer), source, grantId: null }, credential, ownsIncident);
   try {
-    await services.audit.allow({
+    await deps.audit.allow({
       action: 'whip.publish',
       actor: actorOf(officer),
       target: { incidentId: incident.incident.id },

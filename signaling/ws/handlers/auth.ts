@@ -7,14 +7,14 @@ import type { Handler } from './context.ts';
  * Supervisors then receive their console and clinicians their inbox, pushed as things change.
  */
 export const auth: Handler<'auth'> = async (connection, message) => {
-  const { services } = connection;
+  const { deps } = connection;
   if (connection.user || connection.viewer) throw new SightlineError('ALREADY_AUTHENTICATED');
   try {
-    const session = await services.sessions.touch(message.token);
-    const user = await services.directory.userById(session.userId);
+    const session = await deps.sessions.touch(message.token);
+    const user = await deps.directory.userById(session.userId);
     if (!user) throw new SightlineError('SESSION_INVALID');
     connection.user = user;
-    connection.session = { token: message.token, key: session.key, endsAt: session.createdAt + services.config.SESSION_MAX_SECONDS * 1000 };
+    connection.session = { token: message.token, key: session.key, endsAt: session.createdAt + deps.config.SESSION_MAX_SECONDS * 1000 };
     if (user.role === 'supervisor' || user.role === 'clinician') {
       // After the reply, so the client has its user before the first view arrives.
       setImmediate(() => void connection.subscribeConsole(user));
@@ -23,7 +23,7 @@ export const auth: Handler<'auth'> = async (connection, message) => {
   } catch (error) {
     if (error instanceof SightlineError) {
       // Anyone can present bad tokens in bulk: sampled.
-      await services.refusals.refuse({
+      await deps.refusals.refuse({
         action: 'signalling.auth',
         outcome: 'denied',
         actor: null,

@@ -7,6 +7,6 @@ export const incidentEnd: Handler<'incident.end'> = async (connection) => {
   if (!participant.isOfficer) throw new SightlineError('FORBIDDEN');
   const incidentId = live.incident.id;
   connection.incident = null;
-  await connection.services.live.end(incidentId, 'INCIDENT_ENDED', { actor: connection.actor, source: connection.source });
+  await connection.deps.live.end(incidentId, 'INCIDENT_ENDED', { actor: connection.actor, source: connection.source });
   return { incidentId };
 };

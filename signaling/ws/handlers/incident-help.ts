@@ -5,23 +5,23 @@ import { requireParticipant, type Handler } from './context.ts';
 export const incidentHelp: Handler<'incident.help'> = async (connection, message) => {
   const { live, participant } = requireParticipant(connection);
   if (!participant.isOfficer) throw new SightlineError('FORBIDDEN');
-  const { services } = connection;
-  await services.audit.allow({
+  const { deps } = connection;
+  await deps.audit.allow({
     action: message.requested ? 'help.request' : 'help.withdraw',
     actor: connection.actor,
     target: { incidentId: live.incident.id },
     source: connection.source,
   });
   const at = Date.now();
-  const incident = await services.incidents.update(live.incident.id, () => ({
+  const incident = await deps.incidents.update(live.incident.id, () => ({
     helpRequested: message.requested,
     helpRequestedAt: message.requested ? at : null,
     ...(message.requested ? { helpAnswer: null } : {}),
   }));
   if (!incident) throw new SightlineError('INCIDENT_NOT_FOUND');
   if (message.requested) {
-    await services.bus.publish({ type: 'help.requested', incidentId: incident.id, agencyId: incident.agencyId, officerName: incident.officerName, at });
+    await deps.bus.publish({ type: 'help.requested', incidentId: incident.id, agencyId: incident.agencyId, officerName: incident.officerName, at });
   }
-  await services.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
+  await deps.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
   return { incidentId: incident.id, helpRequested: incident.helpRequested };
 };

@@ -8,7 +8,7 @@ export const incidentLeave: Handler<'incident.leave'> = async (connection) => {
   if (participant.isOfficer) throw new SightlineError('FORBIDDEN', 'officers end the incident instead');
   const incidentId = live.incident.id;
   connection.leaveIncident();
-  await auditSeatLeft(connection.services.audit, { actor: connection.actor, incidentId, grantId: participant.grantId, source: connection.source });
+  await auditSeatLeft(connection.deps.audit, { actor: connection.actor, incidentId, grantId: participant.grantId, source: connection.source });
   if (connection.viewer) connection.viewer = null;
   return { incidentId };
 };

@@ -5,9 +5,9 @@ import { requireParticipant, type Handler } from './context.ts';
 export const incidentLocation: Handler<'incident.location'> = async (connection, message) => {
   const { live, participant } = requireParticipant(connection);
   if (!participant.isOfficer) throw new SightlineError('FORBIDDEN');
-  const { services } = connection;
-  const incident = await services.incidents.update(live.incident.id, () => ({ location: message.location }));
+  const { deps } = connection;
+  const incident = await deps.incidents.update(live.incident.id, () => ({ location: message.location }));
   if (!incident) throw new SightlineError('INCIDENT_NOT_FOUND');
-  await services.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
+  await deps.bus.publish({ type: 'incidents.changed', incidentId: incident.id });
   return { incidentId: incident.id };
 };

@@ -5,10 +5,10 @@ import { assertNotInIncident, participantInfo, requireUser, type Handler } from 
 
 /** The officer goes live: incident, media room, and both transports in one round trip. */
 export const incidentStart: Handler<'incident.start'> = async (connection, message) => {
-  const { services } = connection;
+  const { deps } = connection;
   const officer = requireUser(connection, 'officer');
   assertNotInIncident(connection);
-  const live = await startIncident({ live: services.live, audit: services.audit, draining: () => services.node.draining }, officer, {
+  const live = await startIncident({ live: deps.live, audit: deps.audit, draining: () => deps.nodeState.draining }, officer, {
     note: message.note ?? null,
     source: connection.source,
   });
@@ -36,7 +36,7 @@ export const incidentStart: Handler<'incident.start'> = async (connection, messa
     };
   } catch (error) {
     connection.incident = null;
-    await services.live.end(incidentId, 'INCIDENT_ENDED');
+    await deps.live.end(incidentId, 'INCIDENT_ENDED');
     throw error;
   }
 };

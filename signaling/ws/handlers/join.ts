@@ -13,13 +13,13 @@ import { addViewer } from './viewer-join.ts';
  * the token and its grant; access ends by itself when the grant expires.
  */
 export const join: Handler<'join'> = async (connection, message) => {
-  const { services } = connection;
+  const { deps } = connection;
   const incidentId = message.incidentId;
   const context = { source: connection.source };
   if (connection.incident || connection.user || connection.viewer) {
-    return refuseAdmission(services.audit, 'join', context, new SightlineError('ALREADY_JOINED'), { actor: connection.actor, incidentId });
+    return refuseAdmission(deps.audit, 'join', context, new SightlineError('ALREADY_JOINED'), { actor: connection.actor, incidentId });
   }
-  const seat = await admitViewer(services, { token: message.grantToken, session: message.session }, incidentId, context);
+  const seat = await admitViewer(deps, { token: message.grantToken, session: message.session }, incidentId, context);
   const { clinician, grant, permissions } = seat;
   // The seat first, then its audit entry: "joined" is written only for access that exists. Its
   // consumers are paused, so nothing is seen or heard before the entry is written; if it cannot
@@ -28,12 +28,12 @@ export const join: Handler<'join'> = async (connection, message) => {
   let seated;
   try {
     seated = await addViewer(connection, seat.live, { user: clinician, permissions, grantId: grant.id, expiresAt: grant.expiresAt }, message.rtpCapabilities);
-    if (seated.replaced) await auditSeatTakeover(services.audit, seat, context, seated.replaced.peerId);
-    await auditViewerJoined(services.audit, seat, context);
+    if (seated.replaced) await auditSeatTakeover(deps.audit, seat, context, seated.replaced.peerId);
+    await auditViewerJoined(deps.audit, seat, context);
   } catch (error) {
     connection.leaveIncident();
     connection.viewer = null;
-    return refuseAdmission(services.audit, 'join', context, toSightlineError(error), { actor: null, incidentId, grantId: grant.id, userId: clinician.id });
+    return refuseAdmission(deps.audit, 'join', context, toSightlineError(error), { actor: null, incidentId, grantId: grant.id, userId: clinician.id });
   }
   scheduleExpiry(connection, incidentId, grant.id, grant.expiresAt);
   return seated.reply;
@@ -42,7 +42,7 @@ export const join: Handler<'join'> = async (connection, message) => {
 function scheduleExpiry(connection: SignalingConnection, incidentId: string, grantId: string, expiresAt: number): void {
   connection.scheduleAccessEnd(expiresAt, 'GRANT_EXPIRED', () => {
     // An incident that ended first already ended this access (audited as incident.end).
-    if (!connection.services.live.get(incidentId)) return;
-    void auditSeatExpired(connection.services.audit, { actor: connection.actor, incidentId, grantId, source: connection.source });
+    if (!connection.deps.live.get(incidentId)) return;
+    void auditSeatExpired(connection.deps.audit, { actor: connection.actor, incidentId, grantId, source: connection.source });
   });
 }

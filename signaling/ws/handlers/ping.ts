@@ -9,7 +9,7 @@ export const ping: Handler<'ping'> = async (connection) => {
   const now = Date.now();
   if (connection.session && connection.incident && now - (touchedAt.get(connection) ?? 0) > TOUCH_EVERY_MS) {
     touchedAt.set(connection, now);
-    await connection.services.sessions.touch(connection.session.token).catch(() => undefined);
+    await connection.deps.sessions.touch(connection.session.token).catch(() => undefined);
   }
   return { serverTime: now };
 };

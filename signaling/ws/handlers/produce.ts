@@ -22,6 +22,6 @@ export async function auditTalk(connection: Parameters<typeof produce>[0], talki
     target: { incidentId: live.incident.id, grantId: connection.viewer?.grant.grantId },
     source: connection.source,
   };
-  if (talking) await connection.services.audit.allow(event);
-  else await connection.services.audit.note({ ...event, outcome: 'info' });
+  if (talking) await connection.deps.audit.allow(event);
+  else await connection.deps.audit.note({ ...event, outcome: 'info' });
 }

@@ -14,19 +14,19 @@ import { seatResumes } from '../seat-resumes.ts';
  * transport of the seat, and the reply carries the new ICE parameters and fresh TURN credentials.
  */
 export const resume: Handler<'resume'> = async (connection, message) => {
-  const { services } = connection;
+  const { deps } = connection;
   const refuse = async (code: ErrorCode, target: { incidentId?: string; grantId?: string } = {}): Promise<never> => {
-    await services.audit.note({ action: 'resume', outcome: 'denied', actor: connection.actor, target, source: connection.source, reason: code });
+    await deps.audit.note({ action: 'resume', outcome: 'denied', actor: connection.actor, target, source: connection.source, reason: code });
     throw new SightlineError(code);
   };
   if (connection.incident || connection.user || connection.viewer) return refuse('ALREADY_JOINED');
-  const old = seatResumes(services).take(message.resumeToken);
+  const old = seatResumes(deps).take(message.resumeToken);
   const incident = old?.incident;
   if (!old || !incident || incident.ended || !incident.participant(old.peerId)) return refuse('RESUME_FAILED');
   const target = { incidentId: incident.incident.id, grantId: old.viewer?.grant.grantId };
 
   if (old.viewer) {
-    const grant = await services.grants.find(old.viewer.grant.grantId);
+    const grant = await deps.grants.find(old.viewer.grant.grantId);
     const status = grant ? grantStatus(grant, Date.now()) : 'revoked';
     if (status !== 'active') {
       old.endAccess(status === 'expired' ? 'GRANT_EXPIRED' : endCodeOf(grant?.revokeReason ?? null));
@@ -34,13 +34,13 @@ export const resume: Handler<'resume'> = async (connection, message) => {
     }
   } else if (old.session) {
     try {
-      await services.sessions.touch(old.session.token);
+      await deps.sessions.touch(old.session.token);
     } catch (error) {
       return refuse(error instanceof SightlineError ? error.code : 'SESSION_INVALID', target);
     }
   }
 
-  await services.audit.allow({
+  await deps.audit.allow({
     action: 'resume',
     actor: old.actor,
     target,
@@ -61,7 +61,7 @@ export const resume: Handler<'resume'> = async (connection, message) => {
   const iceServers = seatIceServers(connection);
   return {
     incidentId: incident.incident.id,
-    resumeToken: seatResumes(services).issue(connection),
+    resumeToken: seatResumes(deps).issue(connection),
     transports,
     ...(iceServers ? { iceServers } : {}),
     expiresAt: accessEndsAt(connection),

@@ -8,7 +8,7 @@ describe('shutdown', () => {
     const live = await goLive(relay);
     const granted = await grant(relay, live.incidentId);
     const { socket: viewer } = await joinWith(relay, live.incidentId, granted.token);
-    relay.services.node.draining = true;
+    relay.services.nodeState.draining = true;
     expect((await fetch(`${relay.url}/readyz`)).status).toBe(503);
     await live.socket.request('incident.end');
     const blocked = await live.socket.send('incident.start', { rtpCapabilities: relay.services.media.rtpCapabilities as object });

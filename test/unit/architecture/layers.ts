@@ -17,7 +17,7 @@ export const SIGNALING_FLOORS: readonly (readonly string[])[] = [
   ['signaling/access'],
   ['signaling/grants', 'signaling/metrics', 'signaling/cli'],
   ['signaling/feeds', 'signaling/admission'],
-  ['signaling/services.ts'],
+  ['signaling/relay-node.ts'],
   ['signaling/ws'],
   ['signaling/http'],
   ['signaling/http-media'],

@@ -17,7 +17,7 @@ describe('/metrics', () => {
     expect(text).toMatch(/^sightline_incidents 1$/m);
     expect(text).toMatch(/^sightline_workers 1$/m);
     expect(text).toMatch(/^sightline_draining 0$/m);
-    relay.services.node.draining = true;
+    relay.services.nodeState.draining = true;
     expect(await scrape()).toMatch(/^sightline_draining 1$/m);
     live.socket.close();
   });

@@ -1,4 +1,7 @@
-// Everything the HTTP routes and signalling handlers share, built once at startup and closed once.
+// The composition root: builds this node's parts once at startup, in order, wires each feature's
+// observers, and closes everything once. It holds no rules of its own: each route module, the
+// signalling endpoint and each feature declares the few parts it uses (its *Deps type), and the app
+// hands it this object as that type.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
@@ -44,7 +47,7 @@ import { endGrantsWithIncident } from './grants/end-grants-with-incident.ts';
 
 const pick = ({ consumers, workers }: { consumers: number; workers: number }) => ({ consumers, workers });
 
-export interface Services {
+export interface RelayNode {
   config: Config;
   nodeId: string;
   store: Store;
@@ -79,21 +82,21 @@ export interface Services {
   /** TURN REST credentials are minted with these; null without TURN. */
   turn: TurnSettings | null;
   /** Draining, public URL: what this node is doing now (owned by main.ts). */
-  node: NodeState;
+  nodeState: NodeState;
   /** The demo seed's published accounts while it is loaded (the home page lists them); null otherwise. */
   demoAccounts: DemoAccount[] | null;
   source(ip: string | null, userAgent: string | null): AuditSource;
   close(): Promise<void>;
 }
 
-export interface ServicesOptions {
+export interface RelayNodeOptions {
   /** The clock for session timeouts and retention (tests inject one). */
   now?: () => number;
   /** This node's state; by default a node on loopback at PORT. */
   node?: NodeState;
 }
 
-export async function createServices(config: Config, log: FastifyBaseLogger, options: ServicesOptions = {}): Promise<Services> {
+export async function composeRelayNode(config: Config, log: FastifyBaseLogger, options: RelayNodeOptions = {}): Promise<RelayNode> {
   const nodeId = config.NODE_ID ?? `${hostname()}:${process.pid}`;
   const source = (ip: string | null, userAgent: string | null): AuditSource => ({ ip, userAgent, node: nodeId });
   const seed = await Directory.loadSeed(config.SEED_FILE);
@@ -113,7 +116,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
   const { trail: auditLog, incidents: incidentHistory } = await openAuditTrail(config, keys, nodeId, log, options.now);
   const metrics = new Metrics();
   const audit = new Auditor(auditLog, log, (seconds) => metrics.auditWrite.observe(seconds));
-  const node = options.node ?? new NodeState(`http://127.0.0.1:${config.PORT}`);
+  const nodeState = options.node ?? new NodeState(`http://127.0.0.1:${config.PORT}`);
   const system = source(null, null);
   const media = await MediaPlane.start({
     workers: config.MEDIA_WORKERS,
@@ -142,7 +145,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     bus,
     issuer: config.TOKEN_ISSUER,
     maxTtlSeconds: config.GRANT_MAX_TTL_SECONDS,
-    publicUrl: () => node.publicUrl,
+    publicUrl: () => nodeState.publicUrl,
   });
   const registry = new NodeRegistry(store, nodeId, { heartbeatMs: config.NODE_HEARTBEAT_MS, timeoutMs: config.NODE_TIMEOUT_MS }, (error) =>
     log.warn({ err: error }, 'heartbeat failed'),
@@ -179,7 +182,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     incidentNode: async (incidentId) => (await incidents.find(incidentId))?.nodeId,
     log,
   });
-  metrics.readFrom({ media, live, draining: () => node.draining, recordings: () => recordings.count() });
+  metrics.readFrom({ media, live, draining: () => nodeState.draining, recordings: () => recordings.count() });
   const consoles = new ConsoleHub({ directory, grants, grantService, incidents, agreements }, bus, log);
 
   recheckSeatsWhenAccessNarrows({
@@ -215,7 +218,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
   });
   let closed = false;
   const passkeys = new Passkeys(store, directory);
-  const services: Services = {
+  const relayNode: RelayNode = {
     config,
     nodeId,
     store,
@@ -242,7 +245,7 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
     incidentHistory,
     resumes: new ResumeRegistry<object>(nodeId),
     turn: turnSettings(config),
-    node,
+    nodeState,
     demoAccounts: seed.demo?.accounts ?? null,
     source,
     async close() {
@@ -262,6 +265,6 @@ export async function createServices(config: Config, log: FastifyBaseLogger, opt
       await store.close();
     },
   };
-  await cluster.start(config.NODE_HEARTBEAT_MS, () => ({ draining: node.draining, load: { incidents: live.all().length, ...pick(media.stats()) } }));
-  return services;
+  await cluster.start(config.NODE_HEARTBEAT_MS, () => ({ draining: nodeState.draining, load: { incidents: live.all().length, ...pick(media.stats()) } }));
+  return relayNode;
 }
