@@ -1,7 +1,6 @@
 // The audit entries of a seat taken, whichever channel carries it: the clinician's join (written
 // only for access that exists, before its paused consumers play) and a takeover of the grant's
 // one seat from another connection.
-import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { Auditor } from '../audit/auditor.ts';
 import type { AdmissionContext, ViewerSeatRequest } from './admit-viewer.ts';
 
@@ -28,34 +27,5 @@ export function auditSeatTakeover(audit: Pick<Auditor, 'note'>, seat: ViewerSeat
     source: context.source,
     reason: 'SEAT_TAKEN_OVER',
     detail: { ...via(context), previousSeat },
-  });
-}
-
-/** Who held a seat, in the audit trail's words, whichever channel carried it. */
-export interface SeatHolder {
-  actor: AuditActor | null;
-  incidentId: string;
-  grantId: string | null;
-  source: AuditSource;
-  via?: 'whep';
-}
-
-const seatTarget = (seat: SeatHolder) => ({ incidentId: seat.incidentId, grantId: seat.grantId ?? undefined });
-
-/** The seat's grant expired and its access ended by itself. */
-export function auditSeatExpired(audit: Pick<Auditor, 'note'>, seat: SeatHolder): Promise<void> {
-  return audit.note({ action: 'grant.expire', outcome: 'info', actor: seat.actor, target: seatTarget(seat), source: seat.source, reason: 'GRANT_EXPIRED' });
-}
-
-/** A viewer left its seat (`reason`: why, when not of its own accord; `source`: who asked, when not the holder). */
-export function auditSeatLeft(audit: Pick<Auditor, 'note'>, seat: SeatHolder, ending: { reason?: string | null; source?: AuditSource } = {}): Promise<void> {
-  return audit.note({
-    action: 'leave',
-    outcome: 'info',
-    actor: seat.actor,
-    target: seatTarget(seat),
-    source: ending.source ?? seat.source,
-    ...(ending.reason ? { reason: ending.reason } : {}),
-    ...(seat.via ? { detail: { via: seat.via } } : {}),
   });
 }

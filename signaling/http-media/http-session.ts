@@ -1,9 +1,10 @@
 // A WHIP or WHEP session: one participant of a live incident driven over HTTP instead of a
 // signalling socket. It has no socket to watch, so its media transport is: a transport that
 // loses ICE consent gets the same grace period as a dropped socket, a DTLS failure ends it at
-// once. A WHEP session also ends with its grant (expiry, revocation).
+// once. A WHEP session also ends with its grant (expiry, kept by the live incident's seat, or
+// revocation).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { auditSeatExpired, auditSeatLeft, type SeatHolder } from '../admission/seat-audit.ts';
+import { auditSeatLeft, type SeatHolder } from '../live/seat-ending-audit.ts';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { LiveIncident, ParticipantChannel } from '../live/live-incident.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
@@ -30,7 +31,6 @@ export class HttpMediaSession implements ParticipantChannel {
   /** The first m-line of the offer, for sdpfrag answers. */
   firstMedia: OfferMedia | null = null;
   #graceTimer: NodeJS.Timeout | null = null;
-  #expiryTimer: NodeJS.Timeout | null = null;
   #ended = false;
 
   constructor(
@@ -71,16 +71,6 @@ export class HttpMediaSession implements ParticipantChannel {
     });
   }
 
-  /** A WHEP session's access ends with its grant. */
-  expireAt(at: number): void {
-    if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
-    this.#expiryTimer = setTimeout(() => {
-      void auditSeatExpired(this.deps.audit, this.#holder());
-      this.#endInBackground('GRANT_EXPIRED');
-    }, Math.max(0, at - Date.now()));
-    this.#expiryTimer.unref();
-  }
-
   // ParticipantChannel: nothing is pushed to an HTTP client; access cut elsewhere ends the session.
   send(): void {}
 
@@ -88,9 +78,8 @@ export class HttpMediaSession implements ParticipantChannel {
     this.#endInBackground(code);
   }
 
-  extendAccess(expiresAt: number): void {
-    if (this.protocol === 'whep') this.expireAt(expiresAt);
-  }
+  /** The seat's end moved with its grant (the live incident keeps it); an HTTP client has nothing to be told. */
+  extendAccess(): void {}
 
   /**
    * Ends the session: its participant leaves (a WHIP session that started the incident, with
@@ -100,7 +89,6 @@ export class HttpMediaSession implements ParticipantChannel {
     if (this.#ended) return;
     this.#ended = true;
     this.#disarm();
-    if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
     this.registry.delete(this.id);
     const otherCamera = this.live.participants().some((p) => p.isOfficer && p.info.peerId !== this.peerId);
     if (this.protocol === 'whip' && this.ownsIncident && !otherCamera && !this.live.ended) {

@@ -1,7 +1,9 @@
 // The audit's part in an incident's life: its end (by whom, or by the system, and why), a
-// clinician answering the officer's call for help, and its media rebuilt after a worker died.
+// seat's grant expiring, a clinician answering the officer's call for help, and its media rebuilt
+// after a worker died.
 import type { FastifyBaseLogger } from 'fastify';
 import type { IncidentLifecycleObserver } from './incident-lifecycle.ts';
+import { auditSeatExpired, seatHolder } from './seat-ending-audit.ts';
 import type { AuditSource } from '../audit/audit-entry.ts';
 import type { Auditor } from '../audit/auditor.ts';
 
@@ -10,6 +12,9 @@ export function auditIncidentLifecycle(audit: Auditor, system: AuditSource, log:
     recovered(live) {
       log.warn({ incidentId: live.incident.id }, 'incident media rebuilt on a live worker');
       void audit.note({ action: 'incident.media-recovered', outcome: 'info', actor: null, target: { incidentId: live.incident.id }, source: system, reason: 'MEDIA_WORKER_DIED' });
+    },
+    seatExpired(incidentId, seat) {
+      void auditSeatExpired(audit, seatHolder(incidentId, seat));
     },
     helpAnswered(incident, clinician) {
       void audit.note({

@@ -6,7 +6,7 @@ import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { Incident } from '../incident-records/incident-repository.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { PresenceEntry } from '../protocol/messages.ts';
-import type { LiveIncident } from './live-incident.ts';
+import type { LiveIncident, Participant } from './live-incident.ts';
 
 /** Who ended an incident, for its audit entry. */
 export interface EndedBy {
@@ -21,6 +21,8 @@ export interface IncidentLifecycleObserver {
   recovered?(live: LiveIncident): void;
   /** A clinician's watching answered the officer's help request (the officer has been told). */
   helpAnswered?(incident: Incident, clinician: PresenceEntry): void;
+  /** A seat's grant expired; the seat is cut right after. */
+  seatExpired?(incidentId: string, seat: Participant): void;
   /** It ended, by `by` (null when the system ended it); called on the node that ended it. */
   ended?(incidentId: string, code: ErrorCode, by: EndedBy | null): void | Promise<void>;
 }
@@ -42,6 +44,10 @@ export class IncidentLifecycle {
 
   helpAnswered(incident: Incident, clinician: PresenceEntry): void {
     for (const observer of this.#observers) observer.helpAnswered?.(incident, clinician);
+  }
+
+  seatExpired(incidentId: string, seat: Participant): void {
+    for (const observer of this.#observers) observer.seatExpired?.(incidentId, seat);
   }
 
   async ended(incidentId: string, code: ErrorCode, by: EndedBy | null): Promise<void> {

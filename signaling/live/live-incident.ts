@@ -4,8 +4,10 @@ import { MediaError } from '../../server/media-errors.ts';
 import type { MediaPeer } from '../../server/media-peer.ts';
 import type { MediaRoom } from '../../server/media-room.ts';
 import type { ConsumerDescription, ProducerDescription, TransportDescription } from '../../server/media-types.ts';
+import type { AuditSource } from '../audit/audit-entry.ts';
 import { ERROR_CODES, type ErrorCode } from '../protocol/error-codes.ts';
 import type { ConsumerInfo, MediaSource, ParticipantInfo, Permission, PresenceEntry, ServerMessage } from '../protocol/messages.ts';
+import { SeatExpiries } from './seat-expiries.ts';
 
 export interface ParticipantChannel {
   send(message: ServerMessage): void;
@@ -27,6 +29,12 @@ export interface Participant {
   isOfficer: boolean;
   /** The grant a clinician joined with; null for officers and supervisors. */
   grantId: string | null;
+  /** When this seat's access ends by itself (its grant's expiry, ms since epoch); null: never. */
+  expiresAt: number | null;
+  /** Where the seat was taken from, for the audit entries of its ending. */
+  source: AuditSource;
+  /** The channel carrying the seat, when it is not the signalling socket. */
+  via?: 'whep';
   permissions: ReadonlySet<Permission>;
   rtpCapabilities: unknown;
   channel: ParticipantChannel;
@@ -39,10 +47,13 @@ export interface LiveIncidentHooks {
   /** Who is watching or talking changed. */
   /** Who is in the incident changed (read it with `presence()`). */
   onPresence(incidentId: string): void;
+  /** A seat's grant expired: it is cut right after this (told GRANT_EXPIRED). */
+  onSeatExpired(participant: Participant): void;
 }
 
 export class LiveIncident {
   readonly #participants = new Map<string, Participant>();
+  readonly #expiries = new SeatExpiries((peerId) => this.#expire(peerId));
   #ended = false;
   /** Evidence recording runs for this incident (participants are told in their replies). */
   recorded = false;
@@ -149,6 +160,7 @@ export class LiveIncident {
     const previous = entry.grantId ? this.byGrant(entry.grantId) : undefined;
     if (previous) previous.channel.endAccess('SEAT_TAKEN_OVER');
     this.#participants.set(entry.info.peerId, participant);
+    this.#expiries.set(entry.info.peerId, entry.expiresAt);
     this.#watchConsumers(participant);
     try {
       const connected = await this.connectMedia(participant, directions);
@@ -169,6 +181,7 @@ export class LiveIncident {
     const participant = this.#participants.get(peerId);
     if (!participant) return;
     this.#participants.delete(peerId);
+    this.#expiries.clear(peerId);
     participant.media.close();
     if (code) {
       participant.channel.send({ type: 'access.ended', incidentId: this.incident.id, code, message: ERROR_CODES[code] });
@@ -182,6 +195,23 @@ export class LiveIncident {
     if (participant) participant.channel = channel;
   }
 
+  /** The seat's grant now ends at `expiresAt` (extended or shortened): its end moves, and its channel is told. */
+  extend(participant: Participant, expiresAt: number): void {
+    if (this.#participants.get(participant.info.peerId) !== participant) return;
+    participant.expiresAt = expiresAt;
+    this.#expiries.set(participant.info.peerId, expiresAt);
+    participant.channel.extendAccess(expiresAt);
+  }
+
+  /** The seat's grant expired: audited (by the hook), then its channel cuts it and the seat goes. */
+  #expire(peerId: string): void {
+    const participant = this.#participants.get(peerId);
+    if (!participant) return;
+    this.hooks.onSeatExpired(participant);
+    participant.channel.endAccess('GRANT_EXPIRED');
+    this.remove(peerId, 'GRANT_EXPIRED');
+  }
+
   byGrant(grantId: string): Participant | undefined {
     return this.participants().find((p) => p.grantId === grantId);
   }
@@ -192,6 +222,7 @@ export class LiveIncident {
     this.#ended = true;
     for (const participant of this.participants()) participant.channel.endAccess(code);
     for (const peerId of [...this.#participants.keys()]) this.remove(peerId, code);
+    this.#expiries.clearAll();
     this.#room.close(code === 'MEDIA_WORKER_DIED' ? 'worker-died' : code === 'SERVER_SHUTTING_DOWN' ? 'shutdown' : 'ended');
   }
 

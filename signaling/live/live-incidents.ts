@@ -5,7 +5,7 @@ import type { User } from '../identity/directory.ts';
 import type { Incident, IncidentRepository } from '../incident-records/incident-repository.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { Bus } from '../state/bus.ts';
-import { LiveIncident } from './live-incident.ts';
+import { LiveIncident, type Participant } from './live-incident.ts';
 import type { PresenceEntry } from '../protocol/messages.ts';
 import { IncidentLifecycle, type EndedBy, type IncidentLifecycleObserver } from './incident-lifecycle.ts';
 import { LatestWrites } from './latest-writes.ts';
@@ -38,8 +38,8 @@ export class LiveIncidents {
     });
     bus.subscribe((event) => {
       // A grant may hold several seats (a signalling connection and a WHEP player).
-      if (event.type === 'grant.revoked') for (const p of this.#forGrant(event.grantId)) p.channel.endAccess(event.code);
-      if (event.type === 'grant.extended') for (const p of this.#forGrant(event.grantId)) p.channel.extendAccess(event.expiresAt);
+      if (event.type === 'grant.revoked') for (const p of this.#forGrant(event.grantId)) p.participant.channel.endAccess(event.code);
+      if (event.type === 'grant.extended') for (const p of this.#forGrant(event.grantId)) this.#live.get(p.incidentId)?.extend(p.participant, event.expiresAt);
     });
   }
 
@@ -55,6 +55,7 @@ export class LiveIncidents {
       const live = new LiveIncident({ id: incident.id, agencyId: incident.agencyId, officerId: incident.officerId }, room, {
         onError: this.hooks.onError,
         onPresence: (incidentId) => this.#storePresence(incidentId),
+        onSeatExpired: (participant) => this.#lifecycle.seatExpired(incident.id, participant),
       });
       this.#live.set(incident.id, live);
       await this.#lifecycle.started(incident, live);
@@ -145,8 +146,8 @@ export class LiveIncidents {
     }
   }
 
-  #forGrant(grantId: string) {
-    return [...this.#live.values()].flatMap((live) => live.participants().filter((p) => p.grantId === grantId));
+  #forGrant(grantId: string): { incidentId: string; participant: Participant }[] {
+    return [...this.#live.values()].flatMap((live) => live.participants().filter((p) => p.grantId === grantId).map((participant) => ({ incidentId: live.incident.id, participant })));
   }
 
   /**

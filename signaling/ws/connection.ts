@@ -3,7 +3,7 @@
 // here (client-session.ts); handlers decide; this class only carries messages and state.
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import { auditSeatLeft } from '../admission/seat-audit.ts';
+import { auditSeatLeft } from '../live/seat-ending-audit.ts';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import type { User } from '../identity/directory.ts';
@@ -28,7 +28,6 @@ interface Seat {
   viewer: { user: User; grant: ViewingGrant } | null;
   incident: LiveIncident;
   session: SocketSession | null;
-  expiry: { at: number; code: ErrorCode; onEnd: () => void } | null;
   backlog: ServerMessage[];
 }
 
@@ -53,9 +52,6 @@ export class SignalingConnection implements ParticipantChannel {
   viewer: { user: User; grant: ViewingGrant } | null = null;
   incident: LiveIncident | null = null;
   #queue: Promise<void> = Promise.resolve();
-  #expiry: NodeJS.Timeout | null = null;
-  #expiryAt: { at: number; code: ErrorCode } | null = null;
-  #onExpiry: () => void = () => undefined;
   /** Set while the socket is gone but the seat is kept for `resume`. */
   #detached: { timer: NodeJS.Timeout; backlog: ServerMessage[] } | null = null;
   /** False once the server itself closed the socket (shutdown, flood): no grace period then. */
@@ -91,18 +87,6 @@ export class SignalingConnection implements ParticipantChannel {
     if (this.socket.isOpen) this.socket.send(JSON.stringify(message));
   }
 
-  /** Cuts access at `at` (ms since epoch): media closed, the client told why. */
-  scheduleAccessEnd(at: number, code: ErrorCode, onEnd: () => void): void {
-    this.#clearExpiry();
-    this.#onExpiry = onEnd;
-    this.#expiryAt = { at, code };
-    this.#expiry = setTimeout(() => {
-      this.#expiry = null;
-      this.leaveIncident(code);
-      onEnd();
-    }, Math.max(0, at - Date.now()));
-  }
-
   /** Supervisors and clinicians receive their console or inbox on this socket from now on. */
   async subscribeConsole(user: User): Promise<void> {
     if (this.#subscription || this.#closed || !this.pushesConsole) return;
@@ -115,17 +99,15 @@ export class SignalingConnection implements ParticipantChannel {
     this.leaveIncident(code);
   }
 
-  /** ParticipantChannel: the grant was extended; re-arm the expiry and tell the client. */
+  /** ParticipantChannel: the grant's end moved (the seat's timer moved with it); tell the client. */
   extendAccess(expiresAt: number): void {
     if (!this.incident || !this.viewer) return;
     this.viewer.grant = { ...this.viewer.grant, expiresAt };
-    this.scheduleAccessEnd(expiresAt, 'GRANT_EXPIRED', this.#onExpiry);
     this.send({ type: 'grant.updated', grantId: this.viewer.grant.grantId, expiresAt });
   }
 
   /** Leaves the current incident, cutting this connection's media. */
   leaveIncident(code?: ErrorCode): void {
-    this.#clearExpiry();
     this.#clearDetached();
     this.deps.resumes.forget(this);
     const incident = this.incident;
@@ -157,8 +139,8 @@ export class SignalingConnection implements ParticipantChannel {
   }
 
   /**
-   * `resume`: this fresh connection takes over `old`'s seat (participant id, identity, incident,
-   * expiry timer), and the messages the seat missed while dropped are delivered after the reply.
+   * `resume`: this fresh connection takes over `old`'s seat (participant id, identity, incident;
+   * the seat's end stays with the seat in the incident), and the messages the seat missed while dropped are delivered after the reply.
    */
   takeOver(old: SignalingConnection): void {
     const seat = old.#handOver();
@@ -168,7 +150,6 @@ export class SignalingConnection implements ParticipantChannel {
     this.session = seat.session;
     this.incident = seat.incident;
     seat.incident.reseat(seat.peerId, this);
-    if (seat.expiry) this.scheduleAccessEnd(seat.expiry.at, seat.expiry.code, seat.expiry.onEnd);
     const user = this.user;
     setImmediate(() => {
       for (const message of seat.backlog) this.send(message);
@@ -186,11 +167,9 @@ export class SignalingConnection implements ParticipantChannel {
       viewer: this.viewer,
       incident,
       session: this.session,
-      expiry: this.#expiryAt ? { ...this.#expiryAt, onEnd: this.#onExpiry } : null,
       backlog: this.#detached?.backlog ?? [],
     };
     this.#closed = true;
-    this.#clearExpiry();
     this.#clearDetached();
     this.incident = null;
     if (this.#subscription) this.deps.consoles.remove(this.#subscription);
@@ -224,7 +203,6 @@ export class SignalingConnection implements ParticipantChannel {
     const participant = incident?.participant(this.peerId);
     if (incident && participant?.isOfficer) {
       this.incident = null;
-      this.#clearExpiry();
       this.deps.live.inBackground(this.deps.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor: this.actor, source: this.source }), `end incident ${incident.incident.id}`);
     } else {
       this.leaveIncident();
@@ -257,7 +235,6 @@ export class SignalingConnection implements ParticipantChannel {
     const actor = this.actor;
     if (incident && participant?.isOfficer) {
       this.incident = null;
-      this.#clearExpiry();
       this.deps.resumes.forget(this);
       await this.deps.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor, source: this.source }).catch((error) => this.log.error({ err: error }, 'could not end the incident'));
     } else {
@@ -281,12 +258,6 @@ export class SignalingConnection implements ParticipantChannel {
     this.#resumable = false;
     this.socket.close(code, reason);
     this.close();
-  }
-
-  #clearExpiry(): void {
-    if (this.#expiry) clearTimeout(this.#expiry);
-    this.#expiry = null;
-    this.#expiryAt = null;
   }
 
   /** Handles one client message (already within size and rate limits). */

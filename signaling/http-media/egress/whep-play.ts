@@ -58,7 +58,7 @@ export async function play(
   try {
     const peer = await live.room.addPeerWithPayloadTypes(session.peerId, routerCodecs as never);
     const { recvTransport, consumers, replaced } = await live.add(
-      { info: participantInfo(session.peerId, clinician, `WHEP player ${player.deviceId}`), isOfficer: false, grantId: grant.id, permissions: seat.permissions, rtpCapabilities: capabilities, channel: session },
+      { info: participantInfo(session.peerId, clinician, `WHEP player ${player.deviceId}`), isOfficer: false, grantId: grant.id, expiresAt: grant.expiresAt, source: context.source, via: 'whep', permissions: seat.permissions, rtpCapabilities: capabilities, channel: session },
       { send: false, recv: true },
       peer,
     );
@@ -78,7 +78,6 @@ export async function play(
     if (used.length) await media.resumeConsumers(used);
     session.firstMedia = offer.media.find((_m, i) => sections[i]?.accepted) ?? offer.media[0] ?? null;
     session.watchTransport(transport.id);
-    session.expireAt(grant.expiresAt);
     const answer = buildAnswer(transport, sections, offer.setup === 'passive' ? 'active' : 'passive', Date.now());
     return { session, answer, iceUserId: clinician.id, iceNotAfter: grant.expiresAt };
   } catch (error) {

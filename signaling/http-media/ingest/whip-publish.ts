@@ -59,7 +59,7 @@ export async function publish(
       detail: { deviceId, session: session.id },
     });
     const { sendTransport } = await incident.add(
-      { info: participantInfo(session.peerId, officer), isOfficer: true, grantId: null, permissions: new Set(), rtpCapabilities: null, channel: session },
+      { info: participantInfo(session.peerId, officer), isOfficer: true, grantId: null, expiresAt: null, source, permissions: new Set(), rtpCapabilities: null, channel: session },
       { send: true, recv: false },
     );
     const media = incident.participant(session.peerId)!.media;

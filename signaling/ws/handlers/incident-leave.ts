@@ -1,4 +1,4 @@
-import { auditSeatLeft } from '../../admission/seat-audit.ts';
+import { auditSeatLeft } from '../../live/seat-ending-audit.ts';
 import { SightlineError } from '../../errors.ts';
 import { requireParticipant, type Handler } from './context.ts';
 

@@ -18,6 +18,8 @@ export const incidentStart: Handler<'incident.start'> = async (connection, messa
       {
         info: participantInfo(connection.peerId, officer),
         isOfficer: true,
+        expiresAt: null,
+        source: connection.source,
         grantId: null,
         permissions: new Set(),
         rtpCapabilities: message.rtpCapabilities,

@@ -1,7 +1,6 @@
 import { admitViewer, refuseAdmission } from '../../admission/admit-viewer.ts';
-import { auditSeatExpired, auditSeatTakeover, auditViewerJoined } from '../../admission/seat-audit.ts';
+import { auditSeatTakeover, auditViewerJoined } from '../../admission/seat-audit.ts';
 import { SightlineError } from '../../errors.ts';
-import type { SignalingConnection } from '../connection.ts';
 import { toSightlineError } from '../error-mapping.ts';
 import type { Handler } from './context.ts';
 import { addViewer } from './viewer-join.ts';
@@ -10,7 +9,8 @@ import { addViewer } from './viewer-join.ts';
  * A clinician joins with a viewing token and their own session (the link works only for the
  * clinician it names), in one round trip: the reply carries the transports
  * and paused consumers of the live camera streams. Admission (admission/admit-viewer.ts) checks
- * the token and its grant; access ends by itself when the grant expires.
+ * the token and its grant; access ends by itself when the grant expires (the seat's end is kept
+ * by the live incident, live/seat-expiries.ts).
  */
 export const join: Handler<'join'> = async (connection, message) => {
   const { deps } = connection;
@@ -35,14 +35,5 @@ export const join: Handler<'join'> = async (connection, message) => {
     connection.viewer = null;
     return refuseAdmission(deps.audit, 'join', context, toSightlineError(error), { actor: null, incidentId, grantId: grant.id, userId: clinician.id });
   }
-  scheduleExpiry(connection, incidentId, grant.id, grant.expiresAt);
   return seated.reply;
 };
-
-function scheduleExpiry(connection: SignalingConnection, incidentId: string, grantId: string, expiresAt: number): void {
-  connection.scheduleAccessEnd(expiresAt, 'GRANT_EXPIRED', () => {
-    // An incident that ended first already ended this access (audited as incident.end).
-    if (!connection.deps.live.get(incidentId)) return;
-    void auditSeatExpired(connection.deps.audit, { actor: connection.actor, incidentId, grantId, source: connection.source });
-  });
-}

@@ -21,6 +21,8 @@ export async function addViewer(
       info: you,
       isOfficer: false,
       grantId: viewer.grantId,
+      expiresAt: viewer.expiresAt,
+      source: connection.source,
       permissions: viewer.permissions,
       rtpCapabilities,
       channel: connection,
