@@ -22,8 +22,12 @@ const request = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =
   z.strictObject({ id: z.number().int().nonnegative(), type: z.literal(type), ...shape });
 
 export const clientMessage = z.discriminatedUnion('type', [
-  /** Officers and supervisors authenticate the socket with their session token. */
-  request('auth', { token: z.string().min(1).max(512) }),
+  /**
+   * Officers, supervisors and clinicians authenticate the socket with their session token.
+   * Supervisors and clinicians then get their console or inbox pushed on it, unless `feed` is
+   * false (a socket that only carries a seat, such as the console's viewer).
+   */
+  request('auth', { token: z.string().min(1).max(512), feed: z.boolean().optional() }),
   /** Officer: go live. Creates the incident and both transports in one round trip. */
   request('incident.start', {
     rtpCapabilities: mediaObject,

@@ -28,6 +28,7 @@ interface Seat {
   viewer: { user: User; grant: ViewingGrant } | null;
   incident: LiveIncident;
   session: SocketSession | null;
+  wantsFeed: boolean;
   backlog: ServerMessage[];
 }
 
@@ -48,6 +49,8 @@ export class SignalingConnection implements ParticipantChannel {
   session: SocketSession | null = null;
   /** The signed-in officer or supervisor, after `auth`. */
   user: User | null = null;
+  /** Whether this socket gets the console or inbox pushed once signed in (`auth`'s `feed`). */
+  wantsFeed = true;
   /** The clinician and their verified grant, after `join`. */
   viewer: { user: User; grant: ViewingGrant } | null = null;
   incident: LiveIncident | null = null;
@@ -148,12 +151,13 @@ export class SignalingConnection implements ParticipantChannel {
     this.user = seat.user;
     this.viewer = seat.viewer;
     this.session = seat.session;
+    this.wantsFeed = seat.wantsFeed;
     this.incident = seat.incident;
     seat.incident.reseat(seat.peerId, this);
     const user = this.user;
     setImmediate(() => {
       for (const message of seat.backlog) this.send(message);
-      if (user && (user.role === 'supervisor' || user.role === 'clinician')) void this.subscribeConsole(user);
+      if (user && this.wantsFeed && (user.role === 'supervisor' || user.role === 'clinician')) void this.subscribeConsole(user);
     });
   }
 
@@ -167,6 +171,7 @@ export class SignalingConnection implements ParticipantChannel {
       viewer: this.viewer,
       incident,
       session: this.session,
+      wantsFeed: this.wantsFeed,
       backlog: this.#detached?.backlog ?? [],
     };
     this.#closed = true;

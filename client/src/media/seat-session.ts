@@ -72,6 +72,18 @@ export abstract class SeatSession {
     });
   }
 
+  /**
+   * A receiving seat (a clinician's or a supervisor's) keeps itself across drops; after an ICE
+   * restart it asks for a keyframe by resuming its consumers again, so the picture comes back at once.
+   */
+  protected keepReceivingSeat(seat: { resumeToken?: string; resumeGraceSeconds?: number; iceServers?: IceServerInfo[] }): void {
+    if (!seat.resumeToken) return;
+    this.keepSeat({ ...seat, resumeToken: seat.resumeToken }, () => {
+      const ids = this.receiver?.consumerIds() ?? [];
+      if (ids.length) void this.signal.request('consumers.resume', { consumerIds: ids.slice(0, 16) }).catch(() => undefined);
+    });
+  }
+
   async #rejoin(): Promise<void> {
     this.sendTransport = await rejoinMedia(this.signal, this.device, this.receiver, this.sendTransport);
     await this.afterRejoin();

@@ -4,6 +4,7 @@
 // lost across a reconnect and nothing is polled.
 import { ServerClock } from './clock.ts';
 import { SightlineError, isSessionError, toSightlineError } from './errors.ts';
+import { FEED_BACKOFF, backoffDelay } from './reconnect-policy.ts';
 import { SignalClient } from './signal-client.ts';
 
 export interface LiveSocketEvents {
@@ -19,8 +20,6 @@ export interface LiveSocketEvents {
   /** The session is no longer valid: no more attempts. */
   sessionLost(error: SightlineError): void;
 }
-
-const BACKOFF_MS = [1000, 2000, 5000, 10_000];
 
 export class LiveSocket {
   readonly clock = new ServerClock();
@@ -121,7 +120,7 @@ export class LiveSocket {
     this.current = null;
     this.authed = null;
     this.events.disconnected(error);
-    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 10_000;
+    const delay = backoffDelay(this.attempt, FEED_BACKOFF);
     this.attempt++;
     this.timer = setTimeout(() => {
       this.timer = null;

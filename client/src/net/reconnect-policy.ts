@@ -1,5 +1,6 @@
-// When to try again after the signalling connection dropped: jittered exponential backoff, and
-// which refusals of `resume` are final. Pure, so that it is unit-tested.
+// When to try again after a signalling connection dropped, for every socket the client holds (a
+// seat's, and the pushed pages'): jittered exponential backoff, and which refusals of `resume` are
+// final. Pure, so that it is unit-tested.
 import type { AnyErrorCode } from './errors.ts';
 
 export interface BackoffOptions {
@@ -19,6 +20,14 @@ export interface BackoffOptions {
  * Attempts stop with the seat's grace period (30 s by default).
  */
 export const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 100, maxMs: 500, factor: 2, jitter: 0.5 };
+
+/**
+ * Pages kept up to date by pushes (console, inbox) hold no seat and lose nothing while away (the
+ * server sends a full snapshot after every sign-in), so they come back unhurried: 1, 2, 4, 8 s up
+ * to 10 s, each drawn from the upper half of its ceiling so that a relay restart is not met by
+ * every console at once.
+ */
+export const FEED_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 10_000, factor: 2, jitter: 0.5 };
 
 /**
  * Connection attempts overlap: a new one starts after each backoff delay while earlier ones are

@@ -4,7 +4,8 @@ import type { Handler } from './context.ts';
 
 /**
  * Officers, supervisors and clinicians identify the socket with their session token.
- * Supervisors then receive their console and clinicians their inbox, pushed as things change.
+ * Supervisors then receive their console and clinicians their inbox, pushed as things change,
+ * unless the socket asked for none (`feed: false`: it only carries a seat).
  */
 export const auth: Handler<'auth'> = async (connection, message) => {
   const { deps } = connection;
@@ -15,7 +16,8 @@ export const auth: Handler<'auth'> = async (connection, message) => {
     if (!user) throw new SightlineError('SESSION_INVALID');
     connection.user = user;
     connection.session = { token: message.token, key: session.key, endsAt: session.createdAt + deps.config.SESSION_MAX_SECONDS * 1000 };
-    if (user.role === 'supervisor' || user.role === 'clinician') {
+    connection.wantsFeed = message.feed !== false;
+    if (connection.wantsFeed && (user.role === 'supervisor' || user.role === 'clinician')) {
       // After the reply, so the client has its user before the first view arrives.
       setImmediate(() => void connection.subscribeConsole(user));
     }

@@ -1,15 +1,13 @@
-// Supervisor: the console's inline viewer. `watch` goes over the console's own socket (same reply
-// as `join`) and media is received exactly as on watch.html. One incident at a time. Closing the
-// viewer sends `incident.leave`, which releases the watch (and its presence entry) while the
-// console keeps its socket.
-import type { Device, types } from 'mediasoup-client';
+// Supervisor: the console's inline viewer. Watching takes a seat of its own (watch-session.ts:
+// its own socket, resumed across drops like every seat) while the console's socket keeps the
+// live list; media is received exactly as on watch.html. One incident at a time. Closing the
+// viewer releases the seat (and its presence entry) at once.
+import type { types } from 'mediasoup-client';
 import type { IncidentSummary } from '../../../../signaling/protocol/messages.ts';
-import { describeError, humanMessage, toCode } from '../../net/errors.ts';
-import type { LiveSocket } from '../../net/live-socket.ts';
-import { asWire, loadDevice } from '../../media/media-device.ts';
-import { MediaReceiver, rejoinMedia } from '../../media/media-receiver.ts';
+import { describeError, humanMessage } from '../../net/errors.ts';
 import { MediaView, type MediaViewElements } from '../../ui/media-view.ts';
 import { setStatus, show } from '../../ui/ui.ts';
+import { WatchSession } from './watch-session.ts';
 
 export interface ConsoleViewerElements extends MediaViewElements {
   panel: HTMLElement;
@@ -22,19 +20,16 @@ type ViewerState = 'connecting' | 'watching' | 'ended' | 'error';
 
 export class ConsoleViewer {
   private readonly media: MediaView;
-  private device: Device | null = null;
-  private receiver: MediaReceiver | null = null;
+  private session: WatchSession | null = null;
   private incidentId: string | null = null;
-  /** Whether the server accepted a `watch` on the current socket (closing must then release it). */
-  private holdsWatch = false;
-  private unsubscribe: Array<() => void> = [];
   private generation = 0;
   /** Focus goes back here when the viewer closes (the Watch button). */
   private opener: HTMLElement | null = null;
 
   constructor(
     private readonly parts: ConsoleViewerElements,
-    private readonly socket: LiveSocket,
+    /** The supervisor's session token: the seat's socket signs in with it. */
+    private readonly sessionToken: string,
     /** The incident shown changed (null: viewer closed). */
     private readonly changed: (incidentId: string | null) => void,
   ) {
@@ -47,7 +42,7 @@ export class ConsoleViewer {
   }
 
   transports(): Array<types.Transport | null> {
-    return [this.receiver?.recvTransport ?? null];
+    return this.session?.transports() ?? [];
   }
 
   async open(incident: IncidentSummary): Promise<void> {
@@ -64,36 +59,25 @@ export class ConsoleViewer {
     show(this.parts.panel);
     this.parts.title.focus();
     try {
-      const signal = await this.socket.ready();
-      this.device ??= await loadDevice();
-      const device = this.device;
-      if (generation !== this.generation) return;
-      this.unsubscribe = [
-        signal.on('access.ended', ({ incidentId, code, message }) => {
-          if (incidentId === incident.id) this.end(humanMessage(toCode(code), message));
-        }),
-        signal.onClose(() => {
-          this.holdsWatch = false; // the server forgets it with the connection
-          this.end(humanMessage('DISCONNECTED'));
-        }),
-        // The incident's media room was rebuilt after a media-server failure: receive again.
-        signal.on('media.reset', ({ incidentId }) => {
-          if (incidentId !== incident.id) return;
-          void rejoinMedia(signal, device, this.receiver, null).catch((error: unknown) => this.end(`Cannot reconnect: ${describeError(error)}`));
-        }),
-      ];
-      const { receiver } = await MediaReceiver.open(signal, device, this.media, async () => {
-        const reply = await signal.request('watch', { incidentId: incident.id, rtpCapabilities: asWire(device.rtpCapabilities) });
-        this.holdsWatch = true;
-        return reply;
+      const session = await WatchSession.open(incident.id, this.sessionToken, {
+        trackAdded: (consumer) => this.media.trackAdded(consumer),
+        trackRemoved: (consumer) => this.media.trackRemoved(consumer),
+        ended: (code, message) => {
+          if (generation === this.generation) this.end(humanMessage(code, message));
+        },
+        link: (state) => {
+          if (generation !== this.generation) return;
+          if (state === 'ok') this.setState('watching', 'Live video');
+          else this.setState('connecting', 'Connection lost. Reconnecting…');
+        },
       });
-      if (generation !== this.generation) return receiver.close();
-      this.receiver = receiver;
+      if (generation !== this.generation) return void session.leave();
+      this.session = session;
       this.setState('watching', 'Live video');
       setStatus(`Watching ${incident.officer.name}.`, 'ok');
     } catch (error) {
       if (generation !== this.generation) return;
-      this.stopMedia();
+      this.media.clear();
       this.setState('error', `Cannot watch: ${describeError(error)}`);
     }
   }
@@ -101,7 +85,6 @@ export class ConsoleViewer {
   /** Close the viewer (close button, or the incident went away). */
   close(): void {
     if (!this.incidentId) return;
-    const release = this.holdsWatch;
     this.generation++;
     this.stopMedia();
     this.incidentId = null;
@@ -110,11 +93,6 @@ export class ConsoleViewer {
     this.changed(null);
     if (this.opener?.isConnected) this.opener.focus();
     this.opener = null;
-    // Stop watching on the server; the console keeps its socket (and its live updates).
-    if (release) {
-      this.holdsWatch = false;
-      void this.socket.signal?.request('incident.leave', {}).catch(() => this.socket.restart());
-    }
   }
 
   /** Media stopped on the server's side (or the incident left the console): keep the panel with the reason until closed. */
@@ -126,10 +104,10 @@ export class ConsoleViewer {
     setStatus(`Viewer: ${message}`, 'warn');
   }
 
+  /** Releases the seat (the server is told at once) and clears the picture. */
   private stopMedia(): void {
-    for (const off of this.unsubscribe.splice(0)) off();
-    this.receiver?.close();
-    this.receiver = null;
+    void this.session?.leave();
+    this.session = null;
     this.media.clear();
   }
 

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       startAudioButton: byId<HTMLButtonElement>('start-audio'),
       quality: byId('link-quality'),
     },
-    socket,
+    session.token,
     (incidentId) => list.setWatching(incidentId),
   );
   registerTransports(() => viewer.transports());

@@ -52,13 +52,7 @@ export class ViewerSession extends SeatSession {
       if (session.lastPresence) events.presence(session.lastPresence, info.you);
       if (info.sendTransport) session.sendTransport = createSendTransport(device, signal, info.sendTransport, iceOptions(info.iceServers));
       void session.clock.sync(signal);
-      // Resume the seat after drops; after an ICE restart, ask for a keyframe by resuming the consumers again.
-      if (info.resumeToken) {
-        session.keepSeat({ ...info, resumeToken: info.resumeToken }, () => {
-          const ids = session.receiver?.consumerIds() ?? [];
-          if (ids.length) void signal.request('consumers.resume', { consumerIds: ids.slice(0, 16) }).catch(() => undefined);
-        });
-      }
+      session.keepReceivingSeat(info);
     } catch (error) {
       session.teardown();
       throw error;

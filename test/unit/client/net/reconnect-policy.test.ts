@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { credentialsExpireAt } from '../../../../client/src/media/ice-config.ts';
-import { backoffDelay, isFinalRefusal, RECONNECT_BACKOFF, withinGrace } from '../../../../client/src/net/reconnect-policy.ts';
+import { backoffDelay, FEED_BACKOFF, isFinalRefusal, RECONNECT_BACKOFF, withinGrace } from '../../../../client/src/net/reconnect-policy.ts';
 
 describe('reconnect backoff', () => {
   it('grows exponentially up to the cap, drawn from the upper half of each ceiling', () => {
@@ -8,6 +8,12 @@ describe('reconnect backoff', () => {
     const high = (attempt: number) => backoffDelay(attempt, RECONNECT_BACKOFF, () => 1);
     expect([0, 1, 2, 3, 4, 10].map(high)).toEqual([100, 200, 400, 500, 500, 500]);
     expect([0, 1, 2, 3, 4, 10].map(low)).toEqual([50, 100, 200, 250, 250, 250]);
+  });
+
+  it('pushed pages (console, inbox) come back unhurried: 1, 2, 4, 8 s up to 10 s', () => {
+    const high = (attempt: number) => backoffDelay(attempt, FEED_BACKOFF, () => 1);
+    expect([0, 1, 2, 3, 4, 10].map(high)).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+    expect(backoffDelay(0, FEED_BACKOFF, () => 0)).toBe(500);
   });
 
   it('is jittered: many clients spread out', () => {
