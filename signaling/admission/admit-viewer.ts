@@ -29,7 +29,7 @@ export interface ViewerAdmissionDeps {
   live: { get(incidentId: string): LiveIncident | undefined };
   incidents: { find(incidentId: string): Promise<Incident | undefined> };
   agreements: { active(): Promise<Agreement[]> };
-  audit: Pick<Auditor, 'note'>;
+  audit: Pick<Auditor, 'note' | 'refuse'>;
 }
 
 /** Where the request came from, for the audit; `via` names a channel other than signalling. */
@@ -55,22 +55,22 @@ export const auditActorOf = (user: User): AuditActor => ({ id: user.id, role: us
 
 /** The audit entry of a refused admission, then the error thrown. */
 export async function refuseAdmission(
-  audit: Pick<Auditor, 'note'>,
+  audit: Pick<Auditor, 'refuse'>,
   action: 'join' | 'watch',
   context: AdmissionContext,
   error: SightlineError,
   facts: { actor: AuditActor | null; incidentId: string; grantId?: string; userId?: string },
 ): Promise<never> {
-  await audit.note({
-    action,
-    outcome: 'denied',
-    actor: facts.actor,
-    target: { incidentId: facts.incidentId, ...(facts.grantId ? { grantId: facts.grantId } : {}), ...(facts.userId ? { userId: facts.userId } : {}) },
-    source: context.source,
-    reason: error.code,
-    ...(context.via ? { detail: { via: context.via } } : {}),
-  });
-  throw error;
+  return audit.refuse(
+    {
+      action,
+      actor: facts.actor,
+      target: { incidentId: facts.incidentId, ...(facts.grantId ? { grantId: facts.grantId } : {}), ...(facts.userId ? { userId: facts.userId } : {}) },
+      source: context.source,
+      ...(context.via ? { detail: { via: context.via } } : {}),
+    },
+    error,
+  );
 }
 
 /** A grant link opened in the browser: its viewing token, and the session of whoever is signed in. */

@@ -15,7 +15,7 @@ export interface WatcherAdmissionDeps {
   live: { get(incidentId: string): LiveIncident | undefined };
   incidents: { find(incidentId: string): Promise<Incident | undefined> };
   agreements: { active(): Promise<Agreement[]> };
-  audit: Pick<Auditor, 'note'>;
+  audit: Pick<Auditor, 'note' | 'refuse'>;
 }
 
 export interface WatcherSeatRequest {

@@ -37,8 +37,18 @@ export class Auditor {
    */
   async enforce<D extends { allowed: true } | { allowed: false; code: ErrorCode }>(decision: D, event: Omit<AuditEvent, 'outcome' | 'reason'>): Promise<Extract<D, { allowed: true }>> {
     if (decision.allowed) return decision as Extract<D, { allowed: true }>;
-    await this.note({ ...event, outcome: 'denied', reason: decision.code });
-    throw new SightlineError(decision.code);
+    return this.refuse(event, decision.code);
+  }
+
+  /**
+   * Refuses an action: recorded as denied with the stable code (the error's, or `refusal` itself),
+   * then thrown. Every refusal goes this way, except those anyone can cause in bulk, which the
+   * RefusalSampler samples.
+   */
+  async refuse(event: Omit<AuditEvent, 'outcome' | 'reason'>, refusal: SightlineError | ErrorCode, message?: string): Promise<never> {
+    const error = typeof refusal === 'string' ? new SightlineError(refusal, message) : refusal;
+    await this.note({ ...event, outcome: 'denied', reason: error.code });
+    throw error;
   }
 
   /** Records something that already happened (an ending, an expiry) or a refusal. Never throws. */

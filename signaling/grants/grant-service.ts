@@ -48,17 +48,8 @@ export class GrantService {
     authority: GrantAuthority = 'supervisor',
   ): Promise<GrantResponse> {
     const { audit, directory, incidents, agreements } = this.deps;
-    const refuse = async (code: SightlineError['code'], message?: string): Promise<never> => {
-      await audit.note({
-        action: 'grant.create',
-        outcome: 'denied',
-        actor: actorOf(actor),
-        target: { incidentId: request.incidentId, userId: request.clinicianId },
-        source,
-        reason: code,
-      });
-      throw new SightlineError(code, message);
-    };
+    const refuse = (code: SightlineError['code'], message?: string): Promise<never> =>
+      audit.refuse({ action: 'grant.create', actor: actorOf(actor), target: { incidentId: request.incidentId, userId: request.clinicianId }, source }, code, message);
     const incident = await incidents.find(request.incidentId);
     if (!incident) return refuse('INCIDENT_NOT_FOUND');
     const clinician = await directory.userById(request.clinicianId);
@@ -139,10 +130,7 @@ export class GrantService {
   async extend(actor: User, grantId: string, ttlSeconds: number, source: AuditSource): Promise<Grant> {
     const grant = await this.#manageable(actor, grantId, 'grant.extend', source);
     const event = { action: 'grant.extend' as const, actor: actorOf(actor), target: { incidentId: grant.incidentId, grantId, userId: grant.clinicianId }, source };
-    if (ttlSeconds > this.deps.maxTtlSeconds) {
-      await this.deps.audit.note({ ...event, outcome: 'denied', reason: 'GRANT_TTL_TOO_LONG' });
-      throw new SightlineError('GRANT_TTL_TOO_LONG', longestGrant(this.deps.maxTtlSeconds));
-    }
+    if (ttlSeconds > this.deps.maxTtlSeconds) await this.deps.audit.refuse(event, 'GRANT_TTL_TOO_LONG', longestGrant(this.deps.maxTtlSeconds));
     const expiresAt = this.#now() + ttlSeconds * 1000;
     await this.deps.audit.allow({ ...event, detail: { expiresAt, previousExpiresAt: grant.expiresAt } });
     const extended = await this.deps.grants.extend(grantId, expiresAt);

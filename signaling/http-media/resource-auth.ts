@@ -47,16 +47,16 @@ export async function resourceCaller(
   if (token && !session) throw new SightlineError('NOT_FOUND', 'No such WHIP/WHEP session.');
   if (token && session && timingSafeEqual(credentialDigest(token), session.credential)) return source;
   const code = token ? 'RESOURCE_CREDENTIAL_INVALID' : 'NOT_AUTHENTICATED';
-  await deps.audit.note({
-    action,
-    outcome: 'denied',
-    actor: token ? await presenter(deps, token, session?.live.incident.id) : null,
-    target: session ? { incidentId: session.live.incident.id, grantId: session.who.grantId ?? undefined } : {},
-    source,
-    reason: code,
-    ...(session ? { detail: { session: session.id } } : {}),
-  });
-  throw new SightlineError(code);
+  return deps.audit.refuse(
+    {
+      action,
+      actor: token ? await presenter(deps, token, session?.live.incident.id) : null,
+      target: session ? { incidentId: session.live.incident.id, grantId: session.who.grantId ?? undefined } : {},
+      source,
+      ...(session ? { detail: { session: session.id } } : {}),
+    },
+    code,
+  );
 }
 
 /** Whom a credential names (a session, a camera key, a viewing token for the incident), or null. */

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { administeredScope, canAdminister, canAdministerAgency, canAssignRole, canCreateAgency, type Decision } from '../access/policy.ts';
 import type { AuditTarget } from '../audit/audit-entry.ts';
-import { SightlineError } from '../errors.ts';
 import { type Directory, type User, publicUser } from '../identity/directory.ts';
 import { costOf, hashSecret } from '../identity/passwords.ts';
 import {

@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canManageAgreement } from '../access/policy.ts';
 import type { Agreement, AgreementRepository } from '../agreements/agreement-repository.ts';
-import { SightlineError } from '../errors.ts';
 import { agreementBody, agreementInfo, agreementParams, type AgreementInfo } from '../protocol/http.ts';
 import { refusals, SESSION } from './openapi.ts';
 import { type RequestAuthDeps, actorOf, forbid, requestSource, signedIn, userOf } from './request-auth.ts';
@@ -46,10 +45,7 @@ export const agreementRoutes: FastifyPluginAsyncZod<{ deps: AgreementRoutesDeps 
       const event = { action: 'agreement.create' as const, actor: actorOf(admin), target: { agencyId: body.toAgencyId }, source, detail: { fromAgencyId: admin.agencyId, toAgencyId: body.toAgencyId, scope: body.scope } };
       const decision = canManageAgreement(actorOf(admin), { fromAgencyId: admin.agencyId });
       const code = !decision.allowed ? decision.code : !(await deps.directory.agency(body.toAgencyId)) ? 'AGENCY_NOT_FOUND' : null;
-      if (code) {
-        await deps.audit.note({ ...event, outcome: 'denied', reason: code });
-        throw new SightlineError(code);
-      }
+      if (code) await deps.audit.refuse(event, code);
       await deps.audit.allow(event);
       const agreement = await deps.agreements.create({ fromAgencyId: admin.agencyId, toAgencyId: body.toAgencyId, scope: body.scope, createdBy: admin.id });
       await deps.bus.publish({ type: 'agreements.changed' });

@@ -10,7 +10,6 @@ import type { AuditEntry } from '../audit/audit-entry.ts';
 import { auditEntriesCsv } from '../audit/audit-csv.ts';
 import { matchesAuditFilter, takePage } from '../audit/audit-query.ts';
 import { agenciesVisibleTo, canSeeAuditEntry } from '../audit/audit-visibility.ts';
-import { SightlineError } from '../errors.ts';
 import {
   AUDIT_EXPORT_MAX,
   accessReport,
@@ -105,8 +104,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ deps: AuditRoutesDeps }> = asy
         format: query.format,
       });
       if (query.agencyId && !agencies.has(query.agencyId)) {
-        await deps.audit.note({ action, outcome: 'denied', actor: actorOf(viewer), target, source, reason: 'FORBIDDEN', detail });
-        throw new SightlineError('FORBIDDEN', 'you may only see the audit of your own agency');
+        await deps.audit.refuse({ action, actor: actorOf(viewer), target, source, detail }, 'FORBIDDEN', 'you may only see the audit of your own agency');
       }
       await deps.audit.allow({ action, actor: actorOf(viewer), target, source, detail });
 
@@ -165,12 +163,8 @@ export const auditRoutes: FastifyPluginAsyncZod<{ deps: AuditRoutesDeps }> = asy
         entries.find((e) => e.action === 'incident.start' && e.target.agencyId)?.target.agencyId;
 
       const event = { action: 'audit.access-report' as const, actor: actorOf(viewer), target: { incidentId, agencyId }, source, detail: filterDetail({ format }) };
-      const refuse = async (error: SightlineError): Promise<never> => {
-        await deps.audit.note({ ...event, outcome: 'denied', reason: error.code });
-        throw error;
-      };
-      if (!agencyId) return refuse(new SightlineError('INCIDENT_NOT_FOUND', 'no incident with that id is on record'));
-      if (!agenciesVisibleTo(viewer).has(agencyId)) return refuse(new SightlineError('FORBIDDEN', 'the incident belongs to another agency'));
+      if (!agencyId) return deps.audit.refuse(event, 'INCIDENT_NOT_FOUND', 'no incident with that id is on record');
+      if (!agenciesVisibleTo(viewer).has(agencyId)) return deps.audit.refuse(event, 'FORBIDDEN', 'the incident belongs to another agency');
       await deps.audit.allow(event);
 
       const names = await peopleIn(deps, entries);

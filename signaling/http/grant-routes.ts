@@ -4,7 +4,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canAcceptHelp } from '../access/policy.ts';
 import { inboxView } from '../feeds/views.ts';
-import { SightlineError } from '../errors.ts';
 import { type GrantRepository, grantStatus } from '../grants/grant-repository.ts';
 import { extendBody, grantParams, grantResponse, incidentParams, type GrantResponse, type InboxEntry } from '../protocol/http.ts';
 import type { GrantInfo } from '../protocol/messages.ts';
@@ -79,10 +78,7 @@ export const grantRoutes: FastifyPluginAsyncZod<{ deps: GrantRoutesDeps }> = asy
       const grant = await deps.grants.find(grantId);
       const event = { action: 'grant.link' as const, actor: actorOf(clinician), target: { grantId, incidentId: grant?.incidentId }, source: requestSource(deps, request) };
       const code = !grant || grant.clinicianId !== clinician.id ? 'GRANT_NOT_FOUND' : grantStatus(grant, Date.now()) !== 'active' ? 'GRANT_NOT_ACTIVE' : null;
-      if (code) {
-        await deps.audit.note({ ...event, outcome: 'denied', reason: code });
-        throw new SightlineError(code);
-      }
+      if (code) await deps.audit.refuse(event, code);
       await deps.audit.allow(event);
       return deps.grantService.link(grant!);
     },

@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { agencyAccess, canMarkShared, canSeeIncident } from '../access/policy.ts';
 import { consoleView } from '../feeds/views.ts';
-import { SightlineError } from '../errors.ts';
 import { type Directory, publicUser } from '../identity/directory.ts';
 import {
   clinicianQuery,

@@ -61,7 +61,7 @@ export const passkeyRoutes: FastifyPluginAsyncZod<{ deps: PasskeyRoutesDeps }> =
         return { id: added.id, label: added.label, addedAt: added.addedAt };
       } catch (error) {
         if (error instanceof SightlineError && error.code === 'PASSKEY_INVALID') {
-          await deps.audit.note({ action: 'mfa.enrol', outcome: 'denied', actor: actorOf(user), target: { userId: user.id }, source, reason: error.code, detail: { factor: 'passkey' } });
+          await deps.audit.refuse({ action: 'mfa.enrol', actor: actorOf(user), target: { userId: user.id }, source, detail: { factor: 'passkey' } }, error);
         }
         throw error;
       }

@@ -62,15 +62,11 @@ export async function requireUser(deps: RequestAuthDeps, request: FastifyRequest
 
 /** A signed-in user may not do or read this: audited (`http <METHOD> <route>`, FORBIDDEN), then refused. */
 export async function forbid(deps: RequestAuthDeps, request: FastifyRequest, user: User, target: AuditTarget = {}, message?: string): Promise<never> {
-  await deps.audit.note({
-    action: `http ${request.method} ${request.routeOptions.url ?? request.url}`,
-    outcome: 'denied',
-    actor: { id: user.id, role: user.role, agencyId: user.agencyId },
-    target,
-    source: requestSource(deps, request),
-    reason: 'FORBIDDEN',
-  });
-  throw new SightlineError('FORBIDDEN', message);
+  return deps.audit.refuse(
+    { action: `http ${request.method} ${request.routeOptions.url ?? request.url}`, actor: { id: user.id, role: user.role, agencyId: user.agencyId }, target, source: requestSource(deps, request) },
+    'FORBIDDEN',
+    message,
+  );
 }
 
 const signedInUsers = new WeakMap<FastifyRequest, User>();

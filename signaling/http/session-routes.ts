@@ -65,18 +65,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ deps: SessionRoutesDeps }> =
     user: User | undefined,
     detail: Record<string, string | boolean>,
     action: AuditAction = 'login',
-  ): Promise<never> => {
-    await deps.audit.note({
-      action,
-      outcome: 'denied',
-      actor: user ? actorOf(user) : null,
-      target: { userId: user?.id },
-      source,
-      reason: code,
-      detail,
-    });
-    throw new SightlineError(code);
-  };
+  ): Promise<never> => deps.audit.refuse({ action, actor: user ? actorOf(user) : null, target: { userId: user?.id }, source, detail }, code);
 
   const startSession = async (user: User, source: AuditSource, method: string, deviceId: string | null = null, extra: Record<string, string | number> = {}): Promise<LoginResponse> => {
     await deps.audit.allow({ action: 'login', actor: actorOf(user), target: { userId: user.id }, source, detail: { method, ...(deviceId ? { deviceId } : {}), ...extra } });

@@ -2,11 +2,10 @@
 // started and ended together. Bus events reach the participants connected here.
 import type { MediaPlane } from '../../server/media-plane.ts';
 import type { User } from '../identity/directory.ts';
-import type { Incident, IncidentRepository } from '../incident-records/incident-repository.ts';
+import type { IncidentRepository } from '../incident-records/incident-repository.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { Bus } from '../state/bus.ts';
 import { LiveIncident, type Participant } from './live-incident.ts';
-import type { PresenceEntry } from '../protocol/messages.ts';
 import { IncidentLifecycle, type EndedBy, type IncidentLifecycleObserver } from './incident-lifecycle.ts';
 import { LatestWrites } from './latest-writes.ts';
 

@@ -4,7 +4,6 @@
 // RTCPeerConnection, so the relay's cost is the difference.
 //
 //   npm run bench:latency            (BENCH_QUICK=1 for a smoke run)
-import type { Page } from 'playwright-core';
 import { launchBrowser, waitForState } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { signedInAlready, startStreaming } from '../helpers/pages.ts';

@@ -27,10 +27,8 @@ export async function whipPublisher(
   request: FastifyRequest,
 ): Promise<{ officer: User; deviceId: string | null; sessionEndsAt: number | null }> {
   const source = requestSource(deps, request);
-  const refuse = async (code: ErrorCode, user?: User, detail?: Record<string, string>): Promise<never> => {
-    await deps.audit.note({ action: 'whip.publish', outcome: 'denied', actor: user ? actorOf(user) : null, target: {}, source, reason: code, ...(detail ? { detail } : {}) });
-    throw new SightlineError(code);
-  };
+  const refuse = (code: ErrorCode, user?: User, detail?: Record<string, string>): Promise<never> =>
+    deps.audit.refuse({ action: 'whip.publish', actor: user ? actorOf(user) : null, target: {}, source, ...(detail ? { detail } : {}) }, code);
   const token = bearerToken(request);
   if (!token) return refuse('NOT_AUTHENTICATED');
   const device = DEVICE_CREDENTIAL.exec(token);

@@ -1,5 +1,4 @@
 import { startIncident } from '../../admission/start-incident.ts';
-import { SightlineError } from '../../errors.ts';
 import { seatExtras } from '../seat-extras.ts';
 import { assertNotInIncident, participantInfo, requireUser, type Handler } from './context.ts';
 

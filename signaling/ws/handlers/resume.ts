@@ -15,10 +15,8 @@ import { seatResumes } from '../seat-resumes.ts';
  */
 export const resume: Handler<'resume'> = async (connection, message) => {
   const { deps } = connection;
-  const refuse = async (code: ErrorCode, target: { incidentId?: string; grantId?: string } = {}): Promise<never> => {
-    await deps.audit.note({ action: 'resume', outcome: 'denied', actor: connection.actor, target, source: connection.source, reason: code });
-    throw new SightlineError(code);
-  };
+  const refuse = (code: ErrorCode, target: { incidentId?: string; grantId?: string } = {}): Promise<never> =>
+    deps.audit.refuse({ action: 'resume', actor: connection.actor, target, source: connection.source }, code);
   if (connection.incident || connection.user || connection.viewer) return refuse('ALREADY_JOINED');
   const old = seatResumes(deps).take(message.resumeToken);
   const incident = old?.incident;

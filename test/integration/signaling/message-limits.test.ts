@@ -9,8 +9,6 @@ describe('malformed, oversized and flooding input', () => {
   });
   afterAll(async () => relay.close());
 
-  const lastResponse = (socket: TestSocket) => socket.waitFor(() => socket.responses.at(-1));
-
   it('answers bad messages with stable codes and keeps the socket usable', async () => {
     const socket = await TestSocket.open(relay.wsUrl);
     const bad: Array<[string | Buffer, string, number | null]> = [

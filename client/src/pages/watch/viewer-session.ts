@@ -1,5 +1,4 @@
 // The clinician's connection to one incident: join with a grant token, receive media, talk back.
-import type { types } from 'mediasoup-client';
 import type { ParticipantInfo, PresenceEntry } from '../../../../signaling/protocol/messages.ts';
 import { ServerClock } from '../../net/clock.ts';
 import { SightlineError, type AnyErrorCode } from '../../net/errors.ts';
