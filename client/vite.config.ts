@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { pageShell } from './page-shell.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 /** Dev server only: where the control plane listens (API + WebSocket are proxied to it). */
@@ -12,6 +13,8 @@ export default defineConfig({
   root,
   base: '/',
   publicDir: false,
+  // Every page's head, top bar, account and sign-in form, written once (page-shell.ts).
+  plugins: [pageShell()],
   build: {
     outDir: resolve(root, 'dist'),
     emptyOutDir: true,

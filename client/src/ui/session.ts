@@ -1,7 +1,7 @@
 // Sign-in form and the session token, kept in localStorage: one sign-in per browser, shared by its
 // tabs (the audit page opens without asking again); signing out in one tab signs out the others.
-// Pages need this markup: an empty <section id="signin" data-title="..."> (the form is built into
-// it, see signin-form.ts); and #account with #account-name and #signout.
+// The markup it uses (#signin with its form, #account with #account-name and #signout) is every
+// signed-in page's shell, built around the page at build time (client/page-shell.ts).
 import type { LoginResponse, MfaChallengeResponse } from '../../../signaling/protocol/http.ts';
 import type { UserInfo } from '../../../signaling/protocol/messages.ts';
 import { api, setAuthToken } from '../net/api.ts';
@@ -9,7 +9,6 @@ import { setState } from '../media/debug-hooks.ts';
 import { SightlineError, humanMessage, toSightlineError } from '../net/errors.ts';
 import { secondFactor } from './mfa-step.ts';
 import { addPasskeyButton } from './passkey-add.ts';
-import { buildSignInForm } from './signin-form.ts';
 import { pageLinks } from './page-links.ts';
 import { byId, el, setFlash, show } from './ui.ts';
 
@@ -77,7 +76,6 @@ export async function requireSession(accepted: Role | readonly Role[]): Promise<
   const roles: readonly Role[] = typeof accepted === 'string' ? [accepted] : accepted;
   const role = roles[0]!;
   const section = byId('signin');
-  buildSignInForm(section);
   const errorBox = byId('signin-error');
   const showError = (message: string) => {
     errorBox.textContent = message;

@@ -34,6 +34,12 @@ describe('layeringViolation', () => {
     expect(layeringViolation('client/src/stray.ts', 'client/src/net/api.ts')).toMatch(/no floor/);
   });
 
+  it('keeps the client’s build (Vite config, page shell) apart from the code that runs in the browser', () => {
+    expect(layeringViolation('client/vite.config.ts', 'client/page-shell.ts')).toBeNull();
+    expect(layeringViolation('client/page-shell.ts', 'client/src/ui/ui.ts')).toMatch(/build imports only/);
+    expect(layeringViolation('client/src/ui/ui.ts', 'client/page-shell.ts')).toMatch(/never imports its build/);
+  });
+
   it('names units by folder inside signaling/ and by top folder elsewhere', () => {
     expect(unitOf('signaling/ws/handlers/join.ts')).toBe('signaling/ws');
     expect(unitOf('signaling/main.ts')).toBe('signaling/main.ts');

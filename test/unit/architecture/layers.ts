@@ -38,7 +38,12 @@ export function clientUnitOf(path: string): string {
   return parts[2] === 'pages' ? parts.slice(0, 4).join('/') : parts.slice(0, 3).join('/');
 }
 
+/** The client's build (client/*.ts beside the pages: the Vite config and the page shell); it never runs in the browser. */
+const isClientBuild = (path: string) => path.startsWith('client/') && path.split('/').length === 2;
+
 function clientViolation(from: string, to: string): string | null {
+  if (isClientBuild(from)) return isClientBuild(to) ? null : 'the client\'s build imports only the build (client/*.ts)';
+  if (isClientBuild(to)) return 'the browser client never imports its build';
   const a = clientUnitOf(from);
   const b = clientUnitOf(to);
   if (a === b) return null;
