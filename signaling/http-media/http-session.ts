@@ -4,18 +4,15 @@
 // once. A WHEP session also ends with its grant (expiry, kept by the live incident's seat, or
 // revocation).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { auditSeatLeft, type SeatHolder } from '../live/seat-ending-audit.ts';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { LiveIncident, ParticipantChannel } from '../live/live-incident.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { OfferMedia } from './sdp/sdp-offer.ts';
-import type { Auditor } from '../audit/auditor.ts';
 import type { Config } from '../config.ts';
 import type { LiveIncidents } from '../live/live-incidents.ts';
 
 /** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
 export interface HttpSessionDeps {
-  audit: Auditor;
   config: Config;
   live: LiveIncidents;
 }
@@ -32,6 +29,8 @@ export class HttpMediaSession implements ParticipantChannel {
   firstMedia: OfferMedia | null = null;
   #graceTimer: NodeJS.Timeout | null = null;
   #ended = false;
+  /** Access was cut elsewhere (revoked, expired, taken over, the incident over): that ending is audited there. */
+  #cut = false;
 
   constructor(
     readonly protocol: HttpMediaProtocol,
@@ -75,6 +74,7 @@ export class HttpMediaSession implements ParticipantChannel {
   send(): void {}
 
   endAccess(code: ErrorCode): void {
+    this.#cut = true;
     this.#endInBackground(code);
   }
 
@@ -93,21 +93,17 @@ export class HttpMediaSession implements ParticipantChannel {
     const otherCamera = this.live.participants().some((p) => p.isOfficer && p.info.peerId !== this.peerId);
     if (this.protocol === 'whip' && this.ownsIncident && !otherCamera && !this.live.ended) {
       await this.deps.live.end(this.live.incident.id, 'INCIDENT_ENDED', by ?? null);
-    } else {
+    } else if (this.#cut) {
       this.live.remove(this.peerId);
-    }
-    if (this.protocol === 'whep') {
-      await auditSeatLeft(this.deps.audit, this.#holder(), { reason: code, ...(by ? { source: by.source } : {}) });
+    } else {
+      // Closed by its player (DELETE) or its transport lost: the seat leaves, and says why.
+      await this.live.leave(this.peerId, { reason: code, ...(by ? { source: by.source } : {}) });
     }
   }
 
   /** An end the system decided (a timer, a lost transport, access cut elsewhere): nobody awaits it. */
   #endInBackground(code: ErrorCode): void {
     this.deps.live.inBackground(this.end(code, null), `end ${this.protocol} session ${this.id}`);
-  }
-
-  #holder(): SeatHolder {
-    return { actor: this.who.actor, incidentId: this.live.incident.id, grantId: this.who.grantId, source: this.who.source, ...(this.protocol === 'whep' ? { via: 'whep' as const } : {}) };
   }
 
   /** A new ICE session after a restart. */

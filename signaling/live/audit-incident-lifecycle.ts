@@ -3,7 +3,7 @@
 // after a worker died.
 import type { FastifyBaseLogger } from 'fastify';
 import type { IncidentLifecycleObserver } from './incident-lifecycle.ts';
-import { auditSeatExpired, seatHolder } from './seat-ending-audit.ts';
+import { auditSeatExpired, auditSeatLeft, seatHolder } from './seat-ending-audit.ts';
 import type { AuditSource } from '../audit/audit-entry.ts';
 import type { Auditor } from '../audit/auditor.ts';
 
@@ -15,6 +15,9 @@ export function auditIncidentLifecycle(audit: Auditor, system: AuditSource, log:
     },
     seatExpired(incidentId, seat) {
       void auditSeatExpired(audit, seatHolder(incidentId, seat));
+    },
+    async seatLeft(incidentId, seat, ending) {
+      await auditSeatLeft(audit, seatHolder(incidentId, seat), ending);
     },
     helpAnswered(incident, clinician) {
       void audit.note({

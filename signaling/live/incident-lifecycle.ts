@@ -6,7 +6,7 @@ import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import type { Incident } from '../incident-records/incident-repository.ts';
 import type { ErrorCode } from '../protocol/error-codes.ts';
 import type { PresenceEntry } from '../protocol/messages.ts';
-import type { LiveIncident, Participant } from './live-incident.ts';
+import type { LiveIncident, Participant, SeatEnding } from './live-incident.ts';
 
 /** Who ended an incident, for its audit entry. */
 export interface EndedBy {
@@ -23,6 +23,8 @@ export interface IncidentLifecycleObserver {
   helpAnswered?(incident: Incident, clinician: PresenceEntry): void;
   /** A seat's grant expired; the seat is cut right after. */
   seatExpired?(incidentId: string, seat: Participant): void;
+  /** A viewer left its seat (not cut); the leaving waits for this. */
+  seatLeft?(incidentId: string, seat: Participant, ending: SeatEnding): void | Promise<void>;
   /** It ended, by `by` (null when the system ended it); called on the node that ended it. */
   ended?(incidentId: string, code: ErrorCode, by: EndedBy | null): void | Promise<void>;
 }
@@ -48,6 +50,10 @@ export class IncidentLifecycle {
 
   seatExpired(incidentId: string, seat: Participant): void {
     for (const observer of this.#observers) observer.seatExpired?.(incidentId, seat);
+  }
+
+  async seatLeft(incidentId: string, seat: Participant, ending: SeatEnding): Promise<void> {
+    for (const observer of this.#observers) await observer.seatLeft?.(incidentId, seat, ending);
   }
 
   async ended(incidentId: string, code: ErrorCode, by: EndedBy | null): Promise<void> {

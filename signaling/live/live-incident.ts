@@ -49,6 +49,15 @@ export interface LiveIncidentHooks {
   onPresence(incidentId: string): void;
   /** A seat's grant expired: it is cut right after this (told GRANT_EXPIRED). */
   onSeatExpired(participant: Participant): void;
+  /** A viewer left its seat of its own accord (or its channel went for good): audited there. */
+  onSeatLeft(participant: Participant, ending: SeatEnding): Promise<void>;
+}
+
+/** How a seat ended, when it was not cut: why (when not of the viewer's own accord) and who asked. */
+export interface SeatEnding {
+  reason?: ErrorCode | null;
+  /** Where the leaving came from, when not where the seat was taken. */
+  source?: AuditSource;
 }
 
 export class LiveIncident {
@@ -187,6 +196,19 @@ export class LiveIncident {
       participant.channel.send({ type: 'access.ended', incidentId: this.incident.id, code, message: ERROR_CODES[code] });
     }
     this.#broadcastPresence();
+  }
+
+  /**
+   * A viewer's seat ends of its own accord (it left, or its channel went for good): it goes, and its
+   * leaving is audited, once. A seat cut earlier (revoked, expired, taken over, the incident over)
+   * is gone already and its ending was audited then. An officer's seat just goes: the incident's
+   * end is what is audited for it.
+   */
+  async leave(peerId: string, ending: SeatEnding = {}): Promise<void> {
+    const participant = this.#participants.get(peerId);
+    if (!participant) return;
+    this.remove(peerId);
+    if (!participant.isOfficer && !this.#ended) await this.hooks.onSeatLeft(participant, ending);
   }
 
   /** A resumed connection takes over a participant: messages for it go to `channel` from now on. */

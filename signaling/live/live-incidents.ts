@@ -55,6 +55,7 @@ export class LiveIncidents {
         onError: this.hooks.onError,
         onPresence: (incidentId) => this.#storePresence(incidentId),
         onSeatExpired: (participant) => this.#lifecycle.seatExpired(incident.id, participant),
+        onSeatLeft: (participant, ending) => this.#lifecycle.seatLeft(incident.id, participant, ending),
       });
       this.#live.set(incident.id, live);
       await this.#lifecycle.started(incident, live);

@@ -3,7 +3,6 @@
 // here (client-session.ts); handlers decide; this class only carries messages and state.
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import { auditSeatLeft } from '../live/seat-ending-audit.ts';
 import type { AuditActor, AuditSource } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import type { User } from '../identity/directory.ts';
@@ -109,13 +108,23 @@ export class SignalingConnection implements ParticipantChannel {
     this.send({ type: 'grant.updated', grantId: this.viewer.grant.grantId, expiresAt });
   }
 
-  /** Leaves the current incident, cutting this connection's media. */
+  /** Leaves the current incident, cutting this connection's media (told `code`); the ending is audited where it was decided. */
   leaveIncident(code?: ErrorCode): void {
+    this.#release()?.remove(this.peerId, code);
+  }
+
+  /** The viewer leaves of its own accord (or for good): its seat goes and the seat audits the leaving. */
+  leaveSeat(): Promise<void> {
+    return this.#release()?.leave(this.peerId, { source: this.source }) ?? Promise.resolve();
+  }
+
+  /** This connection stops holding its seat; returns the incident it was in. */
+  #release(): LiveIncident | null {
     this.#clearDetached();
     this.deps.resumes.forget(this);
     const incident = this.incident;
     this.incident = null;
-    incident?.remove(this.peerId, code);
+    return incident;
   }
 
   /**
@@ -210,12 +219,8 @@ export class SignalingConnection implements ParticipantChannel {
       this.incident = null;
       this.deps.live.inBackground(this.deps.live.end(incident.incident.id, 'INCIDENT_ENDED', { actor: this.actor, source: this.source }), `end incident ${incident.incident.id}`);
     } else {
-      this.leaveIncident();
-    }
-    // A viewer still in a live incident leaves now; one cut off earlier (expiry, revocation,
-    // incident end, incident.leave) is no longer a participant: that ending was audited then.
-    if (incident && participant && !participant.isOfficer && !incident.ended) {
-      void auditSeatLeft(this.deps.audit, { actor: this.actor, incidentId: incident.incident.id, grantId: participant.grantId, source: this.source });
+      // A viewer still seated leaves now; one cut earlier is no longer a participant (its ending was audited then).
+      this.deps.live.inBackground(this.leaveSeat(), `leave seat ${this.peerId}`);
     }
   }
 

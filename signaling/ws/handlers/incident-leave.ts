@@ -1,4 +1,3 @@
-import { auditSeatLeft } from '../../live/seat-ending-audit.ts';
 import { SightlineError } from '../../errors.ts';
 import { requireParticipant, type Handler } from './context.ts';
 
@@ -7,8 +6,7 @@ export const incidentLeave: Handler<'incident.leave'> = async (connection) => {
   const { live, participant } = requireParticipant(connection);
   if (participant.isOfficer) throw new SightlineError('FORBIDDEN', 'officers end the incident instead');
   const incidentId = live.incident.id;
-  connection.leaveIncident();
-  await auditSeatLeft(connection.deps.audit, { actor: connection.actor, incidentId, grantId: participant.grantId, source: connection.source });
+  await connection.leaveSeat();
   if (connection.viewer) connection.viewer = null;
   return { incidentId };
 };
