@@ -99,37 +99,14 @@ export interface RelayNodeOptions {
 export async function composeRelayNode(config: Config, log: FastifyBaseLogger, options: RelayNodeOptions = {}): Promise<RelayNode> {
   const nodeId = config.NODE_ID ?? `${hostname()}:${process.pid}`;
   const source = (ip: string | null, userAgent: string | null): AuditSource => ({ ip, userAgent, node: nodeId });
-  const seed = await Directory.loadSeed(config.SEED_FILE);
-  refuseDemoSeed(config, seed);
-  const { store, bus, link } = await createState(config.REDIS_URL, nodeId, (raw) => log.warn({ raw: raw.slice(0, 200) }, 'ignored a malformed bus message'));
-  const directory = new Directory(store);
-  const agreements = new AgreementRepository(store);
-  await directory.seed(seed);
-  await refuseDemoCredentials(config, directory, await publishedDemoAccounts()).catch(async (error: unknown) => {
-    await Promise.all([bus.close(), store.close()]);
-    throw error;
-  });
-  for (const agreement of seed.agreements) {
-    if (!(await agreements.list()).some((a) => a.id === agreement.id)) await agreements.create({ ...agreement, createdBy: 'seed' });
-  }
+  const { seed, store, bus, link, directory, agreements } = await openDirectory(config, nodeId, log);
   const keys: SigningKeys = await loadOrCreateSigningKeys(config.SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'signing-key.jwk'));
   const { trail: auditLog, incidents: incidentHistory } = await openAuditTrail(config, keys, nodeId, log, options.now);
   const metrics = new Metrics();
   const audit = new Auditor(auditLog, log, (seconds) => metrics.auditWrite.observe(seconds));
   const nodeState = options.node ?? new NodeState(`http://127.0.0.1:${config.PORT}`);
   const system = source(null, null);
-  const media = await MediaPlane.start({
-    workers: config.MEDIA_WORKERS,
-    listenIp: config.MEDIA_LISTEN_IP,
-    announcedAddress: config.MEDIA_ANNOUNCED_ADDRESS,
-    portRange: { min: config.RTC_MIN_PORT, max: config.RTC_MAX_PORT },
-    maxTransportsPerPeer: config.MAX_TRANSPORTS_PER_CONNECTION,
-    viewersPerRouter: config.MEDIA_VIEWERS_PER_ROUTER,
-    logLevel: config.MEDIA_LOG_LEVEL,
-    initialAvailableOutgoingBitrate: 1_000_000,
-  });
-  media.on('workerDied', (pid, error) => log.error({ pid, err: error }, 'mediasoup worker died; its incidents were ended'));
-  media.on('workerReplaced', (pid) => log.warn({ pid }, 'mediasoup worker replaced'));
+  const media = await startMedia(config, log);
 
   const incidents = new IncidentRepository(store);
   // Entries about an incident carry its agency, for agency-scoped reports.
@@ -151,21 +128,7 @@ export async function composeRelayNode(config: Config, log: FastifyBaseLogger, o
     log.warn({ err: error }, 'heartbeat failed'),
   );
   const recordingPaths = new RecordingPaths(config.RECORDING_DIR ?? join(config.DATA_DIR, 'recordings'));
-  const recordings = new Recordings({
-    enabled: config.RECORDING_ENABLED,
-    paths: recordingPaths,
-    keys,
-    audit,
-    source: system,
-    segmentSeconds: config.RECORDING_SEGMENT_SECONDS,
-    gstLaunch: config.RECORDING_GST_LAUNCH,
-    agency: (agencyId) => directory.agency(agencyId),
-    onFailure: (kind, error, incidentId) => {
-      metrics.recordingFailures.inc({ kind });
-      log.warn({ err: error, incidentId, kind }, 'evidence recording failure; the live stream goes on');
-    },
-    onError: (error, context) => log.error({ err: error, context }, 'evidence recording error'),
-  });
+  const recordings = openRecordings(config, recordingPaths, { keys, audit, system, directory, metrics, log });
   const live = new LiveIncidents(incidents, media, bus, nodeId, {
     isNodeLive: (id) => registry.isLive(id),
     onError: (error, context) => log.warn({ err: error, context }, 'live incident error'),
@@ -204,13 +167,7 @@ export async function composeRelayNode(config: Config, log: FastifyBaseLogger, o
     announceEndedSessions(bus, log),
   );
   auditLog.start();
-  const sessionSweeper = setInterval(() => void sessions.sweep().catch((error) => log.warn({ err: error }, 'session sweep failed')), 60_000);
-  sessionSweeper.unref();
-  const sweeper = setInterval(
-    () => void live.sweepLost(config.LOST_INCIDENT_GRACE_SECONDS * 1000).catch((error) => log.warn({ err: error }, 'lost-incident sweep failed')),
-    config.NODE_HEARTBEAT_MS,
-  );
-  sweeper.unref();
+  const stopSweeping = startSweepers(config, sessions, live, log);
 
   const refusals = new RefusalSampler(audit, store.counters, {
     windowMs: config.AUDIT_SAMPLE_SECONDS * 1000,
@@ -251,8 +208,7 @@ export async function composeRelayNode(config: Config, log: FastifyBaseLogger, o
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(sweeper);
-      clearInterval(sessionSweeper);
+      stopSweeping();
       await live.endAll('SERVER_SHUTTING_DOWN');
       await recordings.close();
       await cluster.stop();
@@ -267,4 +223,78 @@ export async function composeRelayNode(config: Config, log: FastifyBaseLogger, o
   };
   await cluster.start(config.NODE_HEARTBEAT_MS, () => ({ draining: nodeState.draining, load: { incidents: live.all().length, ...pick(media.stats()) } }));
   return relayNode;
+}
+
+/** The shared state (memory, or Redis with REDIS_URL) and the directory, seeded; the demo seed only where it is allowed. */
+async function openDirectory(config: Config, nodeId: string, log: FastifyBaseLogger) {
+  const seed = await Directory.loadSeed(config.SEED_FILE);
+  refuseDemoSeed(config, seed);
+  const { store, bus, link } = await createState(config.REDIS_URL, nodeId, (raw) => log.warn({ raw: raw.slice(0, 200) }, 'ignored a malformed bus message'));
+  const directory = new Directory(store);
+  const agreements = new AgreementRepository(store);
+  await directory.seed(seed);
+  await refuseDemoCredentials(config, directory, await publishedDemoAccounts()).catch(async (error: unknown) => {
+    await Promise.all([bus.close(), store.close()]);
+    throw error;
+  });
+  for (const agreement of seed.agreements) {
+    if (!(await agreements.list()).some((a) => a.id === agreement.id)) await agreements.create({ ...agreement, createdBy: 'seed' });
+  }
+  return { seed, store, bus, link, directory, agreements };
+}
+
+/** The media plane: a worker per MEDIA_WORKERS, on the configured address and port range. */
+async function startMedia(config: Config, log: FastifyBaseLogger): Promise<MediaPlane> {
+  const media = await MediaPlane.start({
+    workers: config.MEDIA_WORKERS,
+    listenIp: config.MEDIA_LISTEN_IP,
+    announcedAddress: config.MEDIA_ANNOUNCED_ADDRESS,
+    portRange: { min: config.RTC_MIN_PORT, max: config.RTC_MAX_PORT },
+    maxTransportsPerPeer: config.MAX_TRANSPORTS_PER_CONNECTION,
+    viewersPerRouter: config.MEDIA_VIEWERS_PER_ROUTER,
+    logLevel: config.MEDIA_LOG_LEVEL,
+    initialAvailableOutgoingBitrate: 1_000_000,
+  });
+  media.on('workerDied', (pid, error) => log.error({ pid, err: error }, 'mediasoup worker died; its incidents were ended'));
+  media.on('workerReplaced', (pid) => log.warn({ pid }, 'mediasoup worker replaced'));
+  return media;
+}
+
+/** Evidence recording: failures are counted and logged, and the live stream goes on. */
+function openRecordings(
+  config: Config,
+  paths: RecordingPaths,
+  parts: { keys: SigningKeys; audit: Auditor; system: AuditSource; directory: Directory; metrics: Metrics; log: FastifyBaseLogger },
+): Recordings {
+  const { keys, audit, system, directory, metrics, log } = parts;
+  return new Recordings({
+    enabled: config.RECORDING_ENABLED,
+    paths,
+    keys,
+    audit,
+    source: system,
+    segmentSeconds: config.RECORDING_SEGMENT_SECONDS,
+    gstLaunch: config.RECORDING_GST_LAUNCH,
+    agency: (agencyId) => directory.agency(agencyId),
+    onFailure: (kind, error, incidentId) => {
+      metrics.recordingFailures.inc({ kind });
+      log.warn({ err: error, incidentId, kind }, 'evidence recording failure; the live stream goes on');
+    },
+    onError: (error, context) => log.error({ err: error, context }, 'evidence recording error'),
+  });
+}
+
+/** The node's periodic sweeps: timed-out sessions, and incidents whose node was lost. Returns their stop. */
+function startSweepers(config: Config, sessions: SessionStore, live: LiveIncidents, log: FastifyBaseLogger): () => void {
+  const sessionSweeper = setInterval(() => void sessions.sweep().catch((error) => log.warn({ err: error }, 'session sweep failed')), 60_000);
+  sessionSweeper.unref();
+  const lostSweeper = setInterval(
+    () => void live.sweepLost(config.LOST_INCIDENT_GRACE_SECONDS * 1000).catch((error) => log.warn({ err: error }, 'lost-incident sweep failed')),
+    config.NODE_HEARTBEAT_MS,
+  );
+  lostSweeper.unref();
+  return () => {
+    clearInterval(sessionSweeper);
+    clearInterval(lostSweeper);
+  };
 }
