@@ -3,7 +3,7 @@
 // after a worker died.
 import type { FastifyBaseLogger } from 'fastify';
 import type { IncidentLifecycleObserver } from './incident-lifecycle.ts';
-import { auditSeatExpired, auditSeatLeft, seatHolder } from './seat-ending-audit.ts';
+import type { Participant } from './live-incident.ts';
 import type { AuditSource } from '../audit/audit-entry.ts';
 import type { Auditor } from '../audit/auditor.ts';
 
@@ -13,11 +13,20 @@ export function auditIncidentLifecycle(audit: Auditor, system: AuditSource, log:
       log.warn({ incidentId: live.incident.id }, 'incident media rebuilt on a live worker');
       void audit.note({ action: 'incident.media-recovered', outcome: 'info', actor: null, target: { incidentId: live.incident.id }, source: system, reason: 'MEDIA_WORKER_DIED' });
     },
+    // A seat's ending, whichever channel carried it: its grant expired, or the viewer left
+    // (`reason`: why, when not of its own accord; `source`: who asked, when not the holder).
     seatExpired(incidentId, seat) {
-      void auditSeatExpired(audit, seatHolder(incidentId, seat));
+      void audit.note({ ...seatEntry(incidentId, seat), action: 'grant.expire', outcome: 'info', reason: 'GRANT_EXPIRED' });
     },
     async seatLeft(incidentId, seat, ending) {
-      await auditSeatLeft(audit, seatHolder(incidentId, seat), ending);
+      await audit.note({
+        ...seatEntry(incidentId, seat),
+        action: 'leave',
+        outcome: 'info',
+        ...(ending.source ? { source: ending.source } : {}),
+        ...(ending.reason ? { reason: ending.reason } : {}),
+        ...(seat.via ? { detail: { via: seat.via } } : {}),
+      });
     },
     helpAnswered(incident, clinician) {
       void audit.note({
@@ -38,5 +47,15 @@ export function auditIncidentLifecycle(audit: Auditor, system: AuditSource, log:
         reason: code,
       });
     },
+  };
+}
+
+/** Who held a seat and where it was taken from, in the audit trail's words. */
+function seatEntry(incidentId: string, seat: Participant) {
+  const { info } = seat;
+  return {
+    actor: { id: info.userId, role: info.role, agencyId: info.agencyId },
+    target: { incidentId, grantId: seat.grantId ?? undefined },
+    source: seat.source,
   };
 }

@@ -37,8 +37,8 @@ export class LiveIncidents {
     });
     bus.subscribe((event) => {
       // A grant may hold several seats (a signalling connection and a WHEP player).
-      if (event.type === 'grant.revoked') for (const p of this.#forGrant(event.grantId)) p.participant.channel.endAccess(event.code);
-      if (event.type === 'grant.extended') for (const p of this.#forGrant(event.grantId)) this.#live.get(p.incidentId)?.extend(p.participant, event.expiresAt);
+      if (event.type === 'grant.revoked') for (const { participant } of this.#forGrant(event.grantId)) participant.channel.endAccess(event.code);
+      if (event.type === 'grant.extended') for (const { live, participant } of this.#forGrant(event.grantId)) live.extend(participant, event.expiresAt);
     });
   }
 
@@ -146,8 +146,8 @@ export class LiveIncidents {
     }
   }
 
-  #forGrant(grantId: string): { incidentId: string; participant: Participant }[] {
-    return [...this.#live.values()].flatMap((live) => live.participants().filter((p) => p.grantId === grantId).map((participant) => ({ incidentId: live.incident.id, participant })));
+  #forGrant(grantId: string): { live: LiveIncident; participant: Participant }[] {
+    return [...this.#live.values()].flatMap((live) => live.participants().filter((p) => p.grantId === grantId).map((participant) => ({ live, participant })));
   }
 
   /**

@@ -89,9 +89,9 @@ export class SignalingConnection implements ParticipantChannel {
     if (this.socket.isOpen) this.socket.send(JSON.stringify(message));
   }
 
-  /** Supervisors and clinicians receive their console or inbox on this socket from now on. */
+  /** Supervisors and clinicians receive their console or inbox on this socket from now on (unless it asked for no feed). */
   async subscribeConsole(user: User): Promise<void> {
-    if (this.#subscription || this.#closed || !this.pushesConsole) return;
+    if (this.#subscription || this.#closed || !this.pushesConsole || !this.wantsFeed) return;
     this.#subscription = { user, send: (message) => this.send(message) };
     await this.deps.consoles.add(this.#subscription);
   }
@@ -166,7 +166,7 @@ export class SignalingConnection implements ParticipantChannel {
     const user = this.user;
     setImmediate(() => {
       for (const message of seat.backlog) this.send(message);
-      if (user && this.wantsFeed && (user.role === 'supervisor' || user.role === 'clinician')) void this.subscribeConsole(user);
+      if (user && (user.role === 'supervisor' || user.role === 'clinician')) void this.subscribeConsole(user);
     });
   }
 

@@ -17,7 +17,7 @@ export const auth: Handler<'auth'> = async (connection, message) => {
     connection.user = user;
     connection.session = { token: message.token, key: session.key, endsAt: session.createdAt + deps.config.SESSION_MAX_SECONDS * 1000 };
     connection.wantsFeed = message.feed !== false;
-    if (connection.wantsFeed && (user.role === 'supervisor' || user.role === 'clinician')) {
+    if (user.role === 'supervisor' || user.role === 'clinician') {
       // After the reply, so the client has its user before the first view arrives.
       setImmediate(() => void connection.subscribeConsole(user));
     }
