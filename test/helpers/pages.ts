@@ -69,19 +69,10 @@ function clinicianOfLink(link: string): { username: string; password: string } {
 export async function openGrantLink(page: Page, link: string): Promise<void> {
   const who = clinicianOfLink(link);
   await page.goto(link);
-  const settled = () =>
-    waitInPage(page, 'the grant link asks for a sign-in or joins', () => {
-      const state = window.sightline?.state ?? '';
-      return state === 'signin' || state === 'joining' || state === 'joined' || state.startsWith('error:');
-    }, undefined, 20_000);
-  // Loading the page is not what these tests examine: a page whose script never ran (seen once on
-  // the loaded CI machine) is reported and loaded once more, as its clinician would.
-  await settled().catch(async (error: Error) => {
-    if (!/it was (idle|none)/.test(error.message)) throw error;
-    console.error(`[openGrantLink] the page did not start; loading it again. ${error.message}`);
-    await page.reload();
-    await settled();
-  });
+  await waitInPage(page, 'the grant link asks for a sign-in or joins', () => {
+    const state = window.sightline?.state ?? '';
+    return state === 'signin' || state === 'joining' || state === 'joined' || state.startsWith('error:');
+  }, undefined, 20_000);
   if ((await page.evaluate(() => window.sightline.state)) !== 'signin') return;
   await signIn(page, who.username, who.password);
   await waitInPage(page, 'the sign-in is taken', () => window.sightline?.state !== 'signin', undefined, 20_000);

@@ -2,7 +2,7 @@
 // build beside it; the compiled relay then runs with plain `node`, without tsx, and serves the
 // pages, the API and /metrics.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,12 @@ describe('npm run build, then npm run serve', () => {
   });
 
   it('compiles to dist/ and the compiled relay runs on plain node', async () => {
+    // Other tests serve client/dist meanwhile: the production build writes its own copy and leaves
+    // that one alone (emptying it left their pages without scripts for the seconds Vite took).
+    const served = 'client/dist/index.html';
+    const servedBefore = existsSync(served) ? statSync(served).mtimeMs : undefined;
     await run('node', ['scripts/build.mjs'], { timeout: 240_000 });
+    expect(existsSync(served) ? statSync(served).mtimeMs : undefined, 'client/dist was rebuilt').toBe(servedBefore);
     expect(existsSync('dist/signaling/main.js')).toBe(true);
     expect(existsSync('dist/server/media-plane.js')).toBe(true);
     expect(existsSync('dist/client/dist/index.html')).toBe(true);
