@@ -100,6 +100,8 @@ export const configSchema = z
     RECORDING_ENABLED: bool.default(true),
     /** Where recordings are kept (default DATA_DIR/recordings): segments, manifests and their signatures. */
     RECORDING_DIR: z.string().min(1).optional(),
+    /** Days a recording is kept after its incident ended; a legal hold keeps it longer. */
+    RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
     /** Length of one recorded segment: what a crash of the recorder or the node can cost at most. */
     RECORDING_SEGMENT_SECONDS: z.coerce.number().int().min(2).max(60).default(10),
     /** The GStreamer launcher the recorder runs (gst-launch-1.0 on PATH). */

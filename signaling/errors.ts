@@ -57,6 +57,8 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   RESOURCE_CREDENTIAL_INVALID: 401,
   RECORDING_NOT_FOUND: 404,
   RECORDING_NOT_SEALED: 409,
+  RECORDING_PURGED: 410,
+  RECORDING_NOT_HELD: 409,
 };
 
 export class SightlineError extends Error {

@@ -11,6 +11,7 @@ import { AgreementRepository } from './agreements/agreement-repository.ts';
 import type { AuditSource } from './audit/audit-entry.ts';
 import { Auditor } from './audit/auditor.ts';
 import { openAuditTrail } from './audit/open-audit.ts';
+import type { AuditTrail } from './audit/audit-trail.ts';
 import { RefusalSampler } from './audit/refusal-sampler.ts';
 import type { Config } from './config.ts';
 import { Cluster } from './cluster/cluster.ts';
@@ -18,6 +19,7 @@ import { NodeRegistry } from './cluster/node-registry.ts';
 import { ConsoleHub } from './feeds/console-hub.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { RecordingPaths } from './recording/recording-paths.ts';
+import { purgeExpiredRecordings } from './recording/recording-retention.ts';
 import { Recordings } from './recording/recordings.ts';
 import { GrantRepository } from './grants/grant-repository.ts';
 import { GrantService } from './grants/grant-service.ts';
@@ -128,7 +130,7 @@ export async function composeRelayNode(config: Config, log: FastifyBaseLogger, o
     log.warn({ err: error }, 'heartbeat failed'),
   );
   const recordingPaths = new RecordingPaths(config.RECORDING_DIR ?? join(config.DATA_DIR, 'recordings'));
-  const recordings = openRecordings(config, recordingPaths, { keys, audit, system, directory, metrics, log });
+  const recordings = openRecordings(config, recordingPaths, { keys, audit, trail: auditLog, system, directory, metrics, log });
   const live = new LiveIncidents(incidents, media, bus, nodeId, {
     isNodeLive: (id) => registry.isLive(id),
     onError: (error, context) => log.warn({ err: error, context }, 'live incident error'),
@@ -260,14 +262,17 @@ async function startMedia(config: Config, log: FastifyBaseLogger): Promise<Media
   return media;
 }
 
-/** Evidence recording: failures are counted and logged, and the live stream goes on. */
+/**
+ * Evidence recording: failures are counted and logged, and the live stream goes on. Recordings
+ * past RECORDING_RETENTION_DAYS are deleted by the audit trail's retention job.
+ */
 function openRecordings(
   config: Config,
   paths: RecordingPaths,
-  parts: { keys: SigningKeys; audit: Auditor; system: AuditSource; directory: Directory; metrics: Metrics; log: FastifyBaseLogger },
+  parts: { keys: SigningKeys; audit: Auditor; trail: AuditTrail; system: AuditSource; directory: Directory; metrics: Metrics; log: FastifyBaseLogger },
 ): Recordings {
-  const { keys, audit, system, directory, metrics, log } = parts;
-  return new Recordings({
+  const { keys, audit, trail, system, directory, metrics, log } = parts;
+  const recordings = new Recordings({
     enabled: config.RECORDING_ENABLED,
     paths,
     keys,
@@ -282,6 +287,12 @@ function openRecordings(
     },
     onError: (error, context) => log.error({ err: error, context }, 'evidence recording error'),
   });
+  trail.alsoPurge('evidence recordings', async (now) => {
+    const retention = { paths, keys, audit: trail, source: system, retentionDays: config.RECORDING_RETENTION_DAYS, isRecording: (id: string) => recordings.isRecording(id) };
+    const { purged, held, cutoff } = await purgeExpiredRecordings(retention, now);
+    if (purged.length + held.length > 0) log.info({ purged, held, cutoff }, 'recordings past retention purged (held ones kept)');
+  });
+  return recordings;
 }
 
 /** The node's periodic sweeps: timed-out sessions, and incidents whose node was lost. Returns their stop. */

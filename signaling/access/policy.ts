@@ -118,6 +118,12 @@ export function canAccessRecording(actor: Actor, incident: IncidentFacts, agreem
   return agencyAccess(incident, actor.agencyId, agreements);
 }
 
+/**
+ * Putting an incident's recording on legal hold (so retention does not delete it), or releasing
+ * the hold: whoever administers the incident's agency.
+ */
+export const canHoldRecording = (actor: Actor, incident: Pick<IncidentFacts, 'agencyId'>): Decision => canAdministerAgency(actor, incident.agencyId);
+
 /** Switching evidence recording off (or back on) for an agency: whoever administers the agency. */
 export const canSetAgencyRecording = (actor: Actor, agencyId: string): Decision => canAdministerAgency(actor, agencyId);
 

@@ -36,6 +36,8 @@ export class AuditTrail implements AuditLog {
   #timers: NodeJS.Timeout[] = [];
   #checkpointing: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** Other retention work run with each purge (evidence recordings). */
+  readonly #retentionJobs: Array<{ name: string; run: (now: Date) => Promise<void> }> = [];
 
   private constructor(private readonly options: AuditTrailOptions) {}
 
@@ -96,19 +98,33 @@ export class AuditTrail implements AuditLog {
     return run;
   }
 
-  /** Removes entries older than the retention period, leaving a signed summary in their place. */
+  /** Runs `run` with every retention purge, after the audit entries' (which it does not depend on). */
+  alsoPurge(name: string, run: (now: Date) => Promise<void>): void {
+    this.#retentionJobs.push({ name, run });
+  }
+
+  /**
+   * Removes entries older than the retention period, leaving a signed summary in their place; then
+   * the other retention work runs, each job on its own (one failing stops none of the others).
+   */
   async purge(now: Date = new Date(this.#now())): Promise<PurgeResult> {
-    const result = await purgeExpiredEntries(this.options.store, {
-      keys: this.options.keys,
-      node: this.options.node,
-      retentionDays: this.options.retentionDays,
-      now,
-    });
-    if (result.purged > 0) {
-      this.options.logger.info({ purged: result.purged, summary: result.summary, cutoff: result.cutoff }, 'audit entries past retention purged');
+    try {
+      const result = await purgeExpiredEntries(this.options.store, {
+        keys: this.options.keys,
+        node: this.options.node,
+        retentionDays: this.options.retentionDays,
+        now,
+      });
+      if (result.purged > 0) {
+        this.options.logger.info({ purged: result.purged, summary: result.summary, cutoff: result.cutoff }, 'audit entries past retention purged');
+      }
+      return result;
+    } finally {
+      const jobs = [...(this.options.afterPurge ? [{ name: 'incident metadata', run: this.options.afterPurge }] : []), ...this.#retentionJobs];
+      for (const job of jobs) {
+        await job.run(now).catch((error: unknown) => this.options.logger.error({ err: error, job: job.name }, 'retention job failed'));
+      }
     }
-    await this.options.afterPurge?.(now);
-    return result;
   }
 
   entries(): Promise<AuditEntry[]> {

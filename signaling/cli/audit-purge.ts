@@ -2,7 +2,8 @@
 //
 // Runs the retention purge once, as the relay's periodic job does: audit entries older than
 // AUDIT_RETENTION_DAYS are replaced by one signed summary entry (so audit:verify still passes),
-// incident metadata older than INCIDENT_RETENTION_DAYS is removed. Uses the relay's environment
+// incident metadata older than INCIDENT_RETENTION_DAYS is removed, and evidence recordings that
+// ended more than RECORDING_RETENTION_DAYS ago lose their segments unless on legal hold. Uses the relay's environment
 // (REDIS_URL or DATA_DIR, SIGNING_KEY_FILE). The audit file has one writer: while the relay runs
 // on the same DATA_DIR this refuses, and the relay's own job does the purge. `--now` sets the
 // clock (for tests and for purging "as of" a date). Exit status 0 done, 1 refused, 2 error.
@@ -17,13 +18,16 @@ import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { signingKeysFromJwk } from '../tokens/signing-keys.ts';
 import { runCli, UsageError, type CliArgs } from './cli-args.ts';
+import { RecordingPaths } from '../recording/recording-paths.ts';
+import { purgeExpiredRecordings, type RecordingPurgeResult } from '../recording/recording-retention.ts';
 
 const cli = {
   name: 'audit:purge',
   usage: `usage: npm run audit:purge -- [--now ISO_TIME]
 Runs the retention purge once with the relay's environment (REDIS_URL or DATA_DIR, SIGNING_KEY_FILE):
 audit entries older than AUDIT_RETENTION_DAYS become one signed summary entry, incident metadata
-older than INCIDENT_RETENTION_DAYS is removed.
+older than INCIDENT_RETENTION_DAYS is removed, and recordings that ended more than
+RECORDING_RETENTION_DAYS ago lose their segments (a signed purge record stays) unless on legal hold.
   --now ISO_TIME   purge as of this time instead of now
 Exit status: 0 done, 1 refused (the relay holds the audit file), 2 error.`,
   options: { now: { type: 'string' } },
@@ -38,6 +42,12 @@ async function main({ values, positionals }: CliArgs<typeof cli.options>): Promi
   const keyPath = config.SIGNING_KEY_FILE ?? join(config.DATA_DIR, 'signing-key.jwk');
   const keys = await signingKeysFromJwk(JSON.parse(await readFile(keyPath, 'utf8')) as JWK);
   const { trail, incidents } = await openAuditTrail({ ...config, AUDIT_PURGE_INTERVAL_SECONDS: 0, AUDIT_CHECKPOINT_SECONDS: 0 }, keys, `${hostname()}:audit-purge:${process.pid}`, log, () => now);
+  let recordingsPurged: RecordingPurgeResult | undefined;
+  trail.alsoPurge('evidence recordings', async (at) => {
+    const paths = new RecordingPaths(config.RECORDING_DIR ?? join(config.DATA_DIR, 'recordings'));
+    const source = { ip: null, userAgent: null, node: `${hostname()}:audit-purge` };
+    recordingsPurged = await purgeExpiredRecordings({ paths, keys, audit: trail, source, retentionDays: config.RECORDING_RETENTION_DAYS, isRecording: () => false }, at);
+  });
   try {
     const result = await trail.purge(new Date(now));
     console.log(
@@ -45,6 +55,10 @@ async function main({ values, positionals }: CliArgs<typeof cli.options>): Promi
         ? `Purged ${result.purged} audit entries written before ${result.cutoff}; the signed summary now covers seq ${result.summary!.fromSeq}..${result.summary!.toSeq}.`
         : `Nothing to purge: no audit entries written before ${result.cutoff}.`,
     );
+    if (recordingsPurged) {
+      const { purged, held, cutoff } = recordingsPurged;
+      console.log(`Deleted the segments of ${purged.length} recording(s) that ended before ${cutoff}${held.length > 0 ? `; ${held.length} more kept on legal hold (${held.join(', ')})` : ''}.`);
+    }
     return 0;
   } catch (error) {
     if (error instanceof PurgeRefused) {

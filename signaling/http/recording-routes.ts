@@ -1,16 +1,19 @@
 // Evidence recordings over HTTP: the manifest of an incident's recording, the export (a tar of
-// segments, manifest, signature, public key and audit extract), and an agency's recording switch.
-// Every list and export is audited before it is answered, and every refusal is audited.
+// segments, manifest, signature, public key and audit extract), a legal hold that keeps it past
+// retention, and an agency's recording switch. Every list, export, hold and release is audited
+// before it is answered, and every refusal is audited.
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canAccessRecording, canSetAgencyRecording, type IncidentFacts, type RecordingAction } from '../access/policy.ts';
+import { canAccessRecording, canHoldRecording, canSetAgencyRecording, type Decision, type IncidentFacts } from '../access/policy.ts';
 import type { AuditEntry } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import type { Directory, User } from '../identity/directory.ts';
-import { agencyParams, incidentParams, recordingSwitchBody, recordingSwitchResponse } from '../protocol/http.ts';
+import { agencyParams, incidentParams, legalHoldBody, recordingSwitchBody, recordingSwitchResponse } from '../protocol/http.ts';
 import { evidenceFiles, readManifest } from '../recording/evidence-export.ts';
+import { legalHold, placeHold, readHold, releaseHold } from '../recording/legal-hold.ts';
 import { recordingManifest } from '../recording/manifest.ts';
+import { readPurgeRecord, verifyPurgeRecord } from '../recording/purge-record.ts';
 import { RecordingPaths } from '../recording/recording-paths.ts';
 import { tarStream } from '../recording/tar-stream.ts';
 import { refusals, SESSION } from './openapi.ts';
@@ -38,7 +41,13 @@ const recordingList = z.object({
   manifest: recordingManifest,
   sealed: z.boolean().describe('the incident ended and the manifest is signed'),
   recording: z.boolean().describe('segments are still being written'),
+  hold: legalHold.nullable().describe('the legal hold that keeps the recording past retention'),
+  purged: z
+    .object({ at: z.string(), retentionDays: z.number(), record: z.string().describe("the relay's signed purge record (compact JWS)") })
+    .nullable()
+    .describe('set once retention deleted the segments: the manifest and its audit entries remain'),
 });
+const holdResponse = z.object({ hold: legalHold });
 
 export const recordingRoutes: FastifyPluginAsyncZod<{ deps: RecordingRoutesDeps }> = async (app, { deps }) => {
   const schema = { tags: ['recordings'], security: SESSION };
@@ -57,13 +66,37 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ deps: RecordingRoutesDeps 
    * Decides, audits (allowed or refused) and throws on a refusal. `ready` runs between the
    * decision and the audit entry: what it refuses (no recording, not sealed) is not an access.
    */
-  async function admit<T>(request: FastifyRequest, user: User, incidentId: string, action: RecordingAction, ready: () => Promise<T>): Promise<T> {
+  async function admit<T>(
+    request: FastifyRequest,
+    user: User,
+    incidentId: string,
+    action: 'list' | 'export' | 'hold' | 'hold-release',
+    ready: () => Promise<T>,
+    detail: Record<string, string> = {},
+  ): Promise<T> {
     const facts = await incidentFacts(incidentId);
     const event = { action: `recording.${action}` as const, actor: actorOf(user), target: { incidentId, agencyId: facts.agencyId }, source: requestSource(deps, request) };
-    const decision = await deps.audit.enforce(canAccessRecording(actorOf(user), facts, await deps.agreements.active(), action), event);
+    const policy: Decision =
+      action === 'hold' || action === 'hold-release' ? canHoldRecording(actorOf(user), facts) : canAccessRecording(actorOf(user), facts, await deps.agreements.active(), action);
+    const decision = await deps.audit.enforce(policy, event);
     const value = await ready();
-    await deps.audit.allow({ ...event, ...(decision.agreementId ? { detail: { agreementId: decision.agreementId } } : {}) });
+    const allowed = { ...detail, ...(decision.agreementId ? { agreementId: decision.agreementId } : {}) };
+    await deps.audit.allow({ ...event, ...(Object.keys(allowed).length > 0 ? { detail: allowed } : {}) });
     return value;
+  }
+
+  /** The recording's purge, as the listing shows it (its record checked against the relay's key). */
+  async function purgeOf(incidentId: string) {
+    const jws = await readPurgeRecord(deps.recordingPaths, incidentId);
+    if (jws === null) return null;
+    const record = await verifyPurgeRecord(jws, deps.keys.publicJwk);
+    return { at: record.purgedAt, retentionDays: record.retentionDays, record: jws.trim() };
+  }
+
+  /** A hold is placed on (and released from) a recording that exists and still has its segments. */
+  async function holdable(incidentId: string): Promise<void> {
+    await readManifest(deps.recordingPaths, incidentId);
+    if (await readPurgeRecord(deps.recordingPaths, incidentId)) throw new SightlineError('RECORDING_PURGED');
   }
 
   app.get(
@@ -75,7 +108,49 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ deps: RecordingRoutesDeps 
     async (request) => {
       const { incidentId } = request.params;
       const manifest = await admit(request, userOf(request), incidentId, 'list', () => readManifest(deps.recordingPaths, incidentId));
-      return { manifest, sealed: manifest.endedAt !== null, recording: deps.recordings.isRecording(incidentId) };
+      return {
+        manifest,
+        sealed: manifest.endedAt !== null,
+        recording: deps.recordings.isRecording(incidentId),
+        hold: await readHold(deps.recordingPaths, incidentId),
+        purged: await purgeOf(incidentId),
+      };
+    },
+  );
+
+  /** An admin of the incident's agency keeps its recording past retention (a case, a complaint, a court order). */
+  app.put(
+    '/api/incidents/:incidentId/recordings/hold',
+    {
+      preValidation: signedIn(deps),
+      schema: { ...schema, summary: "Put an incident's recording on legal hold (an admin of its agency)", params: incidentParams, body: legalHoldBody, response: { 200: holdResponse, ...refusals } },
+    },
+    async (request) => {
+      const user = userOf(request);
+      const { incidentId } = request.params;
+      const hold = { incidentId, placedBy: { id: user.id, name: user.name }, placedAt: new Date().toISOString(), reason: request.body.reason };
+      await admit(request, user, incidentId, 'hold', () => holdable(incidentId), { reason: hold.reason });
+      await placeHold(deps.recordingPaths, hold);
+      return { hold };
+    },
+  );
+
+  app.delete(
+    '/api/incidents/:incidentId/recordings/hold',
+    {
+      preValidation: signedIn(deps),
+      schema: { ...schema, summary: 'Release a legal hold: the recording is kept for its retention period only', params: incidentParams, response: { 200: holdResponse, ...refusals } },
+    },
+    async (request) => {
+      const { incidentId } = request.params;
+      const hold = await admit(request, userOf(request), incidentId, 'hold-release', async () => {
+        await holdable(incidentId);
+        const current = await readHold(deps.recordingPaths, incidentId);
+        if (!current) throw new SightlineError('RECORDING_NOT_HELD');
+        return current;
+      });
+      await releaseHold(deps.recordingPaths, incidentId);
+      return { hold };
     },
   );
 

@@ -94,6 +94,8 @@ export const ERROR_CODES = {
   // Evidence recordings
   RECORDING_NOT_FOUND: 'This incident has no recording.',
   RECORDING_NOT_SEALED: 'The recording is still running; it can be exported once the incident has ended.',
+  RECORDING_PURGED: 'This recording was deleted when its retention period ended; its signed purge record remains.',
+  RECORDING_NOT_HELD: 'This recording has no legal hold to release.',
 
   AUDIT_UNAVAILABLE: 'The audit trail cannot be written, so access is refused.',
   INTERNAL: 'Unexpected server error.',

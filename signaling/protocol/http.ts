@@ -19,6 +19,8 @@ export const userParams = z.object({ userId: pathId });
 /** PUT /api/agencies/:agencyId/recording: an agency's admin (or a platform admin) switches recording. */
 export const recordingSwitchBody = z.strictObject({ enabled: z.boolean() });
 export const recordingSwitchResponse = z.object({ agencyId: z.string(), recording: z.boolean() });
+/** PUT /api/incidents/:incidentId/recordings/hold */
+export const legalHoldBody = z.strictObject({ reason: z.string().trim().min(1).max(500).describe('what the hold is for: a case, a complaint, a court order') });
 /** A WHIP or WHEP session's resource: /whip/resource/:id, /whep/resource/:id */
 export const mediaResourceParams = z.object({ id: pathId });
 /** GET /api/clinicians?incidentId= */

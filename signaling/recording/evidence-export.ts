@@ -7,6 +7,7 @@ import type { JWK } from 'jose';
 import type { AuditEntry } from '../audit/audit-entry.ts';
 import { SightlineError } from '../errors.ts';
 import { AUDIT_EXTRACT_FILE, MANIFEST_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE, recordingManifest, type RecordingManifest } from './manifest.ts';
+import { isPurged } from './purge-record.ts';
 import type { RecordingPaths } from './recording-paths.ts';
 import type { TarFile } from './tar-stream.ts';
 
@@ -18,9 +19,13 @@ export async function readManifest(paths: RecordingPaths, incidentId: string): P
 
 const bytesFile = (name: string, data: Buffer): TarFile => ({ name, size: data.length, content: () => [data] });
 
-/** Every file of the export; RECORDING_NOT_SEALED while the incident is still recorded. */
+/**
+ * Every file of the export; RECORDING_NOT_SEALED while the incident is still recorded, and
+ * RECORDING_PURGED once retention deleted its segments.
+ */
 export async function evidenceFiles(paths: RecordingPaths, incidentId: string, publicJwk: JWK, audit: readonly AuditEntry[]): Promise<TarFile[]> {
   const dir = paths.incidentDir(incidentId);
+  if (await isPurged(paths, incidentId)) throw new SightlineError('RECORDING_PURGED');
   const manifestFile = await readFile(join(dir, MANIFEST_FILE)).catch(() => {
     throw new SightlineError('RECORDING_NOT_FOUND');
   });

@@ -1,0 +1,41 @@
+// A legal hold on an incident's recording: a file beside its manifest (legal-hold.json) naming who
+// placed it, when and why. Retention never deletes a held recording. The hold lives with the
+// recording it protects, so it is backed up, copied and replicated with it.
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { RecordingPaths } from './recording-paths.ts';
+
+export const HOLD_FILE = 'legal-hold.json';
+
+export const legalHold = z.strictObject({
+  incidentId: z.string(),
+  placedBy: z.strictObject({ id: z.string(), name: z.string() }),
+  placedAt: z.string(),
+  /** What the hold is for: a case, a complaint, a court order (shown to whoever reviews it). */
+  reason: z.string().min(1).max(500),
+});
+export type LegalHold = z.infer<typeof legalHold>;
+
+/** The incident's hold, or null when it has none. */
+export async function readHold(paths: RecordingPaths, incidentId: string): Promise<LegalHold | null> {
+  const text = await readFile(join(paths.incidentDir(incidentId), HOLD_FILE), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  return text === null ? null : legalHold.parse(JSON.parse(text));
+}
+
+/** Places (or replaces) the hold; written whole or not at all. */
+export async function placeHold(paths: RecordingPaths, hold: LegalHold): Promise<void> {
+  const path = join(paths.incidentDir(hold.incidentId), HOLD_FILE);
+  await writeFile(`${path}.tmp`, `${JSON.stringify(hold)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+/** Releases the hold; resolves with the hold released, or null when there was none. */
+export async function releaseHold(paths: RecordingPaths, incidentId: string): Promise<LegalHold | null> {
+  const hold = await readHold(paths, incidentId);
+  if (hold) await rm(join(paths.incidentDir(incidentId), HOLD_FILE), { force: true });
+  return hold;
+}
