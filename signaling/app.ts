@@ -13,6 +13,8 @@ import { grantRoutes } from './http/grant-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { incidentRoutes } from './http/incident-routes.ts';
 import { infoRoutes } from './http/info-routes.ts';
+import { recordingHoldRoutes } from './http/recording-hold-routes.ts';
+import { recordingPlayRoutes } from './http/recording-play-routes.ts';
 import { recordingRoutes } from './http/recording-routes.ts';
 import { passkeyRoutes } from './http/passkey-routes.ts';
 import { sessionRoutes } from './http/session-routes.ts';
@@ -102,6 +104,8 @@ export async function buildApp({ node, logger, servePages = true, tls, onRoute }
   await app.register(agreementRoutes, { deps: node });
   await app.register(adminRoutes, { deps: node });
   await app.register(recordingRoutes, { deps: node });
+  await app.register(recordingHoldRoutes, { deps: node });
+  await app.register(recordingPlayRoutes, { deps: node });
   await app.register(httpMediaRoutes, { deps: node });
   if (servePages && existsSync(CLIENT_DIST)) {
     await app.register(fastifyStatic, { root: CLIENT_DIST, index: ['index.html'] });

@@ -59,6 +59,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   RECORDING_NOT_SEALED: 409,
   RECORDING_PURGED: 410,
   RECORDING_NOT_HELD: 409,
+  RECORDING_PLAY_REQUIRED: 403,
 };
 
 export class SightlineError extends Error {

@@ -14,6 +14,8 @@ export const incidentParams = z.object({ incidentId: pathId });
 export const grantParams = z.object({ grantId: pathId });
 export const agreementParams = z.object({ agreementId: pathId });
 export const agencyParams = z.object({ agencyId: pathId });
+/** GET /api/incidents/:incidentId/recordings/segments/:n */
+export const segmentParams = z.object({ incidentId: pathId, n: z.coerce.number().int().min(1).max(10_000_000) });
 export const userParams = z.object({ userId: pathId });
 
 /** PUT /api/agencies/:agencyId/recording: an agency's admin (or a platform admin) switches recording. */

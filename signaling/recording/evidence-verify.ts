@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { chainHash, type AuditEntry } from '../audit/audit-entry.ts';
 import { verifyManifestSignature } from './manifest-signature.ts';
-import { AUDIT_EXTRACT_FILE, MANIFEST_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE, manifestOrderProblem, recordingManifest, sha256Hex, type RecordingManifest } from './manifest.ts';
+import { AUDIT_EXTRACT_FILE, MANIFEST_FILE, PUBLIC_KEY_FILE, SIGNATURE_FILE, manifestOrderProblem, sha256Hex } from './manifest.ts';
+import { recordingManifest, type RecordingManifest } from '../protocol/recordings.ts';
 
 export type EvidenceResult =
   | { ok: true; incidentId: string; tracks: number; segments: number; incomplete: number; auditEntries: number; manifestSha256: string; kid: string | null }

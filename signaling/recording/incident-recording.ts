@@ -21,9 +21,8 @@ import {
   newManifest,
   segmentAuditDetail,
   sha256Hex,
-  type ManifestTrack,
-  type RecordingManifest,
 } from './manifest.ts';
+import type { ManifestTrack, RecordingManifest } from '../protocol/recordings.ts';
 import type { RecordingPaths } from './recording-paths.ts';
 import type { AuditAction } from '../protocol/audit-actions.ts';
 

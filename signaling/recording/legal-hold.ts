@@ -3,19 +3,10 @@
 // recording it protects, so it is backed up, copied and replicated with it.
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { legalHold, type LegalHold } from '../protocol/recordings.ts';
 import type { RecordingPaths } from './recording-paths.ts';
 
 export const HOLD_FILE = 'legal-hold.json';
-
-export const legalHold = z.strictObject({
-  incidentId: z.string(),
-  placedBy: z.strictObject({ id: z.string(), name: z.string() }),
-  placedAt: z.string(),
-  /** What the hold is for: a case, a complaint, a court order (shown to whoever reviews it). */
-  reason: z.string().min(1).max(500),
-});
-export type LegalHold = z.infer<typeof legalHold>;
 
 /** The incident's hold, or null when it has none. */
 export async function readHold(paths: RecordingPaths, incidentId: string): Promise<LegalHold | null> {

@@ -2,61 +2,14 @@
 // finished with its SHA-256. Written as canonical JSON so the same manifest always hashes the same.
 // Pure; the recorder writes it and the offline verifier reads it.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { canonicalJson } from '../audit/audit-entry.ts';
+import type { ManifestSegment, RecordingManifest } from '../protocol/recordings.ts';
+
 
 export const MANIFEST_FILE = 'manifest.json';
 export const SIGNATURE_FILE = 'manifest.jws';
 export const PUBLIC_KEY_FILE = 'public-key.jwk';
 export const AUDIT_EXTRACT_FILE = 'audit.jsonl';
-
-const iso = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time');
-/** Relative paths made only of server-generated names: `tracks/<track>/<run>-<n>.mkv`. */
-export const segmentPath = z.string().regex(/^tracks\/t\d{1,6}\/r\d{1,6}-\d{5}\.mkv$/, 'must be tracks/tN/rN-NNNNN.mkv');
-
-export const manifestTrack = z.strictObject({
-  id: z.string().regex(/^t\d{1,6}$/),
-  kind: z.enum(['audio', 'video']),
-  /** `camera` (the officer) or `talkback` (a clinician). */
-  source: z.string(),
-  userId: z.string().nullable(),
-  role: z.string().nullable(),
-  mimeType: z.string(),
-  startedAt: iso,
-  endedAt: iso.nullable(),
-  /** Why recording of the track stopped: producer-closed, router-closed, failed, stopped. */
-  endCause: z.string().nullable(),
-});
-export type ManifestTrack = z.infer<typeof manifestTrack>;
-
-export const manifestSegment = z.strictObject({
-  /** 1, 2, 3 … in the order segments were finished (and audited). */
-  n: z.number().int().min(1),
-  track: z.string(),
-  file: segmentPath,
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  bytes: z.number().int().min(0),
-  startedAt: iso,
-  endedAt: iso,
-  /** False when the muxer died while writing it: the file holds what reached the disk. */
-  complete: z.boolean(),
-});
-export type ManifestSegment = z.infer<typeof manifestSegment>;
-
-export const recordingManifest = z.strictObject({
-  version: z.literal(1),
-  incidentId: z.string(),
-  agencyId: z.string(),
-  startedAt: iso,
-  /** Set when the incident ended and the manifest was sealed (signed). */
-  endedAt: iso.nullable(),
-  segmentSeconds: z.number(),
-  tracks: z.array(manifestTrack),
-  segments: z.array(manifestSegment),
-  /** What went wrong while recording (a muxer that died, a track that could not be recorded). */
-  problems: z.array(z.strictObject({ at: iso, track: z.string().nullable(), what: z.string() })),
-});
-export type RecordingManifest = z.infer<typeof recordingManifest>;
 
 export function newManifest(incident: { id: string; agencyId: string }, segmentSeconds: number, now: Date): RecordingManifest {
   return { version: 1, incidentId: incident.id, agencyId: incident.agencyId, startedAt: now.toISOString(), endedAt: null, segmentSeconds, tracks: [], segments: [], problems: [] };

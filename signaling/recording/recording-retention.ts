@@ -12,7 +12,8 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { SigningKeys } from '../tokens/signing-keys.ts';
 import { readManifest } from './evidence-export.ts';
 import { readHold } from './legal-hold.ts';
-import { MANIFEST_FILE, manifestBytes, sha256Hex, type RecordingManifest } from './manifest.ts';
+import type { RecordingManifest } from '../protocol/recordings.ts';
+import { MANIFEST_FILE, manifestBytes, sha256Hex } from './manifest.ts';
 import { isPurged, PURGE_RECORD_FILE, signPurgeRecord, type PurgeRecord } from './purge-record.ts';
 import { RecordingPaths } from './recording-paths.ts';
 

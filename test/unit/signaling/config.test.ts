@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       RECORDING_ENABLED: true,
       RECORDING_SEGMENT_SECONDS: 10,
       RECORDING_GST_LAUNCH: 'gst-launch-1.0',
+      RECORDING_RETENTION_DAYS: 365,
       SHUTDOWN_DRAIN_SECONDS: 10,
       AUDIT_FSYNC: true,
       AUTH_RATE_PER_MINUTE: 30,

@@ -1,9 +1,10 @@
 // Audit console (supervisors): filter the agency's audit entries, page through them, download
-// them as CSV or JSON, and see an incident's access report.
+// them as CSV or JSON, and see an incident's access report and its recording (play, export).
 import type { AccessReport, AuditPage } from '../../../../signaling/protocol/audit.ts';
 import { loadAgencies } from '../../net/agencies.ts';
 import { api } from '../../net/api.ts';
 import { downloadExport } from './audit-download.ts';
+import { showRecording } from './recording-panel.ts';
 import { entryRow, fillActionChoices, renderReport } from './audit-view.ts';
 import { setErrorState, setState } from '../../media/debug-hooks.ts';
 import { humanMessage, toSightlineError, type SightlineError } from '../../net/errors.ts';
@@ -91,6 +92,8 @@ async function loadReport(incidentId: string): Promise<void> {
     const result = await api.get<AccessReport>(`/api/incidents/${encodeURIComponent(incidentId)}/access-report`);
     renderReport(result, byId('report-incident-facts'), byId('report-body'), byId('report-refused'));
     show(report);
+    const names = Object.fromEntries(result.sessions.flatMap((s) => (s.name ? [[s.userId, s.name]] : [])));
+    void showRecording(byId('recording'), incidentId, { token: session.token, names, onStatus: setStatus });
     report.focus();
     setStatus(`Access report for ${incidentId}: ${result.sessions.length} ${result.sessions.length === 1 ? 'person' : 'people'}.`, 'info');
     setState('ready');

@@ -19,7 +19,7 @@ import { Auditor } from '../../../../signaling/audit/auditor.ts';
 import { FileAuditLog } from '../../../../signaling/audit/file-audit-log.ts';
 import { evidenceFiles } from '../../../../signaling/recording/evidence-export.ts';
 import { IncidentRecording, type RecordableRoom } from '../../../../signaling/recording/incident-recording.ts';
-import type { RecordingManifest } from '../../../../signaling/recording/manifest.ts';
+import type { RecordingManifest } from '../../../../signaling/protocol/recordings.ts';
 import { RecordingPaths } from '../../../../signaling/recording/recording-paths.ts';
 import { tarStream } from '../../../../signaling/recording/tar-stream.ts';
 import { generateSigningJwk, signingKeysFromJwk } from '../../../../signaling/tokens/signing-keys.ts';
