@@ -1,14 +1,16 @@
 // Legal hold over HTTP: an admin of the incident's agency keeps its recording past retention (a
-// case, a complaint, a court order) and releases it; each is audited with who and why.
+// case, a complaint, a court order) and releases it, each audited with who and why; admins list
+// the holds on their agency's recordings.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
 import { incidentParams, legalHoldBody } from '../protocol/http.ts';
-import { legalHold } from '../protocol/recordings.ts';
-import { placeHold, readHold, releaseHold } from '../recording/legal-hold.ts';
+import { administeredScope } from '../access/policy.ts';
+import { legalHold, legalHoldList } from '../protocol/recordings.ts';
+import { listHolds, placeHold, readHold, releaseHold } from '../recording/legal-hold.ts';
 import { refusals, SESSION } from './openapi.ts';
 import { recordingAccess, type RecordingAccessDeps } from './recording-access.ts';
-import { signedIn, userOf } from './request-auth.ts';
+import { actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
 
 /** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
 export type RecordingHoldRoutesDeps = RecordingAccessDeps;
@@ -18,6 +20,23 @@ const holdResponse = z.object({ hold: legalHold });
 export const recordingHoldRoutes: FastifyPluginAsyncZod<{ deps: RecordingHoldRoutesDeps }> = async (app, { deps }) => {
   const schema = { tags: ['recordings'], security: SESSION };
   const access = recordingAccess(deps);
+
+  app.get(
+    '/api/recording-holds',
+    {
+      preValidation: signedIn(deps),
+      schema: { ...schema, summary: "The legal holds on recordings this node keeps: an admin's agency's, or every one for a platform admin", response: { 200: legalHoldList, ...refusals } },
+    },
+    async (request) => {
+      const user = userOf(request);
+      const scope = administeredScope(actorOf(user));
+      const event = { action: 'recording.hold-list' as const, actor: actorOf(user), target: {}, source: requestSource(deps, request) };
+      if (!scope) return deps.audit.refuse(event, 'FORBIDDEN');
+      await deps.audit.allow(event);
+      const holds = await listHolds(deps.recordingPaths);
+      return scope === 'all' ? holds : holds.filter((hold) => hold.agencyId === scope.agencyId);
+    },
+  );
 
   app.put(
     '/api/incidents/:incidentId/recordings/hold',

@@ -54,6 +54,7 @@ export const AUDIT_ACTIONS = {
   'recording.export': 'Recording exported',
   'recording.hold': 'Recording put on legal hold',
   'recording.hold-release': 'Legal hold released',
+  'recording.hold-list': 'Legal holds listed',
   'recording.purge': 'Recording deleted at the end of retention',
   'agency.recording-on': 'Recording switched on',
   'agency.recording-off': 'Recording switched off',

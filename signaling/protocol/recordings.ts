@@ -59,6 +59,10 @@ export const legalHold = z.strictObject({
 });
 export type LegalHold = z.infer<typeof legalHold>;
 
+/** GET /api/recording-holds: the holds an admin may see (their agency's; a platform admin every one). */
+export const legalHoldList = z.array(legalHold.extend({ agencyId: z.string() }));
+export type LegalHoldListing = z.infer<typeof legalHoldList>;
+
 /** GET /api/incidents/:incidentId/recordings */
 export const recordingView = z.object({
   manifest: recordingManifest,

@@ -2,7 +2,9 @@
 // joins and talks back, the officer stops. A supervisor then finds the recording on the audit
 // page under the incident's access report, plays it (the camera's picture decodes, and the
 // talk-back, chosen among the tracks, plays at the moment it was said), and downloads the evidence
-// export, whose talk-back segment decodes as audio and which evidence:verify accepts.
+// export, whose talk-back segment decodes as audio and which evidence:verify accepts. An admin
+// puts the recording on legal hold from the admin page, the supervisor sees it, and the admin
+// releases it.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,5 +137,28 @@ describe('a recorded incident, played back and exported from the audit page', ()
     const camera = manifest.tracks.find((t) => t.source === 'camera' && t.kind === 'video')!;
     const first = manifest.segments.find((s) => s.track === camera.id)!;
     expect(decoded(join(work, incidentId, first.file), 'video')).toBeGreaterThan(0);
+  });
+
+  it('is put on legal hold and released from the admin page, and the audit page shows the hold', async () => {
+    const admin = await browser.page(relay.url);
+    await admin.goto(`${relay.url}/admin.html`);
+    await signIn(admin, DEMO.admin.username, DEMO.admin.password);
+    await admin.getByTestId('hold-empty').waitFor({ timeout: 10_000 });
+    await admin.getByTestId('hold-incident').fill(incidentId);
+    await admin.getByTestId('hold-reason').fill('Complaint 2026-114');
+    await admin.getByTestId('hold-create').click();
+    const row = admin.getByTestId('hold-row').filter({ hasText: 'Complaint 2026-114' });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain(incidentId);
+
+    await supervisor.reload();
+    await supervisor.getByTestId('recording').getByTestId('recording-hold').waitFor({ timeout: 15_000 });
+    expect(await supervisor.getByTestId('recording-hold').textContent()).toContain('Complaint 2026-114');
+
+    await row.getByTestId('hold-release').click();
+    await admin.getByTestId('hold-release-confirm').click();
+    await admin.getByTestId('hold-empty').waitFor({ state: 'visible', timeout: 10_000 });
+    const audited = (await relay.services.audit.log.entries()).filter((e) => e.action.startsWith('recording.hold')).map((e) => `${e.action} ${e.outcome} ${e.actor?.id}`);
+    expect(audited).toEqual(expect.arrayContaining([`recording.hold allowed ${DEMO.admin.id}`, `recording.hold-release allowed ${DEMO.admin.id}`]));
   });
 });

@@ -1,7 +1,8 @@
-// Administration: agencies, users, camera devices and sharing agreements.
+// Administration: agencies, users, camera devices, sharing agreements and legal holds on recordings.
 import { renderAgencies, bindAgencyForm } from './admin-agencies.ts';
 import { AgreementsSection } from './admin-agreements.ts';
 import { bindDeviceForm } from './admin-devices.ts';
+import { HoldsSection } from './admin-holds.ts';
 import { bindUserForm, renderUsers, type AdminUser } from './admin-users.ts';
 import { agencyName, loadAgencies } from '../../net/agencies.ts';
 import { api } from '../../net/api.ts';
@@ -64,13 +65,14 @@ async function main(): Promise<void> {
   setState('loading');
 
   const agreements = new AgreementsSection(byId('agreement-list'), byId('agreement-empty'), byId<HTMLFormElement>('agreement-form'));
+  const holds = new HoldsSection(byId('hold-list'), byId('hold-empty'), byId<HTMLFormElement>('hold-form'));
   bindAgencyForm(byId<HTMLFormElement>('agency-form'), refreshAgencies);
   bindUserForm(byId<HTMLFormElement>('user-form'), refreshUsers);
   bindDeviceForm(byId<HTMLFormElement>('device-form'));
 
   // Agencies first: the other lists show agency names.
   const results = [await load('agencies', refreshAgencies)];
-  results.push(...(await Promise.all([load('users', refreshUsers), load('sharing agreements', () => agreements.load())])));
+  results.push(...(await Promise.all([load('users', refreshUsers), load('sharing agreements', () => agreements.load()), load('legal holds', () => holds.load())])));
   if (results.every(Boolean)) setState('admin');
 }
 

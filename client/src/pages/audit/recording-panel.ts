@@ -49,7 +49,7 @@ export async function showRecording(container: HTMLElement, incidentId: string, 
   const facts = el('dl', 'facts');
   fact(facts, 'Status', statusOf(view), 'recording-status');
   if (view.hold) fact(facts, 'Legal hold', `${view.hold.reason} (placed by ${view.hold.placedBy.name}, ${formatInstant(view.hold.placedAt)})`, 'recording-hold');
-  fact(facts, 'Segments', `${view.manifest.segments.length} of ${view.manifest.segmentSeconds} s`);
+  fact(facts, 'Segments', `${view.manifest.segments.length} (up to ${view.manifest.segmentSeconds} s each)`);
   if (view.manifest.problems.length > 0) fact(facts, 'Problems', view.manifest.problems.map((p) => p.what).join('; '));
   container.append(facts);
   if (view.purged) return;
