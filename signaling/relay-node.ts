@@ -19,6 +19,7 @@ import { NodeRegistry } from './cluster/node-registry.ts';
 import { ConsoleHub } from './feeds/console-hub.ts';
 import { Metrics } from './metrics/metrics.ts';
 import { RecordingPaths } from './recording/recording-paths.ts';
+import { sealInterrupted } from './recording/interrupted-recordings.ts';
 import { purgeExpiredRecordings } from './recording/recording-retention.ts';
 import { Recordings } from './recording/recordings.ts';
 import { GrantRepository } from './grants/grant-repository.ts';
@@ -169,7 +170,13 @@ export async function composeRelayNode(config: Config, log: FastifyBaseLogger, o
     announceEndedSessions(bus, log),
   );
   auditLog.start();
-  const stopSweeping = startSweepers(config, sessions, live, log);
+  const stopSweeping = startSweepers(config, {
+    sessions,
+    live,
+    log,
+    sealInterrupted: () =>
+      sealInterrupted({ paths: recordingPaths, keys, audit, source: system, isRecording: (id) => recordings.isRecording(id), isLive: async (id) => (await incidents.find(id)) !== undefined }),
+  });
 
   const refusals = new RefusalSampler(audit, store.counters, {
     windowMs: config.AUDIT_SAMPLE_SECONDS * 1000,
@@ -295,17 +302,28 @@ function openRecordings(
   return recordings;
 }
 
-/** The node's periodic sweeps: timed-out sessions, and incidents whose node was lost. Returns their stop. */
-function startSweepers(config: Config, sessions: SessionStore, live: LiveIncidents, log: FastifyBaseLogger): () => void {
-  const sessionSweeper = setInterval(() => void sessions.sweep().catch((error) => log.warn({ err: error }, 'session sweep failed')), 60_000);
-  sessionSweeper.unref();
-  const lostSweeper = setInterval(
-    () => void live.sweepLost(config.LOST_INCIDENT_GRACE_SECONDS * 1000).catch((error) => log.warn({ err: error }, 'lost-incident sweep failed')),
-    config.NODE_HEARTBEAT_MS,
-  );
-  lostSweeper.unref();
-  return () => {
-    clearInterval(sessionSweeper);
-    clearInterval(lostSweeper);
+/**
+ * The node's periodic sweeps: timed-out sessions, incidents whose node was lost, and recordings
+ * left unsealed by a node that stopped (sealed once their incident is over; also right at start).
+ * Returns their stop.
+ */
+function startSweepers(config: Config, parts: { sessions: SessionStore; live: LiveIncidents; sealInterrupted: () => Promise<string[]>; log: FastifyBaseLogger }): () => void {
+  const { sessions, live, log } = parts;
+  const every = (ms: number, what: string, run: () => Promise<unknown>) => {
+    const sweep = () => void run().catch((error) => log.warn({ err: error }, `${what} failed`));
+    const timer = setInterval(sweep, ms);
+    timer.unref();
+    return { sweep, timer };
   };
+  const sealing = every(60_000, 'interrupted-recording sweep', async () => {
+    const sealed = await parts.sealInterrupted();
+    if (sealed.length > 0) log.warn({ sealed }, 'sealed recordings that a stopped node left unsealed');
+  });
+  sealing.sweep();
+  const timers = [
+    every(60_000, 'session sweep', () => sessions.sweep()).timer,
+    every(config.NODE_HEARTBEAT_MS, 'lost-incident sweep', () => live.sweepLost(config.LOST_INCIDENT_GRACE_SECONDS * 1000)).timer,
+    sealing.timer,
+  ];
+  return () => timers.forEach((timer) => clearInterval(timer));
 }

@@ -24,6 +24,10 @@ import {
 } from './manifest.ts';
 import type { ManifestTrack, RecordingManifest } from '../protocol/recordings.ts';
 import type { RecordingPaths } from './recording-paths.ts';
+import { SightlineError } from '../errors.ts';
+import { readManifest } from './evidence-export.ts';
+import { noteInterruption } from './interrupted-recordings.ts';
+import { isPurged } from './purge-record.ts';
 import type { AuditAction } from '../protocol/audit-actions.ts';
 
 export interface RecordingDeps {
@@ -66,15 +70,30 @@ export class IncidentRecording {
   private constructor(
     readonly incident: { id: string; agencyId: string },
     private readonly deps: RecordingDeps,
+    manifest: RecordingManifest,
   ) {
     this.#dir = deps.paths.incidentDir(incident.id);
-    this.#manifest = newManifest(incident, deps.segmentSeconds, new Date());
+    this.#manifest = manifest;
   }
 
+  /**
+   * Starts the incident's recording, or resumes it when its folder holds one its node stopped
+   * writing (the camera took the incident back here after a restart): new tracks are added to
+   * that manifest, which says what the gap was. A sealed or purged recording is never reopened.
+   */
   static async open(incident: { id: string; agencyId: string }, deps: RecordingDeps): Promise<IncidentRecording> {
-    const recording = new IncidentRecording(incident, deps);
+    const existing = await readManifest(deps.paths, incident.id).catch((error: unknown) => {
+      if (error instanceof SightlineError && error.code === 'RECORDING_NOT_FOUND') return null;
+      throw error;
+    });
+    if (existing && (existing.endedAt !== null || (await isPurged(deps.paths, incident.id)))) {
+      throw new Error(`incident ${incident.id} already has a finished recording; it is not reopened`);
+    }
+    const manifest = existing ?? newManifest(incident, deps.segmentSeconds, new Date());
+    if (existing) await noteInterruption(deps.paths, manifest, new Date());
+    const recording = new IncidentRecording(incident, deps, manifest);
     await mkdir(join(recording.#dir, 'tracks'), { recursive: true });
-    await recording.#audit('recording.start', { segmentSeconds: deps.segmentSeconds });
+    await recording.#audit('recording.start', { segmentSeconds: deps.segmentSeconds, ...(existing ? { resumed: true } : {}) });
     await recording.#change(() => undefined);
     return recording;
   }
