@@ -15,8 +15,8 @@ packages_for() {
     record) echo "gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
     # nftables: the lossy-link tests drop packets in their own router namespace (this kernel has no netem).
     test) echo "chromium redis-server coturn ffmpeg iproute2 util-linux nftables prometheus systemd gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
-    # Benchmarks: Janus is the reference SFU they measure Sightline against.
-    bench) echo "chromium ffmpeg iproute2 util-linux nftables janus" ;;
+    # Benchmarks: Janus is the reference SFU they measure Sightline against; GStreamer records (bench:recording).
+    bench) echo "chromium ffmpeg iproute2 util-linux nftables janus gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad" ;;
     *) echo "unknown package group: $1" >&2; exit 2 ;;
   esac
 }

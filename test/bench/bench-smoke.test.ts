@@ -137,4 +137,13 @@ describe('benchmarks, quick mode', () => {
     expect(r.audit.chainVerified).toBe(true);
     expect(r.churn.failureCount).toBe(0);
   }, 180_000);
+
+  it('recording reports CPU and disk per recorded incident, and glass-to-glass with recording on and off', async () => {
+    const r = (await quickReport('recording')).results as Record<string, any>;
+    for (const key of ['muxerCpuPercent', 'workerCpuPercent', 'diskMegabytesPerHour']) expect(numberOrNull(r.perIncident[key]), key).toBe(true);
+    expect(r.raw.muxers).toBeGreaterThanOrEqual(2);
+    expect(r.glassToGlass.recordedIncident).toBe(true);
+    expectSummary(r.glassToGlass.recording);
+    expectSummary(r.glassToGlass.notRecording);
+  }, 180_000);
 });

@@ -9,10 +9,11 @@ import { ensureBenchPackages, log } from './lib/machine.ts';
 import { runTeardowns } from './lib/processes.ts';
 import { network } from './network.ts';
 import { reconnect } from './reconnect.ts';
+import { recording } from './recording.ts';
 import { executeBench, writeResults, type BenchDefinition } from './lib/report.ts';
 import { ttff } from './ttff.ts';
 
-const BENCHES: BenchDefinition[] = [ttff, latency, fanout, control, reconnect, network];
+const BENCHES: BenchDefinition[] = [ttff, latency, fanout, control, reconnect, network, recording];
 
 try {
   ensureBenchPackages();

@@ -6,7 +6,7 @@ import { renderChart, type ChartPanel } from './chart.ts';
 import { REPO_ROOT, describeMachine, ensureBenchPackages, isQuick, log, type Machine } from './machine.ts';
 import { runTeardowns } from './processes.ts';
 
-export type BenchName = 'ttff' | 'latency' | 'fanout' | 'control' | 'reconnect' | 'network' | 'soak';
+export type BenchName = 'ttff' | 'latency' | 'fanout' | 'control' | 'reconnect' | 'network' | 'soak' | 'recording';
 
 /** A target is reported, never enforced: `met` is null when the figure could not be measured. */
 export interface Target {
