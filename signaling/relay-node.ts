@@ -131,7 +131,13 @@ export async function composeRelayNode(config: Config, log: FastifyBaseLogger, o
     log.warn({ err: error }, 'heartbeat failed'),
   );
   const recordingPaths = new RecordingPaths(config.RECORDING_DIR ?? join(config.DATA_DIR, 'recordings'));
-  const recordings = openRecordings(config, recordingPaths, { keys, audit, trail: auditLog, system, directory, metrics, log });
+  // A recording failure also reaches the console, as an alert on the incident's card.
+  const recordingProblem = (incidentId: string, what: string) =>
+    void incidents
+      .update(incidentId, () => ({ recordingProblem: { at: Date.now(), what } }))
+      .then(() => bus.publish({ type: 'incidents.changed', incidentId }))
+      .catch((error) => log.warn({ err: error, incidentId }, 'could not show a recording problem on the console'));
+  const recordings = openRecordings(config, recordingPaths, { keys, audit, trail: auditLog, system, directory, metrics, log, recordingProblem });
   const live = new LiveIncidents(incidents, media, bus, nodeId, {
     isNodeLive: (id) => registry.isLive(id),
     onError: (error, context) => log.warn({ err: error, context }, 'live incident error'),
@@ -276,7 +282,16 @@ async function startMedia(config: Config, log: FastifyBaseLogger): Promise<Media
 function openRecordings(
   config: Config,
   paths: RecordingPaths,
-  parts: { keys: SigningKeys; audit: Auditor; trail: AuditTrail; system: AuditSource; directory: Directory; metrics: Metrics; log: FastifyBaseLogger },
+  parts: {
+    keys: SigningKeys;
+    audit: Auditor;
+    trail: AuditTrail;
+    system: AuditSource;
+    directory: Directory;
+    metrics: Metrics;
+    log: FastifyBaseLogger;
+    recordingProblem(incidentId: string, what: string): void;
+  },
 ): Recordings {
   const { keys, audit, trail, system, directory, metrics, log } = parts;
   const recordings = new Recordings({
@@ -291,6 +306,8 @@ function openRecordings(
     onFailure: (kind, error, incidentId) => {
       metrics.recordingFailures.inc({ kind });
       log.warn({ err: error, incidentId, kind }, 'evidence recording failure; the live stream goes on');
+      const what = kind === 'track-failed' ? 'A stream could not be recorded' : 'A recorder stopped and was restarted: the segment it was writing is incomplete';
+      parts.recordingProblem(incidentId, `${what} (${error.message.slice(0, 160)}). The live stream goes on.`);
     },
     onError: (error, context) => log.error({ err: error, context }, 'evidence recording error'),
   });

@@ -31,6 +31,7 @@ export async function incidentSummary(sources: ViewSources, incident: Incident, 
     access,
     lostAt: incident.lostAt,
     recorded: incident.recorded,
+    recordingProblem: incident.recordingProblem,
   };
 }
 

@@ -35,6 +35,8 @@ const incidentSchema = z.object({
   lostAt: z.number().nullable().default(null),
   /** Evidence recording runs: viewers are told before they join. */
   recorded: z.boolean().default(false),
+  /** The latest recording failure (a muxer that died, a stream that could not be recorded); the live stream went on. */
+  recordingProblem: z.object({ at: z.number(), what: z.string() }).nullable().default(null),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
@@ -77,6 +79,7 @@ export class IncidentRepository {
       viewers: [],
       lostAt: null,
       recorded: false,
+      recordingProblem: null,
     };
     if (!(await this.#byOfficer.create(officer.id, { incidentId: incident.id }))) {
       const owned = await this.#byOfficer.get(officer.id);

@@ -188,6 +188,8 @@ export interface IncidentSummary {
   lostAt?: number | null;
   /** Evidence recording runs: whoever joins is recorded (talk-back) and what they see is kept. */
   recorded: boolean;
+  /** The latest recording failure (the live stream went on): shown to supervisors as an alert. */
+  recordingProblem: { at: number; what: string } | null;
 }
 
 /** A clinician's inbox entry. */

@@ -61,6 +61,7 @@ export const incidentSummary = z.object({
   access: z.enum(['own', 'shared']),
   lostAt: epochMs.nullable().optional().describe('set while the relay node hosting it is gone and the camera has not reconnected'),
   recorded: z.boolean().describe('evidence recording runs: whoever joins is recorded (talk-back) and what they see is kept'),
+  recordingProblem: z.object({ at: epochMs, what: z.string() }).nullable().describe('the latest recording failure (the live stream went on): shown to supervisors as an alert'),
 });
 
 export const inboxEntry = z.object({

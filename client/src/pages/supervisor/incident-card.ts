@@ -1,5 +1,6 @@
 // Supervisor: one live incident in the console. Officer, start time, shared location, help flag,
-// who is connected, the "shared" toggle (own agency), Watch, Grant access… and the grant list.
+// who is connected, whether it is recorded (and any recording problem, as an alert), the "shared"
+// toggle (own agency), Watch, Grant access… and the grant list.
 import type { GeoLocation, IncidentSummary } from '../../../../signaling/protocol/messages.ts';
 import { agencyName } from '../../net/agencies.ts';
 import { button, errorLine, runAction } from '../../ui/form-fields.ts';
@@ -24,6 +25,8 @@ export class IncidentCard {
   private readonly officer = el('h2', 'incident-officer');
   private readonly help = el('span', 'badge badge-help', 'Help requested');
   private readonly access = el('span', 'badge badge-shared');
+  private readonly recorded = el('span', 'badge badge-recorded', 'Recorded');
+  private readonly recordingProblem = el('p', 'form-error');
   private readonly meta = el('p', 'meta');
   private readonly note = el('p', 'note');
   private readonly location = el('p', 'incident-location');
@@ -41,6 +44,9 @@ export class IncidentCard {
     this.root.dataset.incidentId = incident.id;
     this.help.dataset.testid = 'incident-help';
     this.access.dataset.testid = 'incident-access';
+    this.recorded.dataset.testid = 'incident-recorded';
+    this.recordingProblem.dataset.testid = 'incident-recording-problem';
+    this.recordingProblem.setAttribute('role', 'alert');
     this.location.dataset.testid = 'incident-location';
     this.viewers.dataset.testid = 'incident-viewers';
     this.sharedBox.type = 'checkbox';
@@ -48,12 +54,12 @@ export class IncidentCard {
     this.sharedWrap.append(this.sharedBox, ' Share with partner agencies (marked incidents)');
 
     const head = el('div', 'incident-head');
-    head.append(this.officer, this.help, this.access);
+    head.append(this.officer, this.help, this.access, this.recorded);
     const controls = el('div', 'row incident-actions');
     controls.append(this.watchButton, this.grantButton);
     this.grants = new GrantList(el('ul', 'grant-list'), now);
     const grantsTitle = el('h3', 'grants-title', 'Clinician access');
-    this.root.append(head, this.meta, this.note, this.location, this.viewers, controls, this.sharedWrap, this.errors, grantsTitle, this.grants.root);
+    this.root.append(head, this.recordingProblem, this.meta, this.note, this.location, this.viewers, controls, this.sharedWrap, this.errors, grantsTitle, this.grants.root);
 
     this.watchButton.addEventListener('click', () => actions.watch(this.incident));
     this.grantButton.addEventListener('click', () => this.openGrant(this.grantButton));
@@ -71,6 +77,13 @@ export class IncidentCard {
     show(this.help, incident.helpRequested);
     this.access.textContent = `Shared by ${agencyName(incident.agencyId)}`;
     show(this.access, incident.access === 'shared');
+    show(this.recorded, incident.recorded);
+    const problem = incident.recordingProblem;
+    if (problem && this.recordingProblem.dataset.at !== String(problem.at)) {
+      this.recordingProblem.dataset.at = String(problem.at);
+      this.recordingProblem.textContent = `Recording problem at ${formatTime(toEpochMs(problem.at))}: ${problem.what}`;
+    }
+    show(this.recordingProblem, problem !== null);
     this.meta.textContent = `Live since ${formatTime(toEpochMs(incident.startedAt))} · ${agencyName(officer.agencyId)} · Incident ${incident.id}`;
     this.note.textContent = incident.note ?? '';
     show(this.note, Boolean(incident.note));

@@ -119,7 +119,7 @@ describe('recording in the relay', () => {
     expect(muxersOf(officer.incidentId)).toBe('');
   });
 
-  it('keeps the incident live when the recorder cannot run: audited and counted', async () => {
+  it('keeps the incident live when the recorder cannot run: audited, counted and shown on the console', async () => {
     relay = await startRelay({ RECORDING_ENABLED: 'true', RECORDING_GST_LAUNCH: '/nonexistent/gst-launch-1.0', METRICS_TOKEN: 'scrape-token-0123456789' });
     const officer = await goLive(relay);
     const granted = await grant(relay, officer.incidentId);
@@ -129,6 +129,10 @@ describe('recording in the relay', () => {
     await until(async () => (await entries(relay!, officer.incidentId)).filter((e) => e.action === 'recording.failed').length >= 2, 15_000, 'recording.failed entries');
     const metrics = await (await fetch(`${relay.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } })).text();
     expect(metrics).toMatch(/sightline_recording_failures_total\{kind="track-failed"\} [1-9]/);
+    const supervisor = (await relay.login(DEMO.supervisor.username, DEMO.supervisor.password)).token;
+    const consoleView = await relay.api<IncidentSummary[]>('GET', '/api/incidents', { token: supervisor });
+    const problem = consoleView.body.find((i) => i.id === officer.incidentId)?.recordingProblem;
+    expect(problem?.what).toMatch(/^A stream could not be recorded \(.*\)\. The live stream goes on\.$/);
   }, 40_000);
 
   it('shutdown seals what is live: the incident ended by the node stopping has its signed manifest and its audit entry', async () => {
