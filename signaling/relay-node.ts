@@ -306,7 +306,11 @@ function openRecordings(
     onFailure: (kind, error, incidentId) => {
       metrics.recordingFailures.inc({ kind });
       log.warn({ err: error, incidentId, kind }, 'evidence recording failure; the live stream goes on');
-      const what = kind === 'track-failed' ? 'A stream could not be recorded' : 'A recorder stopped and was restarted: the segment it was writing is incomplete';
+      const what = {
+        'track-failed': 'A stream could not be recorded',
+        'muxer-restarted': 'A recorder stopped and was restarted: the segment it was writing is incomplete',
+        'track-stalled': 'Recording has stopped (is the disk full?) and is retried until it can write again',
+      }[kind];
       parts.recordingProblem(incidentId, `${what} (${error.message.slice(0, 160)}). The live stream goes on.`);
     },
     onError: (error, context) => log.error({ err: error, context }, 'evidence recording error'),

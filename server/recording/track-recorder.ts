@@ -1,6 +1,8 @@
 // Records one producer: an RTP tap into a segment muxer, keyframes asked for at the start and at
 // each segment boundary (segments begin on a keyframe), and a new muxer on a new tap when one
-// dies. A dead muxer costs the segment it was writing, which is reported as incomplete.
+// dies. A dead muxer costs the segment it was writing, which is reported as incomplete. Muxers
+// that keep dying (a full disk) stall the track: it tries again after a growing pause, for as long
+// as its stream lasts, and resumes with the first segment it can finish.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
@@ -19,9 +21,13 @@ export interface TrackRecorderOptions {
   dir: string;
   segmentSeconds: number;
   gstLaunch?: string;
-  /** Muxers that may die in a row (without finishing a segment) before the track gives up. */
+  /** Muxers that may die in a row (without finishing a segment) before the track stalls. */
   maxRestarts?: number;
+  /** A stalled track's first pause before trying again; it doubles up to 10 s. */
+  stallPauseMs?: number;
 }
+
+const STALL_PAUSE_MAX_MS = 10_000;
 
 export interface RecordedSegment extends SegmentTimes {
   /** False when the muxer died while writing it: the file is what was on disk then. */
@@ -34,6 +40,10 @@ export interface TrackRecorderEvents {
   restarted: [reason: string];
   /** The track cannot be recorded any more (the live stream is unaffected). */
   failed: [Error];
+  /** Muxers keep dying (a full disk): nothing is recorded until one can finish a segment again. */
+  stalled: [reason: string];
+  /** A stalled track finished a segment again; it was stalled since `since` (epoch ms). */
+  resumed: [since: number];
   /** Recording of this track is over: its producer or room closed, or `stop` was called. */
   ended: [cause: string];
 }
@@ -44,6 +54,8 @@ export class TrackRecorder extends EventEmitter<TrackRecorderEvents> {
   #run = 0;
   #mimeType = '';
   #failuresInARow = 0;
+  #stalledSince: number | null = null;
+  #stallTimer: NodeJS.Timeout | undefined;
   #keyFrameTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   #ended: Promise<void>;
@@ -98,6 +110,11 @@ export class TrackRecorder extends EventEmitter<TrackRecorderEvents> {
     muxer.on('closed', (segment) => {
       this.#failuresInARow = 0;
       this.emit('segment', { ...segment, complete: true });
+      if (this.#stalledSince !== null) {
+        const since = this.#stalledSince;
+        this.#stalledSince = null;
+        this.emit('resumed', since);
+      }
     });
     muxer.on('empty', (file) => void unlink(file).catch(() => undefined));
     muxer.once('exited', ({ code, signal, expected, stderr }) => {
@@ -123,14 +140,19 @@ export class TrackRecorder extends EventEmitter<TrackRecorderEvents> {
     const open = dead.openSegment;
     if (open && existsSync(open.file)) this.emit('segment', { file: open.file, startedAt: open.startedAt, endedAt: Date.now(), complete: false });
     this.#tap?.close();
-    if (++this.#failuresInARow > (this.options.maxRestarts ?? 3)) {
-      this.emit('failed', new Error(reason));
-      await this.#finish('failed');
-      return;
+    const beyond = ++this.#failuresInARow - (this.options.maxRestarts ?? 3);
+    if (beyond > 0) {
+      if (this.#stalledSince === null) {
+        this.#stalledSince = Date.now();
+        this.emit('stalled', reason);
+      }
+      const pauseMs = Math.min(STALL_PAUSE_MAX_MS, (this.options.stallPauseMs ?? 1000) * 2 ** (beyond - 1));
+      await new Promise<void>((resolve) => (this.#stallTimer = setTimeout(resolve, pauseMs)));
+      if (this.#stopped) return;
     }
     try {
       await this.#startRun();
-      this.emit('restarted', reason);
+      if (this.#stalledSince === null) this.emit('restarted', reason);
     } catch (error) {
       this.emit('failed', error as Error);
       await this.#finish('failed');
@@ -141,6 +163,7 @@ export class TrackRecorder extends EventEmitter<TrackRecorderEvents> {
     if (this.#stopped) return this.#ended;
     this.#stopped = true;
     clearTimeout(this.#keyFrameTimer);
+    clearTimeout(this.#stallTimer);
     this.#tap?.close();
     await this.#muxer?.stop();
     this.emit('ended', cause);

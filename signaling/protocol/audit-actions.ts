@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = {
   'recording.sealed': 'Recording sealed',
   'recording.failed': 'Recording failed',
   'recording.muxer-restarted': 'Recording restarted',
+  'recording.resumed': 'Recording resumed after a stall',
   'recording.list': 'Recordings listed',
   'recording.play': 'Recording played',
   'recording.export': 'Recording exported',

@@ -38,8 +38,13 @@ export interface RecordingDeps {
   source: AuditSource;
   segmentSeconds: number;
   gstLaunch?: string;
-  /** A track could not be recorded, or a muxer died: counted and logged; the stream goes on. */
-  onFailure(kind: 'track-failed' | 'muxer-restarted', error: Error, incidentId: string): void;
+  /** A stalled track's first pause before its muxer is tried again (tests shorten it). */
+  stallPauseMs?: number;
+  /**
+   * A track could not be recorded, a muxer died, or muxers keep dying (a full disk) and nothing is
+   * recorded until one can write again: counted and logged; the stream goes on.
+   */
+  onFailure(kind: 'track-failed' | 'muxer-restarted' | 'track-stalled', error: Error, incidentId: string): void;
 }
 
 /** What the recorder needs of a media room: its router, its producers now and as they come. */
@@ -131,7 +136,12 @@ export class IncidentRecording {
     const starting = (async () => {
       const dir = this.deps.paths.trackDir(this.incident.id, track.id);
       await mkdir(dir, { recursive: true });
-      const recorder = await TrackRecorder.start(room.router, producer.producerId, { dir, segmentSeconds: this.deps.segmentSeconds, ...(this.deps.gstLaunch ? { gstLaunch: this.deps.gstLaunch } : {}) });
+      const recorder = await TrackRecorder.start(room.router, producer.producerId, {
+        dir,
+        segmentSeconds: this.deps.segmentSeconds,
+        ...(this.deps.gstLaunch ? { gstLaunch: this.deps.gstLaunch } : {}),
+        ...(this.deps.stallPauseMs ? { stallPauseMs: this.deps.stallPauseMs } : {}),
+      });
       this.#recorders.set(producer.producerId, recorder);
       void this.#change(() => {
         track.mimeType = recorder.mimeType;
@@ -140,6 +150,13 @@ export class IncidentRecording {
       recorder.on('restarted', (reason) => {
         this.deps.onFailure('muxer-restarted', new Error(reason), this.incident.id);
         void this.#problem(track, reason, 'recording.muxer-restarted');
+      });
+      recorder.on('stalled', (reason) => {
+        this.deps.onFailure('track-stalled', new Error(reason), this.incident.id);
+        void this.#problem(track, `recording stopped at ${new Date().toISOString()} (${reason}); nothing is recorded until a segment can be written again`, 'recording.failed');
+      });
+      recorder.on('resumed', (since) => {
+        void this.#problem(track, `recording resumed: nothing was recorded from ${new Date(since).toISOString()} until the segment that ended at ${new Date().toISOString()} began`, 'recording.resumed');
       });
       recorder.on('failed', (error) => {
         this.deps.onFailure('track-failed', error, this.incident.id);
