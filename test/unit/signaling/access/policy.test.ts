@@ -30,6 +30,7 @@ import {
   agencyAccess,
   canAcceptHelp,
   canAccessRecording,
+  canHoldRecording,
   canAdminister,
   canAdministerAgency,
   canAssignRole,
@@ -178,6 +179,18 @@ const VARIANTS: Variant[] = [
       clinician   *          FORBIDDEN
       admin       *          FORBIDDEN
       platform-admin  *     FORBIDDEN`),
+  },
+  {
+    action: 'put a recording on legal hold, or release it',
+    decide: (actor, incident) => canHoldRecording(actor, incident),
+    expected: table(`${H}
+      admin       own        ok
+      admin       partner    FORBIDDEN
+      admin       unrelated  FORBIDDEN
+      platform-admin  *     ok
+      supervisor  *          FORBIDDEN
+      officer     *          FORBIDDEN
+      clinician   *          FORBIDDEN`),
   },
   {
     action: 'switch recording for METRO',
