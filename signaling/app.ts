@@ -13,6 +13,7 @@ import { grantRoutes } from './http/grant-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { incidentRoutes } from './http/incident-routes.ts';
 import { infoRoutes } from './http/info-routes.ts';
+import { answerLinked } from './http/recording-holder.ts';
 import { recordingHoldRoutes } from './http/recording-hold-routes.ts';
 import { recordingPlayRoutes } from './http/recording-play-routes.ts';
 import { recordingRoutes } from './http/recording-routes.ts';
@@ -110,6 +111,8 @@ export async function buildApp({ node, logger, servePages = true, tls, onRoute }
   if (servePages && existsSync(CLIENT_DIST)) {
     await app.register(fastifyStatic, { root: CLIENT_DIST, index: ['index.html'] });
   }
+  // Requests for a recording held on this node, handed over by another (http/recording-holder.ts).
+  node.cluster.serveHttpWith(answerLinked(app));
   const signaling = attachSignaling(app, node);
   app.addHook('onClose', async () => node.close());
 

@@ -60,6 +60,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   RECORDING_PURGED: 410,
   RECORDING_NOT_HELD: 409,
   RECORDING_PLAY_REQUIRED: 403,
+  RECORDING_UNAVAILABLE: 503,
 };
 
 export class SightlineError extends Error {

@@ -21,6 +21,7 @@ import { Metrics } from './metrics/metrics.ts';
 import { RecordingPaths } from './recording/recording-paths.ts';
 import { sealInterrupted } from './recording/interrupted-recordings.ts';
 import { purgeExpiredRecordings } from './recording/recording-retention.ts';
+import { RecordingIndex } from './recording/recording-index.ts';
 import { Recordings } from './recording/recordings.ts';
 import { GrantRepository } from './grants/grant-repository.ts';
 import { GrantService } from './grants/grant-service.ts';
@@ -72,6 +73,8 @@ export interface RelayNode {
   /** Evidence recordings of the incidents on this node, and where every recording is kept. */
   recordings: Recordings;
   recordingPaths: RecordingPaths;
+  /** Which node holds each recording (shared across nodes). */
+  recordingIndex: RecordingIndex;
   consoles: ConsoleHub;
   cluster: Cluster;
   metrics: Metrics;
@@ -137,7 +140,8 @@ export async function composeRelayNode(config: Config, log: FastifyBaseLogger, o
       .update(incidentId, () => ({ recordingProblem: { at: Date.now(), what } }))
       .then(() => bus.publish({ type: 'incidents.changed', incidentId }))
       .catch((error) => log.warn({ err: error, incidentId }, 'could not show a recording problem on the console'));
-  const recordings = openRecordings(config, recordingPaths, { keys, audit, trail: auditLog, system, directory, metrics, log, recordingProblem });
+  const recordingIndex = new RecordingIndex(store, nodeId, (error) => log.warn({ err: error }, 'could not update the recording index'));
+  const recordings = openRecordings(config, recordingPaths, { keys, audit, trail: auditLog, system, directory, metrics, log, recordingProblem, index: recordingIndex });
   const live = new LiveIncidents(incidents, media, bus, nodeId, {
     isNodeLive: (id) => registry.isLive(id),
     onError: (error, context) => log.warn({ err: error, context }, 'live incident error'),
@@ -181,7 +185,15 @@ export async function composeRelayNode(config: Config, log: FastifyBaseLogger, o
     live,
     log,
     sealInterrupted: () =>
-      sealInterrupted({ paths: recordingPaths, keys, audit, source: system, isRecording: (id) => recordings.isRecording(id), isLive: async (id) => (await incidents.find(id)) !== undefined }),
+      sealInterrupted({
+        paths: recordingPaths,
+        keys,
+        audit,
+        source: system,
+        index: recordingIndex,
+        isRecording: (id) => recordings.isRecording(id),
+        isLive: async (id) => (await incidents.find(id)) !== undefined,
+      }),
   });
 
   const refusals = new RefusalSampler(audit, store.counters, {
@@ -209,6 +221,7 @@ export async function composeRelayNode(config: Config, log: FastifyBaseLogger, o
     live,
     recordings,
     recordingPaths,
+    recordingIndex,
     consoles,
     cluster,
     metrics,
@@ -291,6 +304,7 @@ function openRecordings(
     metrics: Metrics;
     log: FastifyBaseLogger;
     recordingProblem(incidentId: string, what: string): void;
+    index: RecordingIndex;
   },
 ): Recordings {
   const { keys, audit, trail, system, directory, metrics, log } = parts;
@@ -303,13 +317,14 @@ function openRecordings(
     segmentSeconds: config.RECORDING_SEGMENT_SECONDS,
     gstLaunch: config.RECORDING_GST_LAUNCH,
     agency: (agencyId) => directory.agency(agencyId),
+    index: parts.index,
     onFailure: (kind, error, incidentId) => {
       metrics.recordingFailures.inc({ kind });
       log.warn({ err: error, incidentId, kind }, 'evidence recording failure; the live stream goes on');
       const what = {
         'track-failed': 'A stream could not be recorded',
         'muxer-restarted': 'A recorder stopped and was restarted: the segment it was writing is incomplete',
-        'track-stalled': 'Recording has stopped (is the disk full?) and is retried until it can write again',
+        'track-stalled': 'Recording has stopped and is retried until a segment can be written again',
       }[kind];
       parts.recordingProblem(incidentId, `${what} (${error.message.slice(0, 160)}). The live stream goes on.`);
     },
@@ -318,6 +333,7 @@ function openRecordings(
   trail.alsoPurge('evidence recordings', async (now) => {
     const retention = { paths, keys, audit: trail, source: system, retentionDays: config.RECORDING_RETENTION_DAYS, isRecording: (id: string) => recordings.isRecording(id) };
     const { purged, held, cutoff } = await purgeExpiredRecordings(retention, now);
+    for (const incidentId of purged) await parts.index.purged(incidentId, now);
     if (purged.length + held.length > 0) log.info({ purged, held, cutoff }, 'recordings past retention purged (held ones kept)');
   });
   return recordings;

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClientSocket } from './client-socket.ts';
+import { LinkedHttp, type LinkedRequest, type LinkedResponse, type ServeLinkedHttp } from './linked-http.ts';
 import type { LinkFrame, LinkSessionEnd, LinkSource, NodeLink } from './node-link.ts';
 import { placeIncident, type NodeDescription, type NodeRegistry } from './node-registry.ts';
 import { resumeTokenNode } from './resume-registry.ts';
@@ -49,10 +50,27 @@ export class Cluster {
   #serve: ServeForwarded | null = null;
   readonly #serving: Promise<ServeForwarded>;
   #installServe: (serve: ServeForwarded) => void = () => undefined;
+  readonly #http: LinkedHttp;
 
   constructor(private readonly deps: ClusterDeps) {
     this.#serving = new Promise((resolve) => (this.#installServe = resolve));
+    this.#http = new LinkedHttp(deps.nodeId, (nodeId, frame) => deps.link.send(nodeId, frame), deps.log);
     deps.link.onFrame((frame) => this.#onFrame(frame));
+  }
+
+  /** How this node answers HTTP requests other nodes hand it (its app, without a socket). */
+  serveHttpWith(serve: ServeLinkedHttp): void {
+    this.#http.serveWith(serve);
+  }
+
+  /** Hands an HTTP request to `nodeId` (the node holding what it asks for). */
+  forwardHttp(nodeId: string, request: LinkedRequest): Promise<LinkedResponse> {
+    return this.#http.request(nodeId, request);
+  }
+
+  /** Whether `nodeId` is another node that is live now. */
+  async isLivePeer(nodeId: string): Promise<boolean> {
+    return nodeId !== this.deps.nodeId && (await this.deps.registry.isLive(nodeId));
   }
 
   /** The signalling layer's serving end for clients of other nodes; their frames wait for it until then. */
@@ -118,6 +136,7 @@ export class Cluster {
 
   async stop(): Promise<void> {
     if (this.#watch) clearInterval(this.#watch);
+    this.#http.close();
     for (const [sessionId, served] of this.#served) {
       this.#served.delete(sessionId);
       void served.session.then((s) => s.close());
@@ -132,6 +151,13 @@ export class Cluster {
 
   #onFrame(frame: LinkFrame): void {
     switch (frame.kind) {
+      case 'http-request':
+      case 'http-head':
+      case 'http-chunk':
+      case 'http-end':
+      case 'http-ack':
+        this.#http.onFrame(frame);
+        return;
       case 'open': {
         const socket = this.#remoteSocket(frame.from, frame.sessionId);
         const session = (this.#serve ? Promise.resolve(this.#serve) : this.#serving).then((serve) => serve(socket, frame.userId, frame.source));

@@ -1,5 +1,7 @@
 // Node-to-node signalling: a client connected to one node may be served by another (the node
-// hosting its incident). Frames carry the client's raw messages one way and replies the other.
+// hosting its incident). Frames carry the client's raw messages one way and replies the other;
+// `http-*` frames carry an HTTP request to the node holding what it asks for (a recording) and
+// its response back in chunks, acknowledged so that no more than a window is in flight.
 import { z } from 'zod';
 
 /** Where a client connected: its address and agent, and the node it connected to. */
@@ -23,6 +25,24 @@ export const linkFrame = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('close'), sessionId: z.string(), code: z.number(), reason: z.string() }),
   /** The client's signed-in session ended: the serving node ends the seat, then closes the session. */
   z.object({ kind: z.literal('session-ended'), sessionId: z.string(), cause: linkSessionEnd }),
+  z.object({
+    kind: z.literal('http-request'),
+    requestId: z.string(),
+    from: z.string(),
+    request: z.object({
+      method: z.string(),
+      url: z.string(),
+      headers: z.record(z.string(), z.string()),
+      body: z.string().nullable(),
+      remoteAddress: z.string(),
+    }),
+  }),
+  z.object({ kind: z.literal('http-head'), requestId: z.string(), status: z.number(), headers: z.record(z.string(), z.string()) }),
+  /** Part `seq` (1, 2, …) of the body, base64. */
+  z.object({ kind: z.literal('http-chunk'), requestId: z.string(), seq: z.number(), data: z.string() }),
+  z.object({ kind: z.literal('http-end'), requestId: z.string(), error: z.string().nullable() }),
+  /** The requesting node has taken the body up to part `seq`. */
+  z.object({ kind: z.literal('http-ack'), requestId: z.string(), seq: z.number() }),
 ]);
 export type LinkFrame = z.infer<typeof linkFrame>;
 

@@ -13,10 +13,11 @@ import { readManifest } from '../recording/evidence-export.ts';
 import { isPurged } from '../recording/purge-record.ts';
 import { RecordingPaths } from '../recording/recording-paths.ts';
 import type { RecordingManifest } from '../protocol/recordings.ts';
+import type { RecordingHolderDeps } from './recording-holder.ts';
 import { type RequestAuthDeps, actorOf, requestSource } from './request-auth.ts';
 
 /** What this part of the node uses: the composition root (signaling/relay-node.ts) passes it in. */
-export interface RecordingAccessDeps extends RequestAuthDeps {
+export interface RecordingAccessDeps extends RequestAuthDeps, RecordingHolderDeps {
   agreements: AgreementRepository;
   audit: Auditor;
   incidentHistory: IncidentHistory;

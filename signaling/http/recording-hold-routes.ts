@@ -9,6 +9,7 @@ import { administeredScope } from '../access/policy.ts';
 import { legalHold, legalHoldList } from '../protocol/recordings.ts';
 import { listHolds, placeHold, readHold, releaseHold } from '../recording/legal-hold.ts';
 import { refusals, SESSION } from './openapi.ts';
+import { answerWhereHeld } from './recording-holder.ts';
 import { recordingAccess, type RecordingAccessDeps } from './recording-access.ts';
 import { actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
 
@@ -19,6 +20,7 @@ const holdResponse = z.object({ hold: legalHold });
 
 export const recordingHoldRoutes: FastifyPluginAsyncZod<{ deps: RecordingHoldRoutesDeps }> = async (app, { deps }) => {
   const schema = { tags: ['recordings'], security: SESSION };
+  const held = answerWhereHeld(deps);
   const access = recordingAccess(deps);
 
   app.get(
@@ -42,6 +44,7 @@ export const recordingHoldRoutes: FastifyPluginAsyncZod<{ deps: RecordingHoldRou
     '/api/incidents/:incidentId/recordings/hold',
     {
       preValidation: signedIn(deps),
+      preHandler: held,
       schema: { ...schema, summary: "Put an incident's recording on legal hold (an admin of its agency)", params: incidentParams, body: legalHoldBody, response: { 200: holdResponse, ...refusals } },
     },
     async (request) => {
@@ -58,6 +61,7 @@ export const recordingHoldRoutes: FastifyPluginAsyncZod<{ deps: RecordingHoldRou
     '/api/incidents/:incidentId/recordings/hold',
     {
       preValidation: signedIn(deps),
+      preHandler: held,
       schema: { ...schema, summary: 'Release a legal hold: the recording is kept for its retention period only', params: incidentParams, response: { 200: holdResponse, ...refusals } },
     },
     async (request) => {

@@ -13,6 +13,7 @@ import { PLAY_TICKET_HEADER, playResponse } from '../protocol/recordings.ts';
 import { issuePlayTicket, playTicketAdmits } from '../recording/play-ticket.ts';
 import type { SigningKeys } from '../tokens/signing-keys.ts';
 import { refusals, SESSION } from './openapi.ts';
+import { answerWhereHeld } from './recording-holder.ts';
 import { recordingAccess, type RecordingAccessDeps } from './recording-access.ts';
 import { actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
 
@@ -23,12 +24,14 @@ export interface RecordingPlayRoutesDeps extends RecordingAccessDeps {
 
 export const recordingPlayRoutes: FastifyPluginAsyncZod<{ deps: RecordingPlayRoutesDeps }> = async (app, { deps }) => {
   const schema = { tags: ['recordings'], security: SESSION };
+  const held = answerWhereHeld(deps);
   const access = recordingAccess(deps);
 
   app.post(
     '/api/incidents/:incidentId/recordings/play',
     {
       preValidation: signedIn(deps),
+      preHandler: held,
       schema: { ...schema, summary: 'Play a recording: audited; answers with its manifest and a ticket for its segments', params: incidentParams, response: { 200: playResponse, ...refusals } },
     },
     async (request) => {
@@ -43,6 +46,7 @@ export const recordingPlayRoutes: FastifyPluginAsyncZod<{ deps: RecordingPlayRou
     '/api/incidents/:incidentId/recordings/segments/:n',
     {
       preValidation: signedIn(deps),
+      preHandler: held,
       schema: {
         ...schema,
         summary: `One segment of a recording being played (Matroska), with the play's ticket in ${PLAY_TICKET_HEADER}`,

@@ -15,6 +15,7 @@ import { recordingView } from '../protocol/recordings.ts';
 import { readPurgeRecord, verifyPurgeRecord } from '../recording/purge-record.ts';
 import { tarStream } from '../recording/tar-stream.ts';
 import { refusals, SESSION } from './openapi.ts';
+import { answerWhereHeld } from './recording-holder.ts';
 import { recordingAccess, type RecordingAccessDeps } from './recording-access.ts';
 import { actorOf, requestSource, signedIn, userOf } from './request-auth.ts';
 import type { Recordings } from '../recording/recordings.ts';
@@ -29,6 +30,7 @@ export interface RecordingRoutesDeps extends RecordingAccessDeps {
 
 export const recordingRoutes: FastifyPluginAsyncZod<{ deps: RecordingRoutesDeps }> = async (app, { deps }) => {
   const schema = { tags: ['recordings'], security: SESSION };
+  const held = answerWhereHeld(deps);
   const access = recordingAccess(deps);
 
   /** The recording's purge, as the listing shows it (its record checked against the relay's key). */
@@ -43,6 +45,7 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ deps: RecordingRoutesDeps 
     '/api/incidents/:incidentId/recordings',
     {
       preValidation: signedIn(deps),
+      preHandler: held,
       schema: { ...schema, summary: "An incident's recording: its manifest of hashed segments", params: incidentParams, response: { 200: recordingView, ...refusals } },
     },
     async (request) => {
@@ -62,6 +65,7 @@ export const recordingRoutes: FastifyPluginAsyncZod<{ deps: RecordingRoutesDeps 
     '/api/incidents/:incidentId/recordings/export',
     {
       preValidation: signedIn(deps),
+      preHandler: held,
       schema: {
         ...schema,
         summary: 'Export a recording (application/x-tar: segments, manifest, signature, public key, audit extract)',

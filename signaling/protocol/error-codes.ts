@@ -96,6 +96,7 @@ export const ERROR_CODES = {
   RECORDING_NOT_SEALED: 'The recording is still running; it can be exported once the incident has ended.',
   RECORDING_PURGED: 'This recording was deleted when its retention period ended; its signed purge record remains.',
   RECORDING_NOT_HELD: 'This recording has no legal hold to release.',
+  RECORDING_UNAVAILABLE: 'The relay node holding this recording cannot be reached now; try again shortly.',
   RECORDING_PLAY_REQUIRED: 'Start playback first: each playback of a recording is entered in the audit trail.',
 
   AUDIT_UNAVAILABLE: 'The audit trail cannot be written, so access is refused.',

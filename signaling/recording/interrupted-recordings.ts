@@ -15,6 +15,7 @@ import { readManifest } from './evidence-export.ts';
 import { signManifest } from './manifest-signature.ts';
 import { MANIFEST_FILE, SIGNATURE_FILE, manifestBytes, sha256Hex } from './manifest.ts';
 import { isPurged } from './purge-record.ts';
+import type { RecordingIndex } from './recording-index.ts';
 import { RecordingPaths } from './recording-paths.ts';
 import { replaceFile } from './replace-file.ts';
 
@@ -65,6 +66,8 @@ export interface SealInterruptedOptions {
   isRecording(incidentId: string): boolean;
   /** Still live somewhere in the cluster (a camera may yet take it back). */
   isLive(incidentId: string): Promise<boolean>;
+  /** Told of each recording sealed here. */
+  index?: Pick<RecordingIndex, 'noted'>;
   now?: () => Date;
 }
 
@@ -94,6 +97,7 @@ export async function sealInterrupted(options: SealInterruptedOptions): Promise<
       source: options.source,
       detail: { manifestSha256, segments: manifest.segments.length, tracks: manifest.tracks.length, interrupted: true },
     });
+    await options.index?.noted(manifest, manifestSha256);
     sealed.push(incidentId);
   }
   return sealed;

@@ -4,11 +4,14 @@
 import type { MediaRoom } from '../../server/media-room.ts';
 import type { Agency } from '../identity/directory.ts';
 import { IncidentRecording, type PeerIdentity, type RecordingDeps } from './incident-recording.ts';
+import type { RecordingIndex } from './recording-index.ts';
 
 export interface RecordingsOptions extends RecordingDeps {
   /** RECORDING_ENABLED: false records nothing on this node. */
   enabled: boolean;
   agency(agencyId: string): Promise<Agency | undefined>;
+  /** Where the cluster finds this node's recordings. */
+  index: RecordingIndex;
   onError(error: Error, context: string): void;
 }
 
@@ -36,6 +39,7 @@ export class Recordings {
       const recording = await IncidentRecording.open(incident, this.options);
       this.#active.set(incident.id, recording);
       recording.attach(room, identity);
+      await this.options.index.noted(recording.manifest);
       return true;
     } catch (error) {
       this.options.onFailure('track-failed', error as Error, incident.id);
@@ -63,7 +67,7 @@ export class Recordings {
     if (!recording) return;
     this.#active.delete(incidentId);
     const sealing = recording.seal().then(
-      () => undefined,
+      (manifestSha256) => this.options.index.noted(recording.manifest, manifestSha256),
       (error: Error) => this.options.onError(error, `seal recording ${incidentId}`),
     );
     this.#sealing.add(sealing);

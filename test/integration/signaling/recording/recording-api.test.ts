@@ -128,11 +128,13 @@ describe('recording in the relay', () => {
     expect((reply as { data: { consumers: unknown[] } }).data.consumers).toHaveLength(2);
     await until(async () => (await entries(relay!, officer.incidentId)).filter((e) => e.action === 'recording.failed').length >= 2, 15_000, 'recording.failed entries');
     const metrics = await (await fetch(`${relay.url}/metrics`, { headers: { authorization: 'Bearer scrape-token-0123456789' } })).text();
-    expect(metrics).toMatch(/sightline_recording_failures_total\{kind="track-failed"\} [1-9]/);
+    // Muxers that cannot run are restarted, then the track stalls and keeps trying (as on a full disk).
+    expect(metrics).toMatch(/sightline_recording_failures_total\{kind="muxer-restarted"\} [1-9]/);
+    expect(metrics).toMatch(/sightline_recording_failures_total\{kind="track-stalled"\} [1-9]/);
     const supervisor = (await relay.login(DEMO.supervisor.username, DEMO.supervisor.password)).token;
     const consoleView = await relay.api<IncidentSummary[]>('GET', '/api/incidents', { token: supervisor });
     const problem = consoleView.body.find((i) => i.id === officer.incidentId)?.recordingProblem;
-    expect(problem?.what).toMatch(/^A stream could not be recorded \(.*\)\. The live stream goes on\.$/);
+    expect(problem?.what).toMatch(/^Recording has stopped and is retried until a segment can be written again \(muxer exited.*\)\. The live stream goes on\.$/);
   }, 40_000);
 
   it('shutdown seals what is live: the incident ended by the node stopping has its signed manifest and its audit entry', async () => {
