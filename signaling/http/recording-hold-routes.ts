@@ -27,7 +27,7 @@ export const recordingHoldRoutes: FastifyPluginAsyncZod<{ deps: RecordingHoldRou
     '/api/recording-holds',
     {
       preValidation: signedIn(deps),
-      schema: { ...schema, summary: "The legal holds on recordings this node keeps: an admin's agency's, or every one for a platform admin", response: { 200: legalHoldList, ...refusals } },
+      schema: { ...schema, summary: "The legal holds on recordings anywhere in the cluster: an admin's agency's, or every one for a platform admin", response: { 200: legalHoldList, ...refusals } },
     },
     async (request) => {
       const user = userOf(request);
@@ -35,7 +35,10 @@ export const recordingHoldRoutes: FastifyPluginAsyncZod<{ deps: RecordingHoldRou
       const event = { action: 'recording.hold-list' as const, actor: actorOf(user), target: {}, source: requestSource(deps, request) };
       if (!scope) return deps.audit.refuse(event, 'FORBIDDEN');
       await deps.audit.allow(event);
-      const holds = await listHolds(deps.recordingPaths);
+      // The cluster's (from the shared index) and this node's disk's (the index of a node without
+      // Redis starts empty), each once.
+      const byIncident = new Map([...(await deps.recordingIndex.holds()), ...(await listHolds(deps.recordingPaths))].map((hold) => [hold.incidentId, hold]));
+      const holds = [...byIncident.values()].sort((a, b) => a.placedAt.localeCompare(b.placedAt));
       return scope === 'all' ? holds : holds.filter((hold) => hold.agencyId === scope.agencyId);
     },
   );
@@ -53,6 +56,7 @@ export const recordingHoldRoutes: FastifyPluginAsyncZod<{ deps: RecordingHoldRou
       const hold = { incidentId, placedBy: { id: user.id, name: user.name }, placedAt: new Date().toISOString(), reason: request.body.reason };
       await access.admit(request, user, incidentId, 'hold', () => access.keptManifest(incidentId), { reason: hold.reason });
       await placeHold(deps.recordingPaths, hold);
+      await deps.recordingIndex.held(incidentId, hold);
       return { hold };
     },
   );
@@ -73,6 +77,7 @@ export const recordingHoldRoutes: FastifyPluginAsyncZod<{ deps: RecordingHoldRou
         return current;
       });
       await releaseHold(deps.recordingPaths, incidentId);
+      await deps.recordingIndex.held(incidentId, null);
       return { hold };
     },
   );

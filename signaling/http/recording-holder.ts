@@ -15,7 +15,7 @@ import { RecordingPaths } from '../recording/recording-paths.ts';
 
 export interface RecordingHolderDeps {
   cluster: Pick<Cluster, 'forwardHttp' | 'isLivePeer'>;
-  recordingIndex: Pick<RecordingIndex, 'get'>;
+  recordingIndex: Pick<RecordingIndex, 'get' | 'held' | 'holds'>;
   recordingPaths: RecordingPaths;
 }
 

@@ -3,7 +3,7 @@
 // request for a recording it does not hold to the node that does. Written as the recording starts,
 // is sealed and is purged; a write that fails is logged, never in the way of the recording.
 import { z } from 'zod';
-import type { RecordingManifest } from '../protocol/recordings.ts';
+import { legalHold, type LegalHold, type RecordingManifest } from '../protocol/recordings.ts';
 import type { Collection, Store } from '../state/store.ts';
 
 export const recordingIndexEntry = z.object({
@@ -17,6 +17,8 @@ export const recordingIndexEntry = z.object({
   /** The SHA-256 of the sealed manifest. */
   manifestSha256: z.string().nullable(),
   purgedAt: z.string().nullable(),
+  /** Its legal hold, so that every node can list the holds of every recording. */
+  hold: legalHold.nullable().default(null),
 });
 export type RecordingIndexEntry = z.infer<typeof recordingIndexEntry>;
 
@@ -47,8 +49,25 @@ export class RecordingIndex {
       bytes: manifest.segments.reduce((sum, segment) => sum + segment.bytes, 0),
       manifestSha256,
       purgedAt: null,
+      hold: null,
     };
-    return this.#entries.put(manifest.incidentId, entry).catch((error: Error) => this.onError(error));
+    return this.#entries
+      .get(manifest.incidentId)
+      .then((existing) => this.#entries.put(manifest.incidentId, { ...entry, hold: existing?.hold ?? null }))
+      .catch((error: Error) => this.onError(error));
+  }
+
+  /** The recordings on hold anywhere in the cluster. */
+  async holds(): Promise<Array<LegalHold & { agencyId: string }>> {
+    const entries = await this.#entries.list();
+    return entries.flatMap((entry) => (entry.hold ? [{ ...entry.hold, agencyId: entry.agencyId }] : []));
+  }
+
+  /** A hold was placed (or, with null, released) on the recording. */
+  held(incidentId: string, hold: LegalHold | null): Promise<void> {
+    return this.#entries
+      .update(incidentId, (entry) => ({ ...entry, hold }))
+      .then(() => undefined, (error: Error) => this.onError(error));
   }
 
   purged(incidentId: string, at: Date): Promise<void> {

@@ -66,6 +66,9 @@ describe('recordings across nodes', () => {
     const hold = await nodes.b.api('PUT', `/api/incidents/${incidentId}/recordings/hold`, { token: admin, body: { reason: 'Case 77' } });
     expect(hold.status).toBe(200);
     expect(existsSync(join(nodes.a.services.recordingPaths.incidentDir(incidentId), 'legal-hold.json'))).toBe(true);
+    // Every node lists it, though only A holds the recording.
+    const listed = await nodes.b.api<Array<{ incidentId: string; reason: string }>>('GET', '/api/recording-holds', { token: admin });
+    expect(listed.body.map((h) => [h.incidentId, h.reason])).toEqual([[incidentId, 'Case 77']]);
   });
 
   it('says the recording is unavailable, not missing, while its node is down', async () => {
