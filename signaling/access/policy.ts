@@ -26,6 +26,8 @@ export interface AgreementFacts {
   fromAgencyId: string;
   toAgencyId: string;
   scope: 'all' | 'marked';
+  /** Whether it also covers the incidents' recordings (false when absent). */
+  recordings?: boolean;
   revokedAt: number | null;
 }
 
@@ -110,12 +112,17 @@ export type RecordingAction = 'list' | 'play' | 'export';
 
 /**
  * Evidence recordings of an incident (listing, playing, exporting): supervisors of its agency, and
- * supervisors of an agency it is shared with under a live agreement (the allowance names it).
+ * supervisors of an agency it is shared with under a live agreement that covers recordings (the
+ * allowance names it); sharing the live picture alone does not share the evidence.
  * Clinicians never, though they were in the incident; officers and admins never.
  */
 export function canAccessRecording(actor: Actor, incident: IncidentFacts, agreements: readonly AgreementFacts[], _action: RecordingAction): Decision {
   if (actor.role !== 'supervisor') return deny('FORBIDDEN');
-  return agencyAccess(incident, actor.agencyId, agreements);
+  return agencyAccess(
+    incident,
+    actor.agencyId,
+    agreements.filter((agreement) => agreement.recordings === true),
+  );
 }
 
 /**

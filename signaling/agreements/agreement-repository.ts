@@ -1,4 +1,5 @@
-// Sharing agreements: agency A shares its live incidents (all, or only those marked) with agency B.
+// Sharing agreements: agency A shares its live incidents (all, or only those marked) with agency B,
+// and, when the agreement says so, their evidence recordings.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
@@ -9,6 +10,8 @@ const agreementSchema = z.object({
   fromAgencyId: z.string(),
   toAgencyId: z.string(),
   scope: z.enum(['all', 'marked']),
+  /** B's supervisors may also list, play and export the recordings of the incidents it covers. */
+  recordings: z.boolean().default(false),
   createdAt: z.number(),
   createdBy: z.string(),
   revokedAt: z.number().nullable(),
@@ -38,7 +41,7 @@ export class AgreementRepository {
     return agreement;
   }
 
-  async create(input: { fromAgencyId: string; toAgencyId: string; scope: 'all' | 'marked'; createdBy: string; id?: string }): Promise<Agreement> {
+  async create(input: { fromAgencyId: string; toAgencyId: string; scope: 'all' | 'marked'; recordings?: boolean; createdBy: string; id?: string }): Promise<Agreement> {
     if (input.fromAgencyId === input.toAgencyId) throw new SightlineError('BAD_REQUEST', 'an agency cannot share with itself');
     const existing = (await this.active()).find((a) => a.fromAgencyId === input.fromAgencyId && a.toAgencyId === input.toAgencyId);
     if (existing) throw new SightlineError('AGREEMENT_EXISTS');
@@ -47,6 +50,7 @@ export class AgreementRepository {
       fromAgencyId: input.fromAgencyId,
       toAgencyId: input.toAgencyId,
       scope: input.scope,
+      recordings: input.recordings ?? false,
       createdAt: this.now(),
       createdBy: input.createdBy,
       revokedAt: null,

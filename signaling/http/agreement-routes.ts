@@ -47,7 +47,7 @@ export const agreementRoutes: FastifyPluginAsyncZod<{ deps: AgreementRoutesDeps 
       const code = !decision.allowed ? decision.code : !(await deps.directory.agency(body.toAgencyId)) ? 'AGENCY_NOT_FOUND' : null;
       if (code) await deps.audit.refuse(event, code);
       await deps.audit.allow(event);
-      const agreement = await deps.agreements.create({ fromAgencyId: admin.agencyId, toAgencyId: body.toAgencyId, scope: body.scope, createdBy: admin.id });
+      const agreement = await deps.agreements.create({ fromAgencyId: admin.agencyId, toAgencyId: body.toAgencyId, scope: body.scope, recordings: body.recordings, createdBy: admin.id });
       await deps.bus.publish({ type: 'agreements.changed' });
       reply.code(201);
       return agreement;

@@ -58,7 +58,7 @@ export const seedSchema = z.strictObject({
   devices: z.array(deviceSchema).default([]),
   players: z.array(playerSchema).default([]),
   agreements: z
-    .array(z.object({ id: z.string().min(1), fromAgencyId: z.string(), toAgencyId: z.string(), scope: z.enum(['all', 'marked']) }))
+    .array(z.object({ id: z.string().min(1), fromAgencyId: z.string(), toAgencyId: z.string(), scope: z.enum(['all', 'marked']), recordings: z.boolean().default(false) }))
     .default([]),
 });
 

@@ -135,12 +135,14 @@ export const extendBody = z.strictObject({ ttlSeconds: z.number().int().min(30) 
 export const agreementBody = z.strictObject({
   toAgencyId: z.string().min(1).max(128),
   scope: z.enum(['all', 'marked']),
+  recordings: z.boolean().default(false).describe("the other agency's supervisors may also list, play and export the recordings of the incidents it covers"),
 });
 export const agreementInfo = z.object({
   id: z.string(),
   fromAgencyId: z.string(),
   toAgencyId: z.string(),
   scope: z.enum(['all', 'marked']),
+  recordings: z.boolean(),
   createdAt: z.number().int(),
   createdBy: z.string(),
   revokedAt: z.number().int().nullable(),

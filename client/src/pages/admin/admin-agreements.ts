@@ -2,7 +2,7 @@
 // own agency) and revoke (POST /api/agreements/:id/revoke, after a confirmation).
 import type { AgreementInfo } from '../../../../signaling/protocol/http.ts';
 import { agreementBody } from '../../../../signaling/protocol/http.ts';
-import { bindAdminForm } from './admin-form.ts';
+import { bindAdminForm, checked } from './admin-form.ts';
 import { agencyName } from '../../net/agencies.ts';
 import { api, apiPath } from '../../net/api.ts';
 import { openFormModal } from '../../ui/dialog.ts';
@@ -27,9 +27,10 @@ export class AgreementsSection {
       read: () => ({
         toAgencyId: (form.elements.namedItem('toAgencyId') as HTMLSelectElement | null)?.value ?? '',
         scope: (form.elements.namedItem('scope') as HTMLSelectElement | null)?.value ?? '',
+        recordings: checked(form, 'recordings'),
       }),
       problems: { toAgencyId: 'Share with: choose an agency.', scope: 'Which incidents: choose one.' },
-      success: (body) => `Now sharing ${SCOPE_LABELS[body.scope]} with ${agencyName(body.toAgencyId)}.`,
+      success: (body) => `Now sharing ${SCOPE_LABELS[body.scope]}${body.recordings ? ' and their recordings' : ''} with ${agencyName(body.toAgencyId)}.`,
       done: () => this.load(),
     });
   }
@@ -47,7 +48,7 @@ export class AgreementsSection {
     item.dataset.testid = 'agreement-row';
     item.dataset.agreementId = agreement.id;
     item.dataset.status = agreement.revokedAt === null ? 'active' : 'revoked';
-    const text = `${agencyName(agreement.fromAgencyId)} shares ${SCOPE_LABELS[agreement.scope]} with ${agencyName(agreement.toAgencyId)}`;
+    const text = `${agencyName(agreement.fromAgencyId)} shares ${SCOPE_LABELS[agreement.scope]}${agreement.recordings ? ' and their recordings' : ''} with ${agencyName(agreement.toAgencyId)}`;
     item.append(el('strong', undefined, text));
     const since = ` · since ${formatTime(toEpochMs(agreement.createdAt))}`;
     const revoked = agreement.revokedAt === null ? '' : ` · revoked ${formatTime(toEpochMs(agreement.revokedAt))}`;

@@ -106,6 +106,31 @@ describe('recording in the relay', () => {
     expect(report.body.sessions.filter((s) => s.authority === 'recording').map((s) => [s.userId, s.via])).toEqual([[DEMO.supervisor.id, 'recording-export']]);
   }, 60_000);
 
+  it('is seen by a partner agency only under an agreement that covers recordings, not one that shares the live picture alone', async () => {
+    relay = await startRelay({ RECORDING_ENABLED: 'true' });
+    const officer = await goLive(relay);
+    await officer.socket.request('incident.end', {});
+    officer.socket.close();
+    const own = (await relay.login(DEMO.supervisor.username, DEMO.supervisor.password)).token;
+    await until(async () => (await relay!.api<{ sealed: boolean }>('GET', `/api/incidents/${officer.incidentId}/recordings`, { token: own })).body.sealed, 10_000, 'the sealed manifest');
+    const admin = (await relay.login(DEMO.admin.username, DEMO.admin.password)).token;
+    const partner = (await relay.login(DEMO.durhamSupervisor.username, DEMO.durhamSupervisor.password)).token;
+    const path = `/api/incidents/${officer.incidentId}/recordings`;
+
+    // The seed's Metro → Durham agreement (marked incidents) makes way for one that shares them all.
+    expect((await relay.api('POST', '/api/agreements/agr-metro-durham/revoke', { token: admin, body: {} })).status).toBe(200);
+    const liveOnly = await relay.api<{ id: string; recordings: boolean }>('POST', '/api/agreements', { token: admin, body: { toAgencyId: 'durham-police', scope: 'all' } });
+    expect(liveOnly.body.recordings).toBe(false);
+    expect((await relay.api('GET', path, { token: partner })).body).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    expect((await relay.api('POST', `/api/agreements/${liveOnly.body.id}/revoke`, { token: admin, body: {} })).status).toBe(200);
+
+    const withRecordings = await relay.api<{ id: string; recordings: boolean }>('POST', '/api/agreements', { token: admin, body: { toAgencyId: 'durham-police', scope: 'all', recordings: true } });
+    expect(withRecordings.body.recordings).toBe(true);
+    expect((await relay.api('GET', path, { token: partner })).status).toBe(200);
+    const lists = (await entries(relay, officer.incidentId)).filter((e) => e.action === 'recording.list' && e.actor?.id === DEMO.durhamSupervisor.id);
+    expect(lists.map((e) => `${e.outcome} ${e.detail?.agreementId ?? e.reason}`)).toEqual(['denied FORBIDDEN', `allowed ${withRecordings.body.id}`]);
+  });
+
   it('is switched off for an agency by its admin only, audited, and later incidents are not recorded', async () => {
     relay = await startRelay({ RECORDING_ENABLED: 'true' });
     const durhamAdmin = (await relay.login(DEMO.durhamAdmin.username, DEMO.durhamAdmin.password)).token;

@@ -145,11 +145,11 @@ const VARIANTS: Variant[] = [
   },
 
   {
-    action: 'list recordings',
+    action: 'list recordings, the agreement sharing the live picture only',
     decide: (actor, incident, agreements) => canAccessRecording(actor, incident, agreements, 'list'),
     expected: table(`${H}
-      supervisor  own        ok         ok         ok         ok         ok
-      supervisor  partner    ok@agr-mh  ok@agr-mh  FORBIDDEN  FORBIDDEN  FORBIDDEN
+      supervisor  own        ok
+      supervisor  partner    FORBIDDEN
       supervisor  unrelated  FORBIDDEN
       officer     *          FORBIDDEN
       clinician   *          FORBIDDEN
@@ -157,8 +157,8 @@ const VARIANTS: Variant[] = [
       platform-admin  *     FORBIDDEN`),
   },
   {
-    action: 'play recordings',
-    decide: (actor, incident, agreements) => canAccessRecording(actor, incident, agreements, 'play'),
+    action: 'list recordings, every agreement covering recordings',
+    decide: (actor, incident, agreements) => canAccessRecording(actor, incident, agreements.map((a) => ({ ...a, recordings: true })), 'list'),
     expected: table(`${H}
       supervisor  own        ok         ok         ok         ok         ok
       supervisor  partner    ok@agr-mh  ok@agr-mh  FORBIDDEN  FORBIDDEN  FORBIDDEN
@@ -169,8 +169,44 @@ const VARIANTS: Variant[] = [
       platform-admin  *     FORBIDDEN`),
   },
   {
-    action: 'export recordings',
+    action: 'play recordings, the agreement sharing the live picture only',
+    decide: (actor, incident, agreements) => canAccessRecording(actor, incident, agreements, 'play'),
+    expected: table(`${H}
+      supervisor  own        ok
+      supervisor  partner    FORBIDDEN
+      supervisor  unrelated  FORBIDDEN
+      officer     *          FORBIDDEN
+      clinician   *          FORBIDDEN
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
+  },
+  {
+    action: 'play recordings, every agreement covering recordings',
+    decide: (actor, incident, agreements) => canAccessRecording(actor, incident, agreements.map((a) => ({ ...a, recordings: true })), 'play'),
+    expected: table(`${H}
+      supervisor  own        ok         ok         ok         ok         ok
+      supervisor  partner    ok@agr-mh  ok@agr-mh  FORBIDDEN  FORBIDDEN  FORBIDDEN
+      supervisor  unrelated  FORBIDDEN
+      officer     *          FORBIDDEN
+      clinician   *          FORBIDDEN
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
+  },
+  {
+    action: 'export recordings, the agreement sharing the live picture only',
     decide: (actor, incident, agreements) => canAccessRecording(actor, incident, agreements, 'export'),
+    expected: table(`${H}
+      supervisor  own        ok
+      supervisor  partner    FORBIDDEN
+      supervisor  unrelated  FORBIDDEN
+      officer     *          FORBIDDEN
+      clinician   *          FORBIDDEN
+      admin       *          FORBIDDEN
+      platform-admin  *     FORBIDDEN`),
+  },
+  {
+    action: 'export recordings, every agreement covering recordings',
+    decide: (actor, incident, agreements) => canAccessRecording(actor, incident, agreements.map((a) => ({ ...a, recordings: true })), 'export'),
     expected: table(`${H}
       supervisor  own        ok         ok         ok         ok         ok
       supervisor  partner    ok@agr-mh  ok@agr-mh  FORBIDDEN  FORBIDDEN  FORBIDDEN
