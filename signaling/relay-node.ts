@@ -193,6 +193,10 @@ export async function composeRelayNode(config: Config, log: FastifyBaseLogger, o
         index: recordingIndex,
         isRecording: (id) => recordings.isRecording(id),
         isLive: async (id) => (await incidents.find(id)) !== undefined,
+        heldElsewhere: async (id) => {
+          const entry = await recordingIndex.get(id);
+          return entry !== undefined && (await cluster.isLivePeer(entry.nodeId));
+        },
       }),
   });
 

@@ -42,8 +42,8 @@ export interface TrackRecorderEvents {
   failed: [Error];
   /** Muxers keep dying (a full disk): nothing is recorded until one can finish a segment again. */
   stalled: [reason: string];
-  /** A stalled track finished a segment again; it was stalled since `since` (epoch ms). */
-  resumed: [since: number];
+  /** A stalled track finished a segment again: nothing was recorded from `since` to `resumedAt` (epoch ms), when that segment began. */
+  resumed: [since: number, resumedAt: number];
   /** Recording of this track is over: its producer or room closed, or `stop` was called. */
   ended: [cause: string];
 }
@@ -113,7 +113,7 @@ export class TrackRecorder extends EventEmitter<TrackRecorderEvents> {
       if (this.#stalledSince !== null) {
         const since = this.#stalledSince;
         this.#stalledSince = null;
-        this.emit('resumed', since);
+        this.emit('resumed', since, segment.startedAt);
       }
     });
     muxer.on('empty', (file) => void unlink(file).catch(() => undefined));

@@ -155,8 +155,8 @@ export class IncidentRecording {
         this.deps.onFailure('track-stalled', new Error(reason), this.incident.id);
         void this.#problem(track, `recording stopped at ${new Date().toISOString()} (${reason}); nothing is recorded until a segment can be written again`, 'recording.failed');
       });
-      recorder.on('resumed', (since) => {
-        void this.#problem(track, `recording resumed: nothing was recorded from ${new Date(since).toISOString()} until the segment that ended at ${new Date().toISOString()} began`, 'recording.resumed');
+      recorder.on('resumed', (since, resumedAt) => {
+        void this.#problem(track, `recording resumed: nothing was recorded from ${new Date(since).toISOString()} to ${new Date(resumedAt).toISOString()}`, 'recording.resumed');
       });
       recorder.on('failed', (error) => {
         this.deps.onFailure('track-failed', error, this.incident.id);

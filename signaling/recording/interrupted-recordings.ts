@@ -66,6 +66,8 @@ export interface SealInterruptedOptions {
   isRecording(incidentId: string): boolean;
   /** Still live somewhere in the cluster (a camera may yet take it back). */
   isLive(incidentId: string): Promise<boolean>;
+  /** Recorded by another node that is running (on shared storage: it seals its own). */
+  heldElsewhere?(incidentId: string): Promise<boolean>;
   /** Told of each recording sealed here. */
   index?: Pick<RecordingIndex, 'noted'>;
   now?: () => Date;
@@ -80,7 +82,7 @@ export async function sealInterrupted(options: SealInterruptedOptions): Promise<
     const dir = options.paths.incidentDir(incidentId);
     const manifest = await readManifest(options.paths, incidentId).catch(() => null);
     if (!manifest || manifest.endedAt !== null || (await isPurged(options.paths, incidentId))) continue;
-    if (await options.isLive(incidentId)) continue;
+    if ((await options.isLive(incidentId)) || (await options.heldElsewhere?.(incidentId))) continue;
     const now = options.now?.() ?? new Date();
     await noteInterruption(options.paths, manifest, now);
     manifest.endedAt = lastWritten(manifest);

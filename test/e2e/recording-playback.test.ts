@@ -6,7 +6,7 @@
 // puts the recording on legal hold from the admin page, the supervisor sees it, and the admin
 // releases it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -54,8 +54,9 @@ describe('a recorded incident, played back and exported from the audit page', ()
     await clinician.mouse.up();
     await clinician.waitForTimeout(2000);
     await stopStreaming(officer);
-    await until(() => relay.services.recordings.count() === 0, 20_000, 'the recording sealed');
-    manifest = JSON.parse(execFileSync('cat', [join(relay.services.recordingPaths.incidentDir(incidentId), 'manifest.json')], { encoding: 'utf8' })) as RecordingManifest;
+    const dir = relay.services.recordingPaths.incidentDir(incidentId);
+    await until(() => existsSync(join(dir, 'manifest.jws')), 30_000, 'the recording sealed');
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as RecordingManifest;
     expect(manifest.endedAt).not.toBeNull();
   }, 120_000);
 
