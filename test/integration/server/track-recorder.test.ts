@@ -1,7 +1,7 @@
 // Recording one producer on a real worker with a real GStreamer muxer: segments begin on
 // keyframes and decode, a killed muxer costs only the segment it was writing, and the end of the
 // producer finishes the last segment.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,7 +77,8 @@ describe('track recorder (gst-launch splitmuxsink → Matroska segments)', () =>
     const recorder = await TrackRecorder.start(room.router, camera!.videoProducer.id, { dir, segmentSeconds: 2 });
     const segments = record(recorder);
     const restarted = new Promise<string>((resolve) => recorder.once('restarted', resolve));
-    await until(() => segments.length >= 1 && recorder.muxer?.openSegment, 15_000, 'a finished segment and an open one');
+    // The open segment's file is on disk (a muxer killed before it made the file loses nothing).
+    await until(() => segments.length >= 1 && recorder.muxer?.openSegment && existsSync(recorder.muxer.openSegment.file), 15_000, 'a finished segment and an open one on disk');
     recorder.muxer!.kill();
     expect(await restarted).toMatch(/muxer exited \(SIGKILL\)/);
     const lost = segments.find((s) => !s.complete);
