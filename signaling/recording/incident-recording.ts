@@ -4,7 +4,7 @@
 // when the incident ends. It outlives media rooms: a rebuilt room is attached like the first.
 // Nothing here can stop the live stream: every failure is written down and reported, not thrown.
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import type { MediaRoom } from '../../server/media-room.ts';
@@ -24,6 +24,7 @@ import {
 } from './manifest.ts';
 import type { ManifestTrack, RecordingManifest } from '../protocol/recordings.ts';
 import type { RecordingPaths } from './recording-paths.ts';
+import { replaceFile } from './replace-file.ts';
 import { SightlineError } from '../errors.ts';
 import { readManifest } from './evidence-export.ts';
 import { noteInterruption } from './interrupted-recordings.ts';
@@ -214,8 +215,7 @@ export class IncidentRecording {
     const run = this.#queue.then(async () => {
       await apply();
       const path = join(this.#dir, MANIFEST_FILE);
-      await writeFile(`${path}.tmp`, manifestBytes(this.#manifest));
-      await rename(`${path}.tmp`, path);
+      await replaceFile(path, manifestBytes(this.#manifest));
     });
     this.#queue = run.catch(() => undefined);
     return run;

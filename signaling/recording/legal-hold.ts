@@ -1,11 +1,12 @@
 // A legal hold on an incident's recording: a file beside its manifest (legal-hold.json) naming who
 // placed it, when and why. Retention never deletes a held recording. The hold lives with the
 // recording it protects, so it is backed up, copied and replicated with it.
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { legalHold, type LegalHold } from '../protocol/recordings.ts';
 import { readManifest } from './evidence-export.ts';
 import { RecordingPaths } from './recording-paths.ts';
+import { replaceFile } from './replace-file.ts';
 
 export const HOLD_FILE = 'legal-hold.json';
 
@@ -21,8 +22,7 @@ export async function readHold(paths: RecordingPaths, incidentId: string): Promi
 /** Places (or replaces) the hold; written whole or not at all. */
 export async function placeHold(paths: RecordingPaths, hold: LegalHold): Promise<void> {
   const path = join(paths.incidentDir(hold.incidentId), HOLD_FILE);
-  await writeFile(`${path}.tmp`, `${JSON.stringify(hold)}\n`);
-  await rename(`${path}.tmp`, path);
+  await replaceFile(path, Buffer.from(`${JSON.stringify(hold)}\n`));
 }
 
 /** Releases the hold; resolves with the hold released, or null when there was none. */
