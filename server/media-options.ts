@@ -22,6 +22,12 @@ export interface MediaPlaneOptions {
    * a frozen picture until the estimate recovers; with it, the lowest layer always keeps going.
    */
   viewerBitrateFloor?: number;
+  /**
+   * mediasoup's keyFrameRequestDelay for video producers, ms: keyframe requests within this time
+   * of one that reached the camera wait and go as one at its end (0: none). A new viewer's first
+   * keyframe is not held back by it (keyframe-gate.ts).
+   */
+  keyFrameRequestDelay?: number;
 }
 
 /**

@@ -6,10 +6,22 @@ import { MediaError, mediaCall } from './media-errors.ts';
 import { VIEWER_BITRATE_FLOOR, type MediaPlaneOptions } from './media-options.ts';
 import type { PortBudget, PortClaimant } from './port-budget.ts';
 import { producerParametersProblem } from './producer-parameters.ts';
+import type { FirstKeyFrame } from './keyframe-gate.ts';
+import { ProducerKeyFrames } from './producer-keyframes.ts';
 import type { ConsumerDescription, MediaKind, ProducerDescription, StreamSample, TransportDescription } from './media-types.ts';
 
-/** A keyframe forced this recently after a gap covers another request for the same gap. */
-const RECENT_FORCED_KEYFRAME_MS = 2000;
+/** A producer of the room, the peer that sends it, and that peer (for its keyframe gate). */
+export interface FoundProducer {
+  producer: types.Producer<{ source: string }>;
+  peerId: string;
+  owner: MediaPeer;
+}
+
+/** What a receive transport prepared ahead of a join carries: an idle data channel that makes the browser connect it. */
+export interface PreparedReceive {
+  transport: TransportDescription;
+  dataConsumer: { id: string; dataProducerId: string; sctpStreamParameters: unknown; label: string; protocol: string };
+}
 
 export interface MediaPeerEvents {
   producerAdded: [ProducerDescription];
@@ -29,8 +41,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #transports = new Map<string, types.WebRtcTransport<{ direction: Direction }>>();
   readonly #producers = new Map<string, types.Producer<{ source: string }>>();
   readonly #consumers = new Map<string, types.Consumer>();
-  /** When each video producer was last made to send a keyframe after a gap. */
-  readonly #keyFrameForcedAt = new Map<string, number>();
+  /** Keyframes of this peer's video producers: forced after a gap, and a new viewer's first. */
+  readonly #keyFrames: ProducerKeyFrames;
+  /** Consumers resumed at least once: only a consumer's first resume is a new viewer's first picture. */
+  readonly #resumedOnce = new Set<string>();
   #closed = false;
 
   constructor(
@@ -38,20 +52,25 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     private readonly router: types.Router,
     private readonly options: Pick<
       MediaPlaneOptions,
-      'listenIp' | 'announcedAddress' | 'portRange' | 'maxTransportsPerPeer' | 'initialAvailableOutgoingBitrate' | 'viewerBitrateFloor'
+      'listenIp' | 'announcedAddress' | 'portRange' | 'maxTransportsPerPeer' | 'initialAvailableOutgoingBitrate' | 'viewerBitrateFloor' | 'keyFrameRequestDelay'
     > & { ports: PortBudget; claimant: PortClaimant },
-    private readonly findProducer: (producerId: string) => { producer: types.Producer<{ source: string }>; peerId: string } | undefined,
+    private readonly findProducer: (producerId: string) => FoundProducer | undefined,
     /** On a router of its own (WHEP), the room's producers appear under other ids. */
     private readonly producerAlias: (producerId: string) => string | undefined = () => undefined,
   ) {
     super();
+    this.#keyFrames = new ProducerKeyFrames(options.keyFrameRequestDelay ?? 0, (producerId) => this.emit('producerFlowing', producerId));
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  async createTransport(direction: Direction): Promise<TransportDescription> {
+  /**
+   * Creates a transport. `sctp` (the browser's SCTP capabilities) opens SCTP on it: a receive
+   * transport prepared ahead of a join connects through an idle data channel.
+   */
+  async createTransport(direction: Direction, sctp?: { numStreams: { OS: number; MIS: number } }): Promise<TransportDescription> {
     this.#assertOpen();
     if (this.#transports.size >= this.options.maxTransportsPerPeer) {
       throw new MediaError('TRANSPORT_LIMIT', `a peer may hold at most ${this.options.maxTransportsPerPeer} transports`);
@@ -72,6 +91,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
         enableTcp: true,
         preferUdp: true,
         initialAvailableOutgoingBitrate: this.options.initialAvailableOutgoingBitrate,
+        ...(sctp ? { enableSctp: true, numSctpStreams: sctp.numStreams } : {}),
         appData: { direction },
       }),
     ).catch((error: unknown) => {
@@ -96,12 +116,35 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') this.emit('transportState', transport.id, 'failed');
     });
+    return describeTransport(transport);
+  }
+
+  /**
+   * A receive transport made ahead of a join (nothing consumed): it carries one data consumer of
+   * an idle data producer, so that the browser has something to negotiate and connects it (ICE
+   * and DTLS done) before any media is asked for. No data is ever sent on it.
+   */
+  async prepareReceive(sctp: { numStreams: { OS: number; MIS: number } }, idleDataProducerId: string): Promise<PreparedReceive> {
+    if (this.#recvTransport()) throw new MediaError('TRANSPORT_LIMIT', 'this peer already has a receive transport');
+    const description = await this.createTransport('recv', sctp);
+    const transport = this.#transport(description.id);
+    const dataConsumer = await mediaCall('consumeData', () => transport.consumeData({ dataProducerId: idleDataProducerId }));
     return {
-      id: transport.id,
-      iceParameters: transport.iceParameters,
-      iceCandidates: transport.iceCandidates,
-      dtlsParameters: transport.dtlsParameters,
+      transport: { ...description, sctpParameters: transport.sctpParameters },
+      dataConsumer: {
+        id: dataConsumer.id,
+        dataProducerId: idleDataProducerId,
+        sctpStreamParameters: dataConsumer.sctpStreamParameters,
+        label: dataConsumer.label,
+        protocol: dataConsumer.protocol,
+      },
     };
+  }
+
+  /** The receive transport this peer already has (a prepared one), if any. */
+  recvTransportDescription(): TransportDescription | undefined {
+    const transport = this.#recvTransport();
+    return transport ? describeTransport(transport) : undefined;
   }
 
   async connectTransport(transportId: string, dtlsParameters: unknown): Promise<void> {
@@ -132,14 +175,16 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
         kind: request.kind,
         rtpParameters: request.rtpParameters as types.RtpParameters,
         paused: request.paused,
+        ...(request.kind === 'video' ? { keyFrameRequestDelay: this.options.keyFrameRequestDelay ?? 0 } : {}),
         appData: { source: request.source },
       }),
     );
     this.#producers.set(producer.id, producer);
     producer.observer.once('close', () => {
       this.#producers.delete(producer.id);
-      this.#keyFrameForcedAt.delete(producer.id);
+      this.#keyFrames.forget(producer.id);
     });
+    if (producer.kind === 'video') await this.#keyFrames.watch(producer);
     const description = this.#describeProducer(producer);
     this.emit('producerAdded', description);
     return description;
@@ -165,7 +210,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const capabilities = rtpCapabilities as types.RtpCapabilities;
     const localId = this.producerAlias(producerId) ?? producerId;
     if (!this.#canConsume(localId, capabilities)) throw new MediaError('CANNOT_CONSUME', 'the receiver does not support the producer codec');
-    const transport = [...this.#transports.values()].find((t) => t.appData.direction === 'recv');
+    const transport = this.#recvTransport();
     if (!transport) throw new MediaError('TRANSPORT_NOT_FOUND', 'this peer has no receive transport');
     const consumer = await mediaCall('consume', () =>
       transport.consume({
@@ -177,7 +222,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       }),
     );
     this.#consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+    consumer.observer.once('close', () => {
+      this.#consumers.delete(consumer.id);
+      this.#resumedOnce.delete(consumer.id);
+    });
     consumer.on('producerclose', () => {
       consumer.close();
       this.emit('consumerClosed', consumer.id);
@@ -208,7 +256,11 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return renewed;
   }
 
-  /** Resumes consumers once the client is ready, asking the sender for a keyframe for video. */
+  /**
+   * Resumes consumers once the client is ready, asking the sender for a keyframe for video. A
+   * consumer's first resume is a new viewer's first picture: its keyframe request does not wait
+   * behind the throttle of requests made for others (see keyframe-gate.ts).
+   */
   async resumeConsumers(consumerIds: readonly string[]): Promise<void> {
     const consumers = consumerIds.map((id) => {
       const consumer = this.#consumers.get(id);
@@ -217,8 +269,14 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     });
     await Promise.all(
       consumers.map(async (consumer) => {
+        const first = !this.#resumedOnce.has(consumer.id);
+        this.#resumedOnce.add(consumer.id);
         await mediaCall('resume', () => consumer.resume());
-        if (consumer.kind === 'video') await mediaCall('requestKeyFrame', () => consumer.requestKeyFrame());
+        if (consumer.kind !== 'video') return;
+        const { producerId } = consumer.appData as { producerId?: string };
+        const found = first && producerId ? this.findProducer(producerId) : undefined;
+        if (found && (await found.owner.firstKeyFrame(producerId!)) !== 'plain') return;
+        await mediaCall('requestKeyFrame', () => consumer.requestKeyFrame());
       }),
     );
   }
@@ -235,8 +293,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   /** A transport's current ICE and DTLS parameters and candidates (an SDP answer needs them). */
   transportDescription(transportId: string): TransportDescription | undefined {
     const transport = this.#transports.get(transportId);
-    if (!transport) return undefined;
-    return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
+    return transport ? describeTransport(transport) : undefined;
   }
 
   /** The peer's transports, for restarting ICE on all of them. */
@@ -245,51 +302,19 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   }
 
   /**
-   * Pausing and resuming the producer makes mediasoup send a forced keyframe request now, and
-   * makes its consumers wait for that keyframe instead of forwarding undecodable frames. A
-   * producer the sender paused itself (camera off) is left alone.
+   * A new viewer of one of this peer's video producers needs its first keyframe: whether a plain
+   * request does it at once, or one already asked for serves it, or one was forced (keyframe-gate.ts).
    */
-  async #forceKeyFrame(producer: types.Producer<{ source: string }>): Promise<void> {
-    if (producer.closed || producer.paused) return;
-    this.#keyFrameForcedAt.set(producer.id, Date.now());
-    try {
-      await producer.pause();
-      await producer.resume();
-      this.emit('producerFlowing', producer.id);
-    } catch {
-      // Closed meanwhile.
-    }
+  firstKeyFrame(producerId: string): Promise<FirstKeyFrame> {
+    return this.#keyFrames.firstFor(this.#producers.get(producerId));
   }
 
   /**
    * After a sender's network dropped (on resume or ICE restart): as soon as its video flows
-   * again, get a keyframe from it at once. Frames after the gap depend on what was lost, and a
-   * plain keyframe request sits behind the one made while the sender was unreachable (mediasoup
-   * re-sends that only after 1 s, once). Skipped where one was forced just before (a resume and
-   * the ICE restart after it): a second would make viewers wait for yet another keyframe. Gives up
-   * after `timeoutMs`.
+   * again, get a keyframe from it at once (producer-keyframes.ts). Gives up after `timeoutMs`.
    */
-  async keyFramesOnceFlowing(timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    const videos = [...this.#producers.values()].filter((p) => p.kind === 'video');
-    await Promise.all(
-      videos.map(async (producer) => {
-        // Retransmissions count: after a drop the sender answers the relay's NACKs first, and its
-        // new media waits behind them, while a keyframe request can already reach it.
-        const packets = async () => (await producer.getStats()).reduce((n, s) => n + s.packetCount + (s.packetsRetransmitted ?? 0), 0);
-        try {
-          const before = await packets();
-          while (!producer.closed && Date.now() < deadline) {
-            await new Promise((resolve) => setTimeout(resolve, 40));
-            if ((await packets()) > before) break;
-          }
-          if (Date.now() >= deadline || Date.now() - (this.#keyFrameForcedAt.get(producer.id) ?? 0) < RECENT_FORCED_KEYFRAME_MS) return;
-          await this.#forceKeyFrame(producer);
-        } catch {
-          // Closed meanwhile.
-        }
-      }),
-    );
+  keyFramesOnceFlowing(timeoutMs = 15_000): Promise<void> {
+    return this.#keyFrames.onceFlowing([...this.#producers.values()].filter((p) => p.kind === 'video'), timeoutMs);
   }
 
   /** Asks for a keyframe on this peer's running video consumers of one producer. */
@@ -335,6 +360,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     this.#transports.clear();
     this.#producers.clear();
     this.#consumers.clear();
+    this.#resumedOnce.clear();
     this.emit('closed');
     this.removeAllListeners();
   }
@@ -346,6 +372,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     } catch (error) {
       throw new MediaError('MEDIA_ERROR', `canConsume: ${(error as Error).message}`);
     }
+  }
+
+  #recvTransport(): types.WebRtcTransport<{ direction: Direction }> | undefined {
+    return [...this.#transports.values()].find((t) => t.appData.direction === 'recv');
   }
 
   #transport(transportId: string): types.WebRtcTransport<{ direction: Direction }> {
@@ -369,4 +399,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   #assertOpen(): void {
     if (this.#closed) throw new MediaError('ROOM_CLOSED', 'this peer has left the room');
   }
+}
+
+function describeTransport(transport: types.WebRtcTransport): TransportDescription {
+  return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
 }

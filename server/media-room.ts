@@ -6,7 +6,7 @@ import type { types } from 'mediasoup';
 import { MediaError, mediaCall } from './media-errors.ts';
 import type { PortBudget } from './port-budget.ts';
 import type { MediaPlaneOptions } from './media-options.ts';
-import { MediaPeer } from './media-peer.ts';
+import { MediaPeer, type FoundProducer, type PreparedReceive } from './media-peer.ts';
 import type { ProducerDescription, RoomCloseReason } from './media-types.ts';
 
 export interface MediaRoomEvents {
@@ -29,6 +29,8 @@ export interface RouterSupply {
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   readonly #peers = new Map<string, { peer: MediaPeer; slot: RouterSlot; viewer: boolean }>();
   readonly #slots: RouterSlot[];
+  /** Per router, a data producer that never sends: prepared receive transports consume it to connect. */
+  readonly #idleData = new Map<types.Router, Promise<string>>();
   /** Peers are placed one at a time so that each placement sees the ones before it. */
   #placing: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -83,6 +85,35 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     this.#assertOpen();
     const peer = new MediaPeer(peerId, slot.router, { ...this.options, ports: this.ports, claimant: role }, (producerId) => this.#findProducer(producerId));
     return this.#register(peer, slot, role === 'viewer');
+  }
+
+  /**
+   * A viewer's peer with a receive transport made ahead of its join: placed like any viewer, with
+   * nothing consumed; the browser connects it through an idle data channel. The seat takes this
+   * peer over when it joins (LiveIncident.add's `prepared`).
+   */
+  async preparePeer(peerId: string, sctp: { numStreams: { OS: number; MIS: number } }): Promise<{ peer: MediaPeer; receive: PreparedReceive }> {
+    const peer = await this.addPeer(peerId, 'viewer');
+    try {
+      const receive = await peer.prepareReceive(sctp, await this.#idleDataProducer(this.#slotOf(peerId).router));
+      return { peer, receive };
+    } catch (error) {
+      peer.close();
+      throw error;
+    }
+  }
+
+  #idleDataProducer(router: types.Router): Promise<string> {
+    let id = this.#idleData.get(router);
+    if (!id) {
+      id = mediaCall('produceData', async () => {
+        const direct = await router.createDirectTransport();
+        return (await direct.produceData({ label: 'sightline-idle' })).id;
+      });
+      this.#idleData.set(router, id);
+      id.catch(() => this.#idleData.delete(router));
+    }
+    return id;
   }
 
   /**
@@ -229,10 +260,10 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     slot.router.observer.once('close', () => this.close('worker-died'));
   }
 
-  #findProducer(producerId: string) {
+  #findProducer(producerId: string): FoundProducer | undefined {
     for (const { peer } of this.#peers.values()) {
       const producer = peer.producer(producerId);
-      if (producer) return { producer, peerId: peer.peerId };
+      if (producer) return { producer, peerId: peer.peerId, owner: peer };
     }
     return undefined;
   }

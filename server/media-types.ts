@@ -6,6 +6,8 @@ export interface TransportDescription {
   iceParameters: unknown;
   iceCandidates: unknown[];
   dtlsParameters: unknown;
+  /** On a transport with SCTP (a receive transport prepared ahead of a join). */
+  sctpParameters?: unknown;
 }
 
 export interface ProducerDescription {

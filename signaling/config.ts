@@ -86,6 +86,8 @@ export const configSchema = z
     WS_RATE_PER_SECOND: z.coerce.number().positive().default(20),
     WS_RATE_BURST: z.coerce.number().int().positive().default(40),
     MAX_TRANSPORTS_PER_CONNECTION: z.coerce.number().int().min(1).max(8).default(2),
+    /** Keyframe requests within this time of one that reached a camera wait and go as one (a new viewer's first does not wait). */
+    KEYFRAME_REQUEST_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(1000),
     HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
 
     /** The audit trail: Redis key prefix (with REDIS_URL), signed checkpoints, retention. */

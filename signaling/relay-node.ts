@@ -286,6 +286,7 @@ async function startMedia(config: Config, log: FastifyBaseLogger): Promise<Media
     viewersPerRouter: config.MEDIA_VIEWERS_PER_ROUTER,
     logLevel: config.MEDIA_LOG_LEVEL,
     initialAvailableOutgoingBitrate: 1_000_000,
+    keyFrameRequestDelay: config.KEYFRAME_REQUEST_DELAY_MS,
   });
   media.on('workerDied', (pid, error) => log.error({ pid, err: error }, 'mediasoup worker died; its incidents were ended'));
   media.on('workerReplaced', (pid) => log.warn({ pid }, 'mediasoup worker replaced'));

@@ -56,7 +56,7 @@ export const auditActorOf = (user: User): AuditActor => ({ id: user.id, role: us
 /** The audit entry of a refused admission, then the error thrown. */
 export async function refuseAdmission(
   audit: Pick<Auditor, 'refuse'>,
-  action: 'join' | 'watch',
+  action: 'join' | 'watch' | 'prepare',
   context: AdmissionContext,
   error: SightlineError,
   facts: { actor: AuditActor | null; incidentId: string; grantId?: string; userId?: string },
@@ -104,6 +104,35 @@ export async function admitViewer(deps: ViewerAdmissionDeps, link: LinkRedemptio
   }
   if (!holder) return refuse(new SightlineError('SESSION_INVALID'), { grantId: grant.id, userId: grant.clinicianId });
   if (holder.id !== grant.clinicianId) return refuse(new SightlineError('GRANT_NOT_YOURS'), { actor: auditActorOf(holder), grantId: grant.id, userId: grant.clinicianId });
+  return seatFor(deps, grant, claims, incidentId, refuse);
+}
+
+/**
+ * Admits a signed-in clinician to a grant of theirs by its id (the inbox's join, and its seat made
+ * ready ahead of a join): the session proves who it is, the grant record what they may do.
+ */
+export async function admitGrantHolder(
+  deps: ViewerAdmissionDeps,
+  holder: { grantId: string; session: string | undefined },
+  incidentId: string,
+  context: AdmissionContext,
+  action: 'join' | 'prepare' = 'join',
+): Promise<ViewerSeatRequest> {
+  const refuse = (error: SightlineError, facts: { actor?: AuditActor | null; grantId?: string; userId?: string } = {}) =>
+    refuseAdmission(deps.audit, action, context, error, { actor: facts.actor ?? null, incidentId, grantId: facts.grantId ?? holder.grantId, userId: facts.userId });
+  if (!holder.session) return refuse(new SightlineError('SIGN_IN_REQUIRED'));
+  let user: User | undefined;
+  try {
+    user = await deps.directory.userById((await deps.sessions.touch(holder.session)).userId);
+  } catch (error) {
+    return refuse(error instanceof SightlineError ? error : new SightlineError('SESSION_INVALID'));
+  }
+  if (!user) return refuse(new SightlineError('SESSION_INVALID'));
+  const actor = auditActorOf(user);
+  const grant = await deps.grants.find(holder.grantId);
+  // Someone else's grant is answered as no grant at all: grant ids are not to be probed.
+  if (!grant || grant.clinicianId !== user.id || grant.incidentId !== incidentId) return refuse(new SightlineError('GRANT_NOT_FOUND'), { actor, userId: user.id });
+  const claims: ViewingGrant = { grantId: grant.id, clinicianId: grant.clinicianId, incidentId, permissions: grant.permissions, notBefore: grant.createdAt, expiresAt: grant.expiresAt };
   return seatFor(deps, grant, claims, incidentId, refuse);
 }
 

@@ -1,12 +1,13 @@
 // One live incident in the control plane: its participants and the policy of who receives
 // which stream. It drives the incident's media room; it never sees tokens.
 import { MediaError } from '../../server/media-errors.ts';
-import type { MediaPeer } from '../../server/media-peer.ts';
+import type { MediaPeer, PreparedReceive } from '../../server/media-peer.ts';
 import type { MediaRoom } from '../../server/media-room.ts';
 import type { ConsumerDescription, ProducerDescription, TransportDescription } from '../../server/media-types.ts';
 import type { AuditSource } from '../audit/audit-entry.ts';
 import { ERROR_CODES, type ErrorCode } from '../protocol/error-codes.ts';
 import type { ConsumerInfo, MediaSource, ParticipantInfo, Permission, PresenceEntry, ServerMessage } from '../protocol/messages.ts';
+import { PreparedSeats, type PreparedSeat } from './prepared-seats.ts';
 import { SeatExpiries } from './seat-expiries.ts';
 
 export interface ParticipantChannel {
@@ -66,6 +67,8 @@ export class LiveIncident {
   #ended = false;
   /** Evidence recording runs for this incident (participants are told in their replies). */
   recorded = false;
+  /** Receive transports made ready ahead of clinicians' joins (pre-connected seats). */
+  readonly prepared: PreparedSeats;
 
   #room: MediaRoom;
 
@@ -75,7 +78,22 @@ export class LiveIncident {
     private readonly hooks: LiveIncidentHooks,
   ) {
     this.#room = room;
+    this.prepared = new PreparedSeats(incident.id);
     this.#listen(room);
+  }
+
+  /**
+   * Makes a receive transport ready ahead of a clinician's join, on the router the seat will
+   * receive on, with nothing consumed; the browser connects it through an idle data channel.
+   */
+  async prepare(seat: Omit<PreparedSeat, 'media'>, sctp: { numStreams: { OS: number; MIS: number } }): Promise<PreparedReceive> {
+    const { peer, receive } = await this.#room.preparePeer(seat.peerId, sctp);
+    if (this.#ended) {
+      peer.close();
+      throw new MediaError('ROOM_CLOSED', 'the incident ended');
+    }
+    this.prepared.hold({ ...seat, media: peer });
+    return receive;
   }
 
   get room(): MediaRoom {
@@ -87,6 +105,8 @@ export class LiveIncident {
    * seat and permissions, gets an empty media peer in the new room, and is told to rejoin.
    */
   async rebind(room: MediaRoom, code: ErrorCode): Promise<void> {
+    // Prepared transports were on the failed media: their pages prepare again.
+    this.prepared.dropAll(code);
     this.#room = room;
     this.#listen(room);
     for (const participant of this.participants()) {
@@ -105,7 +125,8 @@ export class LiveIncident {
     const { media } = participant;
     const [sendTransport, recvTransport] = await Promise.all([
       directions.send ? media.createTransport('send') : null,
-      directions.recv ? media.createTransport('recv') : null,
+      // A seat prepared ahead of its join has its receive transport connected already.
+      directions.recv ? (media.recvTransportDescription() ?? media.createTransport('recv')) : null,
     ]);
     // All at once: each is a round trip to the media worker. A stream this receiver cannot take
     // is left out (reported, not fatal): the seat gets every stream it can receive.
@@ -244,6 +265,7 @@ export class LiveIncident {
     this.#ended = true;
     for (const participant of this.participants()) participant.channel.endAccess(code);
     for (const peerId of [...this.#participants.keys()]) this.remove(peerId, code);
+    this.prepared.dropAll(code);
     this.#expiries.clearAll();
     this.#room.close(code === 'MEDIA_WORKER_DIED' ? 'worker-died' : code === 'SERVER_SHUTTING_DOWN' ? 'shutdown' : 'ended');
   }

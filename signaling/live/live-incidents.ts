@@ -39,6 +39,11 @@ export class LiveIncidents {
       // A grant may hold several seats (a signalling connection and a WHEP player).
       if (event.type === 'grant.revoked') for (const { participant } of this.#forGrant(event.grantId)) participant.channel.endAccess(event.code);
       if (event.type === 'grant.extended') for (const { live, participant } of this.#forGrant(event.grantId)) live.extend(participant, event.expiresAt);
+      // Seats made ready ahead of a join end and move with their grant too.
+      for (const live of this.#live.values()) {
+        if (event.type === 'grant.revoked') for (const seat of live.prepared.byGrant(event.grantId)) live.prepared.drop(seat.peerId, event.code);
+        if (event.type === 'grant.extended') live.prepared.extend(event.grantId, event.expiresAt);
+      }
     });
   }
 

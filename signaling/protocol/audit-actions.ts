@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = {
   'grant.expire': 'Access expired',
   'grant.link': 'Access link opened',
   join: 'Clinician joined',
+  prepare: 'Join prepared',
   watch: 'Supervisor watched',
   leave: 'Left',
   resume: 'Reconnected',

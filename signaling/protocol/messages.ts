@@ -49,9 +49,25 @@ export const clientMessage = z.discriminatedUnion('type', [
    */
   request('join', {
     incidentId: id,
-    grantToken: z.string().min(1).max(4096),
+    /** The grant link's viewing token; or, from the inbox, `grantId` (the session alone then proves who joins). */
+    grantToken: z.string().min(1).max(4096).optional(),
+    grantId: id.optional(),
     session: z.string().min(1).max(4096).optional(),
     rtpCapabilities: mediaObject,
+  }),
+  /**
+   * Clinician, from the inbox (signed in as the grant's clinician): make a receive transport ready
+   * for a join of this grant, with nothing consumed. The browser connects it through the idle data
+   * channel of the reply; a `join` with `grantId` on the same socket then takes it over and its
+   * media starts at once. Audited only when refused (the join is the access).
+   */
+  request('prepare', {
+    incidentId: id,
+    grantId: id,
+    session: z.string().min(1).max(4096),
+    sctpCapabilities: z.strictObject({
+      numStreams: z.strictObject({ OS: z.number().int().min(1).max(65_535), MIS: z.number().int().min(1).max(65_535) }),
+    }),
   }),
   request('transport.connect', { transportId: id, dtlsParameters: mediaObject }),
   request('produce', {
@@ -245,6 +261,19 @@ export interface ResponseData {
     recvTransport: TransportInfo;
     sendTransport: TransportInfo | null;
     consumers: ConsumerInfo[];
+    /** The consumers already run (a join on a prepared transport): no `consumers.resume` needed. */
+    resumed?: boolean;
+  };
+  prepare: {
+    incidentId: string;
+    grantId: string;
+    /** The grant's end: the prepared transport closes then. */
+    expiresAt: number;
+    routerRtpCapabilities: unknown;
+    recvTransport: TransportInfo;
+    /** The idle data channel the browser consumes to connect the transport (nothing is sent on it). */
+    dataConsumer: { id: string; dataProducerId: string; sctpStreamParameters: unknown; label: string; protocol: string };
+    iceServers?: IceServerInfo[];
   };
   'transport.connect': Record<string, never>;
   produce: { producerId: string };

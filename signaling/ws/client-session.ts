@@ -147,6 +147,7 @@ export function routeTargetOf(text: string): RouteTarget | null {
   if (!json) return null;
   switch (json.type) {
     case 'join':
+    case 'prepare':
     case 'watch':
       return typeof json.incidentId === 'string' ? { incident: json.incidentId } : null;
     case 'resume':

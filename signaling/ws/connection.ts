@@ -53,6 +53,8 @@ export class SignalingConnection implements ParticipantChannel {
   /** The clinician and their verified grant, after `join`. */
   viewer: { user: User; grant: ViewingGrant } | null = null;
   incident: LiveIncident | null = null;
+  /** The incident where this connection holds a seat made ready ahead of a join (`prepare`), until it joins or goes. */
+  prepared: LiveIncident | null = null;
   #queue: Promise<void> = Promise.resolve();
   /** Set while the socket is gone but the seat is kept for `resume`. */
   #detached: { timer: NodeJS.Timeout; backlog: ServerMessage[] } | null = null;
@@ -108,6 +110,12 @@ export class SignalingConnection implements ParticipantChannel {
     this.send({ type: 'grant.updated', grantId: this.viewer.grant.grantId, expiresAt });
   }
 
+  /** Gives up the seat made ready ahead of a join, if any (its transport closes). */
+  dropPrepared(): void {
+    this.prepared?.prepared.drop(this.peerId);
+    this.prepared = null;
+  }
+
   /** Leaves the current incident, cutting this connection's media (told `code`); the ending is audited where it was decided. */
   leaveIncident(code?: ErrorCode): void {
     this.#release()?.remove(this.peerId, code);
@@ -136,6 +144,7 @@ export class SignalingConnection implements ParticipantChannel {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.dropPrepared();
     if (this.#subscription) this.deps.consoles.remove(this.#subscription);
     this.#subscription = null;
     const graceMs = this.deps.config.RESUME_GRACE_SECONDS * 1000;
@@ -326,11 +335,11 @@ export class SignalingConnection implements ParticipantChannel {
   }
 
   /**
-   * Authorization refusals of any message are audited here, once; `auth` and `join` audit every
+   * Authorization refusals of any message are audited here, once; `auth`, `join` and `prepare` audit every
    * refusal of their own with more detail.
    */
   async #auditRefusal(type: ClientMessageType, failure: SightlineError): Promise<void> {
-    if (type === 'auth' || type === 'join' || !AUDITED_REFUSALS.has(failure.code)) return;
+    if (type === 'auth' || type === 'join' || type === 'prepare' || !AUDITED_REFUSALS.has(failure.code)) return;
     // Without an identity anyone can repeat it in bulk: sampled.
     const event = {
       action: type,

@@ -13,6 +13,7 @@ import { incidentStart } from './incident-start.ts';
 import { join } from './join.ts';
 import { mediaRejoin } from './media-rejoin.ts';
 import { ping } from './ping.ts';
+import { prepare } from './prepare.ts';
 import { produce } from './produce.ts';
 import { producerPause, producerResume } from './producer-pause.ts';
 import { resume } from './resume.ts';
@@ -29,6 +30,7 @@ const handlers: { [T in ClientMessageType]: Handler<T> } = {
   'incident.leave': incidentLeave,
   watch,
   join,
+  prepare,
   'transport.connect': transportConnect,
   produce,
   'producer.pause': producerPause,

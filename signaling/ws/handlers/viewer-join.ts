@@ -3,7 +3,8 @@
 import { deviceLabel } from '../../identity/device-label.ts';
 import { SightlineError } from '../../errors.ts';
 import type { User } from '../../identity/directory.ts';
-import type { LiveIncident } from '../../live/live-incident.ts';
+import type { MediaPeer } from '../../../server/media-peer.ts';
+import type { LiveIncident, Participant } from '../../live/live-incident.ts';
 import type { ParticipantInfo, Permission, ResponseData } from '../../protocol/messages.ts';
 import type { SignalingConnection } from '../connection.ts';
 import { seatExtras } from '../seat-extras.ts';
@@ -14,9 +15,11 @@ export async function addViewer(
   live: LiveIncident,
   viewer: { user: User; permissions: Set<Permission>; grantId: string | null; expiresAt: number | null },
   rtpCapabilities: unknown,
-): Promise<{ reply: ResponseData['join']; replaced: ParticipantInfo | null }> {
+  /** The media of a seat this connection prepared ahead of the join (its receive transport connected). */
+  prepared?: MediaPeer,
+): Promise<{ reply: ResponseData['join']; replaced: ParticipantInfo | null; participant: Participant }> {
   const you = participantInfo(connection.peerId, viewer.user, deviceLabel(connection.source.userAgent));
-  const { recvTransport, sendTransport, consumers, replaced } = await live.add(
+  const { participant, recvTransport, sendTransport, consumers, replaced } = await live.add(
     {
       info: you,
       isOfficer: false,
@@ -28,6 +31,7 @@ export async function addViewer(
       channel: connection,
     },
     { recv: true, send: viewer.permissions.has('talk') },
+    prepared,
   );
   connection.incident = live;
   const officer = live.officer?.info;
@@ -46,5 +50,5 @@ export async function addViewer(
     consumers,
     ...seatExtras(connection),
   };
-  return { reply, replaced };
+  return { reply, replaced, participant };
 }
