@@ -9,9 +9,13 @@
 //   </sightline-shell>
 //   <section>…the page…</section>
 //
+// A part shared by pages (the clinician's viewer: the watch page and the inbox) is written once in
+// client/parts/ and placed with <sightline-part name="…"></sightline-part>.
+//
 // `page` names the entry (./src/pages/<page>/<page>.ts) and the body class; `signin` adds the
 // account, the status line and the sign-in form; `brand="plain"` keeps the brand from linking
 // home (a page one should not leave by accident). Pure, apart from the plugin wrapper.
+import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
 
 export interface ShellOptions {
@@ -110,6 +114,19 @@ ${indent(content.trimEnd(), '    ')}
 `;
 }
 
+const PART = /^([ \t]*)<sightline-part name="([a-z-]+)"><\/sightline-part>[ \t]*$/gm;
+
+/**
+ * Puts shared page parts in place: `<sightline-part name="viewer"></sightline-part>` on a line of
+ * its own becomes the part's HTML (client/parts/viewer.html), indented as the element was. Pure:
+ * `read` gives a part's HTML by name.
+ */
+export function expandParts(html: string, read: (name: string) => string): string {
+  return html.replace(PART, (_match, indentBy: string, name: string) => indent(read(name).trimEnd(), indentBy));
+}
+
+const readPart = (name: string): string => readFileSync(new URL(`./parts/${name}.html`, import.meta.url), 'utf8');
+
 /** The Vite plugin: every page with a <sightline-shell> is built into the whole document, before Vite reads its scripts. */
 export function pageShell(): Plugin {
   return {
@@ -118,7 +135,7 @@ export function pageShell(): Plugin {
       order: 'pre',
       handler(html) {
         const shell = readShell(html);
-        return shell ? renderShell(shell.options, shell.rest) : html;
+        return shell ? renderShell(shell.options, expandParts(shell.rest, readPart)) : html;
       },
     },
   };

@@ -65,7 +65,19 @@ function probeBrowser(): void {
   for (const direction of ['recvonly', 'sendonly'] as const) void factory.getNativeRtpCapabilities({ direction }).catch(() => undefined);
 }
 
+/**
+ * The routers' capabilities: from the page itself when the server wrote them into it (the viewer
+ * pages: no request of their own), otherwise fetched.
+ */
 function routerCapabilities(): Promise<MediaCapabilitiesResponse> {
+  const inPage = document.getElementById('router-capabilities')?.textContent;
+  if (inPage) {
+    try {
+      return Promise.resolve({ routerRtpCapabilities: JSON.parse(inPage) as unknown });
+    } catch {
+      // Unreadable: fetch them instead.
+    }
+  }
   return api.get<MediaCapabilitiesResponse>('/api/media/capabilities');
 }
 
@@ -100,6 +112,7 @@ function transportOptions(info: TransportInfo, ice: IceOptions = {}): types.Tran
     iceParameters: info.iceParameters as types.IceParameters,
     iceCandidates: info.iceCandidates as types.IceCandidate[],
     dtlsParameters: info.dtlsParameters as types.DtlsParameters,
+    ...(info.sctpParameters ? { sctpParameters: info.sctpParameters as types.SctpParameters } : {}),
     ...(ice.iceServers ? { iceServers: ice.iceServers } : {}),
     ...(ice.iceTransportPolicy ? { iceTransportPolicy: ice.iceTransportPolicy } : {}),
   };

@@ -57,11 +57,15 @@ export class MediaReceiver {
     device: Device,
     events: ReceiverEvents,
     request: () => Promise<JoinInfo>,
+    /** The receive transport a prepared seat already connected (the reply names it). */
+    prepared?: types.Transport,
   ): Promise<{ info: JoinInfo; receiver: MediaReceiver }> {
     const receiver = new MediaReceiver(signal, events);
     try {
       const info = await request();
-      await receiver.start(device, info.recvTransport, info.consumers, iceOptions(info.iceServers));
+      if (prepared && prepared.id !== info.recvTransport.id) closeTransport(prepared);
+      const existing = prepared?.id === info.recvTransport.id ? prepared : undefined;
+      await receiver.start(device, info.recvTransport, info.consumers, iceOptions(info.iceServers), existing, info.resumed === true);
       return { info, receiver };
     } catch (error) {
       receiver.close();
@@ -73,11 +77,16 @@ export class MediaReceiver {
     return this.transport;
   }
 
-  /** Create the receive transport, then consume `initial` and whatever arrived meanwhile. */
-  async start(device: Device, info: TransportInfo, initial: ConsumerInfo[] = [], ice?: IceOptions): Promise<void> {
+  /**
+   * Create the receive transport (or take over `existing`, already connected), then consume
+   * `initial` and whatever arrived meanwhile. `resumed`: the relay already runs the initial consumers.
+   */
+  async start(device: Device, info: TransportInfo, initial: ConsumerInfo[] = [], ice?: IceOptions, existing?: types.Transport, resumed = false): Promise<void> {
     if (this.closed) return;
-    this.transport = createRecvTransport(device, this.signal, info, ice);
-    await this.add([...initial, ...this.early.splice(0)]);
+    this.transport = existing ?? createRecvTransport(device, this.signal, info, ice);
+    if (!resumed) return this.add([...initial, ...this.early.splice(0)]);
+    await this.add(initial, { resumed: true });
+    await this.add(this.early.splice(0));
   }
 
   /**
@@ -115,9 +124,9 @@ export class MediaReceiver {
     closeTransport(this.transport);
   }
 
-  private async add(list: ConsumerInfo[]): Promise<void> {
+  private async add(list: ConsumerInfo[], options: { resumed?: boolean } = {}): Promise<void> {
     const transport = this.transport;
-    if (!transport || transport.closed) return;
+    if (!transport || transport.closed || list.length === 0) return;
     // All in the same tick: the transport takes them in one offer/answer, so the first one's
     // ICE and DTLS do not wait for the others' negotiations.
     const wanted = list.filter(this.accept);
@@ -138,6 +147,7 @@ export class MediaReceiver {
       this.events.trackAdded(consumer);
       ids.push(consumer.id);
     });
+    if (options.resumed) return;
     for (let i = 0; i < ids.length; i += RESUME_BATCH) {
       await this.signal.request('consumers.resume', { consumerIds: ids.slice(i, i + RESUME_BATCH) });
     }

@@ -14,6 +14,8 @@ export interface TalkOptions {
   /** Talking really started (true) or stopped (false). */
   onTalking(talking: boolean): void;
   onError(error: SightlineError): void;
+  /** The microphone opened (for a level meter). */
+  onMicrophone?(track: MediaStreamTrack): void;
 }
 
 export class TalkbackController {
@@ -97,6 +99,7 @@ export class TalkbackController {
       throw new Error('Closed while opening the microphone');
     }
     this.track = track;
+    this.options.onMicrophone?.(track);
     const appData: ProduceAppData = { source: 'talkback', paused: true };
     const transport = this.options.transport();
     if (!transport) throw new Error('No send transport');

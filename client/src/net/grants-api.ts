@@ -19,7 +19,6 @@ export const extendGrant = (grantId: string, ttlSeconds: number) =>
 export const revokeGrant = (grantId: string) => api.post<GrantInfo>(apiPath`/api/grants/${grantId}/revoke`);
 
 /** Clinician: a fresh viewing link for one of their grants. */
-export const grantLink = (grantId: string) => api.post<GrantResponse>(apiPath`/api/grants/${grantId}/link`);
 
 /** On-call clinician: take a help request (creates the grant). */
 export const acceptHelp = (incidentId: string) => api.post<GrantResponse>(apiPath`/api/incidents/${incidentId}/help/accept`);

@@ -2,6 +2,7 @@
 // participants' talk-back, with a "Turn on sound" button when the browser blocks autoplay.
 // Used by the clinician viewer (watch.html) and the supervisor console's inline viewer.
 import type { types } from 'mediasoup-client';
+import { LevelMeter } from '../media/media-meter.ts';
 import { describeLinkQuality, linkQuality, videoCounters, type VideoCounters } from '../media/link-quality.ts';
 import { el, setStatus, show } from './ui.ts';
 
@@ -15,6 +16,8 @@ export interface MediaViewElements {
   startAudioButton: HTMLButtonElement;
   /** Where the received layer and connection quality are shown (optional). */
   quality?: HTMLElement;
+  /** A meter of the camera's sound level (optional). */
+  level?: HTMLElement;
 }
 
 /** How often the connection-quality line is refreshed. */
@@ -25,10 +28,12 @@ export class MediaView {
   private videoConsumer: types.Consumer | null = null;
   private qualityTimer: ReturnType<typeof setInterval> | null = null;
   private lastCounters: VideoCounters | null = null;
+  private meter: LevelMeter | null = null;
 
   constructor(private readonly parts: MediaViewElements) {
     parts.startAudioButton.addEventListener('click', () => {
       for (const audio of this.allAudio()) void audio.play().catch(() => undefined);
+      void this.meter?.resume().catch(() => undefined);
       show(parts.startAudioButton, false);
       setStatus('Sound is on.', 'ok');
     });
@@ -53,6 +58,10 @@ export class MediaView {
     }
     audio.srcObject = new MediaStream([consumer.track]);
     this.audioElements.set(consumer.id, audio);
+    if (audio === cameraAudio && this.parts.level) {
+      this.meter ??= new LevelMeter(this.parts.level);
+      this.meter.add(consumer.track);
+    }
     audio.play().catch(() => {
       show(this.parts.startAudioButton);
       setStatus('Select "Turn on sound" to hear the officer.', 'warn');
@@ -71,6 +80,7 @@ export class MediaView {
     const audio = this.audioElements.get(consumer.id);
     this.audioElements.delete(consumer.id);
     if (!audio) return;
+    if (audio === cameraAudio) this.meter?.remove(consumer.track);
     audio.srcObject = null;
     if (audio !== cameraAudio) audio.remove();
   }
@@ -106,6 +116,8 @@ export class MediaView {
   /** Stop and detach everything. */
   clear(): void {
     this.watchQuality(null);
+    this.meter?.close();
+    this.meter = null;
     const { video, cameraAudio, otherAudio, startAudioButton } = this.parts;
     for (const media of [video, cameraAudio, ...this.audioElements.values()]) {
       if (media.srcObject instanceof MediaStream) for (const track of media.srcObject.getTracks()) track.stop();

@@ -38,6 +38,11 @@ function loadStored(): Session | null {
   }
 }
 
+/** Whether this browser holds a session of `role` from an earlier sign-in (not yet checked with the server). */
+export function storedSessionFor(role: Role): boolean {
+  return loadStored()?.user.role === role;
+}
+
 function store(session: Session | null): void {
   if (session) localStorage.setItem(STORAGE_KEY, JSON.stringify(session));
   else localStorage.removeItem(STORAGE_KEY);

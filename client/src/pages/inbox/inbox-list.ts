@@ -1,10 +1,11 @@
 // Clinician: the grants in the inbox, each with the incident, permissions, a live countdown,
-// its state and a one-click Join (a fresh link from POST /api/grants/:id/link, then watch.html).
+// its state, whether a seat is ready for it (joining is then instant), and a one-click Join.
 import type { InboxEntry } from '../../../../signaling/protocol/messages.ts';
 import { agencyName } from '../../net/agencies.ts';
 import { Countdown, accessLabel } from '../../ui/countdown.ts';
 import { button, errorLine, runAction } from '../../ui/form-fields.ts';
-import { describePermissions, grantLink } from '../../net/grants-api.ts';
+import { describePermissions } from '../../net/grants-api.ts';
+import type { AheadState } from './join-ahead.ts';
 import { KeyedList } from '../../ui/keyed-list.ts';
 import { el, formatTime, setStatus, show, toEpochMs } from '../../ui/ui.ts';
 
@@ -15,6 +16,7 @@ interface EntryView {
   help: HTMLElement;
   meta: HTMLElement;
   state: HTMLElement;
+  ready: HTMLElement;
   countdown: Countdown;
   join: HTMLButtonElement;
 }
@@ -33,6 +35,8 @@ export class InboxList {
     list: HTMLElement,
     private readonly empty: HTMLElement,
     private readonly now: () => number,
+    /** Join: the page opens the viewer for the entry. */
+    private readonly joinEntry: (entry: InboxEntry) => Promise<void>,
   ) {
     this.entries = new KeyedList(list, {
       key: (entry) => entry.grant.id,
@@ -68,19 +72,22 @@ export class InboxList {
     state.dataset.testid = 'inbox-state';
     const clock = el('span', 'countdown');
     clock.dataset.testid = 'inbox-countdown';
-    status.append(state, clock);
+    const ready = el('span', 'badge badge-ready', 'Ready: opens at once');
+    ready.dataset.testid = 'inbox-ready';
+    ready.hidden = true;
+    status.append(state, clock, ready);
     const join = button('Join', 'inbox-join', 'primary big');
     const errors = errorLine('inbox-error');
     root.append(head, meta, status, join, errors);
     const view: EntryView = {
-      root, entry, title, help, meta, state, join,
+      root, entry, title, help, meta, state, ready, join,
       countdown: new Countdown(clock, toEpochMs(entry.grant.expiresAt), {
         now: this.now,
         label: accessLabel,
         expired: () => this.fill(view, view.entry),
       }),
     };
-    join.addEventListener('click', () => void runAction(join, errors, () => this.join(view)));
+    join.addEventListener('click', () => void runAction(join, errors, () => this.joinEntry(view.entry)));
     return view;
   }
 
@@ -101,9 +108,11 @@ export class InboxList {
     view.join.setAttribute('aria-label', `${view.join.textContent}: ${view.title.textContent}`);
   }
 
-  private async join(view: EntryView): Promise<void> {
-    const response = await grantLink(view.entry.grant.id);
-    setStatus('Opening the incident…');
-    location.assign(response.link);
+  /** A seat is being prepared for the grant, is ready (Join is instant), or neither. */
+  mark(grantId: string, state: AheadState): void {
+    const view = this.entries.get(grantId);
+    if (!view) return;
+    view.root.dataset.prepared = state ?? '';
+    show(view.ready, state === 'ready');
   }
 }

@@ -1,7 +1,8 @@
 // Clinician inbox: sign in, open the signalling socket, and show what the server pushes: `inbox`
 // (pending and active grants, and the open help requests this clinician hears) and `alert.help`
 // (a new request, with its tone), with Join / Accept. An alert goes when its request does:
-// answered, withdrawn, or the incident ended.
+// answered, withdrawn, or the incident ended. While a grant can be joined, a seat is kept ready
+// for it (join-ahead.ts); Join opens the viewer in this page on that seat, in one message.
 import { loadAgencies } from '../../net/agencies.ts';
 import { button, runAction } from '../../ui/form-fields.ts';
 import { acceptHelp } from '../../net/grants-api.ts';
@@ -11,6 +12,11 @@ import { LiveSocket } from '../../net/live-socket.ts';
 import { PushStatus } from '../../ui/push-status.ts';
 import { requireSession, sessionLost, showAccount } from '../../ui/session.ts';
 import { byId, setStatus, show, showFlash } from '../../ui/ui.ts';
+import type { InboxEntry } from '../../../../signaling/protocol/messages.ts';
+import type { Session } from '../../ui/session.ts';
+import { ViewerPage } from '../watch/viewer-page.ts';
+import { ViewerSession } from '../watch/viewer-session.ts';
+import { JoinAhead } from './join-ahead.ts';
 
 /** Accept: the server creates the grant; go straight to the viewer. */
 function buildAccept(view: AlertView): void {
@@ -34,22 +40,51 @@ async function main(): Promise<void> {
   const status = new PushStatus('inbox');
   await loadAgencies();
 
+  const watching = { page: null as ViewerPage | null };
   const socket = new LiveSocket(session.token, {
     attach(signal) {
       signal.on('inbox', ({ entries, help }) => {
         list.update(entries);
+        ahead.sync(entries);
+        // While the viewer is open, the page's state and status line are the viewer's.
+        if (watching.page) return;
         alerts.sync(help);
         status.snapshot();
       });
-      signal.on('alert.help', ({ alert }) => alerts.add(alert));
+      signal.on('alert.help', ({ alert }) => {
+        if (!watching.page) alerts.add(alert);
+      });
     },
-    disconnected: (error) => status.disconnected(error),
+    disconnected: (error) => {
+      if (!watching.page) status.disconnected(error);
+    },
     sessionLost: (error) => void sessionLost(error),
   });
-  const list = new InboxList(byId('inbox-list'), byId('inbox-empty'), () => socket.clock.now());
+  const ahead = new JoinAhead(session.token, () => socket.clock.now(), (grantId, state) => list.mark(grantId, state));
+  const list = new InboxList(byId('inbox-list'), byId('inbox-empty'), () => socket.clock.now(), (entry) => watch(entry, session, ahead, watching));
   const alerts = new HelpAlerts(byId('alerts'), { build: buildAccept });
-  showAccount(session, () => socket.stop());
+  showAccount(session, () => {
+    ahead.stop();
+    watching.page?.leave();
+    socket.stop();
+  });
   socket.start();
+}
+
+/**
+ * Join: the viewer opens in this page, on the seat prepared for the grant when one is connected
+ * (one message), otherwise with the whole join. The inbox stops preparing seats while watching.
+ */
+async function watch(entry: InboxEntry, session: Session, ahead: JoinAhead, watching: { page: ViewerPage | null }): Promise<void> {
+  const prepared = ahead.take(entry.grant.id);
+  ahead.stop();
+  show(byId('inbox'), false);
+  show(byId('alerts'), false);
+  const page = new ViewerPage(() => location.reload());
+  watching.page = page;
+  await page.open((events) =>
+    prepared ? ViewerSession.joinPrepared(prepared, session.token, events) : ViewerSession.joinGrant(entry.grant.incidentId, entry.grant.id, session.token, events),
+  );
 }
 
 void main();

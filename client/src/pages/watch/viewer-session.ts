@@ -2,9 +2,12 @@
 import type { ParticipantInfo, PresenceEntry } from '../../../../signaling/protocol/messages.ts';
 import { ServerClock } from '../../net/clock.ts';
 import { SightlineError, type AnyErrorCode } from '../../net/errors.ts';
-import { asWire, createSendTransport, deviceAndSocket, type loadDevice } from '../../media/media-device.ts';
+import type { Device, types } from 'mediasoup-client';
+import { asWire, createSendTransport, type loadDevice } from '../../media/media-device.ts';
 import { MediaReceiver, type JoinInfo, type ReceiverEvents } from '../../media/media-receiver.ts';
-import { SignalClient } from '../../net/signal-client.ts';
+import type { RequestBody, SignalClient } from '../../net/signal-client.ts';
+import type { PreparedSeat } from '../../media/prepared-seat.ts';
+import { startSeatConnection, type SeatConnection } from '../../media/seat-connection.ts';
 import { iceOptions } from '../../media/ice-config.ts';
 import type { LinkState } from '../../media/link-resilience.ts';
 import { SeatSession } from '../../media/seat-session.ts';
@@ -35,16 +38,35 @@ export class ViewerSession extends SeatSession {
     super(signal, device, events);
   }
 
-  /** Load the device, open the socket and join (one round trip; no `auth` message). */
-  /** `sessionToken`: the signed-in clinician's session (the link works only for the clinician it names). */
-  static async join(incidentId: string, grantToken: string, sessionToken: string, events: ViewerEvents): Promise<ViewerSession> {
-    const [device, signal] = await deviceAndSocket(() => SignalClient.connect());
+  /**
+   * From a grant link: load the device, open the socket (or take `ready`, started earlier) and join
+   * with the link's token and the signed-in clinician's session (one round trip; no `auth`).
+   */
+  static join(incidentId: string, grantToken: string, sessionToken: string, events: ViewerEvents, ready?: SeatConnection): Promise<ViewerSession> {
+    return ViewerSession.#seat(ready ?? startSeatConnection(), (device) => ({ incidentId, grantToken, session: sessionToken, rtpCapabilities: asWire(device.rtpCapabilities) }), events);
+  }
+
+  /**
+   * From the inbox, on a seat prepared while the grant was shown: one message, on a transport
+   * already connected; the relay runs the streams at once.
+   */
+  static joinPrepared(prepared: PreparedSeat, sessionToken: string, events: ViewerEvents): Promise<ViewerSession> {
+    const { device, signal, transport } = prepared.take();
+    const body = (d: Device) => ({ incidentId: prepared.incidentId, grantId: prepared.grantId, session: sessionToken, rtpCapabilities: asWire(d.rtpCapabilities) });
+    return ViewerSession.#seat(Promise.resolve([device, signal]), body, events, transport);
+  }
+
+  /** From the inbox, without a prepared seat (none was ready): the whole join, by grant. */
+  static joinGrant(incidentId: string, grantId: string, sessionToken: string, events: ViewerEvents): Promise<ViewerSession> {
+    return ViewerSession.#seat(startSeatConnection(), (device) => ({ incidentId, grantId, session: sessionToken, rtpCapabilities: asWire(device.rtpCapabilities) }), events);
+  }
+
+  static async #seat(ready: SeatConnection, body: (device: Device) => RequestBody<'join'>, events: ViewerEvents, prepared?: types.Transport): Promise<ViewerSession> {
+    const [device, signal] = await ready;
     const session = new ViewerSession(signal, events, device);
     session.listen();
     try {
-      const { info, receiver } = await MediaReceiver.open(signal, device, events, () =>
-        signal.request('join', { incidentId, grantToken, session: sessionToken, rtpCapabilities: asWire(device.rtpCapabilities) }),
-      );
+      const { info, receiver } = await MediaReceiver.open(signal, device, events, () => signal.request('join', body(device)), prepared);
       session.info = info;
       session.receiver = receiver;
       // The first presence arrives before the join's answer: shown again, now knowing which entry is this seat.

@@ -1,0 +1,112 @@
+// A seat made ready ahead of a join, while the inbox shows an active grant: the signalling socket,
+// the loaded Device, and a receive transport on the node that hosts the incident, connected (ICE
+// and DTLS done) through an idle data channel, with nothing consumed. Joining then costs one
+// message (viewer-session.ts takes it over). It holds no media; the relay ends it with its grant
+// or incident (`access.ended`), and the inbox closes it when the grant leaves the list or the page
+// is hidden.
+import type { Device, types } from 'mediasoup-client';
+import { toCode, type AnyErrorCode } from '../net/errors.ts';
+import type { SignalClient } from '../net/signal-client.ts';
+import { iceOptions } from './ice-config.ts';
+import { closeTransport, createRecvTransport } from './media-device.ts';
+import { startSeatConnection } from './seat-connection.ts';
+
+export interface PreparedParts {
+  device: Device;
+  signal: SignalClient;
+  transport: types.Transport;
+}
+
+export interface PreparedSeatEvents {
+  /** ICE and DTLS are done. */
+  connected(): void;
+  /** The relay ended the prepared seat (its grant or incident ended), or its socket or transport failed. */
+  ended(code: AnyErrorCode): void;
+}
+
+export class PreparedSeat {
+  #ended: AnyErrorCode | null = null;
+  #taken = false;
+  readonly #off: Array<() => void> = [];
+
+  private constructor(
+    readonly incidentId: string,
+    readonly grantId: string,
+    private readonly parts: PreparedParts,
+    private readonly events: PreparedSeatEvents,
+  ) {}
+
+  /** Prepares a seat for `grantId`; `events` hear when it is connected, and when the relay ends it or the socket drops. */
+  static async open(incidentId: string, grantId: string, sessionToken: string, events: PreparedSeatEvents): Promise<PreparedSeat> {
+    const [device, signal] = await startSeatConnection();
+    try {
+      const reply = await signal.request('prepare', {
+        incidentId,
+        grantId,
+        session: sessionToken,
+        // What browsers open: 1024 streams each way.
+        sctpCapabilities: { numStreams: { OS: 1024, MIS: 1024 } },
+      });
+      const transport = createRecvTransport(device, signal, reply.recvTransport, iceOptions(reply.iceServers));
+      const seat = new PreparedSeat(incidentId, grantId, { device, signal, transport }, events);
+      seat.#off.push(
+        signal.on('access.ended', ({ code }) => seat.#end(toCode(code))),
+        signal.onClose(() => seat.#end('DISCONNECTED')),
+      );
+      transport.on('connectionstatechange', (state) => {
+        if (state === 'failed') seat.#end('DISCONNECTED');
+        else if (state === 'connected' && !seat.#taken && seat.#ended === null) events.connected();
+      });
+      // Negotiating the data channel makes the browser connect the transport now.
+      const { dataConsumer } = reply;
+      await transport.consumeData({
+        id: dataConsumer.id,
+        dataProducerId: dataConsumer.dataProducerId,
+        sctpStreamParameters: dataConsumer.sctpStreamParameters as types.SctpStreamParameters,
+        label: dataConsumer.label,
+        protocol: dataConsumer.protocol,
+      });
+      return seat;
+    } catch (error) {
+      signal.close();
+      throw error;
+    }
+  }
+
+  /** ICE and DTLS are done: a join now needs no more than its own message. */
+  get connected(): boolean {
+    return this.#ended === null && this.parts.transport.connectionState === 'connected';
+  }
+
+  get ended(): boolean {
+    return this.#ended !== null;
+  }
+
+  /** Hands the socket, the Device and the connected transport to the joining seat; this seat lets go of them. */
+  take(): PreparedParts {
+    if (this.#ended !== null || this.#taken) throw new Error('this prepared seat is no longer there');
+    this.#taken = true;
+    for (const off of this.#off.splice(0)) off();
+    return this.parts;
+  }
+
+  /** Gives the prepared seat up (its grant left the inbox, or the page was hidden). Idempotent. */
+  close(): void {
+    if (this.#taken || this.#ended !== null) return;
+    this.#ended = 'DISCONNECTED';
+    this.#release();
+  }
+
+  #end(code: AnyErrorCode): void {
+    if (this.#taken || this.#ended !== null) return;
+    this.#ended = code;
+    this.#release();
+    this.events.ended(code);
+  }
+
+  #release(): void {
+    for (const off of this.#off.splice(0)) off();
+    closeTransport(this.parts.transport);
+    this.parts.signal.close();
+  }
+}
