@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import { viewerPages } from './http/viewer-pages.ts';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import { SightlineError } from './errors.ts';
 import rateLimit from '@fastify/rate-limit';
@@ -109,6 +110,7 @@ export async function buildApp({ node, logger, servePages = true, tls, onRoute }
   await app.register(recordingPlayRoutes, { deps: node });
   await app.register(httpMediaRoutes, { deps: node });
   if (servePages && existsSync(CLIENT_DIST)) {
+    await app.register(viewerPages, { root: CLIENT_DIST, capabilities: () => node.media.rtpCapabilities });
     await app.register(fastifyStatic, { root: CLIENT_DIST, index: ['index.html'] });
   }
   // Requests for a recording held on this node, handed over by another (http/recording-holder.ts).

@@ -1,11 +1,23 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readShell, renderShell } from '../../../client/page-shell.ts';
+import { expandParts, readShell, renderShell } from '../../../client/page-shell.ts';
 
 const CLIENT = join(import.meta.dirname, '../../../client');
 
 describe('the page shell', () => {
+  it('puts a shared part in place, indented as its element was, and leaves other text alone', () => {
+    const read = (name: string) => (name === 'viewer' ? '<section id="viewer">\n  <p>shared</p>\n</section>\n' : '');
+    const html = `<h1>page</h1>\n    <sightline-part name="viewer"></sightline-part>\n<p>after: <sightline-part name="viewer"></sightline-part> inline is not a part</p>\n`;
+    expect(expandParts(html, read)).toBe(
+      `<h1>page</h1>\n    <section id="viewer">\n      <p>shared</p>\n    </section>\n<p>after: <sightline-part name="viewer"></sightline-part> inline is not a part</p>\n`,
+    );
+  });
+
+  it('the watch page and the inbox carry the same viewer part', () => {
+    for (const page of ['watch.html', 'inbox.html']) expect(readFileSync(join(CLIENT, page), 'utf8')).toContain('<sightline-part name="viewer"></sightline-part>');
+  });
+
   it('reads how a page differs from the shell, and renders the whole document around its content', () => {
     const shell = readShell(`<sightline-shell page="watch" title="Live incident" signin="Sign in to open this incident" referrer="no-referrer" brand="plain">
   <a class="topbar-link" href="./inbox.html">Your inbox</a>

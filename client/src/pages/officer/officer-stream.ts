@@ -10,6 +10,8 @@ import type { LinkState } from '../../media/link-resilience.ts';
 import { SeatSession } from '../../media/seat-session.ts';
 import { CAMERA_VOICE_CODEC_OPTIONS, cameraVideoEncodings, VIDEO_CODEC_OPTIONS, voiceEncodings } from '../../media/send-encodings.ts';
 import { guardUplink } from './uplink-guard.ts';
+import { watchUplink } from './uplink-view.ts';
+import type { UplinkQuality } from '../../media/uplink-quality.ts';
 
 export interface OfficerStreamEvents {
   presence(entries: PresenceEntry[]): void;
@@ -22,6 +24,8 @@ export interface OfficerStreamEvents {
   ended(code: AnyErrorCode, message: string | undefined): void;
   /** The signalling link dropped ('reconnecting') or was resumed ('ok'). */
   link?(state: LinkState): void;
+  /** The camera's own uplink, every few seconds while it sends video. */
+  uplink?(uplink: UplinkQuality): void;
 }
 
 export class OfficerStream extends SeatSession {
@@ -30,6 +34,7 @@ export class OfficerStream extends SeatSession {
   recorded = false;
   private media: MediaStream | null = null;
   private uplinkGuard: { stop(): void } | null = null;
+  private uplinkWatch: { stop(): void } | null = null;
 
   private constructor(
     signal: SignalClient,
@@ -120,6 +125,8 @@ export class OfficerStream extends SeatSession {
       // A thin uplink keeps the lower layers moving (uplink-guard.ts).
       this.uplinkGuard?.stop();
       this.uplinkGuard = guardUplink(producer);
+      this.uplinkWatch?.stop();
+      this.uplinkWatch = watchUplink(producer, (uplink) => this.events.uplink?.(uplink));
     }
   }
 
@@ -141,5 +148,6 @@ export class OfficerStream extends SeatSession {
 
   protected override beforeTeardown(): void {
     this.uplinkGuard?.stop();
+    this.uplinkWatch?.stop();
   }
 }

@@ -12,6 +12,7 @@ import { LevelMeter } from '../../media/media-meter.ts';
 import { chime } from '../../ui/chime.ts';
 import { confirmAction } from '../../ui/dialog.ts';
 import { OfficerStream } from './officer-stream.ts';
+import { describeUplink, type UplinkQuality } from '../../media/uplink-quality.ts';
 import { presenceChanges, renderPresence, watcherSummary } from '../../ui/presence-view.ts';
 import { requireSession, sessionLost, showAccount, type Session } from '../../ui/session.ts';
 import { byId, el, setStatus, show, showFlash } from '../../ui/ui.ts';
@@ -103,6 +104,7 @@ function cleanup(): void {
   stream = null;
   renderPresence(presenceList, []);
   byId('live-count').textContent = '';
+  show(byId('uplink-quality'), false);
   updateTalkbackLabel();
   setLiveUi(false);
 }
@@ -180,6 +182,7 @@ async function start(): Promise<void> {
       talkbackRemoved: onTalkbackRemoved,
       ended: onEnded,
       link: (state) => setStatus(state === 'ok' ? 'Reconnected. You are live.' : 'Connection lost. Reconnecting…', state === 'ok' ? 'ok' : 'warn'),
+      uplink: showUplink,
     });
   } catch (error) {
     if (!meter) void audioContext.close();
@@ -191,6 +194,14 @@ async function start(): Promise<void> {
   setState('live');
   setStatus(`You are live. Incident ${stream.incidentId}.${stream.recorded ? ' This incident is recorded.' : ''}`, 'ok');
   keepScreenOn();
+}
+
+/** The officer's own uplink, over the preview. */
+function showUplink(uplink: UplinkQuality): void {
+  const line = byId('uplink-quality');
+  line.textContent = describeUplink(uplink);
+  line.dataset.quality = uplink.quality;
+  show(line);
 }
 
 /** Keep the phone screen on while live (the lock is dropped whenever the page is hidden). */
@@ -256,6 +267,7 @@ async function main(): Promise<void> {
   updateTalkbackLabel();
   renderPresence(presenceList, []);
   byId('live-count').textContent = '';
+  show(byId('uplink-quality'), false);
   setState('idle');
 
   startButton.addEventListener('click', () => void start());

@@ -5,6 +5,7 @@
 import type { types } from 'mediasoup-client';
 import type { IncidentSummary } from '../../../../signaling/protocol/messages.ts';
 import { describeError, humanMessage } from '../../net/errors.ts';
+import { bindFullscreen } from '../../ui/fullscreen.ts';
 import { MediaView, type MediaViewElements } from '../../ui/media-view.ts';
 import { setStatus, show } from '../../ui/ui.ts';
 import { WatchSession } from './watch-session.ts';
@@ -14,9 +15,12 @@ export interface ConsoleViewerElements extends MediaViewElements {
   title: HTMLElement;
   state: HTMLElement;
   closeButton: HTMLButtonElement;
+  fullscreen: HTMLButtonElement;
+  /** What goes full screen: the video with its overlays. */
+  videoWrap: HTMLElement;
 }
 
-type ViewerState = 'connecting' | 'watching' | 'ended' | 'error';
+type ViewerState = 'connecting' | 'watching' | 'reconnecting' | 'ended' | 'error';
 
 export class ConsoleViewer {
   private readonly media: MediaView;
@@ -35,6 +39,7 @@ export class ConsoleViewer {
   ) {
     this.media = new MediaView(parts);
     parts.closeButton.addEventListener('click', () => this.close());
+    bindFullscreen(parts.fullscreen, parts.videoWrap);
   }
 
   get watching(): string | null {
@@ -68,7 +73,7 @@ export class ConsoleViewer {
         link: (state) => {
           if (generation !== this.generation) return;
           if (state === 'ok') this.setState('watching', 'Live video');
-          else this.setState('connecting', 'Connection lost. Reconnecting…');
+          else this.setState('reconnecting', 'Connection lost. Reconnecting…');
         },
       });
       if (generation !== this.generation) return void session.leave();
