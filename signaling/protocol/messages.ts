@@ -261,8 +261,12 @@ export interface ResponseData {
     recvTransport: TransportInfo;
     sendTransport: TransportInfo | null;
     consumers: ConsumerInfo[];
-    /** The consumers already run (a join on a prepared transport): no `consumers.resume` needed. */
-    resumed?: boolean;
+    /**
+     * Consumers the relay already runs (a join on a prepared transport: the camera's keyframe is on
+     * its way while the browser sets them up). The browser still sends `consumers.resume` for them
+     * once ready: a keyframe that came before that is had again at once.
+     */
+    running?: string[];
   };
   prepare: {
     incidentId: string;

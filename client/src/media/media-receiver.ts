@@ -65,7 +65,7 @@ export class MediaReceiver {
       const info = await request();
       if (prepared && prepared.id !== info.recvTransport.id) closeTransport(prepared);
       const existing = prepared?.id === info.recvTransport.id ? prepared : undefined;
-      await receiver.start(device, info.recvTransport, info.consumers, iceOptions(info.iceServers), existing, info.resumed === true);
+      await receiver.start(device, info.recvTransport, info.consumers, iceOptions(info.iceServers), existing);
       return { info, receiver };
     } catch (error) {
       receiver.close();
@@ -79,14 +79,13 @@ export class MediaReceiver {
 
   /**
    * Create the receive transport (or take over `existing`, already connected), then consume
-   * `initial` and whatever arrived meanwhile. `resumed`: the relay already runs the initial consumers.
+   * `initial` and whatever arrived meanwhile; each is resumed once set up (for consumers the relay
+   * already runs, that says the browser is ready for them).
    */
-  async start(device: Device, info: TransportInfo, initial: ConsumerInfo[] = [], ice?: IceOptions, existing?: types.Transport, resumed = false): Promise<void> {
+  async start(device: Device, info: TransportInfo, initial: ConsumerInfo[] = [], ice?: IceOptions, existing?: types.Transport): Promise<void> {
     if (this.closed) return;
     this.transport = existing ?? createRecvTransport(device, this.signal, info, ice);
-    if (!resumed) return this.add([...initial, ...this.early.splice(0)]);
-    await this.add(initial, { resumed: true });
-    await this.add(this.early.splice(0));
+    await this.add([...initial, ...this.early.splice(0)]);
   }
 
   /**
@@ -124,7 +123,7 @@ export class MediaReceiver {
     closeTransport(this.transport);
   }
 
-  private async add(list: ConsumerInfo[], options: { resumed?: boolean } = {}): Promise<void> {
+  private async add(list: ConsumerInfo[]): Promise<void> {
     const transport = this.transport;
     if (!transport || transport.closed || list.length === 0) return;
     // All in the same tick: the transport takes them in one offer/answer, so the first one's
@@ -147,7 +146,6 @@ export class MediaReceiver {
       this.events.trackAdded(consumer);
       ids.push(consumer.id);
     });
-    if (options.resumed) return;
     for (let i = 0; i < ids.length; i += RESUME_BATCH) {
       await this.signal.request('consumers.resume', { consumerIds: ids.slice(i, i + RESUME_BATCH) });
     }

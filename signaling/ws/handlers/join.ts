@@ -15,8 +15,9 @@ import { addViewer } from './viewer-join.ts';
  * grant expires (the seat's end is kept by the live incident, live/seat-expiries.ts).
  *
  * A join on a connection that prepared a seat for the same grant takes its connected receive
- * transport over, and its consumers run as soon as the "joined" entry is written, with a keyframe
- * asked of the camera at once: the first picture needs no further round trip.
+ * transport over, and its sound runs as soon as the "joined" entry is written. Video starts with
+ * the browser's `consumers.resume`, once it can take the camera's keyframe: one that reached it
+ * before it had set the stream up would be dropped, and the picture would wait for the next.
  */
 export const join: Handler<'join'> = async (connection, message) => {
   const { deps } = connection;
@@ -39,8 +40,9 @@ export const join: Handler<'join'> = async (connection, message) => {
     if (seated.replaced) await auditSeatTakeover(deps.audit, seat, context, seated.replaced.peerId);
     await auditViewerJoined(deps.audit, seat, context);
     if (!prepared) return seated.reply;
-    await seated.participant.media.resumeConsumers(seated.reply.consumers.map((consumer) => consumer.id));
-    return { ...seated.reply, resumed: true };
+    const running = seated.reply.consumers.filter((consumer) => consumer.kind === 'audio').map((consumer) => consumer.id);
+    if (running.length) await seated.participant.media.resumeConsumers(running, { early: true });
+    return { ...seated.reply, running };
   } catch (error) {
     connection.leaveIncident();
     connection.viewer = null;
