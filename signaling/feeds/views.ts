@@ -1,4 +1,5 @@
 // What supervisors' consoles and clinicians' inboxes show, computed from shared state for one viewer.
+import { referenceOf } from '../incident-records/incident-reference.ts';
 import { agencyAccess, canSeeIncident, type AgreementFacts } from '../access/policy.ts';
 import type { GrantRepository } from '../grants/grant-repository.ts';
 import type { GrantService } from '../grants/grant-service.ts';
@@ -17,6 +18,7 @@ export async function incidentSummary(sources: ViewSources, incident: Incident, 
   const grants = await sources.grants.list({ incidentId: incident.id });
   return {
     id: incident.id,
+    reference: referenceOf(incident),
     agencyId: incident.agencyId,
     officer: { peerId: '', userId: incident.officerId, name: incident.officerName, role: 'officer', agencyId: incident.agencyId },
     startedAt: incident.startedAt,
@@ -67,7 +69,7 @@ export async function inboxView(sources: ViewSources, clinician: User, incidents
       return {
         grant: info,
         incident: incident
-          ? { id: incident.id, agencyId: incident.agencyId, officerName: incident.officerName, startedAt: incident.startedAt, helpRequested: incident.helpRequested, recorded: incident.recorded }
+          ? { id: incident.id, reference: referenceOf(incident), agencyId: incident.agencyId, officerName: incident.officerName, startedAt: incident.startedAt, helpRequested: incident.helpRequested, recorded: incident.recorded }
           : null,
         state: info.watching ? ('active' as const) : ('pending' as const),
       };

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
+import { incidentReference, referenceDay } from './incident-reference.ts';
 import { roleSchema } from '../protocol/roles.ts';
 import type { Collection, Store } from '../state/store.ts';
 
@@ -18,6 +19,8 @@ const participant = z.object({
 
 const incidentSchema = z.object({
   id: z.string(),
+  /** The short reference people read out (incident-reference.ts). */
+  reference: z.string().optional(),
   agencyId: z.string(),
   officerId: z.string(),
   officerName: z.string(),
@@ -45,7 +48,7 @@ export class IncidentRepository {
   readonly #byOfficer: Collection<{ incidentId: string }>;
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly now: () => number = Date.now,
   ) {
     this.#incidents = store.collection('incidents', incidentSchema);
@@ -63,13 +66,15 @@ export class IncidentRepository {
     note: string | null,
     isOrphan: (incident: Incident) => Promise<boolean> = async () => false,
   ): Promise<{ incident: Incident; adopted: boolean }> {
+    const startedAt = this.now();
     const incident: Incident = {
       id: `inc-${randomUUID()}`,
+      reference: await this.#nextReference(officer.agencyId, startedAt),
       agencyId: officer.agencyId,
       officerId: officer.id,
       officerName: officer.name,
       nodeId,
-      startedAt: this.now(),
+      startedAt,
       helpRequested: false,
       helpRequestedAt: null,
       helpAnswer: null,
@@ -94,6 +99,12 @@ export class IncidentRepository {
     }
     await this.#incidents.put(incident.id, incident);
     return { incident, adopted: false };
+  }
+
+  /** The agency's next incident number today, across every node (the shared store counts). */
+  async #nextReference(agencyId: string, startedAt: number): Promise<string> {
+    const number = await this.store.counters.increment(`incident-ref:${agencyId}:${referenceDay(startedAt)}`, 2 * 86_400_000);
+    return incidentReference(agencyId, startedAt, number);
   }
 
   async get(incidentId: string): Promise<Incident> {

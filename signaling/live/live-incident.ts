@@ -21,6 +21,8 @@ export interface ParticipantChannel {
 /** What the media path needs to know about an incident; the full record lives in the Store. */
 export interface LiveIncidentFacts {
   id: string;
+  /** The short reference people read out, e.g. MP-1204-07. */
+  reference: string;
   agencyId: string;
   officerId: string;
 }

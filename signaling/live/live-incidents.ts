@@ -1,5 +1,6 @@
 // The live incidents hosted on this node: the shared record, the media room and the participants,
 // started and ended together. Bus events reach the participants connected here.
+import { referenceOf } from '../incident-records/incident-reference.ts';
 import type { MediaPlane } from '../../server/media-plane.ts';
 import type { User } from '../identity/directory.ts';
 import type { IncidentRepository } from '../incident-records/incident-repository.ts';
@@ -56,7 +57,7 @@ export class LiveIncidents {
     const { incident } = await this.incidents.start(officer, this.nodeId, note, async (existing) => existing.nodeId !== this.nodeId && !(await this.hooks.isNodeLive(existing.nodeId)));
     try {
       const room = await this.media.openRoom(incident.id);
-      const live = new LiveIncident({ id: incident.id, agencyId: incident.agencyId, officerId: incident.officerId }, room, {
+      const live = new LiveIncident({ id: incident.id, reference: referenceOf(incident), agencyId: incident.agencyId, officerId: incident.officerId }, room, {
         onError: this.hooks.onError,
         onPresence: (incidentId) => this.#storePresence(incidentId),
         onSeatExpired: (participant) => this.#lifecycle.seatExpired(incident.id, participant),

@@ -185,6 +185,8 @@ export interface GrantInfo {
 /** A live incident as a supervisor's console shows it. */
 export interface IncidentSummary {
   id: string;
+  /** A short reference people read out, e.g. MP-1204-07. */
+  reference: string;
   agencyId: string;
   officer: ParticipantInfo;
   startedAt: number;
@@ -211,7 +213,7 @@ export interface IncidentSummary {
 /** A clinician's inbox entry. */
 export interface InboxEntry {
   grant: GrantInfo;
-  incident: { id: string; agencyId: string; officerName: string; startedAt: number; helpRequested: boolean; recorded: boolean } | null;
+  incident: { id: string; reference: string; agencyId: string; officerName: string; startedAt: number; helpRequested: boolean; recorded: boolean } | null;
   /** pending: granted but not joined yet; active: watching now. */
   state: 'pending' | 'active';
 }
@@ -236,6 +238,8 @@ export interface ResponseData {
   auth: { user: UserInfo };
   'incident.start': SeatExtras & {
     incidentId: string;
+    /** The short reference people read out, e.g. MP-1204-07. */
+    reference: string;
     /** Evidence recording runs for this incident. */
     recorded: boolean;
     routerRtpCapabilities: unknown;

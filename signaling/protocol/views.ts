@@ -47,6 +47,7 @@ export const grantInfo = z.object({
 
 export const incidentSummary = z.object({
   id: z.string(),
+  reference: z.string().describe('a short reference people read out, e.g. MP-1204-07: agency, day (UTC), number that day'),
   agencyId: z.string(),
   officer: participantInfo,
   startedAt: epochMs,
@@ -67,7 +68,7 @@ export const incidentSummary = z.object({
 export const inboxEntry = z.object({
   grant: grantInfo,
   incident: z
-    .object({ id: z.string(), agencyId: z.string(), officerName: z.string(), startedAt: epochMs, helpRequested: z.boolean(), recorded: z.boolean() })
+    .object({ id: z.string(), reference: z.string(), agencyId: z.string(), officerName: z.string(), startedAt: epochMs, helpRequested: z.boolean(), recorded: z.boolean() })
     .nullable(),
   state: z.enum(['pending', 'active']).describe('pending: granted but not joined yet; active: watching now'),
 });

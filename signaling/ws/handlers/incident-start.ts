@@ -29,6 +29,7 @@ export const incidentStart: Handler<'incident.start'> = async (connection, messa
     connection.incident = live;
     return {
       incidentId,
+      reference: live.incident.reference,
       recorded: live.recorded,
       routerRtpCapabilities: live.room.rtpCapabilities,
       sendTransport: sendTransport!,

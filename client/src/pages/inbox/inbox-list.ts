@@ -99,7 +99,7 @@ export class InboxList {
     view.root.dataset.state = entry.state;
     view.title.textContent = incident ? incident.officerName : 'Incident has ended';
     show(view.help, incident?.helpRequested ?? false);
-    const where = incident ? `${agencyName(incident.agencyId)} · live since ${formatTime(toEpochMs(incident.startedAt))} · ` : '';
+    const where = incident ? `Incident ${incident.reference} · ${agencyName(incident.agencyId)} · live since ${formatTime(toEpochMs(incident.startedAt))} · ` : '';
     view.meta.textContent = `${where}${describePermissions(grant.permissions)} · granted by ${grant.grantedBy.name}`;
     view.state.textContent = STATE_LABELS[entry.state];
     view.state.className = entry.state === 'active' ? 'badge badge-watching' : 'badge';

@@ -30,6 +30,8 @@ export interface OfficerStreamEvents {
 
 export class OfficerStream extends SeatSession {
   incidentId = '';
+  /** The incident's short reference people read out, e.g. MP-1204-07. */
+  reference = '';
   /** Evidence recording runs for the incident (from the start reply). */
   recorded = false;
   private media: MediaStream | null = null;
@@ -60,6 +62,7 @@ export class OfficerStream extends SeatSession {
       await signal.request('auth', { token: sessionToken });
       const started = await signal.request('incident.start', { rtpCapabilities: asWire(device.rtpCapabilities) });
       stream.incidentId = started.incidentId;
+      stream.reference = started.reference;
       stream.recorded = started.recorded;
       await stream.receiver!.start(device, started.recvTransport, [], iceOptions(started.iceServers));
       stream.sendTransport = createSendTransport(device, signal, started.sendTransport, iceOptions(started.iceServers));

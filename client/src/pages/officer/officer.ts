@@ -52,7 +52,7 @@ function setLiveUi(live: boolean): void {
   show(startButton, !live);
   show(previewOff, !live);
   startButton.disabled = false;
-  incidentLabel.textContent = live && stream ? stream.incidentId : '';
+  incidentLabel.textContent = live && stream ? stream.reference : '';
   if (!live) setHelpUi(false);
 }
 
@@ -192,7 +192,7 @@ async function start(): Promise<void> {
   restarts = 0;
   setLiveUi(true);
   setState('live');
-  setStatus(`You are live. Incident ${stream.incidentId}.${stream.recorded ? ' This incident is recorded.' : ''}`, 'ok');
+  setStatus(`You are live. Incident ${stream.reference}.${stream.recorded ? ' This incident is recorded.' : ''}`, 'ok');
   keepScreenOn();
 }
 

@@ -42,6 +42,7 @@ export class IncidentCard {
     this.incident = incident;
     this.root.dataset.testid = 'incident';
     this.root.dataset.incidentId = incident.id;
+    this.root.dataset.reference = incident.reference;
     this.help.dataset.testid = 'incident-help';
     this.access.dataset.testid = 'incident-access';
     this.recorded.dataset.testid = 'incident-recorded';
@@ -84,7 +85,7 @@ export class IncidentCard {
       this.recordingProblem.textContent = `Recording problem at ${formatTime(toEpochMs(problem.at))}: ${problem.what}`;
     }
     show(this.recordingProblem, problem !== null);
-    this.meta.textContent = `Live since ${formatTime(toEpochMs(incident.startedAt))} · ${agencyName(officer.agencyId)} · Incident ${incident.id}`;
+    this.meta.textContent = `Live since ${formatTime(toEpochMs(incident.startedAt))} · ${agencyName(officer.agencyId)} · Incident ${incident.reference}`;
     this.note.textContent = incident.note ?? '';
     show(this.note, Boolean(incident.note));
     this.renderLocation(incident.location);
