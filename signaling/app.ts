@@ -74,14 +74,14 @@ export async function buildApp({ node, logger, servePages = true, tls, onRoute }
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: new SightlineError('NOT_FOUND').toJSON() }));
 
+  // Map tiles come from the configured tile server (the agency's GIS); nothing else from elsewhere.
+  const tiles = node.config.MAP_TILE_URL ? ` ${new URL(node.config.MAP_TILE_URL.replace(/[{}]/g, '')).origin}` : '';
+  const csp = `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:${tiles}; media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
-    reply.header(
-      'content-security-policy',
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-    );
+    reply.header('content-security-policy', csp);
     return payload;
   });
 

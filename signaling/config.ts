@@ -41,6 +41,15 @@ export const configSchema = z
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     PUBLIC_URL: z.url().optional(),
+    /**
+     * Map tiles for shared locations on the console: the agency's own GIS or any XYZ tile server,
+     * with {z}, {x} and {y} in the URL; empty: no map (the coordinates and a link only).
+     */
+    MAP_TILE_URL: z
+      .string()
+      .refine((url) => url === '' || (/^https?:\/\/[^/]+\//.test(url) && ['{z}', '{x}', '{y}'].every((part) => url.includes(part))), 'an http(s) URL with {z}, {x} and {y}, or empty')
+      .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+    MAP_ATTRIBUTION: z.string().max(200).default('© OpenStreetMap contributors'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATA_DIR: z.string().default('var'),
     SEED_FILE: z.string().default('config/demo-seed.json'),

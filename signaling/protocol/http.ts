@@ -211,6 +211,10 @@ export type DemoAccount = z.infer<typeof demoAccount>;
 /** `GET /api/info`: what the home page shows before anyone signs in. */
 export const siteInfo = z.object({
   name: z.literal('Sightline'),
+  map: z
+    .object({ tileUrl: z.string().describe('XYZ tile URL with {z}, {x}, {y}'), attribution: z.string() })
+    .nullable()
+    .describe('where the console draws shared locations from; null: no map'),
   demoAccounts: z.array(demoAccount).optional().describe('present only while the demo seed is loaded (never in production)'),
 });
 export type SiteInfo = z.infer<typeof siteInfo>;

@@ -1,6 +1,7 @@
 // Supervisor: one live incident in the console. Officer, start time, shared location, help flag,
 // who is connected, whether it is recorded (and any recording problem, as an alert), the "shared"
 // toggle (own agency), Watch, Grant access… and the grant list.
+import { locationMap, type MapSource } from '../../ui/location-map.ts';
 import type { GeoLocation, IncidentSummary } from '../../../../signaling/protocol/messages.ts';
 import { agencyName } from '../../net/agencies.ts';
 import { button, errorLine, runAction } from '../../ui/form-fields.ts';
@@ -29,7 +30,7 @@ export class IncidentCard {
   private readonly recordingProblem = el('p', 'form-error');
   private readonly meta = el('p', 'meta');
   private readonly note = el('p', 'note');
-  private readonly location = el('p', 'incident-location');
+  private readonly location = el('div', 'incident-location');
   private readonly viewers = el('p', 'viewers');
   private readonly sharedBox = el('input');
   private readonly sharedWrap = el('label', 'check');
@@ -38,7 +39,15 @@ export class IncidentCard {
   private readonly errors = errorLine('incident-error');
   private readonly grants: GrantList;
 
-  constructor(incident: IncidentSummary, now: () => number, actions: CardActions) {
+  /** The location the map shows now, so that the map is drawn again only when it moves. */
+  private mapped: string | null = null;
+
+  constructor(
+    incident: IncidentSummary,
+    now: () => number,
+    actions: CardActions,
+    private readonly map: MapSource | null = null,
+  ) {
     this.incident = incident;
     this.root.dataset.testid = 'incident';
     this.root.dataset.incidentId = incident.id;
@@ -113,12 +122,18 @@ export class IncidentCard {
 
   private renderLocation(location: GeoLocation | null): void {
     show(this.location, location !== null);
+    const key = location ? `${location.lat},${location.lon},${location.accuracy}` : null;
+    if (key === this.mapped) return;
+    this.mapped = key;
     if (!location) return this.location.replaceChildren();
     const link = el('a', undefined, 'Open map');
     link.href = mapUrl(location);
     link.target = '_blank';
     link.rel = 'noopener noreferrer';
-    this.location.replaceChildren(`Location: ${coordinates(location)} · `, link);
+    const line = el('span');
+    line.append(`Location: ${coordinates(location)} · `, link);
+    const where = `Map of ${this.incident.officer.name}'s shared location, ${coordinates(location)}`;
+    this.location.replaceChildren(line, ...(this.map ? [locationMap(this.map, location, where)] : []));
     this.location.dataset.lat = String(location.lat);
     this.location.dataset.lon = String(location.lon);
   }

@@ -1,5 +1,6 @@
 // Supervisor: the live incidents as keyed cards, re-rendered from every `console.incidents` push.
 // Cards update in place, so an open dialog, a half-filled form or a running countdown survives.
+import type { MapSource } from '../../ui/location-map.ts';
 import type { IncidentSummary } from '../../../../signaling/protocol/messages.ts';
 import { IncidentCard, type CardActions } from './incident-card.ts';
 import { KeyedList } from '../../ui/keyed-list.ts';
@@ -19,10 +20,12 @@ export class IncidentList {
     private readonly empty: HTMLElement,
     now: () => number,
     actions: CardActions,
+    /** Where shared locations are drawn from; null: no map. */
+    map: MapSource | null = null,
   ) {
     this.cards = new KeyedList(list, {
       key: (incident) => incident.id,
-      create: (incident) => new IncidentCard(incident, now, actions),
+      create: (incident) => new IncidentCard(incident, now, actions, map),
       update: (card, incident) => this.updateCard(card, incident),
       destroy: (card) => card.destroy(),
     });

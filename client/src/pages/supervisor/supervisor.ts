@@ -1,5 +1,7 @@
 // Supervisor console: sign in, open the signalling socket, and render what the server pushes
 // (`console.incidents`, `alert.help`). No polling: every change arrives as a full snapshot.
+import type { SiteInfo } from '../../../../signaling/protocol/http.ts';
+import { api } from '../../net/api.ts';
 import type { IncidentSummary } from '../../../../signaling/protocol/messages.ts';
 import { loadAgencies } from '../../net/agencies.ts';
 import { ConsoleHelp } from './console-help.ts';
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
   const session = await requireSession('supervisor');
   show(byId('dashboard'));
   status = new PushStatus('console');
-  await loadAgencies();
+  const [, info] = await Promise.all([loadAgencies(), api.get<SiteInfo>('/api/info').catch(() => null)]);
 
   const socket = new LiveSocket(session.token, {
     attach(signal) {
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
 
   list = new IncidentList(byId('incidents'), byId('no-incidents'), () => socket.clock.now(), {
     watch: (incident) => void viewer.open(incident),
-  });
+  }, info?.map ?? null);
   help = new ConsoleHelp(byId('alerts'), (incidentId, opener) => list.card(incidentId)?.openGrant(opener));
   viewer = new ConsoleViewer(
     {
