@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
-import { agencyRoleSchema, roleSchema as role, type Role } from '../protocol/roles.ts';
+import type { Role } from '../protocol/roles.ts';
+import { agencyRoleSchema, roleSchema as role } from '../protocol/role-schema.ts';
 import type { Collection, Store } from '../state/store.ts';
 
 export { role, type Role };

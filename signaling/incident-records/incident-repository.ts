@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SightlineError } from '../errors.ts';
 import { incidentReference, referenceDay } from './incident-reference.ts';
-import { roleSchema } from '../protocol/roles.ts';
+import { roleSchema } from '../protocol/role-schema.ts';
 import type { Collection, Store } from '../state/store.ts';
 
 const participant = z.object({

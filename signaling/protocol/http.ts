@@ -3,7 +3,7 @@
 // Every error response is { error: { code, message } } with a stable code from error-codes.ts.
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
-import { agencyRoleSchema, roleSchema } from './roles.ts';
+import { agencyRoleSchema, roleSchema } from './role-schema.ts';
 import { permission, type GrantInfo, type InboxEntry, type IncidentSummary } from './messages.ts';
 import { userInfo } from './views.ts';
 export type { GrantInfo, InboxEntry, IncidentSummary };

@@ -6,11 +6,11 @@
 //   platform-admin  runs the relay for every agency: creates agencies, administers any agency's
 //                   directory; sees no incident. Every one of its actions is audited with the
 //                   agency it touched.
-import { z } from 'zod';
+// No zod here: the browser's pages import these, and zod (the admin page's form checks) stays
+// out of their first bundle. Its schema is in role-schema.ts.
 
 export const ROLES = ['officer', 'clinician', 'supervisor', 'admin', 'platform-admin'] as const;
-export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
+export type Role = (typeof ROLES)[number];
 
 /** Roles that grant access or administer it: they sign in with a second factor (app code or passkey). */
 export const SECOND_FACTOR_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin', 'platform-admin']);
@@ -23,4 +23,3 @@ export const ADMIN_ROLES: readonly Role[] = ['admin', 'platform-admin'];
  * the relay's own directory: an agency's provider cannot mint one.
  */
 export const AGENCY_ROLES = ['officer', 'clinician', 'supervisor', 'admin'] as const satisfies readonly Role[];
-export const agencyRoleSchema = z.enum(AGENCY_ROLES);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { GeoLocation, GrantInfo, IncidentSummary, InboxEntry, ParticipantInfo, PresenceEntry, UserInfo } from './messages.ts';
 import { permission } from './messages.ts';
-import { roleSchema } from './roles.ts';
+import { roleSchema } from './role-schema.ts';
 
 /** Milliseconds since the epoch. */
 const epochMs = z.number().int().describe('milliseconds since the epoch');
