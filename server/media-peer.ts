@@ -3,7 +3,8 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import { MediaError, mediaCall } from './media-errors.ts';
-import { VIEWER_BITRATE_FLOOR, type MediaPlaneOptions } from './media-options.ts';
+import type { MediaPlaneOptions } from './media-options.ts';
+import { openWebRtcTransport, type Direction } from './webrtc-transport.ts';
 import type { PortBudget, PortClaimant } from './port-budget.ts';
 import { producerParametersProblem } from './producer-parameters.ts';
 import type { FirstKeyFrame } from './keyframe-gate.ts';
@@ -35,7 +36,6 @@ export interface MediaPeerEvents {
   closed: [];
 }
 
-type Direction = 'send' | 'recv';
 
 export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #transports = new Map<string, types.WebRtcTransport<{ direction: Direction }>>();
@@ -77,47 +77,13 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     if (this.#transports.size >= this.options.maxTransportsPerPeer) {
       throw new MediaError('TRANSPORT_LIMIT', `a peer may hold at most ${this.options.maxTransportsPerPeer} transports`);
     }
-    const listen = {
-      ip: this.options.listenIp,
-      announcedAddress: this.options.announcedAddress,
-      portRange: this.options.portRange,
-    };
-    const release = this.options.ports.claim(this.options.claimant);
-    const transport = await mediaCall('createWebRtcTransport', () =>
-      this.router.createWebRtcTransport<{ direction: Direction }>({
-        listenInfos: [
-          { protocol: 'udp', ...listen },
-          { protocol: 'tcp', ...listen },
-        ],
-        enableUdp: true,
-        enableTcp: true,
-        preferUdp: true,
-        initialAvailableOutgoingBitrate: this.options.initialAvailableOutgoingBitrate,
-        ...(sctp ? { enableSctp: true, numSctpStreams: sctp.numStreams } : {}),
-        appData: { direction },
-      }),
-    ).catch((error: unknown) => {
-      release();
-      throw error;
-    });
-    transport.observer.once('close', release);
+    const transport = await openWebRtcTransport(this.router, this.options, direction, sctp, (id, state) => this.emit('transportState', id, state));
     if (this.#closed) {
       transport.close();
       throw new MediaError('ROOM_CLOSED', 'the peer closed while its transport was being created');
     }
     this.#transports.set(transport.id, transport);
     transport.observer.once('close', () => this.#transports.delete(transport.id));
-    if (direction === 'recv') {
-      const floor = this.options.viewerBitrateFloor ?? VIEWER_BITRATE_FLOOR;
-      await mediaCall('setMinOutgoingBitrate', () => transport.setMinOutgoingBitrate(floor));
-    }
-    transport.on('icestatechange', (state) => {
-      if (state === 'connected' || state === 'completed') this.emit('transportState', transport.id, 'connected');
-      else if (state === 'disconnected') this.emit('transportState', transport.id, 'disconnected');
-    });
-    transport.on('dtlsstatechange', (state) => {
-      if (state === 'failed' || state === 'closed') this.emit('transportState', transport.id, 'failed');
-    });
     return describeTransport(transport);
   }
 

@@ -6,17 +6,12 @@ import type { MediaRoom } from '../../server/media-room.ts';
 import type { ConsumerDescription, ProducerDescription, TransportDescription } from '../../server/media-types.ts';
 import type { AuditSource } from '../audit/audit-entry.ts';
 import { ERROR_CODES, type ErrorCode } from '../protocol/error-codes.ts';
-import type { ConsumerInfo, MediaSource, ParticipantInfo, Permission, PresenceEntry, ServerMessage } from '../protocol/messages.ts';
+import type { ConsumerInfo, MediaSource, ParticipantInfo, Permission, PresenceEntry } from '../protocol/messages.ts';
+import type { ParticipantChannel } from './participant-channel.ts';
 import { PreparedSeats, type PreparedSeat } from './prepared-seats.ts';
-import { SeatExpiries } from './seat-expiries.ts';
 
-export interface ParticipantChannel {
-  send(message: ServerMessage): void;
-  /** Cut this participant's access: the connection leaves the incident and is told `code`. */
-  endAccess(code: ErrorCode): void;
-  /** The participant's grant now ends at `expiresAt`. */
-  extendAccess(expiresAt: number): void;
-}
+export type { ParticipantChannel };
+import { SeatExpiries } from './seat-expiries.ts';
 
 /** What the media path needs to know about an incident; the full record lives in the Store. */
 export interface LiveIncidentFacts {

@@ -6,7 +6,7 @@
 // media over.
 import type { MediaPeer } from '../../server/media-peer.ts';
 import { ERROR_CODES, type ErrorCode } from '../protocol/error-codes.ts';
-import type { ParticipantChannel } from './live-incident.ts';
+import type { ParticipantChannel } from './participant-channel.ts';
 import { SeatExpiries } from './seat-expiries.ts';
 
 export interface PreparedSeat {

@@ -30,7 +30,7 @@ export const SIGNALING_FLOORS: readonly (readonly string[])[] = [
  * stats, link upkeep), page building blocks (ui), and the pages, each of which imports only the
  * floors below it and never another page.
  */
-export const CLIENT_FLOORS: readonly (readonly string[])[] = [['client/src/net'], ['client/src/media'], ['client/src/ui'], ['client/src/pages']];
+export const CLIENT_FLOORS: readonly (readonly string[])[] = [['client/src/net'], ['client/src/media'], ['client/src/ui'], ['client/src/viewer'], ['client/src/pages']];
 
 /** The client unit of a path: `client/src/<folder>`, or `client/src/pages/<page>` for a page. */
 export function clientUnitOf(path: string): string {

@@ -14,8 +14,8 @@ import { requireSession, sessionLost, showAccount } from '../../ui/session.ts';
 import { byId, setStatus, show, showFlash } from '../../ui/ui.ts';
 import type { InboxEntry } from '../../../../signaling/protocol/messages.ts';
 import type { Session } from '../../ui/session.ts';
-import { ViewerPage } from '../watch/viewer-page.ts';
-import { ViewerSession } from '../watch/viewer-session.ts';
+import { ViewerPage } from '../../viewer/viewer-page.ts';
+import { ViewerSession } from '../../viewer/viewer-session.ts';
 import { JoinAhead } from './join-ahead.ts';
 
 /** Accept: the server creates the grant; go straight to the viewer. */

@@ -7,8 +7,8 @@ import { setErrorState } from '../../media/debug-hooks.ts';
 import { humanMessage } from '../../net/errors.ts';
 import { requireSession, showAccount, storedSessionFor } from '../../ui/session.ts';
 import { startSeatConnection } from '../../media/seat-connection.ts';
-import { ViewerPage } from './viewer-page.ts';
-import { ViewerSession } from './viewer-session.ts';
+import { ViewerPage } from '../../viewer/viewer-page.ts';
+import { ViewerSession } from '../../viewer/viewer-session.ts';
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.hash.slice(1));

@@ -3,18 +3,18 @@
 // full screen, a clear "reconnecting" state, push-to-talk with the microphone's level, who is
 // connected, the access countdown, and a prominent message when access ends. The markup is the
 // shared part client/parts/viewer.html.
-import type { ParticipantInfo } from '../../../../signaling/protocol/messages.ts';
-import { agencyName } from '../../net/agencies.ts';
-import { Countdown } from '../../ui/countdown.ts';
+import type { ParticipantInfo } from '../../../signaling/protocol/messages.ts';
+import { agencyName } from '../net/agencies.ts';
+import { Countdown } from '../ui/countdown.ts';
 import { grantChangeNotice } from './grant-change.ts';
-import { registerTransports, setErrorState, setState } from '../../media/debug-hooks.ts';
-import { humanMessage, toSightlineError, type AnyErrorCode } from '../../net/errors.ts';
-import { LevelMeter } from '../../media/media-meter.ts';
-import { MediaView } from '../../ui/media-view.ts';
-import { renderPresence } from '../../ui/presence-view.ts';
-import { TalkbackController, bindPushToTalk } from '../../media/push-to-talk.ts';
-import { bindFullscreen } from '../../ui/fullscreen.ts';
-import { afterPaint, byId, formatTime, setStatus, show, toEpochMs } from '../../ui/ui.ts';
+import { registerTransports, setErrorState, setState } from '../media/debug-hooks.ts';
+import { humanMessage, toSightlineError, type AnyErrorCode } from '../net/errors.ts';
+import { LevelMeter } from '../media/media-meter.ts';
+import { MediaView } from '../ui/media-view.ts';
+import { renderPresence } from '../ui/presence-view.ts';
+import { TalkbackController, bindPushToTalk } from '../media/push-to-talk.ts';
+import { bindFullscreen } from '../ui/fullscreen.ts';
+import { afterPaint, byId, formatTime, setStatus, show, toEpochMs } from '../ui/ui.ts';
 import type { ViewerEvents, ViewerSession } from './viewer-session.ts';
 
 /** Failures worth a "Try again" button (the link itself may still be good). */

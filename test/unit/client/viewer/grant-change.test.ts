@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grantChangeNotice } from '../../../../../client/src/pages/watch/grant-change.ts';
+import { grantChangeNotice } from '../../../../client/src/viewer/grant-change.ts';
 
 const format = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 const NOON = Date.UTC(2026, 11, 4, 12, 0);

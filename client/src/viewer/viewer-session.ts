@@ -1,16 +1,16 @@
 // The clinician's connection to one incident: join with a grant token, receive media, talk back.
-import type { ParticipantInfo, PresenceEntry } from '../../../../signaling/protocol/messages.ts';
-import { ServerClock } from '../../net/clock.ts';
-import { SightlineError, type AnyErrorCode } from '../../net/errors.ts';
+import type { ParticipantInfo, PresenceEntry } from '../../../signaling/protocol/messages.ts';
+import { ServerClock } from '../net/clock.ts';
+import { SightlineError, type AnyErrorCode } from '../net/errors.ts';
 import type { Device, types } from 'mediasoup-client';
-import { asWire, createSendTransport, type loadDevice } from '../../media/media-device.ts';
-import { MediaReceiver, type JoinInfo, type ReceiverEvents } from '../../media/media-receiver.ts';
-import type { RequestBody, SignalClient } from '../../net/signal-client.ts';
-import type { PreparedSeat } from '../../media/prepared-seat.ts';
-import { startSeatConnection, type SeatConnection } from '../../media/seat-connection.ts';
-import { iceOptions } from '../../media/ice-config.ts';
-import type { LinkState } from '../../media/link-resilience.ts';
-import { SeatSession } from '../../media/seat-session.ts';
+import { asWire, createSendTransport, type loadDevice } from '../media/media-device.ts';
+import { MediaReceiver, type JoinInfo, type ReceiverEvents } from '../media/media-receiver.ts';
+import type { RequestBody, SignalClient } from '../net/signal-client.ts';
+import type { PreparedSeat } from '../media/prepared-seat.ts';
+import { startSeatConnection, type SeatConnection } from '../media/seat-connection.ts';
+import { iceOptions } from '../media/ice-config.ts';
+import type { LinkState } from '../media/link-resilience.ts';
+import { SeatSession } from '../media/seat-session.ts';
 
 export type { JoinInfo };
 
