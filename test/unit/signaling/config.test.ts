@@ -59,6 +59,9 @@ describe('loadConfig', () => {
       NODE_HEARTBEAT_MS: 1000,
       NODE_TIMEOUT_MS: 4000,
       LOST_INCIDENT_GRACE_SECONDS: 60,
+      KEYFRAME_REQUEST_DELAY_MS: 1000,
+      MAP_TILE_URL: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+      MAP_ATTRIBUTION: '© OpenStreetMap contributors',
     });
     // Without REDIS_URL the relay runs as one node with in-memory state.
     expect(loadConfig({}).REDIS_URL).toBeUndefined();

@@ -9,6 +9,7 @@ const valid: Record<string, Record<string, unknown>> = {
   'incident.end': { id: 3, type: 'incident.end' },
   'incident.help': { id: 4, type: 'incident.help', requested: true },
   join: { id: 5, type: 'join', incidentId: 'inc-1', grantToken: 'a.b.c', rtpCapabilities: caps },
+  prepare: { id: 21, type: 'prepare', incidentId: 'inc-1', grantId: 'g-1', session: 's', sctpCapabilities: { numStreams: { OS: 1024, MIS: 1024 } } },
   'transport.connect': { id: 6, type: 'transport.connect', transportId: 't-1', dtlsParameters: { role: 'client', fingerprints: [] } },
   produce: { id: 7, type: 'produce', transportId: 't-1', kind: 'video', rtpParameters: { codecs: [] }, source: 'camera', paused: true },
   'producer.pause': { id: 8, type: 'producer.pause', producerId: 'p-1' },
