@@ -29,6 +29,8 @@ export class ConsoleViewer {
   private generation = 0;
   /** Focus goes back here when the viewer closes (the Watch button). */
   private opener: HTMLElement | null = null;
+  /** The next seat's socket (signed in) and Device, made ready while the console is open. */
+  private warm: ReturnType<typeof WatchSession.warm> | null = null;
 
   constructor(
     private readonly parts: ConsoleViewerElements,
@@ -39,6 +41,7 @@ export class ConsoleViewer {
   ) {
     this.media = new MediaView(parts);
     parts.closeButton.addEventListener('click', () => this.close());
+    this.warm = WatchSession.warm(sessionToken);
     bindFullscreen(parts.fullscreen, parts.videoWrap);
   }
 
@@ -64,6 +67,8 @@ export class ConsoleViewer {
     show(this.parts.panel);
     this.parts.title.focus();
     try {
+      const warm = this.warm ?? undefined;
+      this.warm = WatchSession.warm(this.sessionToken);
       const session = await WatchSession.open(incident.id, this.sessionToken, {
         trackAdded: (consumer) => this.media.trackAdded(consumer),
         trackRemoved: (consumer) => this.media.trackRemoved(consumer),
@@ -75,7 +80,7 @@ export class ConsoleViewer {
           if (state === 'ok') this.setState('watching', 'Live video');
           else this.setState('reconnecting', 'Connection lost. Reconnecting…');
         },
-      });
+      }, warm);
       if (generation !== this.generation) return void session.leave();
       this.session = session;
       this.setState('watching', 'Live video');

@@ -2,6 +2,7 @@
 // supervisor's session but without the console's feed (the console's own socket carries that),
 // then `watch`. It is a seat like the clinician's: media is received the same way, it resumes
 // across network drops and rejoins a rebuilt media room, and it ends with a reason.
+import type { Device } from 'mediasoup-client';
 import { asWire, deviceAndSocket, type loadDevice } from '../../media/media-device.ts';
 import { MediaReceiver, type ReceiverEvents } from '../../media/media-receiver.ts';
 import { SeatSession, type SeatEndings } from '../../media/seat-session.ts';
@@ -18,12 +19,32 @@ export class WatchSession extends SeatSession {
     super(signal, device, events);
   }
 
-  static async open(incidentId: string, sessionToken: string, events: WatchEvents): Promise<WatchSession> {
-    const [device, signal] = await deviceAndSocket(() => SignalClient.connect());
+  /**
+   * What a watch needs before its own message, made ready while the console is open: the seat's
+   * socket, signed in (without the console feed), and the loaded Device.
+   */
+  static warm(sessionToken: string): Promise<[Device, SignalClient]> {
+    const ready = deviceAndSocket(() => SignalClient.connect()).then(async ([device, signal]) => {
+      try {
+        await signal.request('auth', { token: sessionToken, feed: false });
+      } catch (error) {
+        signal.close();
+        throw error;
+      }
+      return [device, signal] as [Device, SignalClient];
+    });
+    ready.catch(() => undefined);
+    return ready;
+  }
+
+  /** Watches `incidentId` on a seat of its own; `warm` (from `warm()`) saves the socket, sign-in and Device. */
+  static async open(incidentId: string, sessionToken: string, events: WatchEvents, warm?: Promise<[Device, SignalClient]>): Promise<WatchSession> {
+    // A warm socket that dropped meanwhile (or failed to sign in) is replaced by a fresh one.
+    const ready = await (warm ?? WatchSession.warm(sessionToken)).catch(() => null);
+    const [device, signal] = ready && ready[1].isOpen ? ready : await WatchSession.warm(sessionToken);
     const session = new WatchSession(signal, device, events);
     session.listenForEnd();
     try {
-      await signal.request('auth', { token: sessionToken, feed: false });
       const { info, receiver } = await MediaReceiver.open(signal, device, events, () =>
         signal.request('watch', { incidentId, rtpCapabilities: asWire(device.rtpCapabilities) }),
       );
