@@ -37,11 +37,6 @@ export class KeyFrameGate {
     this.#keyFrameAt = at;
   }
 
-  /** Whether a keyframe came from the camera at or after `at`. */
-  keyFrameSince(at: number): boolean {
-    return this.#keyFrameAt !== null && this.#keyFrameAt >= at;
-  }
-
   /** How a new viewer's first keyframe is to be had at `now`. */
   firstFor(now: number): FirstKeyFrame {
     const requestedAt = this.#requestedAt;

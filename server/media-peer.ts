@@ -45,8 +45,6 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #keyFrames: ProducerKeyFrames;
   /** Consumers resumed at least once: only a consumer's first resume is a new viewer's first picture. */
   readonly #resumedOnce = new Set<string>();
-  /** Consumers the relay started before the browser was ready (a prepared join), and when. */
-  readonly #startedEarly = new Map<string, number>();
   #closed = false;
 
   constructor(
@@ -193,7 +191,6 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     consumer.observer.once('close', () => {
       this.#consumers.delete(consumer.id);
       this.#resumedOnce.delete(consumer.id);
-      this.#startedEarly.delete(consumer.id);
     });
     consumer.on('producerclose', () => {
       consumer.close();
@@ -229,42 +226,25 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
    * Resumes consumers once the client is ready, asking the sender for a keyframe for video. A
    * consumer's first resume is a new viewer's first picture: its keyframe request does not wait
    * behind the throttle of requests made for others (see keyframe-gate.ts).
-   *
-   * `early`: the relay starts them before the browser has set them up (a join on a prepared
-   * transport), so that the camera's keyframe is on its way while the browser negotiates. The
-   * browser's own resume then says it is ready; if the keyframe came before that, the browser
-   * dropped it, and another is had at once.
    */
-  async resumeConsumers(consumerIds: readonly string[], options: { early?: boolean } = {}): Promise<void> {
+  async resumeConsumers(consumerIds: readonly string[]): Promise<void> {
     const consumers = consumerIds.map((id) => {
       const consumer = this.#consumers.get(id);
       if (!consumer) throw new MediaError('CONSUMER_NOT_FOUND', `no consumer ${id} on this peer`);
       return consumer;
     });
-    await Promise.all(consumers.map((consumer) => this.#resume(consumer, options.early === true)));
+    await Promise.all(consumers.map((consumer) => this.#resume(consumer)));
   }
 
-  async #resume(consumer: types.Consumer, early: boolean): Promise<void> {
-    const startedEarly = this.#startedEarly.get(consumer.id);
-    this.#startedEarly.delete(consumer.id);
+  async #resume(consumer: types.Consumer): Promise<void> {
     const first = !this.#resumedOnce.has(consumer.id);
     this.#resumedOnce.add(consumer.id);
-    if (early && first) this.#startedEarly.set(consumer.id, Date.now());
     await mediaCall('resume', () => consumer.resume());
     if (consumer.kind !== 'video') return;
     const { producerId } = consumer.appData as { producerId?: string };
-    const found = producerId ? this.findProducer(producerId) : undefined;
-    // Started early, the browser is ready now: a keyframe that came before this was lost to it.
-    // Otherwise only a first resume is a new viewer's first picture.
-    const needsFirst = startedEarly !== undefined ? found?.owner.keyFrameSince(producerId!, startedEarly) === true : first;
-    if (startedEarly !== undefined && !needsFirst) return;
-    if (needsFirst && found && (await found.owner.firstKeyFrame(producerId!)) !== 'plain') return;
+    const found = first && producerId ? this.findProducer(producerId) : undefined;
+    if (found && (await found.owner.firstKeyFrame(producerId!)) !== 'plain') return;
     await mediaCall('requestKeyFrame', () => consumer.requestKeyFrame());
-  }
-
-  /** Whether a keyframe of one of this peer's producers came at or after `at`. */
-  keyFrameSince(producerId: string, at: number): boolean {
-    return this.#keyFrames.keyFrameSince(producerId, at);
   }
 
   /**
@@ -347,7 +327,6 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     this.#producers.clear();
     this.#consumers.clear();
     this.#resumedOnce.clear();
-    this.#startedEarly.clear();
     this.emit('closed');
     this.removeAllListeners();
   }

@@ -48,11 +48,6 @@ export class ProducerKeyFrames {
     return decision;
   }
 
-  /** Whether a keyframe of the producer came at or after `at`. */
-  keyFrameSince(producerId: string, at: number): boolean {
-    return this.#gates.get(producerId)?.keyFrameSince(at) ?? false;
-  }
-
   /**
    * After a sender's network dropped (on resume or ICE restart): as soon as its video flows
    * again, get a keyframe from it at once. Frames after the gap depend on what was lost, and a

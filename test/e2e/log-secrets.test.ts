@@ -102,13 +102,14 @@ describe('application logs carry no credentials or media keys', () => {
     await clinician.mouse.up();
 
     // A grant that expires while watching (shorter than the API allows, so stored directly).
-    const expiringGrant = await storedGrant(relay, { clinicianId: 'u-clin-silva', incidentId, permissions: ['view'], expiresAt: (Math.floor(Date.now() / 1000) + 5) * 1000 });
+    // Long enough for the sign-in and the join on a busy machine, short enough to end within the test.
+    const expiringGrant = await storedGrant(relay, { clinicianId: 'u-clin-silva', incidentId, permissions: ['view'], expiresAt: (Math.floor(Date.now() / 1000) + 12) * 1000 });
     secrets.add(expiringGrant.token);
     const expiring = await browser.page(relay.url);
     collectSignallingSecrets(expiring, secrets);
     await openGrantLink(expiring, expiringGrant.link);
     await waitForState(expiring, 'joined');
-    await waitForState(expiring, 'ended', 10_000);
+    await waitForState(expiring, 'ended', 20_000);
 
     // The audit trail was read and exported too.
     const exported = await fetch(`${relay.url}/api/audit?format=csv`, { headers: { authorization: `Bearer ${await sessionToken(supervisor)}` } });

@@ -40,8 +40,37 @@ export async function waitForDecodedVideo(page: Page, timeoutMs = 20_000): Promi
   }
 }
 
+/**
+ * Opens a page and waits until its script ran (it names its state). A Chromium in a network
+ * namespace now and then gets a page whose script never runs (seen in the namespaced officer's
+ * browser only): the requests still open are then reported, and the page is loaded once more.
+ */
+export async function openPage(page: Page, url: string): Promise<void> {
+  const open = new Map<unknown, string>();
+  const track = (request: { url(): string }) => open.set(request, request.url());
+  const settle = (request: unknown) => open.delete(request);
+  page.on('request', track);
+  page.on('requestfinished', settle);
+  page.on('requestfailed', settle);
+  const ran = () => waitInPage(page, 'the page’s script runs', () => typeof window.sightline?.state === 'string', undefined, 15_000);
+  try {
+    await page.goto(url);
+    try {
+      await ran();
+    } catch {
+      console.error(`[test] ${url}: the page's script did not run; requests still open: ${[...open.values()].join(', ') || 'none'}; loading it again`);
+      await page.reload();
+      await ran();
+    }
+  } finally {
+    page.off('request', track);
+    page.off('requestfinished', settle);
+    page.off('requestfailed', settle);
+  }
+}
+
 export async function startStreaming(page: Page, origin: string, username: string, password: string): Promise<void> {
-  await page.goto(`${origin}/officer.html`);
+  await openPage(page, `${origin}/officer.html`);
   await signIn(page, username, password);
   await page.getByTestId('start').click();
   await waitForState(page, 'live');

@@ -75,8 +75,11 @@ export class ViewerSession extends SeatSession {
       void session.clock.sync(signal);
       session.keepReceivingSeat(info);
     } catch (error) {
+      const endedMeanwhile = session.finished;
       session.teardown();
-      throw error;
+      // Access that ended while joining (the grant expired, say) closes the socket under the
+      // join's last requests: say why it ended, not that the socket went.
+      throw endedMeanwhile ? new SightlineError(session.endCode, 'Access ended while joining') : error;
     }
     if (session.finished) {
       session.teardown(); // ended while joining: release what the join created

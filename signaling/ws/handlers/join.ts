@@ -41,7 +41,7 @@ export const join: Handler<'join'> = async (connection, message) => {
     await auditViewerJoined(deps.audit, seat, context);
     if (!prepared) return seated.reply;
     const running = seated.reply.consumers.filter((consumer) => consumer.kind === 'audio').map((consumer) => consumer.id);
-    if (running.length) await seated.participant.media.resumeConsumers(running, { early: true });
+    if (running.length) await seated.participant.media.resumeConsumers(running);
     return { ...seated.reply, running };
   } catch (error) {
     connection.leaveIncident();
