@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agencyInitials, incidentReference, referenceOf } from '../../../signaling/incident-records/incident-reference.ts';
+import { agencyInitials, incidentReference, referenceOf } from '../../../../signaling/incident-records/incident-reference.ts';
 
 describe('an incident’s short reference', () => {
   const dec4 = Date.UTC(2026, 11, 4, 15, 30);
