@@ -9,8 +9,9 @@
 //   </sightline-shell>
 //   <section>…the page…</section>
 //
-// A part shared by pages (the clinician's viewer: the watch page and the inbox) is written once in
-// client/parts/ and placed with <sightline-part name="…"></sightline-part>.
+// A part shared by pages (the clinician's viewer: the watch page and the inbox; the live media of
+// every viewer, the console's too) is written once in client/parts/ and placed with
+// <sightline-part name="…"></sightline-part>.
 //
 // `page` names the entry (./src/pages/<page>/<page>.ts) and the body class; `signin` adds the
 // account, the status line and the sign-in form; `brand="plain"` keeps the brand from linking
@@ -122,7 +123,8 @@ const PART = /^([ \t]*)<sightline-part name="([a-z-]+)"><\/sightline-part>[ \t]*
  * `read` gives a part's HTML by name.
  */
 export function expandParts(html: string, read: (name: string) => string): string {
-  return html.replace(PART, (_match, indentBy: string, name: string) => indent(read(name).trimEnd(), indentBy));
+  // A part may place parts of its own (the viewer places the live media).
+  return html.replace(PART, (_match, indentBy: string, name: string) => indent(expandParts(read(name), read).trimEnd(), indentBy));
 }
 
 const readPart = (name: string): string => readFileSync(new URL(`./parts/${name}.html`, import.meta.url), 'utf8');

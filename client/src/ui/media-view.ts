@@ -4,7 +4,7 @@
 import type { types } from 'mediasoup-client';
 import { LevelMeter } from '../media/media-meter.ts';
 import { describeLinkQuality, linkQuality, videoCounters, type VideoCounters } from '../media/link-quality.ts';
-import { el, setStatus, show } from './ui.ts';
+import { byId, el, setStatus, show } from './ui.ts';
 
 export interface MediaViewElements {
   video: HTMLVideoElement;
@@ -18,6 +18,21 @@ export interface MediaViewElements {
   quality?: HTMLElement;
   /** A meter of the camera's sound level (optional). */
   level?: HTMLElement;
+}
+
+/** The shared live-media part's elements (client/parts/live-media.html), and its full-screen button and frame. */
+export function liveMediaElements(): Required<MediaViewElements> & { fullscreen: HTMLButtonElement; videoWrap: HTMLElement } {
+  return {
+    video: byId<HTMLVideoElement>('video'),
+    videoWaiting: byId('video-waiting'),
+    cameraAudio: byId<HTMLAudioElement>('audio'),
+    otherAudio: byId('remote-audio'),
+    startAudioButton: byId<HTMLButtonElement>('start-audio'),
+    quality: byId('link-quality'),
+    level: byId('officer-level'),
+    fullscreen: byId<HTMLButtonElement>('fullscreen'),
+    videoWrap: byId('video-wrap'),
+  };
 }
 
 /** How often the connection-quality line is refreshed. */

@@ -10,7 +10,7 @@ import { grantChangeNotice } from './grant-change.ts';
 import { registerTransports, setErrorState, setState } from '../media/debug-hooks.ts';
 import { humanMessage, toSightlineError, type AnyErrorCode } from '../net/errors.ts';
 import { LevelMeter } from '../media/media-meter.ts';
-import { MediaView } from '../ui/media-view.ts';
+import { MediaView, liveMediaElements } from '../ui/media-view.ts';
 import { renderPresence } from '../ui/presence-view.ts';
 import { TalkbackController, bindPushToTalk } from '../media/push-to-talk.ts';
 import { bindFullscreen } from '../ui/fullscreen.ts';
@@ -25,7 +25,6 @@ const RETRYABLE: AnyErrorCode[] = [
 export class ViewerPage {
   private readonly connecting = byId('connecting');
   private readonly viewerPanel = byId('viewer');
-  private readonly video = byId<HTMLVideoElement>('video');
   private readonly talkButton = byId<HTMLButtonElement>('talk');
   private readonly linkState = byId('link-state');
   private readonly endedPanel = byId('ended');
@@ -35,15 +34,8 @@ export class ViewerPage {
   private unbind: Array<() => void> = [];
   private countdown: Countdown | null = null;
   private talkLevel: LevelMeter | null = null;
-  private readonly media = new MediaView({
-    video: this.video,
-    videoWaiting: byId('video-waiting'),
-    cameraAudio: byId<HTMLAudioElement>('audio'),
-    otherAudio: byId('remote-audio'),
-    startAudioButton: byId<HTMLButtonElement>('start-audio'),
-    quality: byId('link-quality'),
-    level: byId('officer-level'),
-  });
+  private readonly parts = liveMediaElements();
+  private readonly media = new MediaView(this.parts);
 
   constructor(private readonly retry: () => void) {
     registerTransports(() => this.viewer?.transports() ?? []);
@@ -52,7 +44,7 @@ export class ViewerPage {
       setState('ended', 'LEFT');
       this.showEnded('You left the incident', 'LEFT', 'You can return while your access lasts.', 'Return to the incident');
     });
-    this.unbind.push(bindFullscreen(byId<HTMLButtonElement>('fullscreen'), byId('video-wrap')));
+    this.unbind.push(bindFullscreen(this.parts.fullscreen, this.parts.videoWrap));
   }
 
   /** Shows "Connecting…", joins with `join`, then shows the incident, or why it could not be opened. */
@@ -98,7 +90,7 @@ export class ViewerPage {
     this.viewer?.leave();
     this.viewer = null;
     this.media.clear();
-    this.video.remove();
+    this.parts.video.remove();
   }
 
   /** Replace the viewer with a prominent message; `retry` offers a button that tries again. */

@@ -14,6 +14,11 @@ describe('the page shell', () => {
     );
   });
 
+  it('expands the parts a part places', () => {
+    const parts: Record<string, string> = { outer: '<div>\n  <sightline-part name="inner"></sightline-part>\n</div>\n', inner: '<p>in</p>\n' };
+    expect(expandParts('<sightline-part name="outer"></sightline-part>\n', (name) => parts[name]!)).toBe('<div>\n  <p>in</p>\n</div>\n');
+  });
+
   it('the watch page and the inbox carry the same viewer part', () => {
     for (const page of ['watch.html', 'inbox.html']) expect(readFileSync(join(CLIENT, page), 'utf8')).toContain('<sightline-part name="viewer"></sightline-part>');
   });

@@ -1,5 +1,6 @@
 // Supervisor console: sign in, open the signalling socket, and render what the server pushes
 // (`console.incidents`, `alert.help`). No polling: every change arrives as a full snapshot.
+import { liveMediaElements } from '../../ui/media-view.ts';
 import type { SiteInfo } from '../../../../signaling/protocol/http.ts';
 import { api } from '../../net/api.ts';
 import type { IncidentSummary } from '../../../../signaling/protocol/messages.ts';
@@ -54,15 +55,7 @@ async function main(): Promise<void> {
       title: byId('viewer-title'),
       state: byId('viewer-state'),
       closeButton: byId<HTMLButtonElement>('viewer-close'),
-      video: byId<HTMLVideoElement>('video'),
-      videoWaiting: byId('video-waiting'),
-      cameraAudio: byId<HTMLAudioElement>('audio'),
-      otherAudio: byId('remote-audio'),
-      startAudioButton: byId<HTMLButtonElement>('start-audio'),
-      quality: byId('link-quality'),
-      level: byId('officer-level'),
-      fullscreen: byId<HTMLButtonElement>('fullscreen'),
-      videoWrap: byId('video-wrap'),
+      ...liveMediaElements(),
     },
     session.token,
     (incidentId) => list.setWatching(incidentId),
