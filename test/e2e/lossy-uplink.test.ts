@@ -3,7 +3,8 @@
 // its NACKs make the camera retransmit (RTX), and the camera's browser also re-sends recent
 // packets over RTX as bandwidth probes, which may carry a lost packet before the relay asked for
 // it. Every repaired packet must reach the clinician, whose picture keeps moving: every second of
-// a 15 s window decodes frames, and nothing waits for a keyframe.
+// a 15 s window decodes frames, and nothing waits for a keyframe. Voice is repaired the same way
+// (NACK, then the camera resends from its history).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundStat } from '../../client/src/media/debug-hooks.ts';
@@ -21,7 +22,8 @@ const RATE_KBIT = Number(process.env.SIGHTLINE_RATE_KBIT ?? 0);
 const WINDOW_S = 15;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const video = async (page: Page): Promise<InboundStat> => (await stats(page)).inbound.find((s) => s.kind === 'video') ?? { kind: 'video', packetsReceived: 0 };
+const inbound = async (page: Page, kind: 'audio' | 'video'): Promise<InboundStat> => (await stats(page)).inbound.find((s) => s.kind === kind) ?? { kind, packetsReceived: 0 };
+const video = (page: Page) => inbound(page, 'video');
 
 /** b − a for every numeric counter of a. */
 function delta<T extends object>(a: T, b: T): Record<keyof T, number> {
@@ -77,7 +79,7 @@ describe(`the officer’s uplink loses ${LOSS_PERCENT} % of its UDP packets`, ()
   it('repairs the uplink’s losses all the way to the clinician, whose video decodes every second', async () => {
     ns.impair({ lossPercent: LOSS_PERCENT, rateKbit: RATE_KBIT });
     await sleep(1000);
-    const before = { browser: await video(clinician), relay: await streams.video() };
+    const before = { browser: await video(clinician), relay: await streams.video(), audio: await inbound(clinician, 'audio'), relayAudio: await streams.audio() };
     const perSecond: number[] = [];
     const timeline: unknown[] = [];
     let last = before.browser.framesDecoded ?? 0;
@@ -95,11 +97,16 @@ describe(`the officer’s uplink loses ${LOSS_PERCENT} % of its UDP packets`, ()
     // What was lost in the window's last moments gets its chance to be repaired.
     ns.impair({});
     await sleep(1000);
-    const after = { browser: await video(clinician), relay: await streams.video() };
+    const after = { browser: await video(clinician), relay: await streams.video(), audio: await inbound(clinician, 'audio'), relayAudio: await streams.audio() };
     const browser = delta(before.browser, after.browser);
     const producer = delta(sum(before.relay.producers), sum(after.relay.producers));
     const consumer = delta(sum(before.relay.consumers), sum(after.relay.consumers));
-    console.log(JSON.stringify({ lossPercent: LOSS_PERCENT, rateKbit: RATE_KBIT, seconds: WINDOW_S, framesPerSecond: perSecond, clinician: browser, producer, consumer }));
+    const voice = {
+      clinician: delta(before.audio, after.audio),
+      producer: delta(sum(before.relayAudio.producers), sum(after.relayAudio.producers)),
+      consumer: delta(sum(before.relayAudio.consumers), sum(after.relayAudio.consumers)),
+    };
+    console.log(JSON.stringify({ lossPercent: LOSS_PERCENT, rateKbit: RATE_KBIT, seconds: WINDOW_S, framesPerSecond: perSecond, clinician: browser, producer, consumer, voice }));
 
     // The uplink really lost packets, and the relay had the camera retransmit them.
     expect(producer.packetsRepaired, 'packets the relay had the camera retransmit').toBeGreaterThan(0);
@@ -110,5 +117,11 @@ describe(`the officer’s uplink loses ${LOSS_PERCENT} % of its UDP packets`, ()
     // Every second of the window decoded frames: no freeze of a second or more, no wait for a keyframe.
     expect(perSecond.filter((frames) => frames === 0), `frames decoded per second: ${perSecond.join(' ')}`).toEqual([]);
     expect(browser.pliCount ?? 0, 'keyframe requests from the clinician').toBe(0);
+
+    // Voice is repaired the same way: the relay NACKed what the uplink lost, the camera resent it,
+    // and the clinician got every voice packet.
+    expect(voice.producer.nackCount, 'voice NACKs the relay sent the camera').toBeGreaterThan(0);
+    expect(voice.producer.packetsRepaired, 'voice packets the camera resent').toBeGreaterThan(0);
+    expect(voice.clinician.packetsLost, 'voice packets the clinician never got').toBeLessThanOrEqual(Math.floor((voice.clinician.packetsReceived ?? 0) / 1000));
   });
 });

@@ -20,6 +20,8 @@ export interface RepairCounters {
 export interface StreamWatch {
   /** Counters of every video producer and consumer seen so far (closed ones are left out). */
   video(): Promise<{ producers: RepairCounters[]; consumers: RepairCounters[] }>;
+  /** The same for audio. */
+  audio(): Promise<{ producers: RepairCounters[]; consumers: RepairCounters[] }>;
   stop(): void;
 }
 
@@ -47,12 +49,11 @@ export function watchStreams(): StreamWatch {
     worker.observer.on('newrouter', (router) =>
       router.observer.on('newtransport', (transport) => {
         transport.observer.on('newproducer', (producer) => {
-          if (producer.kind !== 'video') return;
           producers.add(producer);
           producer.observer.once('close', () => producers.delete(producer));
         });
         transport.observer.on('newconsumer', (consumer) => {
-          if (consumer.kind !== 'video' || consumer.type === 'pipe') return;
+          if (consumer.type === 'pipe') return;
           consumers.add(consumer);
           consumer.observer.once('close', () => consumers.delete(consumer));
         });
@@ -67,10 +68,13 @@ export function watchStreams(): StreamWatch {
   mediasoup.observer.on('newworker', onAnyWorker);
   const read = (list: Array<types.Producer | types.Consumer>, type: string) =>
     Promise.all(list.map(async (item) => counters((await item.getStats().catch(() => [])) as unknown as Array<Record<string, unknown>>, type)));
+  const ofKind = async (kind: types.MediaKind) => ({
+    producers: await read([...producers].filter((p) => p.kind === kind), 'inbound-rtp'),
+    consumers: await read([...consumers].filter((c) => c.kind === kind), 'outbound-rtp'),
+  });
   return {
-    async video() {
-      return { producers: await read([...producers], 'inbound-rtp'), consumers: await read([...consumers], 'outbound-rtp') };
-    },
+    video: () => ofKind('video'),
+    audio: () => ofKind('audio'),
     stop() {
       mediasoup.observer.off('newworker', onAnyWorker);
     },

@@ -38,6 +38,9 @@ export interface InboundStat {
   framesDropped?: number;
   freezeCount?: number;
   totalFreezesDuration?: number;
+  /** Audio only: samples played and those the receiver had to conceal (lost or late). */
+  totalSamplesReceived?: number;
+  concealedSamples?: number;
 }
 export interface OutboundStat {
   kind: string;
@@ -108,7 +111,17 @@ export function registerTransports(source: TransportSource): void {
   transports = source;
 }
 
-const REPAIR_COUNTERS = ['packetsLost', 'nackCount', 'retransmittedPacketsReceived', 'pliCount', 'framesDropped', 'freezeCount', 'totalFreezesDuration'] as const;
+const REPAIR_COUNTERS = [
+  'packetsLost',
+  'nackCount',
+  'retransmittedPacketsReceived',
+  'pliCount',
+  'framesDropped',
+  'freezeCount',
+  'totalFreezesDuration',
+  'totalSamplesReceived',
+  'concealedSamples',
+] as const;
 
 const SENDER_REPAIR_COUNTERS = ['nackCount', 'retransmittedPacketsSent', 'pliCount', 'keyFramesEncoded'] as const;
 

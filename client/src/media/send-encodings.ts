@@ -64,11 +64,16 @@ export function voiceEncodings(): RTCRtpEncodingParameters[] {
   return [{ priority: 'high', networkPriority: 'high' }];
 }
 
-/** Opus settings for the camera's audio (mediasoup-client codecOptions). */
-export const CAMERA_VOICE_CODEC_OPTIONS = { opusFec: true, opusDtx: false, opusStereo: false } as const;
+/**
+ * Opus settings for the camera's audio (mediasoup-client codecOptions). In-band FEC rebuilds a
+ * lost packet from the next one; NACK has the relay ask for what FEC could not rebuild, which the
+ * browser then resends from its history (it does not announce NACK for Opus, and mediasoup-client
+ * negotiates it only when asked to).
+ */
+export const CAMERA_VOICE_CODEC_OPTIONS = { opusFec: true, opusNack: true, opusDtx: false, opusStereo: false } as const;
 
-/** Opus settings for a clinician's talk-back. */
-export const TALKBACK_CODEC_OPTIONS = { opusFec: true, opusDtx: true, opusStereo: false } as const;
+/** Opus settings for a clinician's talk-back: the same repair, with DTX. */
+export const TALKBACK_CODEC_OPTIONS = { opusFec: true, opusNack: true, opusDtx: true, opusStereo: false } as const;
 
 /**
  * The video start bitrate and floor (mediasoup-client codecOptions). The floor keeps the keyframe

@@ -53,6 +53,11 @@ describe('voice', () => {
     expect(TALKBACK_CODEC_OPTIONS.opusFec).toBe(true);
   });
 
+  it('is retransmitted when lost: the relay NACKs voice as it does video', () => {
+    expect(CAMERA_VOICE_CODEC_OPTIONS.opusNack).toBe(true);
+    expect(TALKBACK_CODEC_OPTIONS.opusNack).toBe(true);
+  });
+
   it('the camera keeps every quiet moment of the scene (no DTX); talk-back pauses cost almost nothing (DTX)', () => {
     expect(CAMERA_VOICE_CODEC_OPTIONS.opusDtx).toBe(false);
     expect(TALKBACK_CODEC_OPTIONS.opusDtx).toBe(true);
