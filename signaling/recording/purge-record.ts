@@ -1,12 +1,13 @@
-// What is left of a recording deleted at the end of its retention: a compact JWS (EdDSA, the
-// relay's signing key) in place of its segments, naming the incident, the SHA-256 of the manifest
-// that listed them, how many there were, and when and why they went. The manifest, its seal and
+// What is left of a recording deleted at the end of its retention: a signed statement
+// (tokens/signed-statement.ts) in place of its segments, naming the incident, the SHA-256 of the
+// manifest that listed them, how many there were, and when and why they went. The manifest, its seal and
 // the `recording.segment` audit entries stay, so the audit trail still verifies and still says
 // what was recorded; the purge record says it was deleted lawfully and not lost.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compactVerify, CompactSign, importJWK, type CryptoKey, type JWK } from 'jose';
-import { SIGNING_ALG, type SigningKeys } from '../tokens/signing-keys.ts';
+import type { JWK } from 'jose';
+import { signStatement, verifyStatement } from '../tokens/signed-statement.ts';
+import type { SigningKeys } from '../tokens/signing-keys.ts';
 import type { RecordingPaths } from './recording-paths.ts';
 
 export const PURGE_RECORD_FILE = 'purged.jws';
@@ -25,18 +26,12 @@ export interface PurgeRecord {
   node: string;
 }
 
-export async function signPurgeRecord(keys: Pick<SigningKeys, 'kid' | 'privateKey'>, record: PurgeRecord): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(record)))
-    .setProtectedHeader({ alg: SIGNING_ALG, kid: keys.kid, typ: PURGE_RECORD_TYPE })
-    .sign(keys.privateKey);
-}
+export const signPurgeRecord = (keys: Pick<SigningKeys, 'kid' | 'privateKey'>, record: PurgeRecord): Promise<string> =>
+  signStatement(keys, PURGE_RECORD_TYPE, record);
 
 /** The record inside a purge JWS, once it checks against `publicJwk`; throws otherwise. */
 export async function verifyPurgeRecord(jws: string, publicJwk: JWK): Promise<PurgeRecord> {
-  const key = (await importJWK(publicJwk, SIGNING_ALG)) as CryptoKey;
-  const { payload, protectedHeader } = await compactVerify(jws.trim(), key, { algorithms: [SIGNING_ALG] });
-  if (protectedHeader.typ !== PURGE_RECORD_TYPE) throw new Error(`the signature is of type ${protectedHeader.typ ?? 'none'}, not a recording purge record`);
-  return JSON.parse(new TextDecoder().decode(payload)) as PurgeRecord;
+  return (await verifyStatement(jws, publicJwk, PURGE_RECORD_TYPE, 'a recording purge record')) as PurgeRecord;
 }
 
 /** The signed purge record of a deleted recording, or null while its segments are kept. */

@@ -13,6 +13,7 @@ import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { signedInAlready, startStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { startRtpCamera } from '../helpers/rtp-camera.ts';
+import { processesMatching } from '../helpers/muxer-processes.ts';
 import { goLive, grant } from '../helpers/scenario.ts';
 import { pathStats, PROBE, type WithProbe } from './lib/g2g.ts';
 import { isQuick, log } from './lib/machine.ts';
@@ -23,13 +24,7 @@ import { round, summarize } from './lib/stats.ts';
 const describeProducer = (producer: types.Producer): ProducerDescription => ({ producerId: producer.id, peerId: 'officer', kind: producer.kind, source: 'camera', paused: false, layers: 1 });
 
 /** The muxer processes recording under `root`. */
-function muxerPids(root: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', root], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
+const muxerPids = processesMatching;
 
 const bytesUnder = (path: string): number => (existsSync(path) ? Number(execFileSync('du', ['-sb', path], { encoding: 'utf8' }).split('\t')[0]) : 0);
 

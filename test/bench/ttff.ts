@@ -27,7 +27,10 @@ interface Join {
   replyMs?: number;
   /** Sightline: reply → video track attached (the browser's negotiation of the streams). */
   negotiateMs?: number;
-  /** Sightline: track attached → first frame shown (the camera's keyframe, decode, display). */
+  /**
+   * Sightline: track attached → first frame shown (the camera's keyframe, decode, display).
+   * Janus: its PeerConnection connected (ICE and DTLS done, Janus asks the camera for a keyframe) → first frame.
+   */
   keyframeMs?: number;
   /** Sightline: the page's navigation start → the same first frame (page load included). */
   sinceNavigationMs?: number;
@@ -97,10 +100,11 @@ async function janusJoin(browser: TestBrowser, pagesUrl: string, janus: JanusSer
   try {
     await page.goto(`${pagesUrl}/janus.html`);
     const r = await page.evaluate(
-      ([url, room]) => (window as unknown as { benchJanus: { subscribe: (u: string, r: number, f: number) => Promise<{ ttffMs: number; offerMs: number }> } }).benchJanus.subscribe(url, room, 1),
+      ([url, room]) =>
+        (window as unknown as { benchJanus: { subscribe: (u: string, r: number, f: number) => Promise<{ ttffMs: number; offerMs: number; connectedMs: number }> } }).benchJanus.subscribe(url, room, 1),
       [janus.wsUrl, JANUS_ROOM] as const,
     );
-    return { ttffMs: r.ttffMs, setupMs: r.offerMs };
+    return { ttffMs: r.ttffMs, setupMs: r.offerMs, keyframeMs: Math.max(0, r.ttffMs - r.connectedMs) };
   } finally {
     await page.context().close();
   }
@@ -172,9 +176,10 @@ export const ttff: BenchDefinition = {
     const medianRatio = ratio(inbox.ttffMs.median, j?.ttffMs.median);
     const linkRatio = ratio(link.ttffMs.median, j?.ttffMs.median);
     const linkSinceNavigation = summarize(measured.link.map((o) => o.sinceNavigationMs ?? NaN));
+    const cell = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '—');
     const row = (name: string, d: ReturnType<typeof describe> | null, p: ReturnType<typeof phases> | null) =>
       d
-        ? [name, String(d.ttffMs.median), String(d.ttffMs.p95), String(d.ttffMs.min), String(d.ttffMs.max), String(p?.setupMs ?? d.setupMs.median), String(p?.replyMs ?? '—'), String(p?.negotiateMs ?? '—'), String(p?.keyframeMs ?? '—'), String(d.ttffMs.n)]
+        ? [name, cell(d.ttffMs.median), cell(d.ttffMs.p95), cell(d.ttffMs.min), cell(d.ttffMs.max), cell(p?.setupMs ?? d.setupMs.median), cell(p?.replyMs), cell(p?.negotiateMs), cell(p?.keyframeMs), String(d.ttffMs.n)]
         : [name, '—', '—', '—', '—', '—', '—', '—', '—', '0'];
     return {
       results: {
@@ -186,8 +191,11 @@ export const ttff: BenchDefinition = {
           phases: phases(measured.link),
           sinceNavigationMs: linkSinceNavigation,
         },
-        janus: j ? { flow: 'bench page test/bench/pages/janus.html: VideoRoom subscriber over the WebSocket API, trickle ICE', ...j } : { skipped: 'quick mode' },
+        janus: j ? { flow: 'bench page test/bench/pages/janus.html: VideoRoom subscriber over the WebSocket API, trickle ICE', ...j, phases: phases(measured.janus) } : { skipped: 'quick mode' },
         medianRatio,
+        // What no join can skip: the camera's keyframe after the viewer asks for it. Against Janus's
+        // whole join it bounds the ratio any pre-connection can reach.
+        keyframeShareOfJanus: ratio(phases(measured.inbox).keyframeMs, j?.ttffMs.median),
         linkRatio,
       },
       targets: [
@@ -197,7 +205,7 @@ export const ttff: BenchDefinition = {
       method: [
         `Sightline, pre-connected (inbox): the real inbox page (built client), signed in, shows a fresh view+talk grant on the incident and prepares its seat (socket, Device, receive transport connected through an idle data channel, nothing consumed); once the entry says it is ready and 300 ms later, Join is clicked. TTFF runs from the click (timed inside the page) to the first requestVideoFrameCallback on the viewer's <video>.`,
         `Sightline, cold (grant link): the real watch page opens a fresh grant link in a new page; TTFF runs from the start of the page's join (the first of its capabilities fetch, its WebSocket and the RTCPeerConnections that probe the browser) to the first frame; "sinceNavigationMs" runs from the page's navigation start (page load included).`,
-        `Phases (Sightline, medians): setup = start → \`join\` sent; reply = \`join\` sent → its reply; negotiate = reply → video track attached (the browser sets up the received streams); keyframe = track attached → first frame shown (the camera's keyframe, decode, display). Both run against an in-process relay (1 mediasoup worker, loopback) while the real officer page streams Chromium's fake camera. ${joins} rounds after ${warmup} warm-up rounds, a fresh browser context each join.`,
+        `Phases (Sightline, medians): setup = start → \`join\` sent; reply = \`join\` sent → its reply; negotiate = reply → video track attached (the browser sets up the received streams); keyframe = track attached → first frame shown (the camera's keyframe, decode, display). Janus: setup = start → subscriber offer; keyframe = its PeerConnection connected → first frame shown (Janus asks the camera for a keyframe once the subscriber is up). Both run against an in-process relay (1 mediasoup worker, loopback) while the real officer page streams Chromium's fake camera. ${joins} rounds after ${warmup} warm-up rounds, a fresh browser context each join.`,
         'Janus 1.1.2 VideoRoom (config generated by the bench) runs in a private network namespace joined by a veth pair, since libnice ignores loopback; a bench-only page publishes the same fake camera with the officer page\'s constraints, and each join opens the Janus WebSocket from an already loaded page, creates a session, attaches, joins as subscriber, answers and starts; TTFF runs from opening the WebSocket to the first requestVideoFrameCallback.',
         'The three flows are interleaved in one Chromium, the order rotating every round, so all see the same load.',
       ],
@@ -206,7 +214,7 @@ export const ttff: BenchDefinition = {
         ['flow', 'median ms', 'p95 ms', 'min ms', 'max ms', 'setup ms', 'reply ms', 'negotiate ms', 'keyframe ms', 'joins'],
         row('Sightline, pre-connected (inbox click)', inbox, phases(measured.inbox)),
         row('Sightline, grant link (join start)', link, phases(measured.link)),
-        row('Janus (subscriber join)', j, null),
+        row('Janus (subscriber join)', j, j ? phases(measured.janus) : null),
       ],
       chart: [
         {

@@ -93,6 +93,13 @@ async function subscribe(url, room, feed) {
       video.requestVideoFrameCallback((now) => resolve(now));
     });
   });
+  // ICE and DTLS done: from here on the join waits for the camera's keyframe (Janus asks for one
+  // once the subscriber's PeerConnection is up), as a pre-connected Sightline seat does from Join.
+  const connected = new Promise((resolve) => {
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'connected') resolve(performance.now());
+    });
+  });
   pc.addEventListener('icecandidate', (event) => janus.trickle(handle, event.candidate));
   const joined = await janus.message(handle, { request: 'join', ptype: 'subscriber', room, streams: [{ feed }] });
   const offerAt = performance.now();
@@ -101,8 +108,9 @@ async function subscribe(url, room, feed) {
   await pc.setLocalDescription(answer);
   await janus.message(handle, { request: 'start' }, answer);
   const frameAt = await firstFrame;
+  const connectedAt = await connected;
   keep.push(janus, pc);
-  return { ttffMs: frameAt - started, offerMs: offerAt - started };
+  return { ttffMs: frameAt - started, offerMs: offerAt - started, connectedMs: connectedAt - started };
 }
 
 window.benchJanus = { publish, subscribe };

@@ -24,6 +24,7 @@ import { RecordingPaths } from '../../../../signaling/recording/recording-paths.
 import { tarStream } from '../../../../signaling/recording/tar-stream.ts';
 import { generateSigningJwk, signingKeysFromJwk } from '../../../../signaling/tokens/signing-keys.ts';
 import { runCli } from '../../../helpers/cli.ts';
+import { muxersOf } from '../../../helpers/muxer-processes.ts';
 import { decodeCheck, probeStreams, startRtpCamera, type RtpCamera } from '../../../helpers/rtp-camera.ts';
 import { until } from '../../../helpers/until.ts';
 
@@ -73,7 +74,7 @@ describe('evidence recording: manifest, audit, seal, export and offline verifica
     room.emit('producerAdded', describeProducer(camera.talkbackProducer!, 'clinician'));
     await until(() => recording.manifest.segments.filter((s) => s.track === 't1').length >= 1, 20_000, 'a first video segment');
     // The video muxer is killed mid-incident: only its open segment is lost.
-    const [pid] = execFileSync('pgrep', ['-f', `${incidentId}/tracks/t1/r0-`], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    const [pid] = muxersOf(incidentId, 't1/r0-');
     process.kill(pid!, 'SIGKILL');
     await until(() => recording.manifest.segments.filter((s) => s.track === 't1' && s.file.includes('/r1-')).length >= 1, 20_000, 'a segment from the restarted video muxer');
     await until(() => recording.manifest.segments.filter((s) => s.track === 't3').length >= 2, 20_000, 'talk-back segments');

@@ -2,7 +2,6 @@
 // and releases it, each audited with who and why; anyone else is refused and audited; the relay's
 // retention job then deletes the recording that is not held and keeps the one that is, the
 // listing says which, the purged one can no longer be exported, and the audit chain still verifies.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,16 +11,11 @@ import { verifyAudit } from '../../../../signaling/audit/chain-verification.ts';
 import { verifyPurgeRecord } from '../../../../signaling/recording/purge-record.ts';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
 import { goLive } from '../../../helpers/scenario.ts';
+import { muxersOf } from '../../../helpers/muxer-processes.ts';
 import { until } from '../../../helpers/until.ts';
 
 const DAY = 24 * 3600 * 1000;
-const muxers = (incidentId: string): number => {
-  try {
-    return execFileSync('pgrep', ['-f', `${incidentId}/tracks/`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
-  } catch {
-    return 0;
-  }
-};
+const muxers = (incidentId: string): number => muxersOf(incidentId).length;
 
 interface Listing {
   sealed: boolean;

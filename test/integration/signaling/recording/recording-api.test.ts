@@ -11,6 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../../signaling/audit/audit-entry.ts';
 import type { IncidentSummary } from '../../../../signaling/protocol/messages.ts';
 import { runCli } from '../../../helpers/cli.ts';
+import { muxersOf } from '../../../helpers/muxer-processes.ts';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
 import { goLive, grant, joinWith } from '../../../helpers/scenario.ts';
 import { until } from '../../../helpers/until.ts';
@@ -24,14 +25,6 @@ async function entries(relay: TestRelay, incidentId: string): Promise<AuditEntry
   for await (const entry of relay.services.audit.log.find({ incidentId, order: 'asc' })) found.push(entry);
   return found;
 }
-
-const muxersOf = (incidentId: string): string => {
-  try {
-    return execFileSync('pgrep', ['-f', `${incidentId}/tracks/`], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
-  }
-};
 
 describe('recording in the relay', () => {
   let relay: TestRelay | undefined;
@@ -52,7 +45,7 @@ describe('recording in the relay', () => {
     const { reply, socket } = await joinWith(relay, incidentId, granted.token);
     expect(reply).toMatchObject({ ok: true, data: { recorded: true } });
     // One muxer per camera stream runs while the incident is live.
-    await until(() => muxersOf(incidentId).split('\n').filter(Boolean).length === 2, 10_000, 'two muxers');
+    await until(() => muxersOf(incidentId).length === 2, 10_000, 'two muxers');
 
     // While live: the manifest lists the tracks, and the export waits for the seal.
     const live = await relay.api<{ manifest: { tracks: Array<{ kind: string; source: string; userId: string }> }; sealed: boolean }>('GET', `/api/incidents/${incidentId}/recordings`, { token: supervisor });
@@ -67,7 +60,7 @@ describe('recording in the relay', () => {
     await officer.socket.request('incident.end', {});
     socket.close();
     await until(async () => (await relay!.api<{ sealed: boolean }>('GET', `/api/incidents/${incidentId}/recordings`, { token: supervisor })).body.sealed, 10_000, 'the sealed manifest');
-    expect(muxersOf(incidentId)).toBe('');
+    expect(muxersOf(incidentId)).toEqual([]);
 
     // Refused: the clinician who was there, a platform admin, a supervisor of an agency it is not shared with.
     for (const who of [DEMO.clinician, DEMO.operator, DEMO.durhamSupervisor]) {
@@ -141,7 +134,7 @@ describe('recording in the relay', () => {
     expect(all.filter((e) => e.action === 'agency.recording-off').map((e) => `${e.outcome} ${e.actor?.id}`)).toEqual(['denied u-admin-durham', 'allowed u-admin']);
     const officer = await goLive(relay);
     expect(officer.started.recorded).toBe(false);
-    expect(muxersOf(officer.incidentId)).toBe('');
+    expect(muxersOf(officer.incidentId)).toEqual([]);
   });
 
   it('keeps the incident live when the recorder cannot run: audited, counted and shown on the console', async () => {
@@ -166,7 +159,7 @@ describe('recording in the relay', () => {
     const dataDir = mkdtempSync(join(work, 'shutdown-'));
     relay = await startRelay({ RECORDING_ENABLED: 'true', RECORDING_SEGMENT_SECONDS: '2' }, { dataDir });
     const officer = await goLive(relay);
-    await until(() => muxersOf(officer.incidentId).split('\n').filter(Boolean).length === 2, 10_000, 'two muxers');
+    await until(() => muxersOf(officer.incidentId).length === 2, 10_000, 'two muxers');
     // The node shuts down with the incident live: ending it starts its seal, which shutdown waits for.
     await relay.close();
     relay = undefined;
@@ -176,6 +169,6 @@ describe('recording in the relay', () => {
     const lines = logged.flatMap((f) => readFileSync(join(dataDir, f), 'utf8').trim().split('\n'));
     const sealed = lines.map((line) => JSON.parse(line) as AuditEntry).filter((e) => e.action === 'recording.sealed' && e.target.incidentId === officer.incidentId);
     expect(sealed).toHaveLength(1);
-    expect(muxersOf(officer.incidentId)).toBe('');
+    expect(muxersOf(officer.incidentId)).toEqual([]);
   }, 40_000);
 });

@@ -18,19 +18,14 @@ import { manifestBytes, newManifest } from '../../../../signaling/recording/mani
 import { RecordingPaths } from '../../../../signaling/recording/recording-paths.ts';
 import { generateSigningJwk, signingKeysFromJwk } from '../../../../signaling/tokens/signing-keys.ts';
 import { runCli } from '../../../helpers/cli.ts';
+import { muxersOf } from '../../../helpers/muxer-processes.ts';
 import { DEMO, startRelay, type TestRelay } from '../../../helpers/relay.ts';
 import { until } from '../../../helpers/until.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'sightline-relay-crash-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const muxers = (incidentId: string): number => {
-  try {
-    return execFileSync('pgrep', ['-f', `${incidentId}/tracks/`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
-  } catch {
-    return 0;
-  }
-};
+const muxers = (incidentId: string): number => muxersOf(incidentId).length;
 const readManifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as RecordingManifest;
 
 describe('a relay killed while recording', () => {
