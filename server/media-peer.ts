@@ -2,6 +2,7 @@
 // Closing the peer closes all of them; the router stays with the room.
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
+import { startBandwidthEstimation, type IdleProducers } from './idle-producers.ts';
 import { MediaError, mediaCall } from './media-errors.ts';
 import type { MediaPlaneOptions } from './media-options.ts';
 import { openWebRtcTransport, type Direction } from './webrtc-transport.ts';
@@ -45,6 +46,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #keyFrames: ProducerKeyFrames;
   /** Consumers resumed at least once: only a consumer's first resume is a new viewer's first picture. */
   readonly #resumedOnce = new Set<string>();
+  /** A prepared receive transport's paused consumer of an idle producer, until its first real consumer (idle-producers.ts). */
+  #warmUp: types.Consumer | null = null;
   #closed = false;
 
   constructor(
@@ -88,18 +91,20 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   /**
    * A receive transport made ahead of a join (nothing consumed): it carries one data consumer of
    * an idle data producer, so that the browser has something to negotiate and connects it (ICE
-   * and DTLS done) before any media is asked for. No data is ever sent on it.
+   * and DTLS done) before any media is asked for, and a paused consumer of an idle video producer
+   * that starts its bandwidth estimation (idle-producers.ts). Nothing is ever sent on it.
    */
-  async prepareReceive(sctp: { numStreams: { OS: number; MIS: number } }, idleDataProducerId: string): Promise<PreparedReceive> {
+  async prepareReceive(sctp: { numStreams: { OS: number; MIS: number } }, idle: IdleProducers): Promise<PreparedReceive> {
     if (this.#recvTransport()) throw new MediaError('TRANSPORT_LIMIT', 'this peer already has a receive transport');
     const description = await this.createTransport('recv', sctp);
     const transport = this.#transport(description.id);
-    const dataConsumer = await mediaCall('consumeData', () => transport.consumeData({ dataProducerId: idleDataProducerId }));
+    const dataConsumer = await mediaCall('consumeData', () => transport.consumeData({ dataProducerId: idle.dataProducerId }));
+    this.#warmUp = await startBandwidthEstimation(this.router, transport, idle);
     return {
       transport: { ...description, sctpParameters: transport.sctpParameters },
       dataConsumer: {
         id: dataConsumer.id,
-        dataProducerId: idleDataProducerId,
+        dataProducerId: idle.dataProducerId,
         sctpStreamParameters: dataConsumer.sctpStreamParameters,
         label: dataConsumer.label,
         protocol: dataConsumer.protocol,
@@ -188,6 +193,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       }),
     );
     this.#consumers.set(consumer.id, consumer);
+    this.#warmUp?.close();
+    this.#warmUp = null;
     consumer.observer.once('close', () => {
       this.#consumers.delete(consumer.id);
       this.#resumedOnce.delete(consumer.id);

@@ -3,6 +3,7 @@
 // worker is added and every producer is piped into it, so a large audience spreads over workers.
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
+import { createIdleProducers, type IdleProducers } from './idle-producers.ts';
 import { MediaError, mediaCall } from './media-errors.ts';
 import type { PortBudget } from './port-budget.ts';
 import type { MediaPlaneOptions } from './media-options.ts';
@@ -29,8 +30,8 @@ export interface RouterSupply {
 export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   readonly #peers = new Map<string, { peer: MediaPeer; slot: RouterSlot; viewer: boolean }>();
   readonly #slots: RouterSlot[];
-  /** Per router, a data producer that never sends: prepared receive transports consume it to connect. */
-  readonly #idleData = new Map<types.Router, Promise<string>>();
+  /** Per router, producers that never send, for prepared receive transports (idle-producers.ts). */
+  readonly #idle = new Map<types.Router, Promise<IdleProducers>>();
   /** Peers are placed one at a time so that each placement sees the ones before it. */
   #placing: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -95,7 +96,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   async preparePeer(peerId: string, sctp: { numStreams: { OS: number; MIS: number } }): Promise<{ peer: MediaPeer; receive: PreparedReceive }> {
     const peer = await this.addPeer(peerId, 'viewer');
     try {
-      const receive = await peer.prepareReceive(sctp, await this.#idleDataProducer(this.#slotOf(peerId).router));
+      const receive = await peer.prepareReceive(sctp, await this.#idleProducers(this.#slotOf(peerId).router));
       return { peer, receive };
     } catch (error) {
       peer.close();
@@ -103,17 +104,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     }
   }
 
-  #idleDataProducer(router: types.Router): Promise<string> {
-    let id = this.#idleData.get(router);
-    if (!id) {
-      id = mediaCall('produceData', async () => {
-        const direct = await router.createDirectTransport();
-        return (await direct.produceData({ label: 'sightline-idle' })).id;
-      });
-      this.#idleData.set(router, id);
-      id.catch(() => this.#idleData.delete(router));
+  #idleProducers(router: types.Router): Promise<IdleProducers> {
+    let idle = this.#idle.get(router);
+    if (!idle) {
+      idle = createIdleProducers(router);
+      this.#idle.set(router, idle);
+      idle.catch(() => this.#idle.delete(router));
     }
-    return id;
+    return idle;
   }
 
   /**

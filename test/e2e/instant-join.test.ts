@@ -51,6 +51,10 @@ describe('instant join from the inbox, in Chromium', () => {
     const [transport] = (await seat.media.transportStats()) as Array<Array<{ dtlsState?: string; iceState?: string }>>;
     expect(transport?.[0]?.dtlsState).toBe('connected');
     expect(seat.media.consumerCount()).toBe(0);
+    // Its bandwidth estimate already runs, so the join's first keyframe request is not held back
+    // until the estimate gives a first figure.
+    const estimate = async () => ((await seat.media.transportStats()) as Array<Array<{ availableOutgoingBitrate?: number }>>)[0]?.[0]?.availableOutgoingBitrate ?? 0;
+    await until(async () => (await estimate()) > 0, 10_000, 'the prepared transport’s bandwidth estimate');
     expect(live.participants().some((p) => p.info.userId === DEMO.clinician.id)).toBe(false);
     expect(await grantEntries(granted.grantId)).toEqual(['grant.create']);
     await expectAccessible(inbox, 'inbox with a seat ready');
