@@ -230,9 +230,11 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   }
 
   /**
-   * Resumes consumers once the client is ready, asking the sender for a keyframe for video. A
-   * consumer's first resume is a new viewer's first picture: its keyframe request does not wait
-   * behind the throttle of requests made for others (see keyframe-gate.ts).
+   * Resumes consumers once the client is ready. A video consumer's resume makes mediasoup ask the
+   * sender for a keyframe (a simulcast consumer's once its layer is chosen), throttled by the
+   * producer's `keyFrameRequestDelay`; asking again on top of it would only bring a second keyframe
+   * when the delay ends. A consumer's first resume is a new viewer's first picture: where the
+   * throttle would hold its request back, a keyframe is forced (see keyframe-gate.ts).
    */
   async resumeConsumers(consumerIds: readonly string[]): Promise<void> {
     const consumers = consumerIds.map((id) => {
@@ -246,12 +248,12 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   async #resume(consumer: types.Consumer): Promise<void> {
     const first = !this.#resumedOnce.has(consumer.id);
     this.#resumedOnce.add(consumer.id);
-    await mediaCall('resume', () => consumer.resume());
-    if (consumer.kind !== 'video') return;
     const { producerId } = consumer.appData as { producerId?: string };
-    const found = first && producerId ? this.findProducer(producerId) : undefined;
-    if (found && (await found.owner.firstKeyFrame(producerId!)) !== 'plain') return;
-    await mediaCall('requestKeyFrame', () => consumer.requestKeyFrame());
+    const found = first && consumer.kind === 'video' && producerId ? this.findProducer(producerId) : undefined;
+    // Decided before the resume, whose own request would otherwise count as one made for others.
+    const decision = found ? found.owner.firstKeyFrame(producerId!) : 'plain';
+    await mediaCall('resume', () => consumer.resume());
+    if (found && decision === 'force') await found.owner.forceKeyFrame(producerId!);
   }
 
   /**
@@ -275,11 +277,17 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   }
 
   /**
-   * A new viewer of one of this peer's video producers needs its first keyframe: whether a plain
-   * request does it at once, or one already asked for serves it, or one was forced (keyframe-gate.ts).
+   * A new viewer of one of this peer's video producers needs its first keyframe: whether its
+   * consumer's own request goes at once, or one already asked for serves it, or one must be forced
+   * (keyframe-gate.ts).
    */
-  firstKeyFrame(producerId: string): Promise<FirstKeyFrame> {
+  firstKeyFrame(producerId: string): FirstKeyFrame {
     return this.#keyFrames.firstFor(this.#producers.get(producerId));
+  }
+
+  /** A keyframe from one of this peer's video producers now, past the throttle (producer-keyframes.ts). */
+  forceKeyFrame(producerId: string): Promise<void> {
+    return this.#keyFrames.force(this.#producers.get(producerId));
   }
 
   /**

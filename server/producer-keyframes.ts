@@ -39,13 +39,14 @@ export class ProducerKeyFrames {
     this.#gates.delete(producerId);
   }
 
-  /** A new viewer's first keyframe: forced now when the throttle would hold a plain request back. */
-  async firstFor(producer: VideoProducer | undefined): Promise<FirstKeyFrame> {
-    if (!producer) return 'plain';
-    const decision = this.#gates.get(producer.id)?.firstFor(Date.now()) ?? 'plain';
-    // Only the new viewer waits for this keyframe; the others are not made to ask again.
-    if (decision === 'force') await pauseAndResume(producer);
-    return decision;
+  /** How a new viewer's first keyframe is to be had now (keyframe-gate.ts); decided before its consumer resumes. */
+  firstFor(producer: VideoProducer | undefined): FirstKeyFrame {
+    return producer ? (this.#gates.get(producer.id)?.firstFor(Date.now()) ?? 'plain') : 'plain';
+  }
+
+  /** A keyframe now, past the throttle: only the new viewer waits for it; the others are not made to ask again. */
+  async force(producer: VideoProducer | undefined): Promise<void> {
+    if (producer) await pauseAndResume(producer);
   }
 
   /**

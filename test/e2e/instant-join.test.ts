@@ -59,10 +59,23 @@ describe('instant join from the inbox, in Chromium', () => {
     expect(await grantEntries(granted.grantId)).toEqual(['grant.create']);
     await expectAccessible(inbox, 'inbox with a seat ready');
 
+    // The keyframe requests the join makes reach the camera (per simulcast layer).
+    const camera = live.participants().find((p) => p.info.userId === DEMO.officer.id)!.media;
+    const cameraVideo = camera.producer(camera.producers().find((p) => p.kind === 'video')!.producerId)!;
+    const keyFrameRequests: number[] = [];
+    cameraVideo.on('trace', (trace) => {
+      if ((trace.type === 'pli' || trace.type === 'fir') && trace.direction === 'out') keyFrameRequests.push((trace.info as { ssrc: number }).ssrc);
+    });
+
     await inbox.getByTestId('inbox-join').first().click();
     await waitForState(inbox, 'joined');
     await waitForDecodedVideo(inbox);
     expect(live.prepared.size, 'the seat took the prepared transport over').toBe(0);
+    // One request per layer the viewer was given: none held back to be sent again when mediasoup's
+    // keyframe request delay (1 s) ends, which would make the camera send a second keyframe.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(keyFrameRequests.length, 'the join asked the camera for a keyframe').toBeGreaterThan(0);
+    expect(new Set(keyFrameRequests).size, `keyframe requests by SSRC: ${keyFrameRequests.join(', ')}`).toBe(keyFrameRequests.length);
     const participant = live.participants().find((p) => p.info.userId === DEMO.clinician.id)!;
     expect(participant.media.transportCount(), 'the prepared receive transport and the talk-back one').toBe(2);
     expect((await grantEntries(granted.grantId)).filter((a) => a === 'join'), 'the join is the access on record, once').toHaveLength(1);
