@@ -19,7 +19,7 @@ import { grant } from '../helpers/scenario.ts';
 const LOSS_PERCENT = Number(process.env.SIGHTLINE_LOSS_PERCENT ?? 3);
 /** Also limit the uplink's rate (kbit/s; 0: no limit), to try other cellular links by hand. */
 const RATE_KBIT = Number(process.env.SIGHTLINE_RATE_KBIT ?? 0);
-const WINDOW_S = 15;
+const WINDOW_S = Number(process.env.SIGHTLINE_WINDOW_S ?? 15);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const inbound = async (page: Page, kind: 'audio' | 'video'): Promise<InboundStat> => (await stats(page)).inbound.find((s) => s.kind === kind) ?? { kind, packetsReceived: 0 };
