@@ -19,7 +19,7 @@ export interface IdleProducers {
   videoProducerId: string;
 }
 
-/** An SSRC of the idle video producer's only encoding (any value: nothing is ever sent with it). */
+/** The SSRC of the idle video producer's only encoding (any value: nothing is ever sent with it). */
 const IDLE_SSRC = 0x5e1d1e;
 
 export async function createIdleProducers(router: types.Router): Promise<IdleProducers> {
@@ -36,7 +36,6 @@ export async function createIdleProducers(router: types.Router): Promise<IdlePro
           encodings: [{ ssrc: IDLE_SSRC }],
         },
         paused: true,
-        appData: { idle: true },
       }),
     );
     return { dataProducerId: data.id, videoProducerId: video.id };
@@ -51,5 +50,5 @@ export async function createIdleProducers(router: types.Router): Promise<IdlePro
  * idle video producer, with the router's own capabilities (the browser never sees it).
  */
 export async function startBandwidthEstimation(router: types.Router, transport: types.Transport, idle: IdleProducers): Promise<types.Consumer> {
-  return mediaCall('consume', () => transport.consume({ producerId: idle.videoProducerId, rtpCapabilities: router.rtpCapabilities, paused: true, appData: { idle: true } }));
+  return mediaCall('consume', () => transport.consume({ producerId: idle.videoProducerId, rtpCapabilities: router.rtpCapabilities, paused: true }));
 }
