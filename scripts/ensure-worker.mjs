@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Makes sure node_modules/mediasoup has a mediasoup-worker that runs on this machine.
 //
-// 1. If mediasoup's own postinstall fetched its prebuilt worker, that is kept.
+// The worker is always this recipe's build (scripts/mediasoup-worker/), which also carries
+// behaviour fixes (patch-sources.py), never mediasoup's own prebuilt download:
+// 1. The worker in node_modules is kept if it runs and its stamp names this version and recipe.
 // 2. Otherwise a cached local build is used, keyed by mediasoup version and recipe hash,
 //    under ${XDG_CACHE_HOME:-~/.cache}/sightline/mediasoup-worker/.
 // 3. Otherwise the worker is built from the npm tarball against Debian's libraries
@@ -12,7 +14,7 @@
 // package without scripts before placing the worker.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, chmodSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +32,8 @@ if (!pinned || !/^\d+\.\d+\.\d+$/.test(pinned)) fail('package.json must pin medi
 
 const packageDir = join(root, 'node_modules', 'mediasoup');
 const installedBinary = join(packageDir, 'worker', 'out', 'Release', 'mediasoup-worker');
+/** Names the version and recipe of the worker placed in node_modules. */
+const installedStamp = `${installedBinary}.recipe`;
 
 /** A mediasoup-worker started without MEDIASOUP_VERSION exits with code 41: proof it loads and runs here. */
 function workerRuns(binary) {
@@ -69,13 +73,15 @@ function place(binary) {
 }
 
 ensurePackage();
-if (workerRuns(installedBinary)) {
-  log(`mediasoup ${pinned}: worker present and runnable (${installedBinary})`);
+const key = `${pinned}-${recipeHash()}`;
+const stampOf = (path) => (existsSync(path) ? readFileSync(path, 'utf8').trim() : '');
+if (workerRuns(installedBinary) && stampOf(installedStamp) === key) {
+  log(`mediasoup ${pinned}: worker present and runnable (${installedBinary}, recipe ${key})`);
   process.exit(0);
 }
 
 const cacheRoot = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sightline', 'mediasoup-worker');
-const cached = join(cacheRoot, `${pinned}-${recipeHash()}`, 'mediasoup-worker');
+const cached = join(cacheRoot, key, 'mediasoup-worker');
 if (workerRuns(cached)) {
   log(`using cached build ${cached}`);
 } else {
@@ -87,4 +93,5 @@ if (workerRuns(cached)) {
   if (!workerRuns(cached)) fail(`the freshly built worker at ${cached} does not run on this machine`);
 }
 place(cached);
+writeFileSync(installedStamp, `${key}\n`);
 log(`mediasoup ${pinned}: worker ready (${installedBinary})`);
