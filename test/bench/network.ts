@@ -6,7 +6,8 @@
 // and the same two pages hold a direct RTCPeerConnection over the same impaired links.
 //
 //   npm run bench:network            (BENCH_QUICK=1 for a smoke run)
-//   BENCH_PROFILES='uplink 5 % loss' BENCH_SECONDS=20 npm run bench:network   (some profiles, shorter)
+//   BENCH_PROFILES='uplink 5 % loss' BENCH_SECONDS=20 npm run bench:network   (some profiles, shorter;
+//   separate names with ';' when one holds a comma)
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Page } from 'playwright-core';
@@ -217,7 +218,9 @@ export const network: BenchDefinition = {
     const quick = isQuick();
     const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 4 : 60));
     ensureClientBuilt();
-    const only = process.env.BENCH_PROFILES?.split(',').map((name) => name.trim());
+    // Names are separated by ';' (a name may hold a comma), or by ',' when there is no ';'.
+    const list = process.env.BENCH_PROFILES;
+    const only = list?.split(list.includes(';') ? ';' : ',').map((name) => name.trim());
     const profiles = PROFILES.filter((p) => (only ? only.includes(p.name) : !quick || QUICK_PROFILES.includes(p.name)));
     const results: Array<{ profile: Profile; relay: PathWindow; direct: PathWindow; forwarded: Record<string, number>; oneAtATime: boolean }> = [];
     for (const side of ['uplink', 'downlink'] as const) {
@@ -233,6 +236,7 @@ export const network: BenchDefinition = {
       String(p.framesShownPerSecond),
       `${p.freezeCount} / ${p.freezeSeconds} s`,
       `${p.glassToGlassMs.median ?? '–'} / ${p.glassToGlassMs.p95 ?? '–'}`,
+      p.videoPlayoutDelayMs === null ? '–' : String(p.videoPlayoutDelayMs),
       String(p.receivedKbps),
       p.frameHeight === null ? '–' : `${p.frameHeight}p`,
       String(p.retransmissionsReceived),
@@ -250,7 +254,7 @@ export const network: BenchDefinition = {
       ],
       notes: quick ? ['Quick mode: two profiles, a few seconds each; figures are not representative.'] : [],
       table: [
-        ['profile', 'path', 'frames shown/s', 'freezes / frozen', 'g2g median / p95 ms', 'kbit/s', 'layer', 'retransmissions', 'audio concealed', 'longest audio gap ms'],
+        ['profile', 'path', 'frames shown/s', 'freezes / frozen', 'g2g median / p95 ms', 'video playout delay ms', 'kbit/s', 'layer', 'retransmissions', 'audio concealed', 'longest audio gap ms'],
         ...results.flatMap((r) => [[r.profile.name, ...row('relay', r.relay)], [r.profile.name, ...row('direct', r.direct)]]),
       ],
       chart: [

@@ -12,6 +12,8 @@ export interface PathWindow {
   freezeCount: number;
   freezeSeconds: number;
   glassToGlassMs: Summary;
+  /** Average time a video frame waited in the receiver's jitter buffer (ms): its playout delay. */
+  videoPlayoutDelayMs: number | null;
   receivedKbps: number;
   /** Height of the video received at the end of the window (the simulcast layer on the relay path). */
   frameHeight: number | null;
@@ -64,6 +66,7 @@ export function pathWindow(
 ): PathWindow {
   const samples = grew(before, after, path, 'audio-in', 'totalSamplesReceived');
   const concealed = grew(before, after, path, 'audio-in', 'concealedSamples');
+  const emitted = grew(before, after, path, 'in', 'jitterBufferEmittedCount');
   const height = pick(after, path, 'in').map((s) => s.frameHeight).find((h) => typeof h === 'number');
   return {
     framesShownPerSecond: round(frameDelaysMs.length / seconds, 1),
@@ -72,6 +75,7 @@ export function pathWindow(
     freezeCount: grew(before, after, path, 'in', 'freezeCount'),
     freezeSeconds: round(grew(before, after, path, 'in', 'totalFreezesDuration'), 2),
     glassToGlassMs: summarize(frameDelaysMs),
+    videoPlayoutDelayMs: emitted > 0 ? round((grew(before, after, path, 'in', 'jitterBufferDelay') * 1000) / emitted, 1) : null,
     receivedKbps: round((grew(before, after, path, 'in', 'bytesReceived') * 8) / 1000 / seconds, 0),
     frameHeight: typeof height === 'number' ? height : null,
     retransmissionsReceived: grew(before, after, path, 'in', 'retransmittedPacketsReceived'),

@@ -1,6 +1,7 @@
-// The worker is built with two NACK-timing fixes (scripts/mediasoup-worker/patch-sources.py). They
-// are applied to the pinned mediasoup's own sources here, and a source they no longer fit stops the
-// build rather than giving a worker without them.
+// The worker is built with two NACK-timing fixes and a simulcast timestamp fix
+// (scripts/mediasoup-worker/patch-sources.py). They are applied to the pinned mediasoup's own
+// sources here, and a source they no longer fit stops the build rather than giving a worker
+// without them.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '../../..');
 const script = join(root, 'scripts/mediasoup-worker/patch-sources.py');
 const pinnedWorker = join(root, 'node_modules/mediasoup/worker');
-const FILES = ['src/RTC/RTP/RtpStreamRecv.cpp', 'src/RTC/NackGenerator.cpp'];
+const FILES = ['src/RTC/RTP/RtpStreamRecv.cpp', 'src/RTC/NackGenerator.cpp', 'src/RTC/SimulcastConsumer.cpp'];
 
 /** A worker tree holding the pinned mediasoup's copies of the patched files. */
 function pinnedSources(): string {
@@ -34,6 +35,13 @@ describe('mediasoup-worker source patches', () => {
     expect(read(dir, FILES[0]!)).toContain('#include <cmath>');
     expect(read(dir, FILES[1]!)).toContain('TimerInterval{ 10u }');
     expect(read(dir, FILES[1]!)).not.toContain('TimerInterval{ 40u }');
+  });
+
+  it('move a switched layer’s timestamps 1 ms past the last one sent, not a 30 fps frame', () => {
+    const dir = pinnedSources();
+    expect(patch(dir).status).toBe(0);
+    expect(read(dir, FILES[2]!)).toContain('MsOffset{ 1u }');
+    expect(read(dir, FILES[2]!)).not.toContain('MsOffset{ 33u }');
   });
 
   it('apply once: a second run changes nothing', () => {
