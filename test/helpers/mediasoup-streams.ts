@@ -22,6 +22,8 @@ export interface StreamWatch {
   video(): Promise<{ producers: RepairCounters[]; consumers: RepairCounters[] }>;
   /** The same for audio. */
   audio(): Promise<{ producers: RepairCounters[]; consumers: RepairCounters[] }>;
+  /** Counts, from now on, the RTX packets the video consumers send (mediasoup's 'rtp' trace events). */
+  countVideoRtx(): Promise<{ sent(): number; stop(): Promise<void> }>;
   stop(): void;
 }
 
@@ -75,6 +77,29 @@ export function watchStreams(): StreamWatch {
   return {
     video: () => ofKind('video'),
     audio: () => ofKind('audio'),
+    async countVideoRtx() {
+      // One entry per RTX packet (consumer and RTX sequence number): a trace event may be delivered more than once.
+      const sent = new Set<string>();
+      const traced = [...consumers].filter((c) => c.kind === 'video');
+      const listeners = traced.map((consumer) => {
+        const onTrace = (event: types.ConsumerTraceEventData) => {
+          const info = event.info as { isRtx?: boolean; rtpPacket?: { sequenceNumber?: number } };
+          if (event.type === 'rtp' && info.isRtx) sent.add(`${consumer.id}:${info.rtpPacket?.sequenceNumber}`);
+        };
+        consumer.on('trace', onTrace);
+        return { consumer, onTrace };
+      });
+      for (const consumer of traced) await consumer.enableTraceEvent(['rtp']);
+      return {
+        sent: () => sent.size,
+        async stop() {
+          for (const { consumer, onTrace } of listeners) {
+            consumer.off('trace', onTrace);
+            if (!consumer.closed) await consumer.enableTraceEvent([]);
+          }
+        },
+      };
+    },
     stop() {
       mediasoup.observer.off('newworker', onAnyWorker);
     },

@@ -1,4 +1,4 @@
-// The worker is built with two NACK-timing fixes and a simulcast timestamp fix
+// The worker is built with two NACK-timing fixes, a simulcast timestamp fix and retransmissions sent twice
 // (scripts/mediasoup-worker/patch-sources.py). They are applied to the pinned mediasoup's own
 // sources here, and a source they no longer fit stops the build rather than giving a worker
 // without them.
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '../../..');
 const script = join(root, 'scripts/mediasoup-worker/patch-sources.py');
 const pinnedWorker = join(root, 'node_modules/mediasoup/worker');
-const FILES = ['src/RTC/RTP/RtpStreamRecv.cpp', 'src/RTC/NackGenerator.cpp', 'src/RTC/SimulcastConsumer.cpp'];
+const FILES = ['src/RTC/RTP/RtpStreamRecv.cpp', 'src/RTC/NackGenerator.cpp', 'src/RTC/SimulcastConsumer.cpp', 'src/RTC/RTP/RtpStreamSend.cpp'];
 
 /** A worker tree holding the pinned mediasoup's copies of the patched files. */
 function pinnedSources(): string {
@@ -42,6 +42,15 @@ describe('mediasoup-worker source patches', () => {
     expect(patch(dir).status).toBe(0);
     expect(read(dir, FILES[2]!)).toContain('MsOffset{ 1u }');
     expect(read(dir, FILES[2]!)).not.toContain('MsOffset{ 33u }');
+  });
+
+  it('send each retransmission twice, the copy as the next RTX packet', () => {
+    const dir = pinnedSources();
+    expect(patch(dir).status).toBe(0);
+    const send = read(dir, FILES[3]!);
+    const copy = send.slice(send.indexOf('OnRtpStreamRetransmitRtpPacket(this, packet);'));
+    expect(copy).toMatch(/^OnRtpStreamRetransmitRtpPacket\(this, packet\);\s+\/\/[^\n]*\n\s*if \(HasRtx\(\)\)\s*\{\s*this->rtxSeq\+\+;\s*packet->SetSequenceNumber\(this->rtxSeq\);\s*static_cast<RTP::RtpStreamSend::Listener\*>\(this->listener\)\s*->OnRtpStreamRetransmitRtpPacket\(this, packet\);/);
+    expect(send.split('OnRtpStreamRetransmitRtpPacket(this, packet)').length - 1).toBe(2);
   });
 
   it('apply once: a second run changes nothing', () => {
