@@ -8,13 +8,10 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundStat } from '../../client/src/media/debug-hooks.ts';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
+import { impairedIncident, type ImpairedIncident } from '../helpers/impaired-incident.ts';
 import { watchStreams, type RepairCounters, type StreamWatch } from '../helpers/mediasoup-streams.ts';
-import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
-import { openGrantLink, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
-import { grant } from '../helpers/scenario.ts';
+import type { TestNamespace } from '../helpers/netns.ts';
+import { stats } from '../helpers/pages.ts';
 
 const LOSS_PERCENT = Number(process.env.SIGHTLINE_LOSS_PERCENT ?? 3);
 /** Also limit the uplink's rate (kbit/s; 0: no limit), to try other cellular links by hand. */
@@ -40,40 +37,23 @@ const sum = (list: RepairCounters[]): RepairCounters => {
 };
 
 describe(`the officer’s uplink loses ${LOSS_PERCENT} % of its UDP packets`, () => {
-  let ns: TestNamespace;
   let streams: StreamWatch;
-  let relay: TestRelay;
-  let officerBrowser: TestBrowser;
-  let clinicianBrowser: TestBrowser;
+  let incident: ImpairedIncident;
+  let ns: TestNamespace;
   let clinician: Page;
   let officer: Page;
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    ns = await createNamespace({ router: true });
     streams = watchStreams();
-    relay = await startRelay({ MEDIA_LISTEN_IP: ns.hostIp }, { host: ns.hostIp });
-    const secureOrigin = `--unsafely-treat-insecure-origin-as-secure=${relay.url}`;
-    officerBrowser = await launchBrowser({ executablePath: await ns.chromiumLauncher(), args: [secureOrigin] });
-    officer = await officerBrowser.page(relay.url);
-    await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
-    const incidentId = relay.services.live.all()[0]!.incident.id;
-    clinicianBrowser = await launchBrowser({ args: [secureOrigin] });
-    clinician = await clinicianBrowser.page(relay.url);
-    await openGrantLink(clinician, (await grant(relay, incidentId, { permissions: ['view'] })).link);
-    await waitForState(clinician, 'joined');
-    await waitForDecodedVideo(clinician);
+    incident = await impairedIncident('officer');
+    ({ ns, clinician, officer } = incident);
     // Let the bandwidth estimate and the first keyframes settle before the link degrades.
     await sleep(3000);
   }, 120_000);
 
   afterAll(async () => {
-    ns?.impair({});
-    await officerBrowser?.close();
-    await clinicianBrowser?.close();
-    await relay?.close();
+    await incident?.close();
     streams?.stop();
-    await ns?.close();
   });
 
   it('repairs the uplink’s losses all the way to the clinician, whose video decodes every second', async () => {

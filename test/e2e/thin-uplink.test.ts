@@ -7,12 +7,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundStat } from '../../client/src/media/debug-hooks.ts';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
-import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
-import { openGrantLink, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
-import { grant } from '../helpers/scenario.ts';
+import { impairedIncident, type ImpairedIncident } from '../helpers/impaired-incident.ts';
+import type { TestNamespace } from '../helpers/netns.ts';
+import { stats } from '../helpers/pages.ts';
 
 const RATE_KBIT = 400;
 const WINDOW_S = 10;
@@ -35,35 +32,18 @@ const framesDecoded = async (page: Page) => (await stats(page)).inbound.find((s)
 const pictureHeight = (page: Page) => page.getByTestId('video').evaluate((video) => (video as HTMLVideoElement).videoHeight);
 
 describe(`the officer’s uplink carries ${RATE_KBIT} kbit/s`, () => {
+  let incident: ImpairedIncident;
   let ns: TestNamespace;
-  let relay: TestRelay;
-  let officerBrowser: TestBrowser;
-  let clinicianBrowser: TestBrowser;
   let clinician: Page;
   let officer: Page;
 
   beforeAll(async () => {
-    ensureClientBuilt();
-    ns = await createNamespace({ router: true });
-    relay = await startRelay({ MEDIA_LISTEN_IP: ns.hostIp }, { host: ns.hostIp });
-    const secureOrigin = `--unsafely-treat-insecure-origin-as-secure=${relay.url}`;
-    officerBrowser = await launchBrowser({ executablePath: await ns.chromiumLauncher(), args: [secureOrigin] });
-    officer = await officerBrowser.page(relay.url);
-    await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
-    const incidentId = relay.services.live.all()[0]!.incident.id;
-    clinicianBrowser = await launchBrowser({ args: [secureOrigin] });
-    clinician = await clinicianBrowser.page(relay.url);
-    await openGrantLink(clinician, (await grant(relay, incidentId, { permissions: ['view'] })).link);
-    await waitForState(clinician, 'joined');
-    await waitForDecodedVideo(clinician);
+    incident = await impairedIncident('officer');
+    ({ ns, clinician, officer } = incident);
   }, 120_000);
 
   afterAll(async () => {
-    ns?.impair({});
-    await officerBrowser?.close();
-    await clinicianBrowser?.close();
-    await relay?.close();
-    await ns?.close();
+    await incident?.close();
   });
 
   // What a clinician needs at 400 kbit/s (issue 18's target): the lower layer keeps moving, at 10
