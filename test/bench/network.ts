@@ -11,12 +11,10 @@
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Page } from 'playwright-core';
-import { launchBrowser, waitForState, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
-import { createNamespace, type TestNamespace } from '../helpers/netns.ts';
-import { openGrantLink, startStreaming } from '../helpers/pages.ts';
-import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
-import { grant } from '../helpers/scenario.ts';
+import { impairedIncident } from '../helpers/impaired-incident.ts';
+import type { TestNamespace } from '../helpers/netns.ts';
+import type { TestRelay } from '../helpers/relay.ts';
 import { connectDirect, pathStats, PROBE, type PathStat, type WithProbe } from './lib/g2g.ts';
 import { isQuick, log } from './lib/machine.ts';
 import { pathWindow, type PathWindow } from './lib/path-window.ts';
@@ -80,31 +78,11 @@ function forwardedLayers(): { spatial: number; temporal: number } | null {
   return null;
 }
 
-/** A relay, an officer page and a watch page, one of them behind the namespace's router. */
+/** A relay, an officer page and a watch page, one of them behind the namespace's router, joined directly too. */
 async function stage(side: Side): Promise<Stage> {
-  const ns = await createNamespace({ router: true });
-  const relay = await startRelay({ MEDIA_LISTEN_IP: ns.hostIp, RTC_MIN_PORT: '30000', RTC_MAX_PORT: '30999' }, { host: ns.hostIp });
-  const secure = [`--unsafely-treat-insecure-origin-as-secure=${relay.url}`];
-  const inside = await ns.chromiumLauncher();
-  const browsers: TestBrowser[] = [];
-  const close = async () => {
-    ns.impair({});
-    for (const browser of browsers) await browser.close().catch(() => undefined);
-    await relay.close().catch(() => undefined);
-    await ns.close();
-  };
+  const incident = await impairedIncident(side === 'uplink' ? 'officer' : 'clinician', { relayEnv: { RTC_MIN_PORT: '30000', RTC_MAX_PORT: '30999' }, initScript: PROBE });
+  const { ns, relay, officer, clinician: viewer } = incident;
   try {
-    browsers.push(await launchBrowser({ ...(side === 'uplink' ? { executablePath: inside } : {}), args: secure }));
-    browsers.push(await launchBrowser({ ...(side === 'downlink' ? { executablePath: inside } : {}), args: secure }));
-    const officer = await browsers[0]!.page(relay.url);
-    await officer.addInitScript({ path: PROBE });
-    await startStreaming(officer, relay.url, DEMO.officer.username, DEMO.officer.password);
-    const incidentId = relay.services.live.all()[0]!.incident.id;
-    const { link } = await grant(relay, incidentId, { permissions: ['view'], ttlSeconds: 3600 });
-    const viewer = await browsers[1]!.page(relay.url);
-    await viewer.addInitScript({ path: PROBE });
-    await openGrantLink(viewer, link);
-    await waitForState(viewer, 'joined');
     await probe(viewer)(() => (window as unknown as WithProbe).__g2g.readRelay());
     await connectDirect(officer, viewer);
     await probe(viewer)(() => (window as unknown as WithProbe).__g2g.record(true));
@@ -116,9 +94,9 @@ async function stage(side: Side): Promise<Stage> {
       30_000,
       'frames on both paths',
     );
-    return { ns, relay, officer, viewer, close };
+    return { ns, relay, officer, viewer, close: () => incident.close() };
   } catch (error) {
-    await close();
+    await incident.close();
     throw error;
   }
 }
