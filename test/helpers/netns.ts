@@ -34,12 +34,21 @@ export interface TestNamespace {
    * With `router`: impairs both of the router's links as a cellular uplink would. `lossPercent`
    * drops that share of the UDP packets the router forwards, either way (nftables); `rateKbit`
    * limits each link's rate with a queue (tbf). The kernel here has no netem. Called again, it
-   * replaces the impairment; `{}` removes it.
+   * replaces the impairment; `{}` removes it. `towardPeerOnly` drops only packets on their way to
+   * the peer; `dropPeerNacks` drops every RTCP generic NACK the peer sends on a packet of its own
+   * (SRTCP leaves the first header in the clear: V=2, FMT 1, PT 205), as an uplink that loses them.
    */
-  impair(options: { lossPercent?: number; rateKbit?: number }): void;
+  impair(options: Impairment): void;
   /** A Chromium launcher script that runs the browser inside the peer's namespace. */
   chromiumLauncher(): Promise<string>;
   close(): Promise<void>;
+}
+
+export interface Impairment {
+  lossPercent?: number;
+  rateKbit?: number;
+  towardPeerOnly?: boolean;
+  dropPeerNacks?: boolean;
 }
 
 const run = (argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
@@ -172,14 +181,20 @@ export async function createNamespace(options: { router?: boolean } = {}): Promi
       pin();
       return next;
     },
-    impair({ lossPercent = 0, rateKbit = 0 }) {
+    impair({ lossPercent = 0, rateKbit = 0, towardPeerOnly = false, dropPeerNacks = false }) {
       if (!routerNs) throw new Error('impair() needs a namespace created with { router: true }');
       const inRouter = (...argv: string[]) => run(['ip', 'netns', 'exec', routerNs, ...argv]);
+      const peerSide = `sl${tag}s`;
       inRouter('nft', 'flush', 'ruleset');
+      const rules: string[][] = [];
+      if (dropPeerNacks) rules.push(['iifname', peerSide, 'meta', 'l4proto', 'udp', '@th,64,16', '0x81cd', 'drop']);
       if (lossPercent > 0) {
+        rules.push([...(towardPeerOnly ? ['oifname', peerSide] : []), 'meta', 'l4proto', 'udp', 'numgen', 'random', 'mod', '100', '<', String(lossPercent), 'drop']);
+      }
+      if (rules.length > 0) {
         inRouter('nft', 'add', 'table', 'inet', 'impair');
         inRouter('nft', 'add', 'chain', 'inet', 'impair', 'forwarded', '{ type filter hook forward priority 0; }');
-        inRouter('nft', 'add', 'rule', 'inet', 'impair', 'forwarded', 'meta', 'l4proto', 'udp', 'numgen', 'random', 'mod', '100', '<', String(lossPercent), 'drop');
+        for (const rule of rules) inRouter('nft', 'add', 'rule', 'inet', 'impair', 'forwarded', ...rule);
       }
       for (const link of [`sl${tag}r`, `sl${tag}s`]) {
         try {

@@ -1,4 +1,5 @@
-// The worker is built with two NACK-timing fixes, a simulcast timestamp fix and retransmissions sent twice
+// The worker is built with two NACK-timing fixes, a simulcast timestamp fix, retransmissions sent twice
+// and repairs of packets the viewer's transport-wide feedback reports lost
 // (scripts/mediasoup-worker/patch-sources.py). They are applied to the pinned mediasoup's own
 // sources here, and a source they no longer fit stops the build rather than giving a worker
 // without them.
@@ -11,7 +12,15 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '../../..');
 const script = join(root, 'scripts/mediasoup-worker/patch-sources.py');
 const pinnedWorker = join(root, 'node_modules/mediasoup/worker');
-const FILES = ['src/RTC/RTP/RtpStreamRecv.cpp', 'src/RTC/NackGenerator.cpp', 'src/RTC/SimulcastConsumer.cpp', 'src/RTC/RTP/RtpStreamSend.cpp'];
+const FILES = [
+  'src/RTC/RTP/RtpStreamRecv.cpp',
+  'src/RTC/NackGenerator.cpp',
+  'src/RTC/SimulcastConsumer.cpp',
+  'src/RTC/RTP/RtpStreamSend.cpp',
+  'include/RTC/RTP/RtpStreamSend.hpp',
+  'src/RTC/Transport.cpp',
+  'include/RTC/Transport.hpp',
+];
 
 /** A worker tree holding the pinned mediasoup's copies of the patched files. */
 function pinnedSources(): string {
@@ -53,6 +62,30 @@ describe('mediasoup-worker source patches', () => {
     expect(send.split('OnRtpStreamRetransmitRtpPacket(this, packet)').length - 1).toBe(2);
   });
 
+  it('retransmit a video packet the transport-wide feedback reports lost, unless a NACK already had it', () => {
+    const dir = pinnedSources();
+    const run = patch(dir);
+    expect(run.status, run.stderr).toBe(0);
+    const transport = read(dir, FILES[5]!);
+    // Each video packet's transport-wide sequence number is remembered where it is first sent …
+    const send = transport.slice(transport.indexOf('void Transport::OnConsumerSendRtpPacket('));
+    const remembered = send.indexOf('this->sentVideoPackets[this->transportWideCcSeq %');
+    expect(remembered).toBeGreaterThan(send.indexOf('this->transportWideCcSeq++;'));
+    expect(remembered).toBeLessThan(send.indexOf('void Transport::OnConsumerRetransmitRtpPacket('));
+    expect(transport.split('this->sentVideoPackets[this->transportWideCcSeq').length - 1).toBe(1);
+    // … and feedback that reports it not received has its stream repair it.
+    const feedback = transport.slice(transport.indexOf('this->tccClient->ReceiveRtcpTransportFeedback(feedback);'));
+    expect(feedback).toMatch(/^[^]{0,400}for \(const auto& result : feedback->GetPacketResults\(\)\)\s*\{\s*if \(result\.received\)\s*\{\s*continue;/);
+    expect(feedback).toMatch(/^[^]{0,1400}rtpStream->RepairReportedLoss\(sent\.seq\);/);
+    expect(read(dir, FILES[6]!)).toMatch(/std::array<SentVideoPacket, \d+> sentVideoPackets/);
+    expect(read(dir, FILES[4]!)).toContain('void RepairReportedLoss(uint16_t seq);');
+    // A packet already retransmitted (for a NACK) is left alone.
+    const stream = read(dir, FILES[3]!);
+    const repair = stream.slice(stream.indexOf('void RtpStreamSend::RepairReportedLoss('), stream.indexOf('void RtpStreamSend::ReceiveNack('));
+    expect(repair).toMatch(/if \(!item \|\| item->resentAtMs != 0u\)\s*\{\s*return;/);
+    expect(repair).toContain('ReceiveNack(&nackPacket);');
+  });
+
   it('apply once: a second run changes nothing', () => {
     const dir = pinnedSources();
     patch(dir);
@@ -69,5 +102,13 @@ describe('mediasoup-worker source patches', () => {
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('review it');
     expect(run.stderr).toContain('nack_timer');
+  });
+
+  it('stop the build when the transport no longer sends a consumer’s packets where the feedback patch expects', () => {
+    const dir = pinnedSources();
+    writeFileSync(join(dir, FILES[5]!), read(dir, FILES[5]!).replace('void Transport::OnConsumerSendRtpPacket(', 'void Transport::OnConsumerSendPacket('));
+    const run = patch(dir);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('tcc_repair');
   });
 });
