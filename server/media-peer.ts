@@ -172,7 +172,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
 
   /**
    * Creates a consumer (paused unless told otherwise) of another peer's producer on this peer's
-   * receive transport. `mid` pins the consumer's MID (an SDP answer's m-line).
+   * receive transport. `mid` pins the consumer's MID (an SDP answer's m-line). Retransmission is
+   * on for every kind (mediasoup's default leaves it off for audio): a receiver whose capabilities
+   * list `nack` for Opus gets lost voice packets resent from the consumer's buffer; for one that
+   * does not, the consumer negotiates no NACK.
    */
   async consume(producerId: string, rtpCapabilities: unknown, options: { mid?: string; paused?: boolean } = {}): Promise<ConsumerDescription> {
     this.#assertOpen();
@@ -188,6 +191,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
         producerId: localId,
         rtpCapabilities: capabilities,
         paused: options.paused ?? true,
+        enableRtx: true,
         appData: { producerId },
         ...(options.mid === undefined ? {} : { mid: options.mid }),
       }),

@@ -8,6 +8,7 @@ import type { ConsumerInfo, MediaSource, TransportInfo } from '../../../signalin
 import { api, type MediaCapabilitiesResponse } from '../net/api.ts';
 import { SightlineError, toSightlineError } from '../net/errors.ts';
 import type { SignalClient } from '../net/signal-client.ts';
+import { VOICE_NACK_HANDLERS, withVoiceNack } from './voice-nack.ts';
 
 /** appData the send transport's 'produce' handler reads. */
 export interface ProduceAppData extends types.AppData {
@@ -34,7 +35,8 @@ let handler: types.HandlerFactory | null | undefined;
  * This browser's mediasoup handler, with its native capabilities probed once per page. The probe
  * opens throwaway RTCPeerConnections (tens of milliseconds in a fresh page) and does not need the
  * router's capabilities, so it runs while those are fetched. A failed probe is tried again next
- * time. Null when the browser is not recognised (the Device then reports it).
+ * time. Chromium's receive capabilities gain Opus NACK (see voice-nack.ts). Null when the browser
+ * is not recognised (the Device then reports it).
  */
 function browserHandler(): types.HandlerFactory | null {
   if (handler !== undefined) return handler;
@@ -49,6 +51,7 @@ function browserHandler(): types.HandlerFactory | null {
       let capabilities = rtp.get(options.direction);
       if (!capabilities) {
         capabilities = base.getNativeRtpCapabilities(options);
+        if (options.direction === 'recvonly' && VOICE_NACK_HANDLERS.has(base.name)) capabilities = capabilities.then(withVoiceNack);
         rtp.set(options.direction, capabilities);
         capabilities.catch(() => rtp.delete(options.direction));
       }
