@@ -67,7 +67,7 @@ describe(`the clinician’s downlink loses ${LOSS_PERCENT} % of its UDP packets`
     const repairsReceived = d('retransmittedPacketsReceived');
     const a = (key: keyof InboundStat) => Number(after.audio[key] ?? 0) - Number(before.audio[key] ?? 0);
     const voiceResent = after.relayAudio.consumers.reduce((n, c) => n + c.packetsRetransmitted, 0) - before.relayAudio.consumers.reduce((n, c) => n + c.packetsRetransmitted, 0);
-    const voice = { lost: a('packetsLost'), nacks: a('nackCount'), resent: voiceResent, concealed: a('concealedSamples') / Math.max(1, a('totalSamplesReceived')) };
+    const voice = { lost: a('packetsLost'), nacks: a('nackCount'), resent: voiceResent, concealed: a('concealedSamples') / Math.max(1, a('totalSamplesReceived')), playoutDelayMs: Math.round((1000 * a('jitterBufferDelay')) / Math.max(1, a('jitterBufferEmittedCount'))) };
     console.log(JSON.stringify({ lossPercent: LOSS_PERCENT, seconds: WINDOW_S, framesPerSecond: perSecond, lost, retransmitted: packets, rtxSent: rtx.sent(), repairsReceived, nacks: d('nackCount'), freezes: d('freezeCount'), voice }));
 
     // The downlink lost packets and the relay retransmitted them, each as two RTX packets.
