@@ -18,7 +18,10 @@ export async function readManifest(paths: RecordingPaths, incidentId: string): P
   return recordingManifest.parse(JSON.parse(await readFile(join(paths.incidentDir(incidentId), MANIFEST_FILE), 'utf8')));
 }
 
-const bytesFile = (name: string, data: Buffer): TarFile => ({ name, size: data.length, content: () => [data] });
+const bytesFile = (name: string, data: Buffer, mtime?: Date): TarFile => ({ name, size: data.length, ...(mtime ? { mtime } : {}), content: () => [data] });
+
+/** When a sealed file was written: its tar entry says so, so two exports of it are the same bytes. */
+const writtenAt = async (path: string): Promise<Date | undefined> => (await stat(path).catch(() => null))?.mtime;
 
 /**
  * Every file of the export; RECORDING_NOT_SEALED while the incident is still recorded, and
@@ -36,8 +39,8 @@ export async function evidenceFiles(paths: RecordingPaths, incidentId: string, p
   const manifest = recordingManifest.parse(JSON.parse(manifestFile.toString('utf8')));
   const { d: _never, ...publicOnly } = publicJwk;
   const files: TarFile[] = [
-    bytesFile(`${incidentId}/${MANIFEST_FILE}`, manifestFile),
-    bytesFile(`${incidentId}/${SIGNATURE_FILE}`, signature),
+    bytesFile(`${incidentId}/${MANIFEST_FILE}`, manifestFile, await writtenAt(join(dir, MANIFEST_FILE))),
+    bytesFile(`${incidentId}/${SIGNATURE_FILE}`, signature, await writtenAt(join(dir, SIGNATURE_FILE))),
     bytesFile(`${incidentId}/${PUBLIC_KEY_FILE}`, Buffer.from(`${JSON.stringify(publicOnly)}\n`)),
     bytesFile(`${incidentId}/${AUDIT_EXTRACT_FILE}`, Buffer.from(audit.map((entry) => `${JSON.stringify(entry)}\n`).join(''))),
   ];

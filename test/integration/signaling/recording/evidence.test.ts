@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { cpSync, createWriteStream, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +19,7 @@ import { Auditor } from '../../../../signaling/audit/auditor.ts';
 import { FileAuditLog } from '../../../../signaling/audit/file-audit-log.ts';
 import { evidenceFiles } from '../../../../signaling/recording/evidence-export.ts';
 import { IncidentRecording, type RecordableRoom } from '../../../../signaling/recording/incident-recording.ts';
+import { MANIFEST_FILE, SIGNATURE_FILE } from '../../../../signaling/recording/manifest.ts';
 import type { RecordingManifest } from '../../../../signaling/protocol/recordings.ts';
 import { RecordingPaths } from '../../../../signaling/recording/recording-paths.ts';
 import { tarStream } from '../../../../signaling/recording/tar-stream.ts';
@@ -45,6 +46,7 @@ describe('evidence recording: manifest, audit, seal, export and offline verifica
   let audit: FileAuditLog;
   let manifest: RecordingManifest;
   let exported: string;
+  let keys: Awaited<ReturnType<typeof signingKeysFromJwk>>;
   const failures: string[] = [];
 
   beforeAll(async () => {
@@ -52,7 +54,7 @@ describe('evidence recording: manifest, audit, seal, export and offline verifica
     const mediaRoom = await plane.openRoom(incidentId);
     camera = await startRtpCamera(mediaRoom.router, { talkback: true });
     audit = await FileAuditLog.open(join(work, 'audit.jsonl'), { fsync: false });
-    const keys = await signingKeysFromJwk(await generateSigningJwk());
+    keys = await signingKeysFromJwk(await generateSigningJwk());
     const recording = await IncidentRecording.open(
       { id: incidentId, agencyId: 'metro-police' },
       {
@@ -119,6 +121,15 @@ describe('evidence recording: manifest, audit, seal, export and offline verifica
     expect(lost[0]!.file).toMatch(/\/r0-/);
     expect(manifest.problems.map((p) => p.what).join('\n')).toMatch(/incomplete: its muxer died/);
     expect(failures.some((f) => f.startsWith('muxer-restarted: muxer exited (SIGKILL)'))).toBe(true);
+  });
+
+  it('dates the sealed manifest and signature by when they were written, so two exports of them are the same bytes', async () => {
+    const paths = new RecordingPaths(join(work, 'recordings'));
+    const files = await evidenceFiles(paths, incidentId, keys.publicJwk, []);
+    for (const name of [MANIFEST_FILE, SIGNATURE_FILE]) {
+      const file = files.find((f) => f.name === `${incidentId}/${name}`);
+      expect(file?.mtime?.getTime(), name).toBe(statSync(join(paths.incidentDir(incidentId), name)).mtime.getTime());
+    }
   });
 
   it('verifies an intact export, and --help explains the command', async () => {
