@@ -37,7 +37,6 @@ export interface MediaPeerEvents {
   closed: [];
 }
 
-
 export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #transports = new Map<string, types.WebRtcTransport<{ direction: Direction }>>();
   readonly #producers = new Map<string, types.Producer<{ source: string }>>();
@@ -175,7 +174,9 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
    * receive transport. `mid` pins the consumer's MID (an SDP answer's m-line). Retransmission is
    * on for every kind (mediasoup's default leaves it off for audio): a receiver whose capabilities
    * list `nack` for Opus gets lost voice packets resent from the consumer's buffer; for one that
-   * does not, the consumer negotiates no NACK.
+   * does not, the consumer negotiates no NACK. A simple or simulcast video consumer created paused
+   * is held by the worker (recipe `held_start`: it keeps the keyframe it asks for until its first
+   * resume); on a connected transport that starts now, so its first keyframe is decided here.
    */
   async consume(producerId: string, rtpCapabilities: unknown, options: { mid?: string; paused?: boolean } = {}): Promise<ConsumerDescription> {
     this.#assertOpen();
@@ -186,11 +187,14 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     if (!this.#canConsume(localId, capabilities)) throw new MediaError('CANNOT_CONSUME', 'the receiver does not support the producer codec');
     const transport = this.#recvTransport();
     if (!transport) throw new MediaError('TRANSPORT_NOT_FOUND', 'this peer has no receive transport');
+    const paused = options.paused ?? true;
+    const heldNow = paused && found.producer.kind === 'video' && transport.dtlsState === 'connected';
+    const decision = heldNow ? found.owner.firstKeyFrame(producerId) : 'plain'; // before its own request
     const consumer = await mediaCall('consume', () =>
       transport.consume({
         producerId: localId,
         rtpCapabilities: capabilities,
-        paused: options.paused ?? true,
+        paused,
         enableRtx: true,
         appData: { producerId },
         ...(options.mid === undefined ? {} : { mid: options.mid }),
@@ -208,6 +212,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       this.emit('consumerClosed', consumer.id);
     });
     consumer.on('transportclose', () => this.#consumers.delete(consumer.id));
+    if (heldNow && (consumer.type === 'simple' || consumer.type === 'simulcast')) {
+      this.#resumedOnce.add(consumer.id);
+      if (decision === 'force') await found.owner.forceKeyFrame(producerId);
+    }
     return {
       consumerId: consumer.id,
       producerId,
@@ -238,7 +246,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
    * sender for a keyframe (a simulcast consumer's once its layer is chosen), throttled by the
    * producer's `keyFrameRequestDelay`; asking again on top of it would only bring a second keyframe
    * when the delay ends. A consumer's first resume is a new viewer's first picture: where the
-   * throttle would hold its request back, a keyframe is forced (see keyframe-gate.ts).
+   * throttle would hold its request back, a keyframe is forced (see keyframe-gate.ts). A consumer
+   * held from its creation had that decided then (see consume()).
    */
   async resumeConsumers(consumerIds: readonly string[]): Promise<void> {
     const consumers = consumerIds.map((id) => {

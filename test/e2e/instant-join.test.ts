@@ -25,8 +25,16 @@ describe('instant join from the inbox, in Chromium', () => {
   const incidentOf = (officerId: string) => relay.services.live.all().find((live) => live.incident.officerId === officerId)!;
   const grantEntries = async (grantId: string) => (await relay.services.audit.log.entries()).filter((e) => e.target.grantId === grantId).map((e) => e.action);
 
+  /** When each page last sent `consumers.resume` (the browser is ready for the streams). */
+  const resumesSent = new WeakMap<Page, number[]>();
+
   async function openInbox(): Promise<Page> {
     const inbox = await browser.page(relay.url);
+    const sent: number[] = [];
+    resumesSent.set(inbox, sent);
+    inbox.on('websocket', (socket) => socket.on('framesent', ({ payload }) => {
+      if (typeof payload === 'string' && payload.includes('"type":"consumers.resume"')) sent.push(Date.now());
+    }));
     await inbox.goto(`${relay.url}/inbox.html`);
     await signIn(inbox, DEMO.clinician.username, DEMO.clinician.password);
     await waitForState(inbox, 'inbox');
@@ -63,8 +71,12 @@ describe('instant join from the inbox, in Chromium', () => {
     const camera = live.participants().find((p) => p.info.userId === DEMO.officer.id)!.media;
     const cameraVideo = camera.producer(camera.producers().find((p) => p.kind === 'video')!.producerId)!;
     const keyFrameRequests: number[] = [];
+    const keyFrameRequestedAt: number[] = [];
     cameraVideo.on('trace', (trace) => {
-      if ((trace.type === 'pli' || trace.type === 'fir') && trace.direction === 'out') keyFrameRequests.push((trace.info as { ssrc: number }).ssrc);
+      if ((trace.type === 'pli' || trace.type === 'fir') && trace.direction === 'out') {
+        keyFrameRequests.push((trace.info as { ssrc: number }).ssrc);
+        keyFrameRequestedAt.push(Date.now());
+      }
     });
 
     await inbox.getByTestId('inbox-join').first().click();
@@ -76,6 +88,11 @@ describe('instant join from the inbox, in Chromium', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(keyFrameRequests.length, 'the join asked the camera for a keyframe').toBeGreaterThan(0);
     expect(new Set(keyFrameRequests).size, `keyframe requests by SSRC: ${keyFrameRequests.join(', ')}`).toBe(keyFrameRequests.length);
+    // The camera was asked at the join, while the browser still set the streams up: the seat's
+    // video consumer held the keyframe until the browser's resume (worker recipe `held_start`).
+    const resumed = resumesSent.get(inbox)!;
+    expect(resumed.length, 'the browser resumed its streams').toBeGreaterThan(0);
+    expect(Math.min(...keyFrameRequestedAt), 'the keyframe request left before the browser was ready').toBeLessThan(resumed[0]!);
     const participant = live.participants().find((p) => p.info.userId === DEMO.clinician.id)!;
     expect(participant.media.transportCount(), 'the prepared receive transport and the talk-back one').toBe(2);
     expect((await grantEntries(granted.grantId)).filter((a) => a === 'join'), 'the join is the access on record, once').toHaveLength(1);

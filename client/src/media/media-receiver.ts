@@ -1,6 +1,6 @@
 // Receiving an incident's media over a signalling socket. The server creates consumers paused
 // (in a `join`/`watch` reply, or later as `consumer.new`); each becomes a client consumer, is
-// handed to the page, and is then resumed with `consumers.resume` in as few requests as possible.
+// resumed with `consumers.resume` in as few requests as possible, and is handed to the page.
 // Works on a socket it does not own (the supervisor console's): close() only unsubscribes.
 import type { Device, types } from 'mediasoup-client';
 import type { ConsumerInfo, ResponseData, TransportInfo } from '../../../signaling/protocol/messages.ts';
@@ -12,7 +12,7 @@ import type { SignalClient } from '../net/signal-client.ts';
 export type JoinInfo = ResponseData['join'];
 
 export interface ReceiverEvents {
-  /** A stream is ready to attach (it is resumed right after this returns). */
+  /** A stream is ready to attach (its resume is already on its way). */
   trackAdded(consumer: types.Consumer): void;
   trackRemoved(consumer: types.Consumer): void;
 }
@@ -143,9 +143,20 @@ export class MediaReceiver {
       }
       this.consumers.set(consumer.id, consumer);
       consumer.on('transportclose', () => this.removeConsumer(consumer.id));
-      this.events.trackAdded(consumer);
       ids.push(consumer.id);
     });
+    // The browser takes the streams as soon as they are set up, so they are resumed before the page
+    // attaches them: a held video consumer's keyframe is then on its way while the page builds its
+    // players and meters, rather than after.
+    const resumed = this.resume(ids);
+    for (const id of ids) {
+      const consumer = this.consumers.get(id);
+      if (consumer) this.events.trackAdded(consumer);
+    }
+    await resumed;
+  }
+
+  private async resume(ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += RESUME_BATCH) {
       await this.signal.request('consumers.resume', { consumerIds: ids.slice(i, i + RESUME_BATCH) });
     }

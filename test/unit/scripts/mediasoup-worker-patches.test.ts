@@ -1,6 +1,6 @@
-// The worker is built with two NACK-timing fixes, a simulcast timestamp fix, retransmissions sent twice
-// and repairs of packets the viewer's transport-wide feedback reports lost
-// (scripts/mediasoup-worker/patch-sources.py). They are applied to the pinned mediasoup's own
+// The worker is built with two NACK-timing fixes, a simulcast timestamp fix, retransmissions sent twice,
+// repairs of packets the viewer's transport-wide feedback reports lost and video consumers held from
+// their creation to their first resume (scripts/mediasoup-worker/patch-sources.py). They are applied to the pinned mediasoup's own
 // sources here, and a source they no longer fit stops the build rather than giving a worker
 // without them.
 import { spawnSync } from 'node:child_process';
@@ -20,6 +20,11 @@ const FILES = [
   'include/RTC/RTP/RtpStreamSend.hpp',
   'src/RTC/Transport.cpp',
   'include/RTC/Transport.hpp',
+  'src/RTC/Consumer.cpp',
+  'include/RTC/Consumer.hpp',
+  'src/RTC/SimpleConsumer.cpp',
+  'include/RTC/SimpleConsumer.hpp',
+  'include/RTC/SimulcastConsumer.hpp',
 ];
 
 /** A worker tree holding the pinned mediasoup's copies of the patched files. */
@@ -84,6 +89,45 @@ describe('mediasoup-worker source patches', () => {
     const repair = stream.slice(stream.indexOf('void RtpStreamSend::RepairReportedLoss('), stream.indexOf('void RtpStreamSend::ReceiveNack('));
     expect(repair).toMatch(/if \(!item \|\| item->resentAtMs != 0u\)\s*\{\s*return;/);
     expect(repair).toContain('ReceiveNack(&nackPacket);');
+  });
+
+  it('hold a video consumer created paused: it keeps what it would send until its first resume sends it', () => {
+    const dir = pinnedSources();
+    const run = patch(dir);
+    expect(run.status, run.stderr).toBe(0);
+    const consumer = read(dir, 'src/RTC/Consumer.cpp');
+    // Created paused, a simple or simulcast video consumer runs held instead.
+    expect(consumer).toMatch(/this->paused = data->paused\(\);\s+\/\/[^\n]*\n\s*if \(\s*this->paused && this->kind == RTC::Media::Kind::VIDEO &&[^{]*\{\s*this->paused = false;\s*this->held\s*= true;/);
+    // Its first resume releases it; a pause ends the hold as an ordinary pause.
+    const resume = consumer.slice(consumer.indexOf('case Channel::ChannelRequest::Method::CONSUMER_RESUME:'));
+    expect(resume).toMatch(/^[^]{0,200}if \(this->held\)\s*\{\s*this->held = false;\s*UserOnReleased\(\);/);
+    const pause = consumer.slice(consumer.indexOf('case Channel::ChannelRequest::Method::CONSUMER_PAUSE:'));
+    expect(pause).toMatch(/^[^]{0,200}this->held = false;\s*if \(this->paused\)/);
+    expect(read(dir, 'include/RTC/Consumer.hpp')).toContain('return this->paused || this->held;');
+    for (const cls of ['SimulcastConsumer', 'SimpleConsumer']) {
+      const source = read(dir, `src/RTC/${cls}.cpp`);
+      // Held, a packet is stored in the stream (ReceivePacket) but not handed to the transport, and
+      // where the newest keyframe stored is, is kept …
+      const send = source.slice(source.indexOf(`void ${cls}::SendRtpPacket(`));
+      expect(send).toMatch(/this->rtpStream->ReceivePacket\(packet, sharedPacket\);\s+if \(result != [^)]*DISCARDED\)\s*\{\s*(?:if \(this->rtpSeqManager[^}]*\}\s*)?(?:\/\/[^\n]*\n\s*)+if \(this->held\)\s*\{\s*this->heldAny = true;\s*if \(packet->IsKeyFrame\(\)\)\s*\{\s*this->heldKeyFrameSeq = packet->GetSequenceNumber\(\);\s*\}\s*\}\s*else\s*\{\s*this->listener->OnConsumerSendRtpPacket\(this, packet\);/);
+      expect(source.split('this->listener->OnConsumerSendRtpPacket(this, packet)').length - 1).toBe(2);
+      // … and the release sends what was stored, or starts again when its first packet is gone.
+      const release = source.slice(source.indexOf(`void ${cls}::UserOnReleased()`), source.indexOf(`void ${cls}::UserOnPaused()`));
+      expect(release).toMatch(/this->rtpStream->SendHeld\(\s*static_cast<uint16_t>\(this->heldKeyFrameSeq\),\s*this->rtpSeqManager\.GetMaxOutput\(\),/);
+      expect(release).toMatch(/if \(sent == 0u\)\s*\{\s*UserOnPaused\(\);\s*UserOnResumed\(\);/);
+      for (const hook of ['UserOnPaused', 'UserOnTransportDisconnected']) {
+        expect(source.slice(source.indexOf(`void ${cls}::${hook}()`))).toMatch(/^[^{]*\{\s*MS_TRACE\(\);\s*this->heldAny\s*= false;\s*this->heldKeyFrameSeq = -1;/);
+      }
+      expect(read(dir, `include/RTC/${cls}.hpp`)).toContain('void UserOnReleased() override;');
+    }
+    // What is sent starts at the first packet of the newest keyframe stored; the frames' timestamps
+    // are drawn together below the newest one's, 1 ms apart.
+    const stream = read(dir, FILES[3]!);
+    const held = stream.slice(stream.indexOf('size_t RtpStreamSend::SendHeld('), stream.indexOf('void RtpStreamSend::ReceiveKeyFrameRequest('));
+    expect(held).toMatch(/if \(!keyFrame \|\| !keyFrame->sharedPacket\.HasPacket\(\)\)\s*\{\s*return 0u;/);
+    expect(held).toMatch(/previous->timestamp != keyFrame->timestamp\)\s*\{\s*break;\s*\}\s*--firstSeq;/);
+    expect(held).toMatch(/if \(items\[i\]->timestamp != frameTimestamp\)\s*\{\s*\+\+framesAfter;\s*frameTimestamp = items\[i\]->timestamp;\s*\}\s*items\[i\]->timestamp = newest - \(framesAfter \* step\);/);
+    expect(held).toContain('packet->SetTimestamp(item->timestamp);');
   });
 
   it('apply once: a second run changes nothing', () => {
