@@ -39,6 +39,12 @@ export interface Participant {
   media: MediaPeer;
 }
 
+/**
+ * Receivers a browser negotiated on its prepared transport before the join, by kind: their MIDs.
+ * The camera's streams are sent on them, so the browser takes them with no negotiation at the join.
+ */
+export type BoundReceivers = Partial<Record<'audio' | 'video', string>>;
+
 export interface LiveIncidentHooks {
   /** A participant's media failed to be set up for a new stream; logged, not fatal. */
   onError(error: Error, context: string): void;
@@ -118,24 +124,39 @@ export class LiveIncident {
   async connectMedia(
     participant: Participant,
     directions: { send: boolean; recv: boolean },
+    /** Receivers the browser negotiated ahead on a prepared transport (kind → MID): the camera's streams take them. */
+    bound: BoundReceivers = {},
   ): Promise<{ sendTransport: TransportDescription | null; recvTransport: TransportDescription | null; consumers: ConsumerInfo[] }> {
     const { media } = participant;
-    const [sendTransport, recvTransport] = await Promise.all([
-      directions.send ? media.createTransport('send') : null,
-      // A seat prepared ahead of its join has its receive transport connected already.
-      directions.recv ? (media.recvTransportDescription() ?? media.createTransport('recv')) : null,
-    ]);
+    const prepared = directions.recv ? media.recvTransportDescription() : null;
+    const [sendTransport, recvTransport] = prepared
+      ? [null, prepared]
+      : await Promise.all([directions.send ? media.createTransport('send') : null, directions.recv ? media.createTransport('recv') : null]);
     // All at once: each is a round trip to the media worker. A stream this receiver cannot take
-    // is left out (reported, not fatal): the seat gets every stream it can receive.
-    const wanted = this.#room.producers().filter((producer) => this.#receives(participant, producer));
-    const settled = await Promise.allSettled(wanted.map((producer) => media.consume(producer.producerId, participant.rtpCapabilities)));
+    // is left out (reported, not fatal): the seat gets every stream it can receive. On a seat
+    // prepared ahead (its receive transport connected), the streams are asked for before the
+    // talk-back transport is made, so the camera's keyframe request is not queued behind it.
+    // Video first: its consumer asks the camera for the keyframe the picture waits on.
+    const wanted = this.#room
+      .producers()
+      .filter((producer) => this.#receives(participant, producer))
+      .sort((a, b) => Number(b.kind === 'video') - Number(a.kind === 'video'));
+    const free = new Map(Object.entries(bound));
+    const consuming = Promise.allSettled(
+      wanted.map((producer) => {
+        const mid = producer.source === 'camera' ? free.get(producer.kind) : undefined;
+        if (mid !== undefined) free.delete(producer.kind);
+        return media.consume(producer.producerId, participant.rtpCapabilities, mid === undefined ? {} : { mid });
+      }),
+    );
+    const [settled, laterSend] = await Promise.all([consuming, prepared && directions.send ? media.createTransport('send') : sendTransport]);
     const consumers: ConsumerInfo[] = [];
     settled.forEach((result, index) => {
       if (result.status === 'fulfilled') consumers.push(this.#consumerInfo(result.value));
       else this.hooks.onError(result.reason as Error, `consume ${wanted[index]!.producerId} for ${participant.info.peerId}`);
     });
     if (media.closed) throw new MediaError('ROOM_CLOSED', 'the seat closed while its streams were being set up');
-    return { sendTransport, recvTransport, consumers };
+    return { sendTransport: laterSend, recvTransport, consumers };
   }
 
   /** A fresh consumer in place of one of the participant's (its receiver fell behind live). */
@@ -173,6 +194,7 @@ export class LiveIncident {
     directions: { send: boolean; recv: boolean },
     /** A peer the room already made for this participant (one on its own router, for WHEP). */
     prepared?: MediaPeer,
+    bound?: BoundReceivers,
   ): Promise<{
     participant: Participant;
     sendTransport: TransportDescription | null;
@@ -190,7 +212,7 @@ export class LiveIncident {
     this.#expiries.set(entry.info.peerId, entry.expiresAt);
     this.#watchConsumers(participant);
     try {
-      const connected = await this.connectMedia(participant, directions);
+      const connected = await this.connectMedia(participant, directions, bound);
       this.#broadcastPresence();
       return { participant, ...connected, replaced: previous?.info ?? null };
     } catch (error) {

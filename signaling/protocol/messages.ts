@@ -11,6 +11,8 @@ const id = z.string().min(1).max(128);
  * by mediasoup itself; here they must be objects of bounded depth and size.
  */
 const mediaObject = boundedJsonObject(MEDIA_OBJECT_BOUNDS);
+/** A receiver's MID chosen by the browser: letters only, so never one of the relay's own (numbers). */
+const boundMid = z.string().regex(/^[a-z]{1,8}$/);
 
 export const permission = z.enum(['view', 'talk']);
 export type Permission = z.infer<typeof permission>;
@@ -54,6 +56,14 @@ export const clientMessage = z.discriminatedUnion('type', [
     grantId: id.optional(),
     session: z.string().min(1).max(4096).optional(),
     rtpCapabilities: mediaObject,
+    /**
+     * On a prepared seat: the receivers the browser negotiated ahead on its transport, by kind (their
+     * MIDs). The camera's streams are sent on them and run from the join (the reply's `running`).
+     */
+    bound: z
+      .strictObject({ audio: boundMid.optional(), video: boundMid.optional() })
+      .refine((b) => b.audio === undefined || b.audio !== b.video, 'the receivers need distinct MIDs')
+      .optional(),
   }),
   /**
    * Clinician, from the inbox (signed in as the grant's clinician): make a receive transport ready
@@ -266,9 +276,9 @@ export interface ResponseData {
     sendTransport: TransportInfo | null;
     consumers: ConsumerInfo[];
     /**
-     * Consumers the relay already runs (a join on a prepared transport: the camera's keyframe is on
-     * its way while the browser sets them up). The browser still sends `consumers.resume` for them
-     * once ready: a keyframe that came before that is had again at once.
+     * Consumers the relay already runs (a join on a prepared transport): its sound, and the streams
+     * sent on the receivers the browser bound ahead (the join's `bound`). The browser still sends
+     * `consumers.resume` for those it sets up now; the bound ones need none.
      */
     running?: string[];
   };

@@ -25,16 +25,24 @@ describe('instant join from the inbox, in Chromium', () => {
   const incidentOf = (officerId: string) => relay.services.live.all().find((live) => live.incident.officerId === officerId)!;
   const grantEntries = async (grantId: string) => (await relay.services.audit.log.entries()).filter((e) => e.target.grantId === grantId).map((e) => e.action);
 
-  /** When each page last sent `consumers.resume` (the browser is ready for the streams). */
-  const resumesSent = new WeakMap<Page, number[]>();
+  /** The signalling messages each page sent, by type. */
+  const framesSent = new WeakMap<Page, Array<{ type: string; bound?: unknown }>>();
+  /** The MIDs of the consumers in a page's join reply on a prepared seat. */
+  const joinReplyMids = new WeakMap<Page, string[]>();
 
   async function openInbox(): Promise<Page> {
     const inbox = await browser.page(relay.url);
-    const sent: number[] = [];
-    resumesSent.set(inbox, sent);
-    inbox.on('websocket', (socket) => socket.on('framesent', ({ payload }) => {
-      if (typeof payload === 'string' && payload.includes('"type":"consumers.resume"')) sent.push(Date.now());
-    }));
+    const sent: Array<{ type: string; bound?: unknown }> = [];
+    framesSent.set(inbox, sent);
+    inbox.on('websocket', (socket) => {
+      socket.on('framesent', ({ payload }) => {
+        if (typeof payload === 'string') sent.push(JSON.parse(payload) as { type: string });
+      });
+      socket.on('framereceived', ({ payload }) => {
+        const reply = typeof payload === 'string' ? (JSON.parse(payload) as { data?: { consumers?: Array<{ rtpParameters: { mid?: string } }>; running?: unknown } }) : null;
+        if (reply?.data?.consumers && reply.data.running) joinReplyMids.set(inbox, reply.data.consumers.map((c) => c.rtpParameters.mid ?? '').sort());
+      });
+    });
     await inbox.goto(`${relay.url}/inbox.html`);
     await signIn(inbox, DEMO.clinician.username, DEMO.clinician.password);
     await waitForState(inbox, 'inbox');
@@ -71,11 +79,9 @@ describe('instant join from the inbox, in Chromium', () => {
     const camera = live.participants().find((p) => p.info.userId === DEMO.officer.id)!.media;
     const cameraVideo = camera.producer(camera.producers().find((p) => p.kind === 'video')!.producerId)!;
     const keyFrameRequests: number[] = [];
-    const keyFrameRequestedAt: number[] = [];
     cameraVideo.on('trace', (trace) => {
       if ((trace.type === 'pli' || trace.type === 'fir') && trace.direction === 'out') {
         keyFrameRequests.push((trace.info as { ssrc: number }).ssrc);
-        keyFrameRequestedAt.push(Date.now());
       }
     });
 
@@ -88,12 +94,14 @@ describe('instant join from the inbox, in Chromium', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(keyFrameRequests.length, 'the join asked the camera for a keyframe').toBeGreaterThan(0);
     expect(new Set(keyFrameRequests).size, `keyframe requests by SSRC: ${keyFrameRequests.join(', ')}`).toBe(keyFrameRequests.length);
-    // The camera was asked at the join, while the browser still set the streams up: the seat's
-    // video consumer held the keyframe until the browser's resume (worker recipe `held_start`).
-    const resumed = resumesSent.get(inbox)!;
-    expect(resumed.length, 'the browser resumed its streams').toBeGreaterThan(0);
-    expect(Math.min(...keyFrameRequestedAt), 'the keyframe request left before the browser was ready').toBeLessThan(resumed[0]!);
+    // Join cost one message: the relay sent the camera's streams on the receivers the browser bound
+    // ahead (their MIDs), so the browser negotiated and resumed nothing after it.
+    const sent = framesSent.get(inbox)!;
+    const joinFrame = sent.find((m) => m.type === 'join');
+    expect(joinFrame?.bound, 'the join names the receivers bound ahead').toEqual({ video: 'bv', audio: 'ba' });
+    expect(sent.filter((m) => m.type === 'consumers.resume'), 'nothing to resume: the streams run from the join').toEqual([]);
     const participant = live.participants().find((p) => p.info.userId === DEMO.clinician.id)!;
+    expect(joinReplyMids.get(inbox), 'the relay sent them on those MIDs').toEqual(['ba', 'bv']);
     expect(participant.media.transportCount(), 'the prepared receive transport and the talk-back one').toBe(2);
     expect((await grantEntries(granted.grantId)).filter((a) => a === 'join'), 'the join is the access on record, once').toHaveLength(1);
 

@@ -1,6 +1,7 @@
 // Receiving an incident's media over a signalling socket. The server creates consumers paused
 // (in a `join`/`watch` reply, or later as `consumer.new`); each becomes a client consumer, is
-// resumed with `consumers.resume` in as few requests as possible, and is handed to the page.
+// resumed with `consumers.resume` in as few requests as possible, and is handed to the page. On a
+// prepared seat, the streams the relay sends on the receivers bound ahead are taken as they are.
 // Works on a socket it does not own (the supervisor console's): close() only unsubscribes.
 import type { Device, types } from 'mediasoup-client';
 import type { ConsumerInfo, ResponseData, TransportInfo } from '../../../signaling/protocol/messages.ts';
@@ -10,6 +11,12 @@ import { PlayoutGuard } from './playout-guard.ts';
 import type { SignalClient } from '../net/signal-client.ts';
 
 export type JoinInfo = ResponseData['join'];
+
+/** A prepared seat's connected receive transport, with the receivers it bound ahead (bound-receivers.ts). */
+export interface PreparedReceive {
+  transport: types.Transport;
+  bound: types.Consumer[];
+}
 
 export interface ReceiverEvents {
   /** A stream is ready to attach (its resume is already on its way). */
@@ -21,12 +28,17 @@ const RESUME_BATCH = 16;
 
 export class MediaReceiver {
   private transport: types.Transport | null = null;
+  /** By the relay's consumer id (a bound receiver's own id is the browser's). */
   private readonly consumers = new Map<string, types.Consumer>();
+  /** Bound receivers not taken yet, by MID. */
+  private readonly bound = new Map<string, types.Consumer>();
+  /** The relay's consumer id of each bound receiver taken, by the receiver's own id. */
+  private readonly boundIds = new Map<string, string>();
   private readonly early: ConsumerInfo[] = [];
   private readonly unsubscribe: Array<() => void>;
   private readonly guard = new PlayoutGuard(
     () => [...this.consumers.values()],
-    (consumerId) => this.renew(consumerId),
+    (consumerId) => this.renew(this.boundIds.get(consumerId) ?? consumerId),
   );
   private closed = false;
 
@@ -58,13 +70,13 @@ export class MediaReceiver {
     events: ReceiverEvents,
     request: () => Promise<JoinInfo>,
     /** The receive transport a prepared seat already connected (the reply names it). */
-    prepared?: types.Transport,
+    prepared?: PreparedReceive,
   ): Promise<{ info: JoinInfo; receiver: MediaReceiver }> {
     const receiver = new MediaReceiver(signal, events);
     try {
       const info = await request();
-      if (prepared && prepared.id !== info.recvTransport.id) closeTransport(prepared);
-      const existing = prepared?.id === info.recvTransport.id ? prepared : undefined;
+      if (prepared && prepared.transport.id !== info.recvTransport.id) closeTransport(prepared.transport);
+      const existing = prepared?.transport.id === info.recvTransport.id ? prepared : undefined;
       await receiver.start(device, info.recvTransport, info.consumers, iceOptions(info.iceServers), existing);
       return { info, receiver };
     } catch (error) {
@@ -80,12 +92,19 @@ export class MediaReceiver {
   /**
    * Create the receive transport (or take over `existing`, already connected), then consume
    * `initial` and whatever arrived meanwhile; each is resumed once set up (for consumers the relay
-   * already runs, that says the browser is ready for them).
+   * already runs, that says the browser is ready for them). Those the relay sends on `existing`'s
+   * bound receivers need neither; bound receivers left over are closed.
    */
-  async start(device: Device, info: TransportInfo, initial: ConsumerInfo[] = [], ice?: IceOptions, existing?: types.Transport): Promise<void> {
+  async start(device: Device, info: TransportInfo, initial: ConsumerInfo[] = [], ice?: IceOptions, existing?: PreparedReceive): Promise<void> {
     if (this.closed) return;
-    this.transport = existing ?? createRecvTransport(device, this.signal, info, ice);
-    await this.add([...initial, ...this.early.splice(0)]);
+    this.transport = existing?.transport ?? createRecvTransport(device, this.signal, info, ice);
+    for (const receiver of existing?.bound ?? []) this.bound.set(receiver.rtpParameters.mid ?? '', receiver);
+    try {
+      await this.add([...initial, ...this.early.splice(0)]);
+    } finally {
+      for (const receiver of this.bound.values()) receiver.close();
+      this.bound.clear();
+    }
   }
 
   /**
@@ -129,11 +148,17 @@ export class MediaReceiver {
     // All in the same tick: the transport takes them in one offer/answer, so the first one's
     // ICE and DTLS do not wait for the others' negotiations.
     const wanted = list.filter(this.accept);
-    const created = await Promise.allSettled(wanted.map((info) => consume(transport, info)));
+    // The streams sent on bound receivers are running already: the page takes them first.
+    for (const info of wanted) {
+      const receiver = this.bound.get((info.rtpParameters as types.RtpParameters).mid ?? '');
+      if (receiver) this.adopt(receiver, info);
+    }
+    const rest = wanted.filter((info) => !this.consumers.has(info.id));
+    const created = await Promise.allSettled(rest.map((info) => consume(transport, info)));
     const ids: string[] = [];
     created.forEach((result, i) => {
       if (result.status === 'rejected') {
-        console.error('[media] cannot consume', wanted[i]!.kind, result.reason);
+        console.error('[media] cannot consume', rest[i]!.kind, result.reason);
         return;
       }
       const consumer = result.value;
@@ -156,6 +181,16 @@ export class MediaReceiver {
     await resumed;
   }
 
+  /** Takes a bound receiver for the relay's consumer `info` (sent on its MID). */
+  private adopt(receiver: types.Consumer, info: ConsumerInfo): void {
+    this.bound.delete(receiver.rtpParameters.mid ?? '');
+    receiver.appData = { source: info.source, from: info.from };
+    this.consumers.set(info.id, receiver);
+    this.boundIds.set(receiver.id, info.id);
+    receiver.on('transportclose', () => this.removeConsumer(info.id));
+    this.events.trackAdded(receiver);
+  }
+
   private async resume(ids: string[]): Promise<void> {
     for (let i = 0; i < ids.length; i += RESUME_BATCH) {
       await this.signal.request('consumers.resume', { consumerIds: ids.slice(i, i + RESUME_BATCH) });
@@ -166,6 +201,7 @@ export class MediaReceiver {
     const consumer = this.consumers.get(consumerId);
     if (!consumer) return;
     this.consumers.delete(consumerId);
+    this.boundIds.delete(consumer.id);
     consumer.track.stop();
     consumer.close();
     this.events.trackRemoved(consumer);

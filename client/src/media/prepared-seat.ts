@@ -1,13 +1,15 @@
 // A seat made ready ahead of a join, while the inbox shows an active grant: the signalling socket,
 // the loaded Device, and a receive transport on the node that hosts the incident, connected (ICE
-// and DTLS done) through an idle data channel, with nothing consumed. Joining then costs one
-// message (viewer-session.ts takes it over). It holds no media; the relay ends it with its grant
+// and DTLS done) through an idle data channel, with nothing consumed, and with receivers for the
+// camera's streams negotiated on it (bound-receivers.ts). Joining then costs one message
+// (viewer-session.ts takes it over). It holds no media; the relay ends it with its grant
 // or incident (`access.ended`), and the inbox closes it when the grant leaves the list or the page
 // is hidden.
 import type { Device, types } from 'mediasoup-client';
 import { toCode, type AnyErrorCode } from '../net/errors.ts';
 import type { SignalClient } from '../net/signal-client.ts';
 import { iceOptions } from './ice-config.ts';
+import { bindReceivers } from './bound-receivers.ts';
 import { closeTransport, createRecvTransport } from './media-device.ts';
 import { startSeatConnection } from './seat-connection.ts';
 
@@ -15,6 +17,8 @@ export interface PreparedParts {
   device: Device;
   signal: SignalClient;
   transport: types.Transport;
+  /** Receivers negotiated ahead for the camera's streams (bound-receivers.ts); none if that failed. */
+  bound: types.Consumer[];
 }
 
 export interface PreparedSeatEvents {
@@ -48,7 +52,8 @@ export class PreparedSeat {
         sctpCapabilities: { numStreams: { OS: 1024, MIS: 1024 } },
       });
       const transport = createRecvTransport(device, signal, reply.recvTransport, iceOptions(reply.iceServers));
-      const seat = new PreparedSeat(incidentId, grantId, { device, signal, transport }, events);
+      const bound: types.Consumer[] = [];
+      const seat = new PreparedSeat(incidentId, grantId, { device, signal, transport, bound }, events);
       seat.#off.push(
         signal.on('access.ended', ({ code }) => seat.#end(toCode(code))),
         signal.onClose(() => seat.#end('DISCONNECTED')),
@@ -66,6 +71,11 @@ export class PreparedSeat {
         label: dataConsumer.label,
         protocol: dataConsumer.protocol,
       });
+      // Then the camera's receivers, so Join needs no negotiation; without them it negotiates as usual.
+      bound.push(...(await bindReceivers(transport, device).catch((error: unknown) => {
+        console.warn('[media] cannot bind receivers ahead', error);
+        return [];
+      })));
       return seat;
     } catch (error) {
       signal.close();

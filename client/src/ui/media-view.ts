@@ -37,6 +37,10 @@ export function liveMediaElements(): Required<MediaViewElements> & { fullscreen:
 
 /** How often the connection-quality line is refreshed. */
 const QUALITY_EVERY_MS = 2000;
+/** The longest the work that waits for the first picture waits (there may be no camera picture). */
+const PICTURE_WAIT_MS = 1500;
+/** The longest the camera's sound waits for the first picture. */
+const SOUND_WAIT_MS = 300;
 
 export class MediaView {
   private readonly audioElements = new Map<string, HTMLAudioElement>();
@@ -44,6 +48,7 @@ export class MediaView {
   private qualityTimer: ReturnType<typeof setInterval> | null = null;
   private lastCounters: VideoCounters | null = null;
   private meter: LevelMeter | null = null;
+  private picture: Promise<void> | null = null;
 
   constructor(private readonly parts: MediaViewElements) {
     parts.startAudioButton.addEventListener('click', () => {
@@ -71,16 +76,42 @@ export class MediaView {
       audio.dataset.testid = 'remote-audio';
       otherAudio.append(audio);
     }
-    audio.srcObject = new MediaStream([consumer.track]);
     this.audioElements.set(consumer.id, audio);
-    if (audio === cameraAudio && this.parts.level) {
-      this.meter ??= new LevelMeter(this.parts.level);
-      this.meter.add(consumer.track);
-    }
-    audio.play().catch(() => {
-      show(this.parts.startAudioButton);
-      setStatus('Select "Turn on sound" to hear the officer.', 'warn');
+    const track = consumer.track;
+    const play = () => {
+      if (this.audioElements.get(consumer.id) !== audio || track.readyState === 'ended') return;
+      audio.srcObject = new MediaStream([track]);
+      audio.play().catch(() => {
+        show(this.parts.startAudioButton);
+        setStatus('Select "Turn on sound" to hear the officer.', 'warn');
+      });
+    };
+    if (audio !== cameraAudio) return play();
+    // The camera's sound and its meter (an AudioContext) each take the page's main thread for
+    // tens of milliseconds, which the first picture needs: they start once it is shown, or
+    // SOUND_WAIT_MS after the stream came, whichever is first.
+    void Promise.race([this.firstPicture(), new Promise((resolve) => setTimeout(resolve, SOUND_WAIT_MS))]).then(() => {
+      play();
+      const level = this.parts.level;
+      if (!level || this.audioElements.get(consumer.id) !== audio || track.readyState === 'ended') return;
+      this.meter ??= new LevelMeter(level);
+      this.meter.add(track);
     });
+  }
+
+  /**
+   * Settles once the video has shown its first picture, or after PICTURE_WAIT_MS. Work the viewer
+   * does not need to show the picture waits for it: the first frame needs the page's main thread.
+   */
+  firstPicture(): Promise<void> {
+    this.picture ??= new Promise((resolve) => {
+      const timer = setTimeout(resolve, PICTURE_WAIT_MS);
+      this.parts.video.requestVideoFrameCallback(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    return this.picture;
   }
 
   trackRemoved(consumer: types.Consumer): void {

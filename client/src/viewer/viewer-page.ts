@@ -75,6 +75,8 @@ export class ViewerPage {
     if (!info) return false;
     this.showJoined(this.viewer, info.officer, info.expiresAt);
     setState('joined');
+    const viewer = this.viewer;
+    void this.media.firstPicture().then(() => viewer.talkTransport());
     return true;
   }
 
@@ -133,9 +135,9 @@ export class ViewerPage {
   }
 
   private setupTalk(session: ViewerSession): void {
-    if (!session.canTalk || !session.sendTransport) return;
+    if (!session.canTalk) return;
     this.talk = new TalkbackController({
-      transport: () => session.sendTransport,
+      transport: () => session.talkTransport(),
       signal: session.signal,
       onTalking: (talking) => {
         this.talkButton.setAttribute('aria-pressed', String(talking));

@@ -4,7 +4,8 @@ import { ServerClock } from '../net/clock.ts';
 import { SightlineError, type AnyErrorCode } from '../net/errors.ts';
 import type { Device, types } from 'mediasoup-client';
 import { asWire, createSendTransport, type loadDevice } from '../media/media-device.ts';
-import { MediaReceiver, type JoinInfo, type ReceiverEvents } from '../media/media-receiver.ts';
+import { MediaReceiver, type JoinInfo, type PreparedReceive, type ReceiverEvents } from '../media/media-receiver.ts';
+import { BOUND_MIDS } from '../media/bound-receivers.ts';
 import type { RequestBody, SignalClient } from '../net/signal-client.ts';
 import type { PreparedSeat } from '../media/prepared-seat.ts';
 import { startSeatConnection, type SeatConnection } from '../media/seat-connection.ts';
@@ -27,6 +28,8 @@ export interface ViewerEvents extends ReceiverEvents {
 
 export class ViewerSession extends SeatSession {
   info: JoinInfo | null = null;
+  /** Makes the talk-back transport: kept until the first picture is up, or push-to-talk needs it (talkTransport()). */
+  #makeSend: (() => types.Transport) | null = null;
   private readonly clock = new ServerClock();
   private lastPresence: PresenceEntry[] | null = null;
 
@@ -51,9 +54,15 @@ export class ViewerSession extends SeatSession {
    * already connected; the relay runs the streams at once.
    */
   static joinPrepared(prepared: PreparedSeat, sessionToken: string, events: ViewerEvents): Promise<ViewerSession> {
-    const { device, signal, transport } = prepared.take();
-    const body = (d: Device) => ({ incidentId: prepared.incidentId, grantId: prepared.grantId, session: sessionToken, rtpCapabilities: asWire(d.rtpCapabilities) });
-    return ViewerSession.#seat(Promise.resolve([device, signal]), body, events, transport);
+    const { device, signal, transport, bound } = prepared.take();
+    const body = (d: Device) => ({
+      incidentId: prepared.incidentId,
+      grantId: prepared.grantId,
+      session: sessionToken,
+      rtpCapabilities: asWire(d.rtpCapabilities),
+      ...(bound.length ? { bound: BOUND_MIDS } : {}),
+    });
+    return ViewerSession.#seat(Promise.resolve([device, signal]), body, events, { transport, bound });
   }
 
   /** From the inbox, without a prepared seat (none was ready): the whole join, by grant. */
@@ -61,7 +70,7 @@ export class ViewerSession extends SeatSession {
     return ViewerSession.#seat(startSeatConnection(), (device) => ({ incidentId, grantId, session: sessionToken, rtpCapabilities: asWire(device.rtpCapabilities) }), events);
   }
 
-  static async #seat(ready: SeatConnection, body: (device: Device) => RequestBody<'join'>, events: ViewerEvents, prepared?: types.Transport): Promise<ViewerSession> {
+  static async #seat(ready: SeatConnection, body: (device: Device) => RequestBody<'join'>, events: ViewerEvents, prepared?: PreparedReceive): Promise<ViewerSession> {
     const [device, signal] = await ready;
     const session = new ViewerSession(signal, events, device);
     session.listen();
@@ -71,7 +80,8 @@ export class ViewerSession extends SeatSession {
       session.receiver = receiver;
       // The first presence arrives before the join's answer: shown again, now knowing which entry is this seat.
       if (session.lastPresence) events.presence(session.lastPresence, info.you);
-      if (info.sendTransport) session.sendTransport = createSendTransport(device, signal, info.sendTransport, iceOptions(info.iceServers));
+      const send = info.sendTransport;
+      if (send) session.#makeSend = () => createSendTransport(device, signal, send, iceOptions(info.iceServers));
       void session.clock.sync(signal);
       session.keepReceivingSeat(info);
     } catch (error) {
@@ -90,7 +100,22 @@ export class ViewerSession extends SeatSession {
   }
 
   get canTalk(): boolean {
-    return this.sendTransport !== null && (this.info?.permissions.includes('talk') ?? false);
+    return (this.sendTransport !== null || this.#makeSend !== null) && (this.info?.permissions.includes('talk') ?? false);
+  }
+
+  /**
+   * The talk-back transport, made now if it is not yet. Its peer connection is made after the join
+   * rather than in it: building one takes the page's main thread for tens of milliseconds, which
+   * the first picture needs (the viewer asks once the picture is shown; push-to-talk at once).
+   */
+  talkTransport(): types.Transport | null {
+    if (this.#makeSend && !this.finished) this.sendTransport = this.#makeSend();
+    this.#makeSend = null;
+    return this.sendTransport;
+  }
+
+  protected override afterRejoin(): void {
+    this.#makeSend = null; // the rejoin made the new room's transport
   }
 
   /** Current time on the server's clock (for the expiry countdown). */

@@ -15,9 +15,11 @@ import { addViewer } from './viewer-join.ts';
  * grant expires (the seat's end is kept by the live incident, live/seat-expiries.ts).
  *
  * A join on a connection that prepared a seat for the same grant takes its connected receive
- * transport over, and its sound runs as soon as the "joined" entry is written. Video starts with
- * the browser's `consumers.resume`, once it can take the camera's keyframe: one that reached it
- * before it had set the stream up would be dropped, and the picture would wait for the next.
+ * transport over, and its sound runs as soon as the "joined" entry is written. Its video runs
+ * then too when the browser bound a receiver for it ahead (`bound`: the stream needs no setting
+ * up); otherwise it starts with the browser's `consumers.resume`, once it can take the camera's
+ * keyframe: one that reached it before it had set the stream up would be dropped. Either way the
+ * video consumer is held from its creation, so the keyframe it asks for is kept until then.
  */
 export const join: Handler<'join'> = async (connection, message) => {
   const { deps } = connection;
@@ -36,11 +38,15 @@ export const join: Handler<'join'> = async (connection, message) => {
   // be written, the seat goes again.
   connection.viewer = { user: clinician, grant: seat.claims };
   try {
-    const seated = await addViewer(connection, seat.live, { user: clinician, permissions, grantId: grant.id, expiresAt: grant.expiresAt }, message.rtpCapabilities, prepared);
+    const bound = prepared ? message.bound : undefined;
+    const seated = await addViewer(connection, seat.live, { user: clinician, permissions, grantId: grant.id, expiresAt: grant.expiresAt }, message.rtpCapabilities, prepared, bound);
     if (seated.replaced) await auditSeatTakeover(deps.audit, seat, context, seated.replaced.peerId);
     await auditViewerJoined(deps.audit, seat, context);
     if (!prepared) return seated.reply;
-    const running = seated.reply.consumers.filter((consumer) => consumer.kind === 'audio').map((consumer) => consumer.id);
+    const boundMids = new Set<string | undefined>(Object.values(bound ?? {}).filter((mid) => mid !== undefined));
+    const running = seated.reply.consumers
+      .filter((consumer) => consumer.kind === 'audio' || boundMids.has(midOf(consumer.rtpParameters)))
+      .map((consumer) => consumer.id);
     if (running.length) await seated.participant.media.resumeConsumers(running);
     return { ...seated.reply, running };
   } catch (error) {
@@ -49,6 +55,10 @@ export const join: Handler<'join'> = async (connection, message) => {
     return refuseAdmission(deps.audit, 'join', context, toSightlineError(error), { actor: null, incidentId, grantId: grant.id, userId: clinician.id });
   }
 };
+
+function midOf(rtpParameters: unknown): string | undefined {
+  return (rtpParameters as { mid?: string }).mid;
+}
 
 /** The media of the seat this connection prepared for this grant in this incident, if it is still there. */
 function takePrepared(connection: SignalingConnection, live: LiveIncident, grantId: string) {

@@ -4,7 +4,7 @@ import { deviceLabel } from '../../identity/device-label.ts';
 import { SightlineError } from '../../errors.ts';
 import type { User } from '../../identity/directory.ts';
 import type { MediaPeer } from '../../../server/media-peer.ts';
-import type { LiveIncident, Participant } from '../../live/live-incident.ts';
+import type { BoundReceivers, LiveIncident, Participant } from '../../live/live-incident.ts';
 import type { ParticipantInfo, Permission, ResponseData } from '../../protocol/messages.ts';
 import type { SignalingConnection } from '../connection.ts';
 import { seatExtras } from '../seat-extras.ts';
@@ -17,6 +17,7 @@ export async function addViewer(
   rtpCapabilities: unknown,
   /** The media of a seat this connection prepared ahead of the join (its receive transport connected). */
   prepared?: MediaPeer,
+  bound?: BoundReceivers,
 ): Promise<{ reply: ResponseData['join']; replaced: ParticipantInfo | null; participant: Participant }> {
   const you = participantInfo(connection.peerId, viewer.user, deviceLabel(connection.source.userAgent));
   const { participant, recvTransport, sendTransport, consumers, replaced } = await live.add(
@@ -32,6 +33,7 @@ export async function addViewer(
     },
     { recv: true, send: viewer.permissions.has('talk') },
     prepared,
+    bound,
   );
   connection.incident = live;
   const officer = live.officer?.info;

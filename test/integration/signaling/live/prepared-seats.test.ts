@@ -66,6 +66,40 @@ describe('seats prepared ahead of a join', () => {
     await until(() => !incident().participants().some((p) => p.info.userId === DEMO.clinician.id), 3000, 'the seat goes with its socket');
   });
 
+  it('sends the camera’s streams on the receivers the browser bound ahead, running from the join', async () => {
+    await endGrants(relay, live.incidentId);
+    const granted = await grant(relay, live.incidentId);
+    const { socket, session, reply } = await prepare(granted);
+    expect(reply.ok).toBe(true);
+    const joined = await socket.request('join', {
+      incidentId: live.incidentId,
+      grantId: granted.grantId,
+      session,
+      rtpCapabilities: await capabilities(relay),
+      bound: { video: 'bv', audio: 'ba' },
+    });
+    const mids = Object.fromEntries(joined.consumers.map((c: { kind: string; rtpParameters: { mid?: string } }) => [c.kind, c.rtpParameters.mid]));
+    expect(mids).toEqual({ video: 'bv', audio: 'ba' });
+    expect([...joined.running].sort(), 'both run at once: the browser has nothing to set up').toEqual(joined.consumers.map((c: { id: string }) => c.id).sort());
+    const participant = incident().participants().find((p) => p.info.userId === DEMO.clinician.id)!;
+    expect(participant.media.consumerCount(), 'the two streams, on the prepared transport').toBe(2);
+    expect((await entriesOf(granted.grantId)).map((e) => `${e.action}:${e.outcome}`), 'the join is still the access on record').toEqual(['grant.create:allowed', 'join:allowed']);
+    socket.close();
+    await until(() => !incident().participants().some((p) => p.info.userId === DEMO.clinician.id), 3000, 'the seat goes with its socket');
+  });
+
+  it('binds nothing on a join that did not prepare its seat', async () => {
+    await endGrants(relay, live.incidentId);
+    const granted = await grant(relay, live.incidentId);
+    const socket = await TestSocket.open(relay.wsUrl);
+    const session = await clinicianSession(relay, granted.token);
+    const joined = await socket.request('join', { incidentId: live.incidentId, grantId: granted.grantId, session, rtpCapabilities: await capabilities(relay), bound: { video: 'bv', audio: 'ba' } });
+    expect(joined.consumers.map((c: { rtpParameters: { mid?: string } }) => c.rtpParameters.mid).some((mid: string) => mid === 'bv' || mid === 'ba'), 'no transport to bind on').toBe(false);
+    expect(joined.running).toBeUndefined();
+    socket.close();
+    await until(() => !incident().participants().some((p) => p.info.userId === DEMO.clinician.id), 3000, 'the seat goes with its socket');
+  });
+
   it('is refused, and audited, for a grant that is not the session holder’s, and once per connection', async () => {
     await endGrants(relay, live.incidentId);
     const granted = await grant(relay, live.incidentId);

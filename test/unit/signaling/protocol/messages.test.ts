@@ -121,6 +121,16 @@ describe('clientMessage', () => {
     refused({ ...valid.join, grantToken: '' });
   });
 
+  it('takes the receivers a prepared seat bound ahead only as letter MIDs, distinct, by kind', () => {
+    expect(clientMessage.safeParse({ ...valid.join, bound: { video: 'bv', audio: 'ba' } }).success).toBe(true);
+    expect(clientMessage.safeParse({ ...valid.join, bound: { video: 'bv' } }).success).toBe(true);
+    refused({ ...valid.join, bound: { video: '0' } });
+    refused({ ...valid.join, bound: { video: 'bv', audio: 'bv' } });
+    refused({ ...valid.join, bound: { video: 'b'.repeat(9) } });
+    refused({ ...valid.join, bound: { screen: 'bs' } });
+    refused({ ...valid.join, bound: { video: '' } });
+  });
+
   it('refuses bad enums, booleans and parameter objects', () => {
     refused({ ...valid.produce, kind: 'data' });
     refused({ ...valid.produce, source: 'screen' });
