@@ -128,15 +128,12 @@ export class LiveIncident {
     bound: BoundReceivers = {},
   ): Promise<{ sendTransport: TransportDescription | null; recvTransport: TransportDescription | null; consumers: ConsumerInfo[] }> {
     const { media } = participant;
-    const prepared = directions.recv ? media.recvTransportDescription() : null;
-    const [sendTransport, recvTransport] = prepared
-      ? [null, prepared]
-      : await Promise.all([directions.send ? media.createTransport('send') : null, directions.recv ? media.createTransport('recv') : null]);
+    // A seat prepared ahead of its join has its receive transport connected already.
+    const recvTransport = directions.recv ? (media.recvTransportDescription() ?? (await media.createTransport('recv'))) : null;
     // All at once: each is a round trip to the media worker. A stream this receiver cannot take
-    // is left out (reported, not fatal): the seat gets every stream it can receive. On a seat
-    // prepared ahead (its receive transport connected), the streams are asked for before the
-    // talk-back transport is made, so the camera's keyframe request is not queued behind it.
-    // Video first: its consumer asks the camera for the keyframe the picture waits on.
+    // is left out (reported, not fatal): the seat gets every stream it can receive. The streams
+    // are asked for before the talk-back transport is made, video first: its consumer asks the
+    // camera for the keyframe the picture waits on.
     const wanted = this.#room
       .producers()
       .filter((producer) => this.#receives(participant, producer))
@@ -149,14 +146,14 @@ export class LiveIncident {
         return media.consume(producer.producerId, participant.rtpCapabilities, mid === undefined ? {} : { mid });
       }),
     );
-    const [settled, laterSend] = await Promise.all([consuming, prepared && directions.send ? media.createTransport('send') : sendTransport]);
+    const [settled, sendTransport] = await Promise.all([consuming, directions.send ? media.createTransport('send') : null]);
     const consumers: ConsumerInfo[] = [];
     settled.forEach((result, index) => {
       if (result.status === 'fulfilled') consumers.push(this.#consumerInfo(result.value));
       else this.hooks.onError(result.reason as Error, `consume ${wanted[index]!.producerId} for ${participant.info.peerId}`);
     });
     if (media.closed) throw new MediaError('ROOM_CLOSED', 'the seat closed while its streams were being set up');
-    return { sendTransport: laterSend, recvTransport, consumers };
+    return { sendTransport, recvTransport, consumers };
   }
 
   /** A fresh consumer in place of one of the participant's (its receiver fell behind live). */

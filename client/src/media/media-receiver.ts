@@ -32,13 +32,11 @@ export class MediaReceiver {
   private readonly consumers = new Map<string, types.Consumer>();
   /** Bound receivers not taken yet, by MID. */
   private readonly bound = new Map<string, types.Consumer>();
-  /** The relay's consumer id of each bound receiver taken, by the receiver's own id. */
-  private readonly boundIds = new Map<string, string>();
   private readonly early: ConsumerInfo[] = [];
   private readonly unsubscribe: Array<() => void>;
   private readonly guard = new PlayoutGuard(
     () => [...this.consumers.values()],
-    (consumerId) => this.renew(this.boundIds.get(consumerId) ?? consumerId),
+    (consumerId) => this.renew(this.relayIdOf(consumerId)),
   );
   private closed = false;
 
@@ -186,9 +184,14 @@ export class MediaReceiver {
     this.bound.delete(receiver.rtpParameters.mid ?? '');
     receiver.appData = { source: info.source, from: info.from };
     this.consumers.set(info.id, receiver);
-    this.boundIds.set(receiver.id, info.id);
     receiver.on('transportclose', () => this.removeConsumer(info.id));
     this.events.trackAdded(receiver);
+  }
+
+  /** The relay's id of a consumer this receiver holds (a bound receiver's own id differs). */
+  private relayIdOf(consumerId: string): string {
+    for (const [id, consumer] of this.consumers) if (consumer.id === consumerId) return id;
+    return consumerId;
   }
 
   private async resume(ids: string[]): Promise<void> {
@@ -201,7 +204,6 @@ export class MediaReceiver {
     const consumer = this.consumers.get(consumerId);
     if (!consumer) return;
     this.consumers.delete(consumerId);
-    this.boundIds.delete(consumer.id);
     consumer.track.stop();
     consumer.close();
     this.events.trackRemoved(consumer);

@@ -78,22 +78,26 @@ export class MediaView {
     }
     this.audioElements.set(consumer.id, audio);
     const track = consumer.track;
-    const play = () => {
-      if (this.audioElements.get(consumer.id) !== audio || track.readyState === 'ended') return;
+    /** Plays the stream, if it is still this element's; says whether it did. */
+    const play = (): boolean => {
+      if (this.audioElements.get(consumer.id) !== audio || track.readyState === 'ended') return false;
       audio.srcObject = new MediaStream([track]);
       audio.play().catch(() => {
         show(this.parts.startAudioButton);
         setStatus('Select "Turn on sound" to hear the officer.', 'warn');
       });
+      return true;
     };
-    if (audio !== cameraAudio) return play();
+    if (audio !== cameraAudio) {
+      play();
+      return;
+    }
     // The camera's sound and its meter (an AudioContext) each take the page's main thread for
     // tens of milliseconds, which the first picture needs: they start once it is shown, or
     // SOUND_WAIT_MS after the stream came, whichever is first.
     void Promise.race([this.firstPicture(), new Promise((resolve) => setTimeout(resolve, SOUND_WAIT_MS))]).then(() => {
-      play();
       const level = this.parts.level;
-      if (!level || this.audioElements.get(consumer.id) !== audio || track.readyState === 'ended') return;
+      if (!play() || !level) return;
       this.meter ??= new LevelMeter(level);
       this.meter.add(track);
     });

@@ -43,7 +43,7 @@ export const join: Handler<'join'> = async (connection, message) => {
     if (seated.replaced) await auditSeatTakeover(deps.audit, seat, context, seated.replaced.peerId);
     await auditViewerJoined(deps.audit, seat, context);
     if (!prepared) return seated.reply;
-    const boundMids = new Set<string | undefined>(Object.values(bound ?? {}).filter((mid) => mid !== undefined));
+    const boundMids = new Set(Object.values(bound ?? {}));
     const running = seated.reply.consumers
       .filter((consumer) => consumer.kind === 'audio' || boundMids.has(midOf(consumer.rtpParameters)))
       .map((consumer) => consumer.id);
@@ -56,8 +56,8 @@ export const join: Handler<'join'> = async (connection, message) => {
   }
 };
 
-function midOf(rtpParameters: unknown): string | undefined {
-  return (rtpParameters as { mid?: string }).mid;
+function midOf(rtpParameters: unknown): string {
+  return (rtpParameters as { mid?: string }).mid ?? '';
 }
 
 /** The media of the seat this connection prepared for this grant in this incident, if it is still there. */
