@@ -10,7 +10,9 @@ import type { PortBudget, PortClaimant } from './port-budget.ts';
 import { producerParametersProblem } from './producer-parameters.ts';
 import type { FirstKeyFrame } from './keyframe-gate.ts';
 import { ProducerKeyFrames } from './producer-keyframes.ts';
-import type { ConsumerDescription, MediaKind, ProducerDescription, StreamSample, TransportDescription } from './media-types.ts';
+import { climbOnceShown, layerClimbFor } from './first-picture-layer.ts';
+import type { ConsumerDescription, ProduceRequest, ProducerDescription, StreamSample, TransportDescription } from './media-types.ts';
+import { streamSamples } from './stream-samples.ts';
 
 /** A producer of the room, the peer that sends it, and that peer (for its keyframe gate). */
 export interface FoundProducer {
@@ -122,13 +124,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     await mediaCall('connect', () => transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }));
   }
 
-  async produce(request: {
-    transportId: string;
-    kind: MediaKind;
-    rtpParameters: unknown;
-    source: string;
-    paused: boolean;
-  }): Promise<ProducerDescription> {
+  async produce(request: ProduceRequest): Promise<ProducerDescription> {
     const transport = this.#transport(request.transportId);
     if (transport.appData.direction !== 'send') {
       throw new MediaError('TRANSPORT_NOT_FOUND', 'media can only be sent on the send transport');
@@ -176,7 +172,9 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
    * list `nack` for Opus gets lost voice packets resent from the consumer's buffer; for one that
    * does not, the consumer negotiates no NACK. A simple or simulcast video consumer created paused
    * is held by the worker (recipe `held_start`: it keeps the keyframe it asks for until its first
-   * resume); on a connected transport that starts now, so its first keyframe is decided here.
+   * resume); on a connected transport that starts now, so its first keyframe is decided here. A
+   * simulcast consumer starts one layer below the top and climbs once its picture runs
+   * (first-picture-layer.ts).
    */
   async consume(producerId: string, rtpCapabilities: unknown, options: { mid?: string; paused?: boolean } = {}): Promise<ConsumerDescription> {
     this.#assertOpen();
@@ -190,17 +188,20 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const paused = options.paused ?? true;
     const heldNow = paused && found.producer.kind === 'video' && transport.dtlsState === 'connected';
     const decision = heldNow ? found.owner.firstKeyFrame(producerId) : 'plain'; // before its own request
+    const climb = layerClimbFor(found.producer);
     const consumer = await mediaCall('consume', () =>
       transport.consume({
         producerId: localId,
         rtpCapabilities: capabilities,
         paused,
         enableRtx: true,
-        appData: { producerId },
+        appData: { producerId, ...(climb && paused ? { climbTo: climb.top } : {}) },
         ...(options.mid === undefined ? {} : { mid: options.mid }),
+        ...(climb ? { preferredLayers: { spatialLayer: climb.start } } : {}),
       }),
     );
     this.#consumers.set(consumer.id, consumer);
+    if (climb && !paused) climbOnceShown(consumer, climb.top);
     this.#warmUp?.close();
     this.#warmUp = null;
     consumer.observer.once('close', () => {
@@ -266,6 +267,9 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     // Decided before the resume, whose own request would otherwise count as one made for others.
     const decision = found ? found.owner.firstKeyFrame(producerId!) : 'plain';
     await mediaCall('resume', () => consumer.resume());
+    const climb = consumer.appData as { climbTo?: number };
+    if (climb.climbTo !== undefined) climbOnceShown(consumer, climb.climbTo);
+    delete climb.climbTo; // once: at the first resume
     if (found && decision === 'force') await found.owner.forceKeyFrame(producerId!);
   }
 
@@ -335,11 +339,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
 
   /** Per-stream statistics of what this peer sends (producers) and receives (consumers). */
   async streamStats(): Promise<{ inbound: StreamSample[]; outbound: StreamSample[] }> {
-    const sample = async (kind: MediaKind, stats: Promise<Array<{ type: string; bitrate?: number; packetCount?: number; packetsLost?: number }>>, type: string) =>
-      (await stats.catch(() => [])).filter((s) => s.type === type).map((s) => ({ kind, bitrate: s.bitrate ?? 0, packets: s.packetCount ?? 0, lost: s.packetsLost ?? 0 }));
-    const inbound = await Promise.all([...this.#producers.values()].map((p) => sample(p.kind, p.getStats(), 'inbound-rtp')));
-    const outbound = await Promise.all([...this.#consumers.values()].map((c) => sample(c.kind, c.getStats() as never, 'outbound-rtp')));
-    return { inbound: inbound.flat(), outbound: outbound.flat() };
+    return streamSamples([...this.#producers.values()], [...this.#consumers.values()]);
   }
 
   async transportStats(): Promise<unknown[]> {

@@ -33,6 +33,15 @@ export interface ConsumerDescription {
 export type RoomCloseReason = 'ended' | 'worker-died' | 'shutdown';
 
 /** One RTP stream's figures at a moment: bits per second, packets seen, packets lost. */
+/** A producer a peer's send transport is to create. */
+export interface ProduceRequest {
+  transportId: string;
+  kind: MediaKind;
+  rtpParameters: unknown;
+  source: string;
+  paused: boolean;
+}
+
 export interface StreamSample {
   kind: MediaKind;
   bitrate: number;

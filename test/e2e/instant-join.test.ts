@@ -75,13 +75,16 @@ describe('instant join from the inbox, in Chromium', () => {
     expect(await grantEntries(granted.grantId)).toEqual(['grant.create']);
     await expectAccessible(inbox, 'inbox with a seat ready');
 
-    // The keyframe requests the join makes reach the camera (per simulcast layer).
+    // The keyframe requests the join makes reach the camera, by simulcast layer.
     const camera = live.participants().find((p) => p.info.userId === DEMO.officer.id)!.media;
     const cameraVideo = camera.producer(camera.producers().find((p) => p.kind === 'video')!.producerId)!;
-    const keyFrameRequests: number[] = [];
+    const rids = cameraVideo.rtpParameters.encodings!.map((e) => e.rid);
+    expect(rids, 'the camera sends three layers').toHaveLength(3);
+    const ridOf = new Map((await cameraVideo.getStats()).map((s) => [s.ssrc, s.rid]));
+    const keyFrameRequests: string[] = [];
     cameraVideo.on('trace', (trace) => {
       if ((trace.type === 'pli' || trace.type === 'fir') && trace.direction === 'out') {
-        keyFrameRequests.push((trace.info as { ssrc: number }).ssrc);
+        keyFrameRequests.push(ridOf.get((trace.info as { ssrc: number }).ssrc) ?? 'unknown');
       }
     });
 
@@ -89,11 +92,13 @@ describe('instant join from the inbox, in Chromium', () => {
     await waitForState(inbox, 'joined');
     await waitForDecodedVideo(inbox);
     expect(live.prepared.size, 'the seat took the prepared transport over').toBe(0);
-    // One request per layer the viewer was given: none held back to be sent again when mediasoup's
-    // keyframe request delay (1 s) ends, which would make the camera send a second keyframe.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(keyFrameRequests.length, 'the join asked the camera for a keyframe').toBeGreaterThan(0);
-    expect(new Set(keyFrameRequests).size, `keyframe requests by SSRC: ${keyFrameRequests.join(', ')}`).toBe(keyFrameRequests.length);
+    // The first picture comes from the middle layer, asked for once: not held back to be sent
+    // again when mediasoup's keyframe request delay (1 s) ends. Then the viewer climbs to the top
+    // layer (first-picture-layer.ts): the picture grows to the camera's full 720 lines.
+    expect(keyFrameRequests[0], `keyframe requests by layer: ${keyFrameRequests.join(', ')}`).toBe(rids[1]);
+    await until(async () => (await inbox.getByTestId('video').evaluate((video) => (video as HTMLVideoElement).videoHeight)) === 720 || undefined, 10_000, 'the viewer climbs to the top layer');
+    expect(keyFrameRequests.filter((rid) => rid === rids[1]), `keyframe requests by layer: ${keyFrameRequests.join(', ')}`).toHaveLength(1);
+    expect(keyFrameRequests, 'the climb asked for the top layer').toContain(rids[2]);
     // Join cost one message: the relay sent the camera's streams on the receivers the browser bound
     // ahead (their MIDs), so the browser negotiated and resumed nothing after it.
     const sent = framesSent.get(inbox)!;
