@@ -6,11 +6,13 @@
 // the viewer's browser decodes and shows a 360p keyframe sooner than a 720p one: in
 // `npm run bench:ttff`, run A/B in the same run, Join → first frame fell from 286 to 217 ms and
 // from 184 to 169 ms (medians of 16 joins each) when the consumer started one layer below the top.
-// The climb asks the camera for the top layer's keyframe; mediasoup holds that request until its
-// keyframe request delay after the first has passed (1 s by default), so a join costs the camera
-// a second keyframe about a second later, and the viewer sees the middle layer until then. The
+// The climb asks the camera for the top layer's keyframe, so a join costs the camera a second
+// keyframe. It waits CAMERA_KEYFRAME_INTERVAL_MS after the first picture: a camera drops a request
+// that comes sooner after the one it answered (keyframe-gate.ts), and mediasoup would ask again
+// only a second later. The viewer sees the middle layer for about a third of a second. The
 // bandwidth estimate still decides: the preferred layer is a ceiling, never a floor.
 import type { types } from 'mediasoup';
+import { CAMERA_KEYFRAME_INTERVAL_MS } from './keyframe-gate.ts';
 
 /**
  * The spatial layer a new viewer of a simulcast stream with `spatialLayers` layers starts on: one
@@ -45,14 +47,16 @@ export interface ClimbingConsumer {
 }
 
 /**
- * Once `consumer` (resumed) is sending its first picture, raises its preferred layer to `top`.
- * Called after the first resume: a held consumer keeps the keyframe of the layer it started on
- * until then, and raising it before would leave it waiting for a keyframe of the top.
+ * Once `consumer` (resumed) is sending its first picture, and the camera will hear a keyframe
+ * request again, raises its preferred layer to `top`. Called after the first resume: a held
+ * consumer keeps the keyframe of the layer it started on until then, and raising it before would
+ * leave it waiting for a keyframe of the top.
  */
 export function climbOnceShown(consumer: ClimbingConsumer, top: number): void {
-  const climb = () => {
+  const raise = () => {
     if (!consumer.closed) void consumer.setPreferredLayers({ spatialLayer: top }).catch(() => undefined); // closed meanwhile
   };
+  const climb = () => void setTimeout(raise, CAMERA_KEYFRAME_INTERVAL_MS).unref();
   if (consumer.currentLayers) {
     climb();
     return;

@@ -44,9 +44,16 @@ export class ProducerKeyFrames {
     return producer ? (this.#gates.get(producer.id)?.firstFor(Date.now()) ?? 'plain') : 'plain';
   }
 
-  /** A keyframe now, past the throttle: only the new viewer waits for it; the others are not made to ask again. */
+  /**
+   * A keyframe now, past the throttle: only the new viewer waits for it; the others are not made
+   * to ask again. So soon after the camera's last keyframe that it would drop the request, it is
+   * asked once it will hear it (keyframe-gate.ts); the caller does not wait for that.
+   */
   async force(producer: VideoProducer | undefined): Promise<void> {
-    if (producer) await pauseAndResume(producer);
+    if (!producer) return;
+    const wait = this.#gates.get(producer.id)?.waitBeforeForce(Date.now()) ?? 0;
+    if (wait > 0) setTimeout(() => void pauseAndResume(producer), wait).unref();
+    else await pauseAndResume(producer);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CAMERA_KEYFRAME_INTERVAL_MS } from '../../../server/keyframe-gate.ts';
 import { climbOnceShown, firstPictureLayer, layerClimbFor, type ClimbingConsumer } from '../../../server/first-picture-layer.ts';
 
 /** A consumer as far as the climb sees it: its current layers, its layer changes, the preferred layers it was given. */
@@ -36,30 +37,38 @@ describe('the first picture layer', () => {
 });
 
 describe('the climb to the top', () => {
-  it('waits for the first picture, then raises the preferred layer once', async () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('waits for the first picture and for the camera to hear a request again, then raises the preferred layer once', () => {
     const consumer = new FakeConsumer();
     climbOnceShown(consumer, 2);
     consumer.change(undefined);
+    vi.advanceTimersByTime(CAMERA_KEYFRAME_INTERVAL_MS * 2);
     expect(consumer.preferred).toEqual([]);
     consumer.change({ spatialLayer: 1, temporalLayer: 0 });
-    consumer.change({ spatialLayer: 2, temporalLayer: 0 });
-    await Promise.resolve();
+    consumer.change({ spatialLayer: 0, temporalLayer: 0 });
+    vi.advanceTimersByTime(CAMERA_KEYFRAME_INTERVAL_MS - 1);
+    expect(consumer.preferred, 'a request so soon after the first picture’s would be dropped').toEqual([]);
+    vi.advanceTimersByTime(1);
     expect(consumer.preferred).toEqual([{ spatialLayer: 2 }]);
     expect(consumer.listenerCount('layerschange')).toBe(0);
   });
 
-  it('climbs at once when the picture already runs (a held consumer released its keyframe)', () => {
+  it('counts from the resume when the picture already runs (a held consumer released its keyframe)', () => {
     const consumer = new FakeConsumer();
     consumer.currentLayers = { spatialLayer: 1, temporalLayer: 0 };
     climbOnceShown(consumer, 2);
+    vi.advanceTimersByTime(CAMERA_KEYFRAME_INTERVAL_MS);
     expect(consumer.preferred).toEqual([{ spatialLayer: 2 }]);
   });
 
-  it('leaves a closed consumer alone', () => {
+  it('leaves a consumer closed meanwhile alone', () => {
     const consumer = new FakeConsumer();
     climbOnceShown(consumer, 2);
-    consumer.closed = true;
     consumer.change({ spatialLayer: 1, temporalLayer: 0 });
+    consumer.closed = true;
+    vi.advanceTimersByTime(CAMERA_KEYFRAME_INTERVAL_MS);
     expect(consumer.preferred).toEqual([]);
   });
 });

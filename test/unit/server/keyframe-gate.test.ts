@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyFrameGate } from '../../../server/keyframe-gate.ts';
+import { CAMERA_KEYFRAME_INTERVAL_MS, KeyFrameGate } from '../../../server/keyframe-gate.ts';
 
 describe('a new viewer’s first keyframe', () => {
   it('is a plain request when none is in its delay', () => {
@@ -14,8 +14,33 @@ describe('a new viewer’s first keyframe', () => {
     const gate = new KeyFrameGate(1000);
     gate.requested(100);
     expect(gate.firstFor(120)).toBe('coming');
-    gate.keyFrame(90); // a keyframe from before the request does not answer it
+  });
+
+  it('does not take a keyframe from before the request for its answer', () => {
+    const gate = new KeyFrameGate(1000);
+    gate.keyFrame(-400);
+    gate.requested(100);
     expect(gate.firstFor(130)).toBe('coming');
+  });
+
+  it('is forced, once the camera will hear it, when the camera dropped the request made for others', () => {
+    // The camera answers one request in 300 ms: one made 50 ms after its last keyframe is dropped.
+    const gate = new KeyFrameGate(1000);
+    gate.requested(0);
+    gate.keyFrame(50);
+    gate.requested(100);
+    expect(gate.firstFor(120)).toBe('force');
+    expect(gate.waitBeforeForce(120)).toBe(CAMERA_KEYFRAME_INTERVAL_MS - 70);
+    expect(gate.waitBeforeForce(400)).toBe(0);
+  });
+
+  it('is forced, not plain, so soon after a keyframe that a plain request would be dropped', () => {
+    const gate = new KeyFrameGate(0);
+    gate.requested(0);
+    gate.keyFrame(40);
+    expect(gate.firstFor(100)).toBe('force');
+    expect(gate.waitBeforeForce(100)).toBe(240);
+    expect(gate.firstFor(400)).toBe('plain');
   });
 
   it('is forced when the delay runs and its keyframe already came (a plain request would wait for the delay)', () => {
@@ -23,6 +48,9 @@ describe('a new viewer’s first keyframe', () => {
     gate.requested(100);
     gate.keyFrame(160);
     expect(gate.firstFor(400)).toBe('force');
+    expect(gate.waitBeforeForce(400), 'the camera hears it at once').toBe(60);
+    expect(gate.firstFor(500)).toBe('force');
+    expect(gate.waitBeforeForce(500)).toBe(0);
   });
 
   it('is never held back without a delay', () => {
