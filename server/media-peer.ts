@@ -173,7 +173,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
    * does not, the consumer negotiates no NACK. A simple or simulcast video consumer created paused
    * is held by the worker (recipe `held_start`: it keeps the keyframe it asks for until its first
    * resume); on a connected transport that starts now, so its first keyframe is decided here. A
-   * simulcast consumer starts one layer below the top and climbs once its picture runs
+   * simulcast consumer of three layers or more starts on the lowest and climbs once its picture runs
    * (first-picture-layer.ts).
    */
   async consume(producerId: string, rtpCapabilities: unknown, options: { mid?: string; paused?: boolean } = {}): Promise<ConsumerDescription> {

@@ -93,13 +93,13 @@ describe('instant join from the inbox, in Chromium', () => {
     await waitForState(inbox, 'joined');
     await waitForDecodedVideo(inbox);
     expect(live.prepared.size, 'the seat took the prepared transport over').toBe(0);
-    // The first picture comes from the middle layer, asked for once: not held back to be sent
+    // The first picture comes from the lowest layer, asked for once: not held back to be sent
     // again when mediasoup's keyframe request delay (1 s) ends. Then the viewer climbs to the top
     // layer (first-picture-layer.ts): the picture grows to the camera's full 720 lines.
     await until(async () => (await inbox.getByTestId('video').evaluate((video) => (video as HTMLVideoElement).videoHeight)) === 720 || undefined, 10_000, 'the viewer climbs to the top layer');
     const keyFrameRequests = await requestedLayers();
-    expect(keyFrameRequests[0], `keyframe requests by layer: ${keyFrameRequests.join(', ')}`).toBe(rids[1]);
-    expect(keyFrameRequests.filter((rid) => rid === rids[1]), `keyframe requests by layer: ${keyFrameRequests.join(', ')}`).toHaveLength(1);
+    expect(keyFrameRequests[0], `keyframe requests by layer: ${keyFrameRequests.join(', ')}`).toBe(rids[0]);
+    expect(keyFrameRequests.filter((rid) => rid === rids[0]), `keyframe requests by layer: ${keyFrameRequests.join(', ')}`).toHaveLength(1);
     expect(keyFrameRequests, 'the climb asked for the top layer').toContain(rids[2]);
     // Join cost one message: the relay sent the camera's streams on the receivers the browser bound
     // ahead (their MIDs), so the browser negotiated and resumed nothing after it.

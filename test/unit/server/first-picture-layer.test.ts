@@ -21,15 +21,15 @@ class FakeConsumer extends EventEmitter implements ClimbingConsumer {
 const simulcast = (layers: number) => ({ type: 'simulcast' as const, rtpParameters: { codecs: [], encodings: Array.from({ length: layers }, (_, i) => ({ rid: `r${i}` })) } });
 
 describe('the first picture layer', () => {
-  it('is one below the top with three layers or more, the top otherwise', () => {
-    expect(firstPictureLayer(3)).toBe(1);
-    expect(firstPictureLayer(4)).toBe(2);
+  it('is the lowest with three layers or more, the top otherwise', () => {
+    expect(firstPictureLayer(3)).toBe(0);
+    expect(firstPictureLayer(4)).toBe(0);
     expect(firstPictureLayer(2)).toBeNull();
     expect(firstPictureLayer(1)).toBeNull();
   });
 
   it('applies to simulcast producers only', () => {
-    expect(layerClimbFor(simulcast(3))).toEqual({ start: 1, top: 2 });
+    expect(layerClimbFor(simulcast(3))).toEqual({ start: 0, top: 2 });
     expect(layerClimbFor(simulcast(2))).toBeNull();
     expect(layerClimbFor({ type: 'simple', rtpParameters: { codecs: [], encodings: [{}] } })).toBeNull();
     expect(layerClimbFor({ type: 'svc', rtpParameters: { codecs: [], encodings: [{ scalabilityMode: 'L3T3' }] } })).toBeNull();
