@@ -15,6 +15,8 @@ export class ProducerKeyFrames {
   readonly #forcedAt = new Map<string, number>();
   /** Each video producer's keyframe requests and keyframes, as its trace events tell them. */
   readonly #gates = new Map<string, KeyFrameGate>();
+  /** Video producers with a forced keyframe request waiting for the camera to hear it. */
+  readonly #forceLater = new Set<string>();
 
   constructor(
     /** mediasoup's keyFrameRequestDelay of these producers, ms. */
@@ -52,8 +54,17 @@ export class ProducerKeyFrames {
   async force(producer: VideoProducer | undefined): Promise<void> {
     if (!producer) return;
     const wait = this.#gates.get(producer.id)?.waitBeforeForce(Date.now()) ?? 0;
-    if (wait > 0) setTimeout(() => void pauseAndResume(producer), wait).unref();
-    else await pauseAndResume(producer);
+    if (wait <= 0) {
+      await pauseAndResume(producer);
+      return;
+    }
+    // One forced request serves every viewer that wants it in the same window.
+    if (this.#forceLater.has(producer.id)) return;
+    this.#forceLater.add(producer.id);
+    setTimeout(() => {
+      this.#forceLater.delete(producer.id);
+      void pauseAndResume(producer);
+    }, wait).unref();
   }
 
   /**
