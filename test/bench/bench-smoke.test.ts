@@ -66,7 +66,9 @@ describe('benchmarks, quick mode', () => {
     for (const flow of [r.inbox, r.link]) {
       expectSummary(flow.ttffMs);
       expect(flow.samples.length).toBeGreaterThan(0);
-      for (const phase of ['setupMs', 'replyMs', 'negotiateMs', 'keyframeMs']) expect(numberOrNull(flow.phases[phase])).toBe(true);
+      for (const phase of ['setupMs', 'replyMs', 'negotiateMs', 'keyframeMs', 'heldInJitterBufferMs']) expect(numberOrNull(flow.phases[phase])).toBe(true);
+      // The browser's receiver was read as the first frame was shown: it had decoded that frame at least.
+      expect(flow.phases.decodedByFirstShown).toBeGreaterThanOrEqual(1);
     }
     expectSummary(r.link.sinceNavigationMs);
     expect('janus' in r && 'medianRatio' in r && 'linkRatio' in r).toBe(true);

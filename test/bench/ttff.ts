@@ -16,7 +16,7 @@ import { createVethNamespace } from './lib/netns.ts';
 import { onTeardown } from './lib/processes.ts';
 import { benchMain, target, type BenchDefinition, type BenchOutcome } from './lib/report.ts';
 import { serveBenchPages } from './lib/static-pages.ts';
-import { ttffProbeScript, type TtffProbe } from './lib/ttff-probe.ts';
+import { firstFrameStatsScript, ttffProbeScript, type FirstFrames, type TtffProbe } from './lib/ttff-probe.ts';
 import { ratio, round, summarize } from './lib/stats.ts';
 
 interface Join {
@@ -34,6 +34,8 @@ interface Join {
   keyframeMs?: number;
   /** Sightline: the page's navigation start → the same first frame (page load included). */
   sinceNavigationMs?: number;
+  /** The browser's receiver as the first frame was shown. */
+  firstFrames: FirstFrames | null;
 }
 
 /** A fresh grant per join (tokens and prepared seats hold only while their grant is active); earlier ones end quietly. */
@@ -69,6 +71,7 @@ async function timedJoin(browser: TestBrowser, relay: TestRelay, start: 'join' |
       keyframeMs: phase(p.track, p.firstFrame),
       // performance.now() counts from the page's navigation start.
       sinceNavigationMs: p.firstFrame,
+      firstFrames: p.firstFrames,
     };
   } finally {
     clearTimeout(timer);
@@ -100,13 +103,14 @@ async function inboxJoin(browser: TestBrowser, relay: TestRelay, incidentId: str
 async function janusJoin(browser: TestBrowser, pagesUrl: string, janus: JanusServer): Promise<Join> {
   const page = await browser.page(pagesUrl);
   try {
+    await page.addInitScript(`window.firstFrameStats = ${firstFrameStatsScript};`);
     await page.goto(`${pagesUrl}/janus.html`);
     const r = await page.evaluate(
       ([url, room]) =>
-        (window as unknown as { benchJanus: { subscribe: (u: string, r: number, f: number) => Promise<{ ttffMs: number; offerMs: number; connectedMs: number }> } }).benchJanus.subscribe(url, room, 1),
+        (window as unknown as { benchJanus: { subscribe: (u: string, r: number, f: number) => Promise<{ ttffMs: number; offerMs: number; connectedMs: number; firstFrames: FirstFrames | null }> } }).benchJanus.subscribe(url, room, 1),
       [janus.wsUrl, JANUS_ROOM] as const,
     );
-    return { ttffMs: r.ttffMs, setupMs: r.offerMs, keyframeMs: Math.max(0, r.ttffMs - r.connectedMs) };
+    return { ttffMs: r.ttffMs, setupMs: r.offerMs, keyframeMs: Math.max(0, r.ttffMs - r.connectedMs), firstFrames: r.firstFrames };
   } finally {
     await page.context().close();
   }
@@ -124,6 +128,10 @@ const phases = (joins: Join[]) => ({
   replyMs: summarize(joins.map((j) => j.replyMs ?? NaN)).median,
   negotiateMs: summarize(joins.map((j) => j.negotiateMs ?? NaN)).median,
   keyframeMs: summarize(joins.map((j) => j.keyframeMs ?? NaN)).median,
+  // In the browser, as the first frame was shown: how long its frames had waited in the jitter
+  // buffer, and how many had been decoded (more than one: those before it were not shown).
+  heldInJitterBufferMs: summarize(joins.map((j) => j.firstFrames?.heldMs ?? NaN)).median,
+  decodedByFirstShown: summarize(joins.map((j) => j.firstFrames?.decoded ?? NaN)).median,
 });
 
 type Flow = 'inbox' | 'link' | 'janus';
@@ -181,8 +189,8 @@ export const ttff: BenchDefinition = {
     const cell = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '—');
     const row = (name: string, d: ReturnType<typeof describe> | null, p: ReturnType<typeof phases> | null) =>
       d
-        ? [name, cell(d.ttffMs.median), cell(d.ttffMs.p95), cell(d.ttffMs.min), cell(d.ttffMs.max), cell(p?.setupMs ?? d.setupMs.median), cell(p?.replyMs), cell(p?.negotiateMs), cell(p?.keyframeMs), String(d.ttffMs.n)]
-        : [name, '—', '—', '—', '—', '—', '—', '—', '—', '0'];
+        ? [name, cell(d.ttffMs.median), cell(d.ttffMs.p95), cell(d.ttffMs.min), cell(d.ttffMs.max), cell(p?.setupMs ?? d.setupMs.median), cell(p?.replyMs), cell(p?.negotiateMs), cell(p?.keyframeMs), cell(p?.heldInJitterBufferMs), String(d.ttffMs.n)]
+        : [name, '—', '—', '—', '—', '—', '—', '—', '—', '—', '0'];
     return {
       results: {
         joins,
@@ -207,13 +215,13 @@ export const ttff: BenchDefinition = {
       method: [
         `Sightline, pre-connected (inbox): the real inbox page (built client), signed in, shows a fresh view+talk grant on the incident and prepares its seat (socket, Device, receive transport connected through an idle data channel, nothing consumed); once the entry says it is ready and 300 ms later, Join is clicked. TTFF runs from the click (timed inside the page) to the first requestVideoFrameCallback on the viewer's <video>.`,
         `Sightline, cold (grant link): the real watch page opens a fresh grant link in a new page; TTFF runs from the start of the page's join (the first of its capabilities fetch, its WebSocket and the RTCPeerConnections that probe the browser) to the first frame; "sinceNavigationMs" runs from the page's navigation start (page load included).`,
-        `Phases (Sightline, medians): setup = start → \`join\` sent; reply = \`join\` sent → its reply; negotiate = reply → video track attached (the browser sets up the received streams; 0 on receivers bound ahead, where the track is attached as the reply is handled); keyframe = track attached → first frame shown (the camera's keyframe, decode, display). Janus: setup = start → subscriber offer; keyframe = its PeerConnection connected → first frame shown (Janus asks the camera for a keyframe once the subscriber is up). Both run against an in-process relay (1 mediasoup worker, loopback) while the real officer page streams Chromium's fake camera. ${joins} rounds after ${warmup} warm-up rounds, a fresh browser context each join.`,
+        `Phases (Sightline, medians): setup = start → \`join\` sent; reply = \`join\` sent → its reply; negotiate = reply → video track attached (the browser sets up the received streams; 0 on receivers bound ahead, where the track is attached as the reply is handled); keyframe = track attached → first frame shown (the camera's keyframe, decode, display). Janus: setup = start → subscriber offer; keyframe = its PeerConnection connected → first frame shown (Janus asks the camera for a keyframe once the subscriber is up). Both: jitter buffer = the mean time the video's frames had spent in the browser's jitter buffer (first packet in → out to the decoder, RTCInboundRtpStreamStats) when the first frame was shown; "decodedByFirstShown" counts the frames decoded by then. Both run against an in-process relay (1 mediasoup worker, loopback) while the real officer page streams Chromium's fake camera. ${joins} rounds after ${warmup} warm-up rounds, a fresh browser context each join.`,
         'Janus 1.1.2 VideoRoom (config generated by the bench) runs in a private network namespace joined by a veth pair, since libnice ignores loopback; a bench-only page publishes the same fake camera with the officer page\'s constraints, and each join opens the Janus WebSocket from an already loaded page, creates a session, attaches, joins as subscriber, answers and starts; TTFF runs from opening the WebSocket to the first requestVideoFrameCallback.',
         'The three flows are interleaved in one Chromium, the order rotating every round, so all see the same load.',
       ],
       notes,
       table: [
-        ['flow', 'median ms', 'p95 ms', 'min ms', 'max ms', 'setup ms', 'reply ms', 'negotiate ms', 'keyframe ms', 'joins'],
+        ['flow', 'median ms', 'p95 ms', 'min ms', 'max ms', 'setup ms', 'reply ms', 'negotiate ms', 'keyframe ms', 'jitter buffer ms', 'joins'],
         row('Sightline, pre-connected (inbox click)', inbox, phases(measured.inbox)),
         row('Sightline, grant link (join start)', link, phases(measured.link)),
         row('Janus (subscriber join)', j, j ? phases(measured.janus) : null),

@@ -16,12 +16,47 @@ export interface TtffProbe {
   reply: number | null;
   track: number | null;
   firstFrame: number;
+  /** The received video's counters read once the first frame was shown (firstFrameStatsScript). */
+  firstFrames: FirstFrames | null;
 }
+
+/** How the browser's receiver had handled the video when its first frame was shown. */
+export interface FirstFrames {
+  /** Frames decoded by then: more than one means frames decoded before it were not shown. */
+  decoded: number;
+  /** Mean time a frame spent in the jitter buffer until then (first packet in → out to the decoder), ms. */
+  heldMs: number;
+}
+
+/**
+ * Page-side JavaScript: an async function of a list of RTCPeerConnections that reads the first
+ * video receiver with packets and returns its FirstFrames, or null. Read after the first frame
+ * is timed, so it does not touch the figure.
+ */
+export const firstFrameStatsScript = `async (pcs) => {
+  for (const pc of pcs) {
+    if (pc.connectionState === 'closed') continue;
+    let found = null;
+    (await pc.getStats()).forEach((s) => {
+      if (!found && s.type === 'inbound-rtp' && s.kind === 'video' && s.framesDecoded > 0) found = s;
+    });
+    if (found) return { decoded: found.framesDecoded, heldMs: (found.jitterBufferDelay / Math.max(1, found.jitterBufferEmittedCount)) * 1000 };
+  }
+  return null;
+}`;
 
 export function ttffProbeScript(start: 'join' | 'click'): string {
   return `(() => {
-  const probe = { start: null, joinSent: null, reply: null, track: null, firstFrame: null };
+  const probe = { start: null, joinSent: null, reply: null, track: null, firstFrame: null, firstFrames: null };
   window.__ttff = probe;
+  const pcs = [];
+  window.RTCPeerConnection = new Proxy(window.RTCPeerConnection, {
+    construct(target, args, newTarget) {
+      const pc = Reflect.construct(target, args, newTarget);
+      pcs.push(pc);
+      return pc;
+    },
+  });
   if (${JSON.stringify(start)} === 'join') {
     const fetch0 = window.fetch;
     window.fetch = function (input, init) {
@@ -63,7 +98,11 @@ export function ttffProbeScript(start: 'join' | 'click'): string {
         this.requestVideoFrameCallback((now) => {
           if (probe.firstFrame !== null) return;
           probe.firstFrame = now;
-          window.__ttffReport(probe);
+          const read = ${firstFrameStatsScript};
+          read(pcs).catch(() => null).then((firstFrames) => {
+            probe.firstFrames = firstFrames;
+            window.__ttffReport(probe);
+          });
         });
       }
     },

@@ -90,7 +90,11 @@ async function subscribe(url, room, feed) {
     pc.addEventListener('track', (event) => {
       if (event.track.kind !== 'video') return;
       video.srcObject = new MediaStream([event.track]);
-      video.requestVideoFrameCallback((now) => resolve(now));
+      // The receiver's counters as the first frame is shown (window.firstFrameStats: set by the bench).
+      video.requestVideoFrameCallback((now) => {
+        const stats = window.firstFrameStats ? window.firstFrameStats([pc]).catch(() => null) : Promise.resolve(null);
+        void stats.then((firstFrames) => resolve({ now, firstFrames }));
+      });
     });
   });
   // ICE and DTLS done: from here on the join waits for the camera's keyframe (Janus asks for one
@@ -107,10 +111,10 @@ async function subscribe(url, room, feed) {
   const answer = await pc.createAnswer();
   await pc.setLocalDescription(answer);
   await janus.message(handle, { request: 'start' }, answer);
-  const frameAt = await firstFrame;
+  const { now: frameAt, firstFrames } = await firstFrame;
   const connectedAt = await connected;
   keep.push(janus, pc);
-  return { ttffMs: frameAt - started, offerMs: offerAt - started, connectedMs: connectedAt - started };
+  return { ttffMs: frameAt - started, offerMs: offerAt - started, connectedMs: connectedAt - started, firstFrames };
 }
 
 window.benchJanus = { publish, subscribe };
