@@ -30,8 +30,8 @@ export interface FirstFrames {
 
 /**
  * Page-side JavaScript: an async function of a list of RTCPeerConnections that reads the first
- * video receiver with packets and returns its FirstFrames, or null. Read after the first frame
- * is timed, so it does not touch the figure.
+ * video receiver that has decoded a frame and returns its FirstFrames, or null. Read after the
+ * first frame is timed, so it does not touch the figure.
  */
 export const firstFrameStatsScript = `async (pcs) => {
   for (const pc of pcs) {
