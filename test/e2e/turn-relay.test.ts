@@ -13,6 +13,7 @@ import { openGrantLink, startStreaming, waitForDecodedVideo } from '../helpers/p
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
 import { endGrants, grant, joinWith } from '../helpers/scenario.ts';
 import { tryAllocate } from '../helpers/turn-client.ts';
+import { until } from '../helpers/until.ts';
 
 /** Relay candidates Chromium gathers with these ICE servers (relay-only policy). */
 function gatherRelayCandidates(page: Page, iceServers: RTCIceServer[]): Promise<number> {
@@ -76,7 +77,13 @@ describe('media through TURN (real coturn)', () => {
     await waitForState(clinician, 'joined');
     const video = await waitForDecodedVideo(clinician, 20_000);
     expect(video.framesDecoded).toBeGreaterThan(0);
-    const pairs = await clinician.evaluate(() => window.sightline.candidatePairs!());
+    // Every transport's selected pair goes through TURN. Read once its checks have settled: as the
+    // first frames decode, Chromium may have just switched to another relay pair still being checked.
+    const settled = async () => {
+      const now = await clinician.evaluate(() => window.sightline.candidatePairs!());
+      return now.length > 0 && now.every((pair) => pair.state === 'succeeded') ? now : undefined;
+    };
+    const pairs = await until(settled, 10_000, 'the selected candidate pairs succeeded').catch(() => clinician.evaluate(() => window.sightline.candidatePairs!()));
     expect(pairs.length).toBeGreaterThan(0);
     for (const pair of pairs) expect(pair).toMatchObject({ state: 'succeeded', localType: 'relay' });
     console.log(JSON.stringify({ turnPairs: pairs.map((p) => `${p.localType}->${p.remoteType}`) }));
