@@ -27,6 +27,9 @@ export async function launchBrowser(options: { executablePath?: string; args?: s
       '--no-first-run',
       '--disable-quic',
       '--allow-loopback-in-peer-connection',
+      // Each new context opens a window, and each window would preload its address bar's popup (a
+      // WebUI page in a renderer of its own): CPU that no page needs (test-browser.test.ts).
+      '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup',
       ...(options.args ?? []),
     ],
   });
