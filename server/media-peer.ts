@@ -13,6 +13,8 @@ import { ProducerKeyFrames } from './producer-keyframes.ts';
 import { climbOnceShown, layerClimbFor } from './first-picture-layer.ts';
 import type { ConsumerDescription, ProduceRequest, ProducerDescription, StreamSample, TransportDescription } from './media-types.ts';
 import { streamSamples } from './stream-samples.ts';
+import { consumeBound, reserveBoundSsrcs, type BoundSsrcs } from './bound-ssrcs.ts';
+import { describeProducer, describeTransport } from './media-descriptions.ts';
 
 /** A producer of the room, the peer that sends it, and that peer (for its keyframe gate). */
 export interface FoundProducer {
@@ -25,6 +27,8 @@ export interface FoundProducer {
 export interface PreparedReceive {
   transport: TransportDescription;
   dataConsumer: { id: string; dataProducerId: string; sctpStreamParameters: unknown; label: string; protocol: string };
+  /** The SSRCs the camera's streams will have on it, for receivers bound ahead (bound-ssrcs.ts). */
+  ssrcs: BoundSsrcs;
 }
 
 export interface MediaPeerEvents {
@@ -49,6 +53,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #resumedOnce = new Set<string>();
   /** A prepared receive transport's paused consumer of an idle producer, until its first real consumer (idle-producers.ts). */
   #warmUp: types.Consumer | null = null;
+  /** SSRCs reserved for the streams of receivers bound ahead on a prepared transport. */
+  #bound: BoundSsrcs | null = null;
   #closed = false;
 
   constructor(
@@ -101,7 +107,9 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const transport = this.#transport(description.id);
     const dataConsumer = await mediaCall('consumeData', () => transport.consumeData({ dataProducerId: idle.dataProducerId }));
     this.#warmUp = await startBandwidthEstimation(this.router, transport, idle);
+    this.#bound = reserveBoundSsrcs();
     return {
+      ssrcs: this.#bound,
       transport: { ...description, sctpParameters: transport.sctpParameters },
       dataConsumer: {
         id: dataConsumer.id,
@@ -151,7 +159,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       this.#keyFrames.forget(producer.id);
     });
     if (producer.kind === 'video') await this.#keyFrames.watch(producer);
-    const description = this.#describeProducer(producer);
+    const description = describeProducer(this.peerId, producer);
     this.emit('producerAdded', description);
     return description;
   }
@@ -160,7 +168,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const producer = this.#producers.get(producerId);
     if (!producer) throw new MediaError('PRODUCER_NOT_FOUND', `no producer ${producerId} on this peer`);
     await mediaCall('pause/resume', () => (paused ? producer.pause() : producer.resume()));
-    const description = this.#describeProducer(producer);
+    const description = describeProducer(this.peerId, producer);
     this.emit('producerStateChanged', description);
     return description;
   }
@@ -189,7 +197,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     const heldNow = paused && found.producer.kind === 'video' && transport.dtlsState === 'connected';
     const decision = heldNow ? found.owner.firstKeyFrame(producerId) : 'plain'; // before its own request
     const climb = layerClimbFor(found.producer);
-    const consumer = await mediaCall('consume', () =>
+    const consume = () =>
       transport.consume({
         producerId: localId,
         rtpCapabilities: capabilities,
@@ -198,8 +206,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
         appData: { producerId, ...(climb && paused ? { climbTo: climb.top } : {}) },
         ...(options.mid === undefined ? {} : { mid: options.mid }),
         ...(climb ? { preferredLayers: { spatialLayer: climb.start } } : {}),
-      }),
-    );
+      });
+    // A stream on a receiver bound ahead takes the SSRC the browser was given for it.
+    const bound = options.mid === undefined ? null : this.#bound;
+    const consumer = await mediaCall('consume', () => (bound ? consumeBound(found.producer.kind, bound, consume) : consume()));
     this.#consumers.set(consumer.id, consumer);
     if (climb && !paused) climbOnceShown(consumer, climb.top);
     this.#warmUp?.close();
@@ -322,7 +332,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   }
 
   producers(): ProducerDescription[] {
-    return [...this.#producers.values()].map((producer) => this.#describeProducer(producer));
+    return [...this.#producers.values()].map((producer) => describeProducer(this.peerId, producer));
   }
 
   producer(producerId: string): types.Producer<{ source: string }> | undefined {
@@ -379,22 +389,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return transport;
   }
 
-  #describeProducer(producer: types.Producer<{ source: string }>): ProducerDescription {
-    return {
-      producerId: producer.id,
-      peerId: this.peerId,
-      kind: producer.kind,
-      source: producer.appData.source,
-      paused: producer.paused,
-      layers: producer.rtpParameters.encodings?.length ?? 1,
-    };
-  }
-
   #assertOpen(): void {
     if (this.#closed) throw new MediaError('ROOM_CLOSED', 'this peer has left the room');
   }
-}
-
-function describeTransport(transport: types.WebRtcTransport): TransportDescription {
-  return { id: transport.id, iceParameters: transport.iceParameters, iceCandidates: transport.iceCandidates, dtlsParameters: transport.dtlsParameters };
 }

@@ -291,6 +291,8 @@ export interface ResponseData {
     recvTransport: TransportInfo;
     /** The idle data channel the browser consumes to connect the transport (nothing is sent on it). */
     dataConsumer: { id: string; dataProducerId: string; sctpStreamParameters: unknown; label: string; protocol: string };
+    /** The SSRCs the camera's streams will have on the transport: the browser binds its receivers for them. */
+    boundSsrcs: { video: { ssrc: number; rtxSsrc: number }; audio: { ssrc: number } };
     iceServers?: IceServerInfo[];
   };
   'transport.connect': Record<string, never>;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { expectAccessible } from '../helpers/axe.ts';
 import { waitForState, waitInPage, type TestBrowser } from '../helpers/browser.ts';
 import { relayAndBrowser } from '../helpers/e2e-setup.ts';
-import { signIn, startStreaming, waitForDecodedVideo } from '../helpers/pages.ts';
+import { signIn, startStreaming, stats, waitForDecodedVideo } from '../helpers/pages.ts';
 import { DEMO, type TestRelay } from '../helpers/relay.ts';
 import { grant, storedGrant } from '../helpers/scenario.ts';
 import { until } from '../helpers/until.ts';
@@ -29,6 +29,8 @@ describe('instant join from the inbox, in Chromium', () => {
   const framesSent = new WeakMap<Page, Array<{ type: string; bound?: unknown }>>();
   /** The MIDs of the consumers in a page's join reply on a prepared seat. */
   const joinReplyMids = new WeakMap<Page, string[]>();
+  /** The video SSRC a page's prepare reply reserved, and the one its join reply's video consumer has. */
+  const videoSsrcs = new WeakMap<Page, { reserved?: number; joined?: number }>();
 
   async function openInbox(): Promise<Page> {
     const inbox = await browser.page(relay.url);
@@ -39,8 +41,15 @@ describe('instant join from the inbox, in Chromium', () => {
         if (typeof payload === 'string') sent.push(JSON.parse(payload) as { type: string });
       });
       socket.on('framereceived', ({ payload }) => {
-        const reply = typeof payload === 'string' ? (JSON.parse(payload) as { data?: { consumers?: Array<{ rtpParameters: { mid?: string } }>; running?: unknown } }) : null;
-        if (reply?.data?.consumers && reply.data.running) joinReplyMids.set(inbox, reply.data.consumers.map((c) => c.rtpParameters.mid ?? '').sort());
+        type Reply = { data?: { consumers?: Array<{ kind: string; rtpParameters: { mid?: string; encodings?: Array<{ ssrc?: number }> } }>; running?: unknown; boundSsrcs?: { video: { ssrc: number } } } };
+        const reply = typeof payload === 'string' ? (JSON.parse(payload) as Reply) : null;
+        const ssrcs = videoSsrcs.get(inbox) ?? {};
+        videoSsrcs.set(inbox, ssrcs);
+        if (reply?.data?.boundSsrcs) ssrcs.reserved = reply.data.boundSsrcs.video.ssrc;
+        if (reply?.data?.consumers && reply.data.running) {
+          joinReplyMids.set(inbox, reply.data.consumers.map((c) => c.rtpParameters.mid ?? '').sort());
+          ssrcs.joined = reply.data.consumers.find((c) => c.kind === 'video')?.rtpParameters.encodings?.[0]?.ssrc;
+        }
       });
     });
     await inbox.goto(`${relay.url}/inbox.html`);
@@ -89,10 +98,22 @@ describe('instant join from the inbox, in Chromium', () => {
       return requestedSsrcs.map((ssrc) => ridOf.get(ssrc) ?? `ssrc ${ssrc}`);
     };
 
+    // The viewer is laid out ahead, unseen (and out of the keyboard's and screen reader's way), and
+    // shown with the officer's name as Join is pressed; its picture follows the join.
+    expect(await inbox.locator('#viewer').evaluate((v) => v.classList.contains('backstage') && (v as HTMLElement).inert)).toBe(true);
+    expect(await inbox.getByTestId('officer-name').isVisible()).toBe(false);
     await inbox.getByTestId('inbox-join').first().click();
+    expect(await inbox.getByTestId('officer-name').textContent()).toBe('Cst. Ana Reyes');
     await waitForState(inbox, 'joined');
     await waitForDecodedVideo(inbox);
     expect(live.prepared.size, 'the seat took the prepared transport over').toBe(0);
+    // The picture comes on the SSRC the prepare reply reserved, which the browser's receiver was
+    // bound for ahead: signalled, not discovered as its first packet came.
+    const { reserved, joined } = videoSsrcs.get(inbox) ?? {};
+    expect(reserved, 'the prepare reply reserves the video SSRC').toBeTypeOf('number');
+    expect(joined).toBe(reserved);
+    const decoding = (await stats(inbox)).inbound.filter((s) => s.kind === 'video' && (s.framesDecoded ?? 0) > 0).map((s) => s.ssrc);
+    expect(decoding).toEqual([reserved]);
     // The first picture comes from the lowest layer, asked for once: not held back to be sent
     // again when mediasoup's keyframe request delay (1 s) ends. Then the viewer climbs to the top
     // layer (first-picture-layer.ts): the picture grows to the camera's full 720 lines.

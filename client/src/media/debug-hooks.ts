@@ -3,7 +3,7 @@
 //   window.sightline = {
 //     state: string,   // see below; 'error:<CODE>' on failure
 //     code?: string,   // last error / access.ended code, if any
-//     stats(): Promise<{ inbound: [{kind, packetsReceived, framesDecoded?, totalAudioEnergy?}],
+//     stats(): Promise<{ inbound: [{kind, ssrc?, packetsReceived, framesDecoded?, totalAudioEnergy?}],
 //                        outbound: [{kind, packetsSent}] }>   // from transport.getStats()
 //   }
 //
@@ -23,6 +23,7 @@ import { selectedCandidatePairs, type CandidatePairStat } from './network-debug.
 
 export interface InboundStat {
   kind: string;
+  ssrc?: number;
   packetsReceived: number;
   framesDecoded?: number;
   totalAudioEnergy?: number;
@@ -137,6 +138,7 @@ export async function collectStats(list: Array<types.Transport | null | undefine
       const kind = String(stat.kind ?? stat.mediaType ?? '');
       if (stat.type === 'inbound-rtp' && !isProbator(stat)) {
         const entry: InboundStat = { kind, packetsReceived: Number(stat.packetsReceived ?? 0) };
+        if (typeof stat.ssrc === 'number') entry.ssrc = stat.ssrc;
         if (typeof stat.framesDecoded === 'number') entry.framesDecoded = stat.framesDecoded;
         if (typeof stat.totalAudioEnergy === 'number') entry.totalAudioEnergy = stat.totalAudioEnergy;
         if (typeof stat.jitterBufferDelay === 'number') entry.jitterBufferDelay = stat.jitterBufferDelay;

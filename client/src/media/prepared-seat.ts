@@ -72,7 +72,7 @@ export class PreparedSeat {
         protocol: dataConsumer.protocol,
       });
       // Then the camera's receivers, so Join needs no negotiation; without them it negotiates as usual.
-      bound.push(...(await bindReceivers(transport, device).catch((error: unknown) => {
+      bound.push(...(await bindReceivers(transport, device, reply.boundSsrcs).catch((error: unknown) => {
         console.warn('[media] cannot bind receivers ahead', error);
         return [];
       })));

@@ -22,6 +22,13 @@ const RETRYABLE: AnyErrorCode[] = [
   'NETWORK', 'DISCONNECTED', 'TIMEOUT', 'SERVER_SHUTTING_DOWN', 'MEDIA_WORKER_DIED', 'AUDIT_UNAVAILABLE', 'INTERNAL', 'UNKNOWN',
 ];
 
+/** What a page already knows of the incident it joins (the inbox's entry). */
+export interface KnownIncident {
+  officerName: string;
+  agencyId: string;
+  recorded: boolean;
+}
+
 export class ViewerPage {
   private readonly connecting = byId('connecting');
   private readonly viewerPanel = byId('viewer');
@@ -47,9 +54,27 @@ export class ViewerPage {
     this.unbind.push(bindFullscreen(this.parts.fullscreen, this.parts.videoWrap));
   }
 
-  /** Shows "Connecting…", joins with `join`, then shows the incident, or why it could not be opened. */
-  async open(join: (events: ViewerEvents) => Promise<ViewerSession>, options: { paintFirst?: boolean } = {}): Promise<boolean> {
-    show(this.connecting);
+  /**
+   * Lays the viewer out unseen, ahead of a join (the inbox, while a seat is ready): its style and
+   * layout, and the video element's own style sheet, are done then, so that showing it at the join
+   * costs the page's main thread little, and the first picture, which needs that thread, does not
+   * wait for it. Unseen: out of sight, of the pointer, of the keyboard and of the accessibility tree.
+   */
+  static stage(): void {
+    const panel = byId('viewer');
+    panel.classList.add('backstage');
+    panel.inert = true;
+    show(panel);
+  }
+
+  /**
+   * Shows "Connecting…", joins with `join`, then shows the incident, or why it could not be opened.
+   * With `known` (what the inbox already shows of the incident) on a staged viewer, the viewer is
+   * shown at once instead, its picture following as the join brings it.
+   */
+  async open(join: (events: ViewerEvents) => Promise<ViewerSession>, options: { paintFirst?: boolean; known?: KnownIncident } = {}): Promise<boolean> {
+    if (options.known && this.viewerPanel.classList.contains('backstage')) this.showIncident(options.known);
+    else show(this.connecting);
     setState('joining');
     setStatus('Connecting to the incident…');
     // "Connecting…" is painted before the join's WebRTC work takes the main thread: the page shows
@@ -99,6 +124,7 @@ export class ViewerPage {
   showEnded(title: string, code: string, message: string, retry: string | null): void {
     this.leave();
     show(this.connecting, false);
+    this.unstage();
     show(this.viewerPanel, false);
     byId('ended-title').textContent = title;
     const endedMessage = byId('ended-message');
@@ -154,17 +180,28 @@ export class ViewerPage {
     show(byId('talk-panel'));
   }
 
+  /** The viewer, naming whose camera it shows; the picture comes with the join. */
+  private showIncident(known: KnownIncident): void {
+    byId('officer-name').textContent = known.officerName;
+    byId('officer-meta').textContent = `Officer · ${agencyName(known.agencyId)}`;
+    show(byId('recorded-notice'), known.recorded);
+    show(this.connecting, false);
+    this.unstage();
+    show(this.viewerPanel);
+  }
+
+  private unstage(): void {
+    this.viewerPanel.classList.remove('backstage');
+    this.viewerPanel.inert = false;
+  }
+
   private showJoined(session: ViewerSession, officer: ParticipantInfo, expiresAt: number): void {
-    byId('officer-name').textContent = officer.name;
-    byId('officer-meta').textContent = `Officer · ${agencyName(officer.agencyId)}`;
+    this.showIncident({ officerName: officer.name, agencyId: officer.agencyId, recorded: session.info?.recorded ?? false });
     this.countdown = new Countdown(byId('countdown'), toEpochMs(expiresAt), {
       now: () => session.serverNow(),
       announce: (minutes) => `Your access ends in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
     });
     this.setupTalk(session);
-    show(byId('recorded-notice'), session.info?.recorded ?? false);
-    show(this.connecting, false);
-    show(this.viewerPanel);
     const talkHint = session.canTalk ? ' Hold "Hold to talk" or the Space bar to speak to the officer.' : '';
     setStatus(`Connected. You are watching ${officer.name}.${talkHint}`, 'ok');
   }

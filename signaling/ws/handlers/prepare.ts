@@ -30,6 +30,7 @@ export const prepare: Handler<'prepare'> = async (connection, message) => {
     routerRtpCapabilities: seat.live.room.rtpCapabilities,
     recvTransport: receive.transport,
     dataConsumer: receive.dataConsumer,
+    boundSsrcs: receive.ssrcs,
     ...(iceServers ? { iceServers } : {}),
   };
 };

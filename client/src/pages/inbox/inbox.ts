@@ -60,7 +60,11 @@ async function main(): Promise<void> {
     },
     sessionLost: (error) => void sessionLost(error),
   });
-  const ahead = new JoinAhead(session.token, () => socket.clock.now(), (grantId, state) => list.mark(grantId, state));
+  const ahead = new JoinAhead(session.token, () => socket.clock.now(), (grantId, state) => {
+    list.mark(grantId, state);
+    // A seat is ready: the viewer is laid out unseen now, so that Join only has to show it.
+    if (state === 'ready' && !watching.page) ViewerPage.stage();
+  });
   const list = new InboxList(byId('inbox-list'), byId('inbox-empty'), () => socket.clock.now(), (entry) => watch(entry, session, ahead, watching));
   const alerts = new HelpAlerts(byId('alerts'), { build: buildAccept });
   showAccount(session, () => {
@@ -82,8 +86,9 @@ async function watch(entry: InboxEntry, session: Session, ahead: JoinAhead, watc
   show(byId('alerts'), false);
   const page = new ViewerPage(() => location.reload());
   watching.page = page;
-  await page.open((events) =>
-    prepared ? ViewerSession.joinPrepared(prepared, session.token, events) : ViewerSession.joinGrant(entry.grant.incidentId, entry.grant.id, session.token, events),
+  await page.open(
+    (events) => (prepared ? ViewerSession.joinPrepared(prepared, session.token, events) : ViewerSession.joinGrant(entry.grant.incidentId, entry.grant.id, session.token, events)),
+    entry.incident ? { known: entry.incident } : {},
   );
 }
 

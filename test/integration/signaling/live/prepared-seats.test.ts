@@ -80,6 +80,11 @@ describe('seats prepared ahead of a join', () => {
     });
     const mids = Object.fromEntries(joined.consumers.map((c: { kind: string; rtpParameters: { mid?: string } }) => [c.kind, c.rtpParameters.mid]));
     expect(mids).toEqual({ video: 'bv', audio: 'ba' });
+    // With the SSRCs the prepare reply gave the browser for them: its receivers are signalled ahead.
+    type Encodings = { encodings: Array<{ ssrc: number; rtx?: { ssrc: number } }> };
+    const encodings = Object.fromEntries(joined.consumers.map((c: { kind: string; rtpParameters: Encodings }) => [c.kind, c.rtpParameters.encodings[0]]));
+    const { boundSsrcs } = (reply as { data: unknown }).data as { boundSsrcs: { video: { ssrc: number; rtxSsrc: number }; audio: { ssrc: number } } };
+    expect(encodings).toEqual({ video: { ssrc: boundSsrcs.video.ssrc, rtx: { ssrc: boundSsrcs.video.rtxSsrc } }, audio: { ssrc: boundSsrcs.audio.ssrc } });
     expect([...joined.running].sort(), 'both run at once: the browser has nothing to set up').toEqual(joined.consumers.map((c: { id: string }) => c.id).sort());
     const participant = incident().participants().find((p) => p.info.userId === DEMO.clinician.id)!;
     expect(participant.media.consumerCount(), 'the two streams, on the prepared transport').toBe(2);
