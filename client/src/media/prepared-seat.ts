@@ -88,6 +88,11 @@ export class PreparedSeat {
     return this.#ended === null && this.parts.transport.connectionState === 'connected';
   }
 
+  /** The track of the video receiver bound ahead, if there is one: a page may attach it before the join. */
+  get boundVideo(): MediaStreamTrack | null {
+    return this.parts.bound.find((receiver) => receiver.kind === 'video')?.track ?? null;
+  }
+
   get ended(): boolean {
     return this.#ended !== null;
   }

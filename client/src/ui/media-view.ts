@@ -59,10 +59,18 @@ export class MediaView {
     });
   }
 
+  /** Plays `track` on `video` ahead of its stream (a receiver bound ahead): its player is made now, not with the first picture. */
+  static attachAhead(video: HTMLVideoElement, track: MediaStreamTrack): void {
+    video.srcObject = new MediaStream([track]);
+    void video.play().catch(() => undefined);
+  }
+
   trackAdded(consumer: types.Consumer): void {
     const { video, videoWaiting, cameraAudio, otherAudio } = this.parts;
     if (consumer.kind === 'video') {
-      video.srcObject = new MediaStream([consumer.track]);
+      // A track attached ahead keeps its player.
+      const attached = video.srcObject instanceof MediaStream && video.srcObject.getVideoTracks()[0] === consumer.track;
+      if (!attached) video.srcObject = new MediaStream([consumer.track]);
       show(videoWaiting, false);
       void video.play().catch(() => undefined);
       this.watchQuality(consumer);

@@ -56,15 +56,17 @@ export class ViewerPage {
 
   /**
    * Lays the viewer out unseen, ahead of a join (the inbox, while a seat is ready): its style and
-   * layout, and the video element's own style sheet, are done then, so that showing it at the join
-   * costs the page's main thread little, and the first picture, which needs that thread, does not
-   * wait for it. Unseen: out of sight, of the pointer, of the keyboard and of the accessibility tree.
+   * layout, the video element's own style sheet and its player (on `video`, the seat's bound
+   * receiver) are done then, so that showing it at the join costs the page's main thread little,
+   * and the first picture, which needs that thread, does not wait for it. Unseen: out of sight, of
+   * the pointer, of the keyboard and of the accessibility tree.
    */
-  static stage(): void {
+  static stage(video: MediaStreamTrack | null): void {
     const panel = byId('viewer');
     panel.classList.add('backstage');
     panel.inert = true;
     show(panel);
+    if (video) MediaView.attachAhead(liveMediaElements().video, video);
   }
 
   /**

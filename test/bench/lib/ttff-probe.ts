@@ -74,15 +74,38 @@ export function ttffProbeScript(start: 'join' | 'click'): string {
     }
   } else {
     window.addEventListener('click', (event) => {
-      if (event.target instanceof Element && event.target.closest('[data-testid="inbox-join"]')) probe.start ??= performance.now();
+      if (!(event.target instanceof Element && event.target.closest('[data-testid="inbox-join"]')) || probe.start !== null) return;
+      probe.start = performance.now();
+      // A viewer whose video was attached to its stream ahead of the join (a receiver bound ahead):
+      // its first frame is the join's, and the track counts as attached once the reply is in.
+      const video = document.querySelector('video[data-testid="video"]');
+      if (video && video.srcObject) {
+        ahead = true;
+        watchFirstFrame(video);
+      }
     }, true);
+  }
+  let ahead = false;
+  function watchFirstFrame(video) {
+    video.requestVideoFrameCallback((now) => {
+      if (probe.firstFrame !== null) return;
+      probe.firstFrame = now;
+      const read = ${firstFrameStatsScript};
+      read(pcs).catch(() => null).then((firstFrames) => {
+        probe.firstFrames = firstFrames;
+        window.__ttffReport(probe);
+      });
+    });
   }
   const send0 = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     if (probe.start !== null && probe.joinSent === null && typeof data === 'string' && data.includes('"type":"join"')) {
       probe.joinSent = performance.now();
       this.addEventListener('message', (event) => {
-        if (probe.reply === null && typeof event.data === 'string' && event.data.includes('"consumers"')) probe.reply = performance.now();
+        if (probe.reply === null && typeof event.data === 'string' && event.data.includes('"consumers"')) {
+          probe.reply = performance.now();
+          if (ahead) probe.track ??= probe.reply;
+        }
       });
     }
     return send0.call(this, data);
@@ -95,15 +118,7 @@ export function ttffProbeScript(start: 'join' | 'click'): string {
       src.set.call(this, value);
       if (value && this instanceof HTMLVideoElement && probe.start !== null) {
         probe.track ??= performance.now();
-        this.requestVideoFrameCallback((now) => {
-          if (probe.firstFrame !== null) return;
-          probe.firstFrame = now;
-          const read = ${firstFrameStatsScript};
-          read(pcs).catch(() => null).then((firstFrames) => {
-            probe.firstFrames = firstFrames;
-            window.__ttffReport(probe);
-          });
-        });
+        watchFirstFrame(this);
       }
     },
   });

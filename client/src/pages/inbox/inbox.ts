@@ -62,8 +62,9 @@ async function main(): Promise<void> {
   });
   const ahead = new JoinAhead(session.token, () => socket.clock.now(), (grantId, state) => {
     list.mark(grantId, state);
-    // A seat is ready: the viewer is laid out unseen now, so that Join only has to show it.
-    if (state === 'ready' && !watching.page) ViewerPage.stage();
+    // A seat is ready: the viewer is laid out unseen now, its video on the seat's bound receiver, so
+    // that Join only has to show it.
+    if (state === 'ready' && !watching.page) ViewerPage.stage(ahead.boundVideo(grantId));
   });
   const list = new InboxList(byId('inbox-list'), byId('inbox-empty'), () => socket.clock.now(), (entry) => watch(entry, session, ahead, watching));
   const alerts = new HelpAlerts(byId('alerts'), { build: buildAccept });

@@ -62,6 +62,11 @@ export class JoinAhead {
     return null;
   }
 
+  /** The bound video track of the grant's prepared seat, once it is there. */
+  boundVideo(grantId: string): MediaStreamTrack | null {
+    return this.#held.get(grantId)?.seat?.boundVideo ?? null;
+  }
+
   /** No more seats are prepared (the page now watches, or is leaving); the ones held are given up. */
   stop(): void {
     this.#stopped = true;
