@@ -244,6 +244,12 @@ export interface UserInfo {
 }
 
 /** Replies, keyed by request type. */
+/** The SSRCs the relay reserved for the camera's streams on a prepared transport (video with its RTX, and sound). */
+export interface BoundSsrcs {
+  video: { ssrc: number; rtxSsrc: number };
+  audio: { ssrc: number };
+}
+
 export interface ResponseData {
   auth: { user: UserInfo };
   'incident.start': SeatExtras & {
@@ -292,7 +298,7 @@ export interface ResponseData {
     /** The idle data channel the browser consumes to connect the transport (nothing is sent on it). */
     dataConsumer: { id: string; dataProducerId: string; sctpStreamParameters: unknown; label: string; protocol: string };
     /** The SSRCs the camera's streams will have on the transport: the browser binds its receivers for them. */
-    boundSsrcs: { video: { ssrc: number; rtxSsrc: number }; audio: { ssrc: number } };
+    boundSsrcs: BoundSsrcs;
     iceServers?: IceServerInfo[];
   };
   'transport.connect': Record<string, never>;

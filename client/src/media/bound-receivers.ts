@@ -7,17 +7,12 @@
 // arrives, and hands its first frames through its encoded-transform queue, which waits for a
 // metronome tick and the page's main thread: 9–29 ms, measured.)
 import type { Device, types } from 'mediasoup-client';
+import type { BoundSsrcs } from '../../../signaling/protocol/messages.ts';
 
 export type BoundKind = 'audio' | 'video';
 
 /** MIDs of the bound receivers: letters, never one of the relay's own (numbers). */
 export const BOUND_MIDS: Readonly<Record<BoundKind, string>> = { video: 'bv', audio: 'ba' };
-
-/** The SSRCs the relay reserved for the camera's streams on the prepared transport. */
-export interface BoundSsrcs {
-  video: { ssrc: number; rtxSsrc: number };
-  audio: { ssrc: number };
-}
 
 /** What a receiver of `kind` can take on this Device, under `mid`, for the stream of `ssrcs`. Pure. */
 export function boundParameters(capabilities: types.RtpCapabilities, kind: BoundKind, mid: string, ssrcs: BoundSsrcs): types.RtpParameters {
