@@ -5,7 +5,7 @@
 //
 //   npm run bench:ttff               (BENCH_QUICK=1 for a smoke run)
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { describePage, launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { ensureClientBuilt } from '../helpers/client-build.ts';
 import { signedInAlready, startStreaming } from '../helpers/pages.ts';
 import { DEMO, startRelay, type TestRelay } from '../helpers/relay.ts';
@@ -93,11 +93,32 @@ async function inboxJoin(browser: TestBrowser, relay: TestRelay, incidentId: str
   return timedJoin(browser, relay, 'click', async (page) => {
     await page.goto(`${relay.url}/inbox.html`);
     const entry = page.locator(`[data-testid="inbox-entry"][data-grant-id="${grantId}"][data-prepared="ready"]`);
-    await entry.waitFor({ timeout: 15_000 });
+    await entry.waitFor({ timeout: 15_000 }).catch(async (error: unknown) => {
+      throw new Error(`the inbox never had grant ${grantId}'s seat ready: ${await whyNotPrepared(page, relay)}`, { cause: error });
+    });
     // As a person would: a moment after the list settled, not in the same instant.
     await page.waitForTimeout(300);
     await entry.getByTestId('inbox-join').click();
   });
+}
+
+/** What the inbox and the relay say about a seat that was never ready: the entries' marks, the page, and the relay's refusals. */
+async function whyNotPrepared(page: Page, relay: TestRelay): Promise<string> {
+  const marks = await page
+    .evaluate(() => ({
+      visibility: document.visibilityState,
+      entries: [...document.querySelectorAll<HTMLElement>('[data-testid="inbox-entry"]')].map((e) => `${e.dataset.grantId}: ${e.dataset.prepared ?? 'unprepared'}`),
+      connections: ((window as unknown as { __ttffPcs?: RTCPeerConnection[] }).__ttffPcs ?? []).map((pc) => `${pc.connectionState}/${pc.iceConnectionState}/${pc.signalingState}`),
+    }))
+    .catch((error: Error) => ({ visibility: '?', entries: [`unreadable (${error.message.split('\n')[0]})`], connections: [] }));
+  const refusals = (await relay.services.audit.log.entries())
+    .filter((e) => e.outcome === 'denied')
+    .slice(-5)
+    .map((e) => `${e.action} ${e.outcome} ${JSON.stringify(e.target)} ${JSON.stringify(e.detail ?? {})}`.slice(0, 300));
+  return (
+    `page ${marks.visibility}, entries [${marks.entries.join(', ')}], peer connections (connection/ICE/signalling) [${marks.connections.join(', ')}]; ${await describePage(page)}; ` +
+    (refusals.length ? `the relay's last refusals:\n  ${refusals.join('\n  ')}` : 'the relay refused nothing')
+  );
 }
 
 async function janusJoin(browser: TestBrowser, pagesUrl: string, janus: JanusServer): Promise<Join> {

@@ -133,21 +133,23 @@ function wireConnect(transport: types.Transport, signal: SignalClient): void {
  * A receive transport does not wait for the reply to `transport.connect`: the relay needs the
  * browser's DTLS parameters only for the handshake, which starts once ICE has connected, and the
  * request reaches it on the signalling socket before the first ICE check can. Waiting would hold
- * back ICE, and so the first frame, by a round trip. A refusal is logged; the transport then never
- * connects (its ICE fails), as when the reply was awaited.
+ * back ICE, and so the first frame, by a round trip. A refusal (or no answer) is logged and told to
+ * `refused`: the browser's side may still say "connected" (the relay completes the DTLS handshake
+ * and then waits for the fingerprint it was never given), but no media will come on it.
  */
-function wireConnectAhead(transport: types.Transport, signal: SignalClient): void {
+function wireConnectAhead(transport: types.Transport, signal: SignalClient, refused: (error: unknown) => void): void {
   transport.on('connect', ({ dtlsParameters }, callback) => {
-    signal
-      .request('transport.connect', { transportId: transport.id, dtlsParameters: asWire(dtlsParameters) })
-      .catch((error: unknown) => console.error('[media] transport connect refused', error));
+    signal.request('transport.connect', { transportId: transport.id, dtlsParameters: asWire(dtlsParameters) }).catch((error: unknown) => {
+      console.error('[media] transport connect refused', error);
+      refused(error);
+    });
     callback();
   });
 }
 
-export function createRecvTransport(device: Device, signal: SignalClient, info: TransportInfo, ice?: IceOptions): types.Transport {
+export function createRecvTransport(device: Device, signal: SignalClient, info: TransportInfo, ice?: IceOptions, refused: (error: unknown) => void = () => undefined): types.Transport {
   const transport = device.createRecvTransport(transportOptions(info, ice));
-  wireConnectAhead(transport, signal);
+  wireConnectAhead(transport, signal, refused);
   return transport;
 }
 

@@ -6,7 +6,7 @@
 // or incident (`access.ended`), and the inbox closes it when the grant leaves the list or the page
 // is hidden.
 import type { Device, types } from 'mediasoup-client';
-import { toCode, type AnyErrorCode } from '../net/errors.ts';
+import { SightlineError, toCode, type AnyErrorCode } from '../net/errors.ts';
 import type { SignalClient } from '../net/signal-client.ts';
 import { iceOptions } from './ice-config.ts';
 import { bindReceivers } from './bound-receivers.ts';
@@ -51,9 +51,14 @@ export class PreparedSeat {
         // What browsers open: 1024 streams each way.
         sctpCapabilities: { numStreams: { OS: 1024, MIS: 1024 } },
       });
-      const transport = createRecvTransport(device, signal, reply.recvTransport, iceOptions(reply.iceServers));
+      // The relay never took the transport's DTLS parameters: whatever the browser says, it is not ready.
+      let refused = (_code: AnyErrorCode): void => undefined;
+      const transport = createRecvTransport(device, signal, reply.recvTransport, iceOptions(reply.iceServers), (error) =>
+        refused(error instanceof SightlineError ? error.code : 'UNKNOWN'),
+      );
       const bound: types.Consumer[] = [];
       const seat = new PreparedSeat(incidentId, grantId, { device, signal, transport, bound }, events);
+      refused = (code) => seat.#end(code);
       seat.#off.push(
         signal.on('access.ended', ({ code }) => seat.#end(toCode(code))),
         signal.onClose(() => seat.#end('DISCONNECTED')),

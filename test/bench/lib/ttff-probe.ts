@@ -50,6 +50,8 @@ export function ttffProbeScript(start: 'join' | 'click'): string {
   const probe = { start: null, joinSent: null, reply: null, track: null, firstFrame: null, firstFrames: null };
   window.__ttff = probe;
   const pcs = [];
+  // For a join that never came: what each connection was doing.
+  window.__ttffPcs = pcs;
   window.RTCPeerConnection = new Proxy(window.RTCPeerConnection, {
     construct(target, args, newTarget) {
       const pc = Reflect.construct(target, args, newTarget);
