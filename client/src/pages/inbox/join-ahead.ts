@@ -126,6 +126,8 @@ export class JoinAhead {
       this.#resting.clear();
       return;
     }
+    const shown = new Set(this.#entries.map((entry) => entry.grant.id));
+    for (const grantId of [...this.#resting.keys()]) if (!shown.has(grantId)) this.#resting.delete(grantId);
     const wanted = grantsToPrepare(this.#entries, this.now(), new Set([...this.#elsewhere, ...this.#stillResting()]));
     const ids = new Set(wanted.map((entry) => entry.grant.id));
     for (const grantId of [...this.#held.keys()]) if (!ids.has(grantId)) this.#drop(grantId);
