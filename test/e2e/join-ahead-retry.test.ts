@@ -1,8 +1,9 @@
 // The inbox's seat made ready ahead, when the first try fails, in Chromium against a real relay:
 // a refusal that may pass (the relay's media busy or restarting) is tried again shortly and the
 // seat becomes ready; a refusal for the grant itself is not asked again; a seat whose transport
-// does not connect in time is given up and made again. The failures are made at the page's edge:
-// its WebSocket is routed, and the first `prepare` answered with a code, or its reply's ICE
+// does not connect in time, or whose DTLS parameters the relay refused, is given up and made
+// again. The failures are made at the page's edge: its WebSocket is routed, and the first
+// `prepare` or `transport.connect` answered with a code, or the first prepare reply's ICE
 // candidates moved to a port nothing answers on.
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
