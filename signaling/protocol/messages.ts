@@ -243,13 +243,13 @@ export interface UserInfo {
   agencyId: string;
 }
 
-/** Replies, keyed by request type. */
 /** The SSRCs the relay reserved for the camera's streams on a prepared transport (video with its RTX, and sound). */
 export interface BoundSsrcs {
   video: { ssrc: number; rtxSsrc: number };
   audio: { ssrc: number };
 }
 
+/** Replies, keyed by request type. */
 export interface ResponseData {
   auth: { user: UserInfo };
   'incident.start': SeatExtras & {

@@ -57,6 +57,8 @@ describe('a seat made ready ahead, after a failed try, in Chromium', () => {
   }
 
   const prepared = (page: Page, grantId: string) => page.locator(`[data-grant-id="${grantId}"]`).getAttribute('data-prepared');
+  const ready = (page: Page, grantId: string, what: string, timeoutMs: number) =>
+    waitInPage(page, what, (id) => document.querySelector(`[data-grant-id="${id}"]`)?.getAttribute('data-prepared') === 'ready', grantId, timeoutMs);
 
   it('tries a seat again after a refusal that may pass, and it becomes ready; a refusal for the grant is not asked again', async () => {
     const officer = await browser.page(relay.url);
@@ -65,7 +67,7 @@ describe('a seat made ready ahead, after a failed try, in Chromium', () => {
     const { grantId } = await grant(relay, live.incident.id);
 
     const passing = await inboxFailingFirstTry({ prepare: 'MEDIA_ERROR' });
-    await waitInPage(passing.inbox, 'the seat is ready after a second try', (id) => document.querySelector(`[data-grant-id="${id}"]`)?.getAttribute('data-prepared') === 'ready', grantId, 20_000);
+    await ready(passing.inbox, grantId, 'the seat is ready after a second try', 20_000);
     expect(passing.prepares).toEqual([grantId, grantId]);
     expect(live.prepared.byGrant(grantId)).toHaveLength(1);
     await passing.inbox.context().close();
@@ -91,7 +93,7 @@ describe('a seat made ready ahead, after a failed try, in Chromium', () => {
     await until(() => prepares.length > 0 || undefined, 10_000, 'the grant is prepared');
     expect(await prepared(inbox, grantId)).toBe('preparing');
     // READY_DEADLINE_MS (10 s), then the first retry delay (1 s).
-    await waitInPage(inbox, 'the seat is ready after it was made again', (id) => document.querySelector(`[data-grant-id="${id}"]`)?.getAttribute('data-prepared') === 'ready', grantId, 30_000);
+    await ready(inbox, grantId, 'the seat is ready after it was made again', 30_000);
     expect(prepares).toEqual([grantId, grantId]);
     await until(() => live.prepared.byGrant(grantId).length === 1 || undefined, 5000, 'only the second seat is left on the relay');
     await inbox.context().close();
@@ -99,7 +101,7 @@ describe('a seat made ready ahead, after a failed try, in Chromium', () => {
     // The relay refused the transport's DTLS parameters: the browser may finish its handshake, but
     // no media would come; the seat is not ready, and is made again.
     const refused = await inboxFailingFirstTry({ connect: 'MEDIA_ERROR' });
-    await waitInPage(refused.inbox, 'the seat is ready after it was made again', (id) => document.querySelector(`[data-grant-id="${id}"]`)?.getAttribute('data-prepared') === 'ready', grantId, 20_000);
+    await ready(refused.inbox, grantId, 'the seat is ready after it was made again', 20_000);
     expect(refused.prepares).toEqual([grantId, grantId]);
     await until(() => live.prepared.byGrant(grantId).length === 1 || undefined, 5000, 'only the second seat is left on the relay');
     const [transport] = (await live.prepared.byGrant(grantId)[0]!.media.transportStats()) as Array<Array<{ dtlsState?: string }>>;

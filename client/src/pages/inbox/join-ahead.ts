@@ -217,9 +217,8 @@ export class JoinAhead {
 
   #drop(grantId: string): void {
     const held = this.#held.get(grantId);
-    if (held) clearTimeout(held.deadline);
-    this.#held.delete(grantId);
-    held?.seat?.close();
-    this.changed(grantId, null);
+    if (!held) return;
+    held.seat?.close();
+    this.#forget(grantId, held);
   }
 }
